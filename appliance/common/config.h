@@ -1,0 +1,40 @@
+/*
+ * Used by every process: the one INI file given with -c. Section and option
+ * names follow keystone.conf where a Keystone operator would look for them.
+ */
+#ifndef SIGNET_CONFIG_H
+#define SIGNET_CONFIG_H
+
+#define CONFIG_ERR_MAX		256
+#define SOFTHSM2_MODULE		"/usr/lib/softhsm/libsofthsm2.so"
+
+struct config {
+	char	*path;
+	char	*dir;
+
+	/* [DEFAULT] */
+	int	 debug;
+	/* [hsm] */
+	char	*hsm_module;
+	char	*hsm_token;
+	char	*hsm_pin_file;
+	char	*hsm_so_pin_file;
+	int	 hsm_sessions;
+	/* [fernet_tokens] */
+	int	 fernet_max_active_keys;
+	/* [signing] */
+	char	*signing_key_type;
+	char	*signing_cert_subject;
+	char	*signing_ca_subject;
+	int	 signing_valid_days;
+	/* [token] */
+	char	*token_provider;
+	int	 token_expiration;
+	/* [signer] */
+	char	*signer_socket;
+};
+
+int	config_load(const char *, struct config **, char *, size_t);
+void	config_free(struct config *);
+
+#endif

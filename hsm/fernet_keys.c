@@ -1,0 +1,239 @@
+/*
+ * signerd and provision: creates, relabels and destroys the two objects of
+ * a Fernet key. Both halves are sensitive and extractable only under a
+ * trusted wrapping key (replication to a second HSM); neither can wrap,
+ * unwrap or derive. The signing half is stored zero-padded to 32 bytes
+ * because SoftHSM2 refuses 16-byte HMAC keys; the MAC is the same.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "fernet_keys.h"
+#include "log.h"
+#include "secmem.h"
+
+static CK_BBOOL	ck_true = CK_TRUE;
+static CK_BBOOL	ck_false = CK_FALSE;
+
+void
+fernet_label(enum fernet_kind kind, int index, int mac, char *buf, size_t sz)
+{
+	const char	*suffix = mac ? "-hmac" : "";
+
+	if (kind == FK_TMP)
+		snprintf(buf, sz, FERNET_LABEL_PREFIX "tmp%s", suffix);
+	else if (kind == FK_NEW)
+		snprintf(buf, sz, FERNET_LABEL_PREFIX "new-%d%s", index, suffix);
+	else
+		snprintf(buf, sz, FERNET_LABEL_PREFIX "%d%s", index, suffix);
+}
+
+/* The attributes both halves share; the caller appends its own. */
+#define FERNET_COMMON_ATTRS(cls, kt, label, id)				\
+	{ CKA_CLASS, &(cls), sizeof(cls) },				\
+	{ CKA_KEY_TYPE, &(kt), sizeof(kt) },				\
+	{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },			\
+	{ CKA_PRIVATE, &ck_true, sizeof(CK_BBOOL) },			\
+	{ CKA_SENSITIVE, &ck_true, sizeof(CK_BBOOL) },			\
+	{ CKA_EXTRACTABLE, &ck_true, sizeof(CK_BBOOL) },		\
+	{ CKA_WRAP_WITH_TRUSTED, &ck_true, sizeof(CK_BBOOL) },		\
+	{ CKA_WRAP, &ck_false, sizeof(CK_BBOOL) },			\
+	{ CKA_UNWRAP, &ck_false, sizeof(CK_BBOOL) },			\
+	{ CKA_DERIVE, &ck_false, sizeof(CK_BBOOL) },			\
+	{ CKA_LABEL, (label), strlen(label) },				\
+	{ CKA_ID, (id), FERNET_ID_LEN }
+
+static int
+mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
+    const uint8_t *half, CK_OBJECT_HANDLE *hp)
+{
+	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE	 kt = CKK_GENERIC_SECRET;
+	struct secmem	*pad;
+	CK_RV		 rv;
+
+	if ((pad = secmem_new(FERNET_MAC_OBJ_LEN)) == NULL)
+		return SIG_ERR_NOMEM;
+	memcpy(secmem_data(pad), half, FERNET_HALF_LEN);
+	{
+		CK_ATTRIBUTE t[] = {
+			FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id)),
+			{ CKA_SIGN, &ck_true, sizeof(CK_BBOOL) },
+			{ CKA_VERIFY, &ck_true, sizeof(CK_BBOOL) },
+			{ CKA_ENCRYPT, &ck_false, sizeof(CK_BBOOL) },
+			{ CKA_DECRYPT, &ck_false, sizeof(CK_BBOOL) },
+			{ CKA_VALUE, secmem_data(pad), FERNET_MAC_OBJ_LEN },
+		};
+		rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]),
+		    hp);
+	}
+	secmem_free(pad);
+	if (rv != CKR_OK)
+		return ck_err(rv, "creating Fernet signing key '%s'", label);
+	return 0;
+}
+
+/* half is the 16-byte AES key, or NULL to generate one in the token. */
+static int
+aes_create(struct hsm_sess *s, const char *label, const uint8_t *id,
+    const uint8_t *half, CK_OBJECT_HANDLE *hp)
+{
+	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE	 kt = CKK_AES;
+	CK_ULONG	 vlen = FERNET_HALF_LEN;
+	CK_MECHANISM	 mech = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_ATTRIBUTE	 t[] = {
+		FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id)),
+		{ CKA_ENCRYPT, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_DECRYPT, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_SIGN, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_VERIFY, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_VALUE_LEN, &vlen, sizeof(vlen) },
+	};
+	CK_ULONG	 n = sizeof(t) / sizeof(t[0]);
+	CK_RV		 rv;
+
+	if (half != NULL) {
+		t[n - 1].type = CKA_VALUE;
+		t[n - 1].pValue = CK_IN(half);
+		t[n - 1].ulValueLen = FERNET_HALF_LEN;
+		rv = s->f->C_CreateObject(s->h, t, n, hp);
+	} else
+		rv = s->f->C_GenerateKey(s->h, &mech, t, n, hp);
+	if (rv != CKR_OK)
+		return ck_err(rv, "creating Fernet encryption key '%s'", label);
+	return 0;
+}
+
+/*
+ * key is Keystone's 32 bytes (signing half, then encryption half), or NULL
+ * to draw both halves inside the token. The signing half goes first: a
+ * crash between the two leaves an orphan, never a half-usable key.
+ */
+static int
+fernet_key_create(struct hsm_sess *s, enum fernet_kind kind, int index,
+    const uint8_t *key, struct fernet_obj *out)
+{
+	char		 label[HSM_LABEL_MAX], mlabel[HSM_LABEL_MAX];
+	struct secmem	*rnd = NULL;
+	const uint8_t	*mac_half;
+	int		 r;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	out->index = index;
+	out->imported = key != NULL;
+	fernet_label(kind, index, 0, label, sizeof(label));
+	fernet_label(kind, index, 1, mlabel, sizeof(mlabel));
+	if ((r = hsm_random(s, out->id, sizeof(out->id))) != 0)
+		return r;
+	if (key == NULL) {
+		if ((rnd = secmem_new(FERNET_HALF_LEN)) == NULL)
+			return SIG_ERR_NOMEM;
+		if ((r = hsm_random(s, secmem_data(rnd), FERNET_HALF_LEN)) != 0)
+			goto out;
+		mac_half = secmem_data(rnd);
+	} else
+		mac_half = key;
+	if ((r = mac_create(s, mlabel, out->id, mac_half, &out->mac)) != 0)
+		goto out;
+	r = aes_create(s, label, out->id, key ? key + FERNET_HALF_LEN : NULL,
+	    &out->enc);
+	if (r != 0)
+		(void)hsm_destroy(s, out->mac, mlabel);
+ out:
+	secmem_free(rnd);
+	return r;
+}
+
+int
+fernet_key_generate(struct hsm_sess *s, enum fernet_kind kind, int index,
+    struct fernet_obj *out)
+{
+	return fernet_key_create(s, kind, index, NULL, out);
+}
+
+int
+fernet_key_import(struct hsm_sess *s, enum fernet_kind kind, int index,
+    const uint8_t *key, struct fernet_obj *out)
+{
+	return fernet_key_create(s, kind, index, key, out);
+}
+
+/* The AES label moves the key; the HMAC label follows for readability. */
+int
+fernet_key_relabel(struct hsm_sess *s, struct fernet_obj *k,
+    enum fernet_kind kind, int index)
+{
+	char	 label[HSM_LABEL_MAX];
+	int	 r;
+
+	fernet_label(kind, index, 0, label, sizeof(label));
+	if ((r = hsm_label_set(s, k->enc, label)) != 0)
+		return r;
+	k->kind = kind;
+	k->index = index;
+	fernet_label(kind, index, 1, label, sizeof(label));
+	return hsm_label_set(s, k->mac, label);
+}
+
+/* AES first: once it is gone the key has no index, whatever else fails. */
+int
+fernet_key_destroy(struct hsm_sess *s, const struct fernet_obj *k)
+{
+	char	 label[HSM_LABEL_MAX];
+	int	 r;
+
+	fernet_label(k->kind, k->index, 0, label, sizeof(label));
+	if ((r = hsm_destroy(s, k->enc, label)) != 0)
+		return r;
+	fernet_label(k->kind, k->index, 1, label, sizeof(label));
+	return hsm_destroy(s, k->mac, label);
+}
+
+/* A private data object that says a multi-step change is under way. */
+int
+fernet_journal_write(struct hsm_sess *s, const char *op)
+{
+	CK_OBJECT_CLASS	 cls = CKO_DATA;
+	CK_OBJECT_HANDLE h;
+	CK_ATTRIBUTE	 t[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_PRIVATE, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_LABEL, FERNET_JOURNAL_LABEL, strlen(FERNET_JOURNAL_LABEL) },
+		{ CKA_APPLICATION, "signet", 6 },
+		{ CKA_VALUE, CK_IN(op), strlen(op) },
+	};
+	CK_RV		 rv;
+
+	rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]), &h);
+	if (rv != CKR_OK)
+		return ck_err(rv, "writing the Fernet journal (%s)", op);
+	return 0;
+}
+
+int
+fernet_journal_clear(struct hsm_sess *s, struct fernet_inv *inv)
+{
+	CK_OBJECT_CLASS	 cls = CKO_DATA;
+	CK_OBJECT_HANDLE h[8];
+	CK_ATTRIBUTE	 t[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_LABEL, FERNET_JOURNAL_LABEL, strlen(FERNET_JOURNAL_LABEL) },
+	};
+	CK_ULONG	 n, i;
+	int		 r;
+
+	if ((r = hsm_find(s, t, 2, h, 8, &n)) != 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if ((r = hsm_destroy(s, h[i], FERNET_JOURNAL_LABEL)) != 0)
+			return r;
+	if (inv != NULL) {
+		inv->journal = CK_INVALID_HANDLE;
+		inv->journal_op[0] = '\0';
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian packages signet builds, tests and runs with, if any
+# is missing. Needs root (or sudo) only when something must be installed.
+set -eu
+
+PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
+libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
+softhsm2 opensc libengine-pkcs11-openssl libp11-dev
+python3 python3-keystone python3-keystoneclient python3-cryptography"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "deps: need root to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
