@@ -228,8 +228,8 @@ fernet_inv_count(const struct fernet_inv *inv, enum fernet_kind kind)
 	return n;
 }
 
-const struct fernet_obj *
-fernet_inv_find(const struct fernet_inv *inv, enum fernet_kind kind,
+struct fernet_obj *
+fernet_inv_find(struct fernet_inv *inv, enum fernet_kind kind,
     int index)
 {
 	size_t	 i;

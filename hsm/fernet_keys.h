@@ -47,7 +47,7 @@ struct fernet_inv {
 int	fernet_inv_load(struct hsm_sess *, struct fernet_inv *);
 void	fernet_inv_clear(struct fernet_inv *);
 size_t	fernet_inv_count(const struct fernet_inv *, enum fernet_kind);
-const struct fernet_obj *fernet_inv_find(const struct fernet_inv *,
+struct fernet_obj *fernet_inv_find(struct fernet_inv *,
 	    enum fernet_kind, int);
 void	fernet_label(enum fernet_kind, int, int, char *, size_t);
 

@@ -66,6 +66,7 @@ void	hsm_field_str(const CK_UTF8CHAR *, size_t, char *, size_t);
 int	hsm_token_find(struct hsm_module *, const char *, CK_SLOT_ID *,
 	    CK_TOKEN_INFO *);
 int	hsm_token_find_free(struct hsm_module *, const char *, CK_SLOT_ID *);
+int	hsm_token_count(struct hsm_module *, const char *, CK_SLOT_ID *);
 
 /* pin.c */
 #define HSM_PIN_MAX	255

@@ -11,15 +11,17 @@
 #include "log.h"
 
 static int
-spec_parse(const char *spec, struct hsm_uri *u)
+spec_parse(const char *spec, struct hsm_uri *u, int optional)
 {
+	memset(u, 0, sizeof(*u));
+	if (spec == NULL && optional)
+		return 0;
 	if (spec == NULL) {
 		log_err("no token configured ([hsm] token)");
 		return SIG_ERR_CONFIG;
 	}
 	if (strncmp(spec, "pkcs11:", 7) == 0)
 		return hsm_uri_parse(spec, u);
-	memset(u, 0, sizeof(*u));
 	if (strlen(spec) > 32) {
 		log_err("[hsm] token: a label has at most 32 bytes");
 		return SIG_ERR_CONFIG;
@@ -87,7 +89,7 @@ hsm_token_find(struct hsm_module *m, const char *spec, CK_SLOT_ID *slotp,
 	struct hsm_uri	 u;
 	int		 r, nmatch;
 
-	if ((r = spec_parse(spec, &u)) != 0)
+	if ((r = spec_parse(spec, &u, 0)) != 0)
 		return r;
 	r = token_match(m, &u, 1, slotp, tip, &nmatch);
 	hsm_uri_clear(&u);
@@ -113,7 +115,7 @@ hsm_token_find_free(struct hsm_module *m, const char *spec, CK_SLOT_ID *slotp)
 	struct hsm_uri	 u;
 	int		 r, nmatch;
 
-	if ((r = spec_parse(spec, &u)) != 0)
+	if ((r = spec_parse(spec, &u, 1)) != 0)
 		return r;
 	r = token_match(m, &u, 0, slotp, NULL, &nmatch);
 	hsm_uri_clear(&u);
@@ -122,4 +124,18 @@ hsm_token_find_free(struct hsm_module *m, const char *spec, CK_SLOT_ID *slotp)
 		r = SIG_ERR_TOKEN_NOT_FOUND;
 	}
 	return r;
+}
+
+/* How many initialised tokens match spec, without logging a miss. */
+int
+hsm_token_count(struct hsm_module *m, const char *spec, CK_SLOT_ID *slotp)
+{
+	struct hsm_uri	 u;
+	int		 r, nmatch = 0;
+
+	if ((r = spec_parse(spec, &u, 0)) != 0)
+		return r;
+	r = token_match(m, &u, 1, slotp, NULL, &nmatch);
+	hsm_uri_clear(&u);
+	return r != 0 ? r : nmatch;
 }

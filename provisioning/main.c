@@ -1,1 +1,188 @@
-int main(void) { return 0; }
+/*
+ * signet-provision: the security team's CLI for one HSM token. Reads the
+ * config given with -c, runs one command, exits 0 on success and 1 with a
+ * message on stderr otherwise. PINs come only from the files the config
+ * names; an option that looks like a PIN is refused.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "prov.h"
+
+enum {
+	O_FORCE = 1 << 0,
+	O_KEYTYPE = 1 << 1,
+	O_SUBJECT = 1 << 2,
+	O_DAYS = 1 << 3,
+	O_CSR = 1 << 4,
+};
+
+struct cmd {
+	const char	*name;
+	int		 (*fn)(struct prov *);
+	int		 opts;		/* options it accepts */
+	int		 nargs;		/* positional arguments */
+	int		 login;		/* opens the token as its user */
+};
+
+static const struct cmd cmds[] = {
+	{ "init-token", cmd_init_token, O_FORCE, 0, 0 },
+	{ "pki-setup", cmd_pki_setup, O_FORCE | O_KEYTYPE | O_SUBJECT |
+	    O_DAYS | O_CSR, 0, 1 },
+	{ "import-cert", cmd_import_cert, 0, 1, 1 },
+	{ "export-certs", cmd_export_certs, 0, 1, 1 },
+	{ "fernet-setup", cmd_fernet_setup, O_FORCE, 0, 1 },
+	{ "fernet-rotate", cmd_fernet_rotate, 0, 0, 1 },
+	{ "fernet-list", cmd_fernet_list, 0, 0, 1 },
+	{ "fernet-import", cmd_fernet_import, O_FORCE, 1, 1 },
+	{ "status", cmd_status, 0, 0, 1 },
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: signet-provision [-d] -c FILE command\n"
+	    "  init-token [--force]\n"
+	    "  pki-setup [--key-type rsa2048|rsa3072|rsa4096|ec-p256] "
+	    "[--subject DN] [--days N] [--csr OUT] [--force]\n"
+	    "  import-cert PEM\n"
+	    "  export-certs DIR\n"
+	    "  fernet-setup [--force] | fernet-rotate | fernet-list\n"
+	    "  fernet-import DIR [--force]\n"
+	    "  status\n"
+	    "PINs are read from [hsm] pin_file and so_pin_file, never from "
+	    "arguments.\n");
+	exit(2);
+}
+
+static const struct cmd *
+cmd_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	log_err("unknown command '%s'", name);
+	usage();
+}
+
+static void
+refuse_pin_args(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--pin", 5) == 0 ||
+		    strncmp(argv[i], "--so-pin", 8) == 0 ||
+		    strstr(argv[i], "pin-value") != NULL) {
+			log_err("a PIN on the command line is refused: anyone "
+			    "can read it in the process list; put it in the "
+			    "0600 file [hsm] pin_file names");
+			exit(2);
+		}
+	}
+}
+
+static int
+parse_opts(int argc, char **argv, const char **cfpath, int *seen,
+    struct prov_opts *o)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "key-type", required_argument, NULL, 'k' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "days", required_argument, NULL, 'n' },
+		{ "csr", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char	*end;
+	int	 ch;
+
+	while ((ch = getopt_long(argc, argv, "c:d", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'c': *cfpath = optarg; break;
+		case 'd': log_set_level(LOGL_DEBUG); break;
+		case 'f': o->force = 1; *seen |= O_FORCE; break;
+		case 'k': o->key_type = optarg; *seen |= O_KEYTYPE; break;
+		case 's': o->subject = optarg; *seen |= O_SUBJECT; break;
+		case 'r': o->csr = optarg; *seen |= O_CSR; break;
+		case 'n':
+			o->days = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->days < 1 || o->days > 36500) {
+				log_err("--days: '%s' is not 1 to 36500",
+				    optarg);
+				return -1;
+			}
+			*seen |= O_DAYS;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+run(const struct cmd *c, struct prov *p)
+{
+	int	 r;
+
+	if (c->login && (r = prov_open(p)) != 0) {
+		prov_close(p, r);
+		return r;
+	}
+	r = c->fn(p);
+	prov_close(p, r);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rlimit		 rl = { 0, 0 };
+	struct prov		 p;
+	const struct cmd	*c;
+	const char		*cfpath = NULL;
+	char			 err[CONFIG_ERR_MAX];
+	int			 seen = 0, r;
+
+	log_init("signet-provision", LOGL_INFO);
+	setrlimit(RLIMIT_CORE, &rl);	/* PINs pass through this process */
+	umask(077);
+	refuse_pin_args(argc, argv);
+	memset(&p, 0, sizeof(p));
+	if (parse_opts(argc, argv, &cfpath, &seen, &p.o) != 0 ||
+	    cfpath == NULL || optind >= argc)
+		usage();
+	c = cmd_find(argv[optind]);
+	if ((seen & ~c->opts) != 0 || argc - optind - 1 != c->nargs) {
+		log_err("%s: wrong options or arguments", c->name);
+		usage();
+	}
+	if (config_load(cfpath, &p.cf, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (p.cf->debug)
+		log_set_level(LOGL_DEBUG);
+	p.args = argv + optind + 1;
+	p.nargs = argc - optind - 1;
+	{
+		struct config *cf = p.cf;
+
+		r = run(c, &p);
+		config_free(cf);
+	}
+	if (r != 0)
+		log_err_r(r, "%s failed", c->name);
+	return r == 0 ? 0 : 1;
+}

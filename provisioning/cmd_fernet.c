@@ -1,0 +1,132 @@
+/*
+ * signet-provision: fernet-setup, fernet-rotate, fernet-list and
+ * fernet-import, with Keystone's semantics (keystone-manage fernet_*).
+ * Nothing here prints a key or anything derived from one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+#include "fernet_keys.h"
+#include "log.h"
+#include "prov.h"
+
+/* Finishes an interrupted change first; *did tells the caller it ran. */
+static int
+fernet_prepare(struct prov *p, int *did)
+{
+	int	 r;
+
+	if ((r = fernet_repair(p->s, p->cf->fernet_max_active_keys, did)) != 0)
+		log_err_r(r, "could not finish the interrupted change");
+	return r;
+}
+
+static int
+count_live(struct prov *p, size_t *n)
+{
+	struct fernet_inv	 inv;
+	int			 r;
+
+	if ((r = fernet_inv_load(p->s, &inv)) == 0)
+		*n = fernet_inv_count(&inv, FK_INDEX);
+	fernet_inv_clear(&inv);
+	return r;
+}
+
+int
+cmd_fernet_setup(struct prov *p)
+{
+	struct fernet_repo	 fresh = { NULL, 0 };
+	struct fernet_repo_key	 k[2] = { { 0, NULL }, { 1, NULL } };
+	size_t			 n;
+	int			 r, did;
+
+	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
+		return r;
+	if (n > 0 && !p->o.force) {
+		log_err("the token already holds %zu Fernet keys; "
+		    "--force replaces them (every live token dies)", n);
+		return SIG_ERR_EXISTS;
+	}
+	/* Keystone: key 0, then one rotation (which keeps only 0 at 1). */
+	fresh.keys = k;
+	fresh.n = p->cf->fernet_max_active_keys > 1 ? 2 : 1;
+	if ((r = fernet_install(p->s, &fresh)))
+		return r;
+	printf("fernet keys set up: %zu\n", fresh.n);
+	return 0;
+}
+
+int
+cmd_fernet_rotate(struct prov *p)
+{
+	int	 r, did, target;
+
+	if ((r = fernet_prepare(p, &did)) != 0)
+		return r;
+	if (did) {
+		printf("finished the interrupted change; not rotating again\n");
+		return 0;
+	}
+	if ((r = fernet_rotate(p->s, p->cf->fernet_max_active_keys,
+	    &target)) != 0)
+		return r;
+	printf("rotated: key %d is the new primary\n", target);
+	return 0;
+}
+
+int
+cmd_fernet_list(struct prov *p)
+{
+	struct fernet_inv	 inv;
+	size_t			 i, n;
+	int			 r, top;
+
+	if ((r = fernet_inv_load(p->s, &inv)) != 0)
+		goto out;
+	if (inv.journal_op[0] != '\0')
+		log_warn("a change was interrupted (%s); rerun fernet-rotate "
+		    "to finish it", inv.journal_op);
+	n = fernet_inv_count(&inv, FK_INDEX);
+	top = n > 0 ? inv.keys[0].index : -1;	/* sorted: live, descending */
+	for (i = inv.nkeys; i-- > 0;)
+		if (inv.keys[i].kind == FK_INDEX)
+			printf("%d %s\n", inv.keys[i].index,
+			    fernet_role(inv.keys[i].index, top, n));
+ out:
+	fernet_inv_clear(&inv);
+	return r;
+}
+
+int
+cmd_fernet_import(struct prov *p)
+{
+	struct fernet_repo	 repo;
+	size_t			 n;
+	int			 r, did;
+
+	if (p->nargs != 1) {
+		log_err("fernet-import takes one directory");
+		return SIG_ERR_USAGE;
+	}
+	r = fernet_repo_read(p->args[0], p->cf->fernet_max_active_keys, &repo);
+	if (r != 0) {
+		log_err("import refused; the token is unchanged");
+		goto out;
+	}
+	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
+		goto out;
+	if (n > 0 && !p->o.force) {
+		log_err("the token already holds %zu Fernet keys; --force "
+		    "replaces them", n);
+		r = SIG_ERR_EXISTS;
+		goto out;
+	}
+	if ((r = fernet_install(p->s, &repo)))
+		goto out;
+	printf("imported %zu Fernet keys from %s\n", repo.n, p->args[0]);
+ out:
+	fernet_repo_clear(&repo);
+	return r;
+}

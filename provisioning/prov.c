@@ -1,0 +1,56 @@
+/*
+ * signet-provision: opens the configured token as its user for one
+ * command. The PIN file is read into secmem, used for one C_Login and
+ * wiped; the engine, when a command needs it, finds the login in place.
+ */
+#include <string.h>
+
+#include "cms_engine.h"
+#include "err.h"
+#include "log.h"
+#include "prov.h"
+#include "secmem.h"
+
+int
+prov_open(struct prov *p)
+{
+	struct secmem	*pin;
+	int		 r;
+
+	if ((r = hsm_module_load(p->cf->hsm_module, &p->m)) != 0 ||
+	    (r = hsm_token_find(p->m, p->cf->hsm_token, &p->slot,
+	    &p->ti)) != 0)
+		return r;
+	if ((r = hsm_pin_read(p->cf->hsm_pin_file, p->ti.ulMaxPinLen <
+	    HSM_PIN_MAX ? p->ti.ulMaxPinLen : HSM_PIN_MAX, &pin)) != 0)
+		return r;
+	if ((r = hsm_pool_new(p->m, p->slot, CKU_USER, pin, 1, 0,
+	    &p->pool)) != 0) {
+		if (r == SIG_ERR_PIN_INCORRECT)
+			log_err("token '%s' (slot %lu): user PIN incorrect",
+			    p->cf->hsm_token, (unsigned long)p->slot);
+		return r;
+	}
+	return hsm_sess_get(p->pool, &p->s);
+}
+
+int
+prov_engine(struct prov *p)
+{
+	if (p->eng != NULL)
+		return 0;
+	return cms_engine_new(p->cf->hsm_module, &p->eng);
+}
+
+/* The engine goes last: libp11 finalises the module when it unloads. */
+void
+prov_close(struct prov *p, int r)
+{
+	if (p->pool != NULL) {
+		hsm_sess_put(p->pool, p->s, r);
+		hsm_pool_free(p->pool);
+	}
+	cms_engine_free(p->eng);
+	hsm_module_free(p->m);
+	memset(p, 0, sizeof(*p));
+}
