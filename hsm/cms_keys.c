@@ -224,9 +224,12 @@ cms_cert_store(struct hsm_sess *s, const char *label, X509 *x)
 
 	if ((r = cms_key_find(s, label, &k)) != 0)
 		return r;
+	/* A CA from an external authority has a certificate and no key. */
 	if (!k.has_pub)
-		return SIG_ERR_KEY_NOT_FOUND;
-	if ((r = hsm_attr_get(s, k.pub, CKA_ID, id, &idlen)) != 0)
+		r = hsm_random(s, id, sizeof(id));
+	else
+		r = hsm_attr_get(s, k.pub, CKA_ID, id, &idlen);
+	if (r != 0)
 		return r;
 	for (i = 0; i < 4; i++)
 		if ((r = der_of(x, &der[i], &len[i], i)) != 0)

@@ -182,7 +182,7 @@ main(int argc, char **argv)
 		r = run(c, &p);
 		config_free(cf);
 	}
-	if (r != 0)
+	if (r != 0 && c->fn != cmd_status)
 		log_err_r(r, "%s failed", c->name);
 	return r == 0 ? 0 : 1;
 }

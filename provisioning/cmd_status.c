@@ -1,0 +1,171 @@
+/*
+ * signet-provision: status. Says what the token holds and every way it
+ * falls short of what the signer needs: missing objects, weak keys or
+ * attributes, expiring certificates, an interrupted Fernet change.
+ * Exit 0 only when nothing is wrong, so monitoring can run it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+#include "cms_engine.h"
+#include "cms_keys.h"
+#include "err.h"
+#include "fernet_keys.h"
+#include "log.h"
+#include "prov.h"
+#include "x509.h"
+
+#define EXPIRY_WARN_DAYS	30
+
+static int
+problem(int *n, const char *kind, const char *what)
+{
+	printf("problem: %s: %s\n", kind, what);
+	return ++*n;
+}
+
+static void
+print_cert(const char *what, X509 *x)
+{
+	char	 subj[256];
+	BIO	*b = BIO_new(BIO_s_mem());
+	char	*end = NULL;
+	long	 n;
+
+	X509_NAME_oneline(X509_get_subject_name(x), subj, sizeof(subj));
+	ASN1_TIME_print(b, X509_get0_notAfter(x));
+	n = BIO_get_mem_data(b, &end);
+	printf("%s: %s, valid until %.*s\n", what, subj, (int)n, end);
+	BIO_free(b);
+}
+
+static void
+status_cms(struct prov *p, int *np)
+{
+	struct cms_key	 k;
+	X509		*sign = NULL, *ca = NULL;
+	EVP_PKEY	*pub = NULL;
+	char		 why[256];
+
+	if (cms_key_find(p->s, CMS_SIGN_LABEL, &k) != 0 || !k.has_priv) {
+		problem(np, "MISSING", "CMS signing key (run pki-setup)");
+		return;
+	}
+	printf("signing key: %s %lu bits\n", k.kt == CKK_EC ? "EC" : "RSA",
+	    (unsigned long)k.bits);
+	if (k.kt == CKK_RSA && k.bits < 2048)
+		problem(np, "WEAK", "RSA signing key shorter than 2048 bits");
+	if (cms_cert_read(p->s, CMS_SIGN_LABEL, &sign) != 0)
+		problem(np, "MISSING", "signing certificate (import-cert)");
+	if (cms_cert_read(p->s, CMS_CA_LABEL, &ca) != 0)
+		problem(np, "MISSING", "CA certificate");
+	if (sign != NULL)
+		print_cert("signing certificate", sign);
+	if (ca != NULL)
+		print_cert("CA certificate", ca);
+	if (sign != NULL && ca != NULL && prov_engine(p) == 0 &&
+	    cms_engine_key(p->eng, &p->ti, CMS_SIGN_LABEL, 0, &pub) == 0 &&
+	    x509_check_leaf(sign, ca, pub, why, sizeof(why)) != 0)
+		problem(np, "INVALID", why);
+	if (sign != NULL && X509_cmp_time(X509_get0_notAfter(sign),
+	    &(time_t){ time(NULL) + EXPIRY_WARN_DAYS * 86400 }) < 0)
+		problem(np, "EXPIRING", "signing certificate ends within 30 days");
+	EVP_PKEY_free(pub);
+	X509_free(sign);
+	X509_free(ca);
+}
+
+static void
+status_fernet(struct prov *p, int *np)
+{
+	struct fernet_inv	 inv;
+	size_t			 n;
+	int			 max = p->cf->fernet_max_active_keys;
+
+	if (fernet_inv_load(p->s, &inv) != 0) {
+		problem(np, "ERROR", "cannot read the Fernet inventory");
+		goto out;
+	}
+	n = fernet_inv_count(&inv, FK_INDEX);
+	printf("fernet keys: %zu (max_active_keys %d)\n", n, max);
+	if (n > 0)
+		printf("fernet primary: %d\n", inv.keys[0].index);
+	if (n == 0)
+		problem(np, "MISSING", "Fernet keys (run fernet-setup)");
+	else if (fernet_inv_find(&inv, FK_INDEX, 0) == NULL)
+		problem(np, "MISSING", "staged Fernet key 0");
+	if (n > (size_t)max)
+		problem(np, "EXCESS", "more Fernet keys than max_active_keys");
+	if (inv.dup_index)
+		problem(np, "CONFLICT", "two Fernet keys claim one index");
+	if (inv.journal_op[0] != '\0')
+		problem(np, "PENDING", "an interrupted Fernet change; rerun "
+		    "fernet-rotate to finish it");
+	if (inv.norphans > 0)
+		problem(np, "LEFTOVER", "Fernet key halves without a partner");
+ out:
+	fernet_inv_clear(&inv);
+}
+
+/* Every private or secret key: sensitive, and no wrap+decrypt pair. */
+static void
+status_attrs(struct prov *p, CK_OBJECT_CLASS cls, int *np)
+{
+	CK_OBJECT_HANDLE h[256];
+	CK_ATTRIBUTE	 t[] = { { CKA_CLASS, &cls, sizeof(cls) } };
+	CK_ULONG	 n, i;
+	char		 label[HSM_LABEL_MAX], msg[160];
+	int		 sens, ext, trusted, wrap, dec;
+
+	if (hsm_find(p->s, t, 1, h, 256, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (hsm_label_get(p->s, h[i], label, sizeof(label)) != 0 ||
+		    hsm_attr_bool(p->s, h[i], CKA_SENSITIVE, &sens) != 0 ||
+		    hsm_attr_bool(p->s, h[i], CKA_EXTRACTABLE, &ext) != 0 ||
+		    hsm_attr_bool(p->s, h[i], CKA_WRAP_WITH_TRUSTED,
+		    &trusted) != 0 ||
+		    hsm_attr_bool(p->s, h[i], CKA_DECRYPT, &dec) != 0)
+			continue;
+		wrap = 0;
+		if (cls == CKO_SECRET_KEY)
+			(void)hsm_attr_bool(p->s, h[i], CKA_WRAP, &wrap);
+		msg[0] = '\0';
+		if (!sens)
+			snprintf(msg, sizeof(msg), "'%s' is not sensitive",
+			    label);
+		else if (ext && !trusted)
+			snprintf(msg, sizeof(msg), "'%s' is extractable "
+			    "without a trusted wrapping key", label);
+		else if (wrap && dec)
+			snprintf(msg, sizeof(msg), "'%s' can both wrap and "
+			    "decrypt", label);
+		if (msg[0] != '\0')
+			problem(np, "WEAK", msg);
+	}
+}
+
+int
+cmd_status(struct prov *p)
+{
+	char	 label[33], serial[17], model[17];
+	int	 n = 0;
+
+	hsm_field_str(p->ti.label, sizeof(p->ti.label), label, sizeof(label));
+	hsm_field_str(p->ti.serialNumber, sizeof(p->ti.serialNumber), serial,
+	    sizeof(serial));
+	hsm_field_str(p->ti.model, sizeof(p->ti.model), model, sizeof(model));
+	printf("token: '%s' serial %s model %s slot %lu\n", label, serial,
+	    model, (unsigned long)p->slot);
+	status_cms(p, &n);
+	status_fernet(p, &n);
+	status_attrs(p, CKO_PRIVATE_KEY, &n);
+	status_attrs(p, CKO_SECRET_KEY, &n);
+	if (n == 0)
+		printf("status: ok\n");
+	else
+		printf("status: %d problem%s\n", n, n == 1 ? "" : "s");
+	return n == 0 ? 0 : SIG_ERR_STATE;
+}
