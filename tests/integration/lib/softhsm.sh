@@ -1,0 +1,97 @@
+# Sourced by integration tests: a SoftHSM2 token store of its own in a
+# temporary directory (never /var/lib/softhsm), random PINs in 0600 files,
+# a signet.conf naming them, and small assertion helpers.
+# Needs BIN (the built programs); TBIN (test helpers) is optional.
+set -u
+
+MODULE=/usr/lib/softhsm/libsofthsm2.so
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/signet-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir -m 700 "$WORK/tokens"
+cat > "$WORK/softhsm2.conf" <<CONF
+directories.tokendir = $WORK/tokens
+objectstore.backend = file
+log.level = ERROR
+slots.removable = false
+CONF
+export SOFTHSM2_CONF="$WORK/softhsm2.conf"
+umask 077
+od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$WORK/pin"
+od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$WORK/so.pin"
+PIN=$(cat "$WORK/pin")
+LABEL=signet-$$
+CONF="$WORK/signet.conf"
+
+# write_conf [max_active_keys]
+write_conf() {
+	cat > "$CONF" <<CONF
+[hsm]
+module = $MODULE
+token = $LABEL
+pin_file = pin
+so_pin_file = so.pin
+
+[fernet_tokens]
+max_active_keys = ${1:-3}
+CONF
+}
+write_conf 3
+
+prov() {
+	"$BIN/signet-provision" -c "$CONF" "$@"
+}
+
+FAILS=0
+fail() {
+	echo "FAIL: $*" >&2
+	FAILS=$((FAILS + 1))
+}
+ok() {
+	echo "ok: $*"
+}
+
+# expect_ok DESC cmd...: the command exits 0.
+expect_ok() {
+	desc=$1; shift
+	if "$@" > "$WORK/out" 2> "$WORK/err"; then
+		ok "$desc"
+	else
+		fail "$desc: exit $?: $(cat "$WORK/err")"
+	fi
+}
+
+# expect_fail DESC PATTERN cmd...: non-zero exit, stderr matches PATTERN,
+# and stderr never shows the PIN.
+expect_fail() {
+	desc=$1; pat=$2; shift 2
+	if "$@" > "$WORK/out" 2> "$WORK/err"; then
+		fail "$desc: succeeded"
+	elif ! grep -qE -- "$pat" "$WORK/err"; then
+		fail "$desc: stderr lacks /$pat/: $(cat "$WORK/err")"
+	elif grep -qF -- "$PIN" "$WORK/err" "$WORK/out"; then
+		fail "$desc: the PIN appears in the output"
+	else
+		ok "$desc"
+	fi
+}
+
+# expect_eq DESC WANT GOT
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: want [$2] got [$3]"
+	fi
+}
+
+p11tool() {
+	pkcs11-tool --module "$MODULE" --token-label "$LABEL" "$@" 2>/dev/null
+}
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$FAILS check(s) failed" >&2
+		exit 1
+	fi
+	exit 0
+}

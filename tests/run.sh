@@ -1,0 +1,37 @@
+#!/bin/sh
+# The test runner: unit tests (cmocka) and integration tests (real
+# SoftHSM2 in temporary directories), one line per test, then a summary.
+# usage: tests/run.sh BUILD_DIR
+set -u
+B=${1:-build}
+export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+pass=0 failn=0 failed=""
+logdir="$B/test-logs"
+mkdir -p "$logdir"
+
+run_one() {
+	name=$1; shift
+	start=$(date +%s)
+	if "$@" > "$logdir/$name.log" 2>&1; then
+		pass=$((pass + 1))
+		echo "PASS $name ($(( $(date +%s) - start ))s)"
+	else
+		failn=$((failn + 1))
+		failed="$failed $name"
+		echo "FAIL $name (log: $logdir/$name.log)"
+		sed 's/^/    /' "$logdir/$name.log" | tail -25
+	fi
+}
+
+for t in "$B"/tests/unit/*; do
+	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+done
+for t in tests/integration/*.sh; do
+	run_one "integration/$(basename "$t" .sh)" sh "$t"
+done
+
+echo "== $pass passed, $failn failed${failed:+ (failed:$failed)}"
+[ "$failn" -eq 0 ]
