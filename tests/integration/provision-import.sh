@@ -52,8 +52,9 @@ bad; chmod 755 "$WORK/bad"; refused "world-readable repository" \
 bad; rm "$WORK/bad/1"; ln -s "$REPO/1" "$WORK/bad/1"
 refused "symbolic link" "symbolic link|not a regular file"
 bad; rm "$WORK/bad/0"; refused "no staged key" "no staged key"
-bad; cp "$REPO/1" "$WORK/bad/7"; sed -i 's/A/B/' "$WORK/bad/7" 2>/dev/null
-cp "$REPO/2" "$WORK/bad/8"; tr 'A-Za-z' 'B-ZAb-za' < "$REPO/2" > "$WORK/bad/8"
+rm -rf "$WORK/bad"; mkdir -m 700 "$WORK/bad"
+/usr/bin/python3 tests/integration/lib/keystone_repo.py "$WORK/bad" 4 2 \
+    > /dev/null 2>&1
 refused "more keys than max_active_keys" "max_active_keys"
 expect_fail "missing directory" "No such file" prov fernet-import --force \
     "$WORK/nowhere"
