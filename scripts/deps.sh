@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
 libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
-python3 python3-keystone python3-keystoneclient python3-cryptography"
+gdb python3 python3-keystone python3-keystoneclient python3-cryptography"
 
 missing=""
 for p in $PKGS; do
