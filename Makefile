@@ -69,6 +69,8 @@ $(BIN)/signet-provision: $(PROVISION_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning
+
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
     $(filter-out %/main.o,$(call obj,$(wildcard provisioning/*.c)))
 	@mkdir -p $(dir $@)

@@ -74,11 +74,17 @@ uri_set(struct hsm_uri *u, const char *name, size_t nlen, char *val)
 		return 0;
 	}
 	if (nlen == 7 && memcmp(name, "slot-id", 7) == 0) {
+		int	 ok;
+
 		errno = 0;
 		u->slot_id = strtoul(val, &end, 10);
 		u->has_slot_id = 1;
+		ok = errno == 0 && end != val && *end == '\0' &&
+		    isdigit((unsigned char)*val);
 		free(val);
-		return errno == 0 && end != val && *end == '\0' ? 0 : -1;
+		if (!ok)
+			log_err("pkcs11: URI: slot-id is not a number");
+		return ok ? 0 : -1;
 	}
 	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
 		if (strlen(ignored[i]) == nlen &&

@@ -174,6 +174,9 @@ main(int argc, char **argv)
 	}
 	if (p.cf->debug)
 		log_set_level(LOGL_DEBUG);
+	/* SoftHSM2 finds its token store only through the environment. */
+	if (p.cf->hsm_softhsm2_conf != NULL)
+		setenv("SOFTHSM2_CONF", p.cf->hsm_softhsm2_conf, 1);
 	p.args = argv + optind + 1;
 	p.nargs = argc - optind - 1;
 	{

@@ -44,6 +44,7 @@ static const struct opt opts[] = {
 	O("hsm", "pin_file", OPT_PATH, hsm_pin_file, 0, 0, NULL),
 	O("hsm", "so_pin_file", OPT_PATH, hsm_so_pin_file, 0, 0, NULL),
 	O("hsm", "sessions", OPT_INT, hsm_sessions, 1, 64, "4"),
+	O("hsm", "softhsm2_conf", OPT_PATH, hsm_softhsm2_conf, 0, 0, NULL),
 	O("fernet_tokens", "max_active_keys", OPT_INT,
 	    fernet_max_active_keys, 1, 1000, "3"),
 	O("signing", "key_type", OPT_STR, signing_key_type, 0, 0, "rsa2048"),

@@ -20,6 +20,7 @@ struct config {
 	char	*hsm_pin_file;
 	char	*hsm_so_pin_file;
 	int	 hsm_sessions;
+	char	*hsm_softhsm2_conf;	/* exported as SOFTHSM2_CONF */
 	/* [fernet_tokens] */
 	int	 fernet_max_active_keys;
 	/* [signing] */
