@@ -43,6 +43,7 @@ PROGRAMS	:= $(BIN)/signet-provision
 .PHONY: all deps test check check-san unit integration run bench clean \
 	check-boundary
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(PROGRAMS) $(PROTO_OBJS)
 
@@ -92,7 +93,11 @@ check-boundary:
 	    || { echo "check-boundary: hsm/ included outside signer/provision"; exit 1; }
 	@echo "check-boundary: ok"
 
-check: all $(UNIT_TESTS) $(ITEST_BINS)
+$(B)/tests/nodlclose.so: tests/asan/nodlclose.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC $(WARN) -o $@ $<
+
+check: all $(UNIT_TESTS) $(ITEST_BINS) $(if $(SANFLAGS),$(B)/tests/nodlclose.so)
 	@sh tests/run.sh $(B)
 
 test: deps

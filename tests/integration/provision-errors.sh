@@ -8,7 +8,7 @@ pinconf() {
 	sed "s|^pin_file = .*|pin_file = $1|" "$CONF" > "$WORK/pin.conf"
 }
 pinprov() {
-	"$BIN/signet-provision" -c "$WORK/pin.conf" "$@"
+	ours "$BIN/signet-provision" -c "$WORK/pin.conf" "$@"
 }
 expect_ok "init-token" prov init-token
 expect_ok "fernet-setup" prov fernet-setup
@@ -51,7 +51,7 @@ cfg() {
 	printf '%s\n' "$@" > "$WORK/bad.conf"
 }
 cfgprov() {
-	"$BIN/signet-provision" -c "$WORK/bad.conf" "$@"
+	ours "$BIN/signet-provision" -c "$WORK/bad.conf" "$@"
 }
 cfg "[hsm]" "token = x" "token = y"
 expect_fail "option given twice" "\[hsm\] token: given twice" cfgprov status
@@ -82,7 +82,7 @@ cfg "[hsm]" "module = $MODULE" "token = pkcs11:model=SoftHSM%20v2;token=$LABEL" 
 expect_ok "a pkcs11: URI names the token" cfgprov fernet-list
 grep -q "unknown option \[nosuch\] option ignored" "$WORK/err" ||
     fail "an unknown option is not warned about"
-expect_fail "missing config" "nowhere.conf" "$BIN/signet-provision" \
+expect_fail "missing config" "nowhere.conf" ours "$BIN/signet-provision" \
     -c "$WORK/nowhere.conf" status
 
 # Commands
@@ -90,8 +90,8 @@ expect_fail "unknown command" "unknown command" prov frobnicate
 expect_fail "option of another command" "wrong options" prov fernet-rotate \
     --csr x
 expect_fail "rotate on a token without Fernet keys" "fernet-setup" \
-    sh -c "'$BIN/signet-provision' -c '$CONF' init-token --force >/dev/null &&
-    '$BIN/signet-provision' -c '$CONF' fernet-rotate"
+    sh -c "LD_PRELOAD='${SIGNET_PRELOAD:-}' '$BIN/signet-provision' -c '$CONF' init-token --force >/dev/null &&
+    LD_PRELOAD='${SIGNET_PRELOAD:-}' '$BIN/signet-provision' -c '$CONF' fernet-rotate"
 expect_fail "export-certs before pki-setup" "run pki-setup" \
     prov export-certs "$WORK"
 expect_fail "bad subject" "subject" prov pki-setup --subject "no-slash"

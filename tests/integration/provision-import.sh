@@ -14,7 +14,7 @@ expect_eq "indices and roles as Keystone's" "0 staged
 1 secondary
 2 primary" "$(prov fernet-list)"
 for i in 0 1 2; do
-	expect_ok "key $i equals Keystone's" "$TBIN/hsm-check" "$CONF" \
+	expect_ok "key $i equals Keystone's" ours "$TBIN/hsm-check" "$CONF" \
 	    fernet "$REPO/$i" "$i"
 done
 expect_fail "import over existing keys without --force" "--force" \

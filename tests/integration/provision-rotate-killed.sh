@@ -28,6 +28,8 @@ kill_at() {
 			echo "continue"
 			echo "end"
 		done
+		[ -n "${SIGNET_PRELOAD:-}" ] &&
+		    echo "set exec-wrapper env LD_PRELOAD='$SIGNET_PRELOAD'"
 		echo "run"
 	} > "$WORK/gdb.cmds"
 	gdb -q -batch -x "$WORK/gdb.cmds" --args "$BIN/signet-provision" \

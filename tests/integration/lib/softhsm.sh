@@ -37,8 +37,13 @@ CONF
 }
 write_conf 3
 
+# Runs one of signet's programs (with the ASan preload, when there is one).
+ours() {
+	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$@"
+}
+
 prov() {
-	"$BIN/signet-provision" -c "$CONF" "$@"
+	ours "$BIN/signet-provision" -c "$CONF" "$@"
 }
 
 FAILS=0
