@@ -160,33 +160,13 @@ cms_key_generate(struct hsm_sess *s, const char *label,
 int
 cms_key_destroy(struct hsm_sess *s, const char *label)
 {
-	CK_OBJECT_HANDLE h[8];
-	CK_ATTRIBUTE	 t[] = { { CKA_LABEL, CK_IN(label), strlen(label) } };
-	CK_ULONG	 n, i;
-	int		 r;
-
-	if ((r = hsm_find(s, t, 1, h, 8, &n)) != 0)
-		return r;
-	for (i = 0; i < n; i++)
-		if ((r = hsm_destroy(s, h[i], label)) != 0)
-			return r;
-	return 0;
+	return hsm_label_each(s, CKO_VENDOR_DEFINED, label, NULL);
 }
 
 int
 cms_key_relabel(struct hsm_sess *s, const char *from, const char *to)
 {
-	CK_OBJECT_HANDLE h[8];
-	CK_ATTRIBUTE	 t[] = { { CKA_LABEL, CK_IN(from), strlen(from) } };
-	CK_ULONG	 n, i;
-	int		 r;
-
-	if ((r = hsm_find(s, t, 1, h, 8, &n)) != 0)
-		return r;
-	for (i = 0; i < n; i++)
-		if ((r = hsm_label_set(s, h[i], to)) != 0)
-			return r;
-	return 0;
+	return hsm_label_each(s, CKO_VENDOR_DEFINED, from, to);
 }
 
 static int

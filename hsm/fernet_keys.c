@@ -217,20 +217,10 @@ fernet_journal_write(struct hsm_sess *s, const char *op)
 int
 fernet_journal_clear(struct hsm_sess *s, struct fernet_inv *inv)
 {
-	CK_OBJECT_CLASS	 cls = CKO_DATA;
-	CK_OBJECT_HANDLE h[8];
-	CK_ATTRIBUTE	 t[] = {
-		{ CKA_CLASS, &cls, sizeof(cls) },
-		{ CKA_LABEL, FERNET_JOURNAL_LABEL, strlen(FERNET_JOURNAL_LABEL) },
-	};
-	CK_ULONG	 n, i;
-	int		 r;
+	int	 r;
 
-	if ((r = hsm_find(s, t, 2, h, 8, &n)) != 0)
+	if ((r = hsm_label_each(s, CKO_DATA, FERNET_JOURNAL_LABEL, NULL)) != 0)
 		return r;
-	for (i = 0; i < n; i++)
-		if ((r = hsm_destroy(s, h[i], FERNET_JOURNAL_LABEL)) != 0)
-			return r;
 	if (inv != NULL) {
 		inv->journal = CK_INVALID_HANDLE;
 		inv->journal_op[0] = '\0';

@@ -111,6 +111,8 @@ int	hsm_attr_bool(struct hsm_sess *, CK_OBJECT_HANDLE, CK_ATTRIBUTE_TYPE,
 int	hsm_label_get(struct hsm_sess *, CK_OBJECT_HANDLE, char *, size_t);
 int	hsm_label_set(struct hsm_sess *, CK_OBJECT_HANDLE, const char *);
 int	hsm_destroy(struct hsm_sess *, CK_OBJECT_HANDLE, const char *);
+int	hsm_label_each(struct hsm_sess *, CK_OBJECT_CLASS, const char *,
+	    const char *);
 int	hsm_random(struct hsm_sess *, uint8_t *, size_t);
 
 #endif

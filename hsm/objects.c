@@ -156,3 +156,28 @@ hsm_random(struct hsm_sess *s, uint8_t *buf, size_t len)
 		return ck_err(rv, "C_GenerateRandom");
 	return 0;
 }
+
+/*
+ * Destroys (to == NULL) or relabels every object labelled label, of class
+ * cls or, with CKO_VENDOR_DEFINED, of any class.
+ */
+int
+hsm_label_each(struct hsm_sess *s, CK_OBJECT_CLASS cls, const char *label,
+    const char *to)
+{
+	CK_OBJECT_HANDLE h[16];
+	CK_ATTRIBUTE	 t[] = {
+		{ CKA_LABEL, CK_IN(label), strlen(label) },
+		{ CKA_CLASS, &cls, sizeof(cls) },
+	};
+	CK_ULONG	 n, i;
+	int		 r;
+
+	if ((r = hsm_find(s, t, cls == CKO_VENDOR_DEFINED ? 1 : 2, h, 16,
+	    &n)) != 0)
+		return r;
+	for (i = 0; i < n && r == 0; i++)
+		r = to == NULL ? hsm_destroy(s, h[i], label) :
+		    hsm_label_set(s, h[i], to);
+	return r;
+}
