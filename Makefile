@@ -14,7 +14,7 @@ BIN	:= $(B)/bin
 GEN	:= $(B)/gen
 
 CC	?= cc
-PKGS	:= libcrypto p11-kit-1 inih libprotobuf-c
+PKGS	:= libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
@@ -29,6 +29,8 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 COMMON_OBJS	:= $(call obj,$(wildcard appliance/common/*.c))
 HSM_OBJS	:= $(call obj,$(wildcard hsm/*.c))
 PROTO_OBJS	:= $(B)/obj/gen/signer.pb-c.o
+SIGNERLIB_OBJS	:= $(call obj,$(filter-out appliance/signer/main.c,\
+		   $(wildcard appliance/signer/*.c)))
 PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
 		   $(call obj,$(wildcard provisioning/*.c))
 
@@ -77,8 +79,10 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(B)/obj/tests/integration/%.o: ALL_CFLAGS += -Iappliance/signer
+
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(COMMON_OBJS) \
-    $(HSM_OBJS)
+    $(HSM_OBJS) $(SIGNERLIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,0 +1,58 @@
+/*
+ * signet-signerd: the structured claims a Fernet token carries, and
+ * Keystone 22's msgpack payload for them (token_formatters.py). The signer
+ * builds every payload itself from these, so it can check and audit what
+ * it seals; it never seals bytes a peer hands it.
+ */
+#ifndef SIGNET_CLAIMS_H
+#define SIGNET_CLAIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLAIMS_ID_MAX		255	/* bytes of a user/project/domain id */
+#define CLAIMS_AUDIT_MAX	2	/* own id, then the chain's */
+#define CLAIMS_AUDIT_LEN	16	/* bytes; 22 base64url characters */
+#define CLAIMS_METHODS_MAX	8
+#define FERNET_PAYLOAD_MAX	1024
+
+enum claims_scope {
+	CLAIMS_UNSCOPED = 0,
+	CLAIMS_PROJECT,
+	CLAIMS_DOMAIN,
+	CLAIMS_SYSTEM,
+	CLAIMS_TRUST,
+};
+
+struct claims {
+	enum claims_scope scope;
+	char		 user_id[CLAIMS_ID_MAX + 1];
+	uint64_t	 methods;	/* Keystone's bitmask */
+	char		 project_id[CLAIMS_ID_MAX + 1];
+	char		 domain_id[CLAIMS_ID_MAX + 1];
+	char		 trust_id[CLAIMS_ID_MAX + 1];
+	char		 system[16];
+	int64_t		 expires_at;	/* Unix seconds */
+	uint8_t		 audit[CLAIMS_AUDIT_MAX][CLAIMS_AUDIT_LEN];
+	size_t		 n_audit;
+};
+
+/* Method names in [auth] methods order give bits 2^0, 2^1, ... */
+struct claims_methods {
+	const char	*names[CLAIMS_METHODS_MAX];
+	size_t		 n;
+};
+
+void	claims_methods_default(struct claims_methods *);
+int	claims_methods_encode(const struct claims_methods *,
+	    const char *const *, size_t, uint64_t *);
+size_t	claims_methods_decode(const struct claims_methods *, uint64_t,
+	    const char **, size_t);
+
+int	claims_audit_parse(const char *, uint8_t *);
+void	claims_audit_format(const uint8_t *, char *);
+
+int	fernet_payload_pack(const struct claims *, uint8_t *, size_t, size_t *);
+int	fernet_payload_unpack(const uint8_t *, size_t, struct claims *);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * signet-signerd: Keystone 22's Fernet payloads (token_formatters.py) for
+ * the scopes signet issues: v0 unscoped, v1 domain, v2 project, v3 trust,
+ * v8 system. Packing is byte-identical to msgpack-python 1.0; unpacking is
+ * strict (exact element counts and types) where Keystone would crash.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <msgpack.h>
+
+#include "claims.h"
+#include "err.h"
+
+#define DEFAULT_DOMAIN	"default"
+
+enum { V_UNSCOPED = 0, V_DOMAIN = 1, V_PROJECT = 2, V_TRUST = 3,
+    V_SYSTEM = 8 };
+
+/* Keystone stores an id as bytes iff it is a canonical uuid4().hex. */
+static int
+is_uuid_hex(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return 0;
+	return i == 32;
+}
+
+static void
+hex_to_bin(const char *hex, uint8_t *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < 16; i++)
+		sscanf(hex + 2 * i, "%2hhx", &out[i]);
+}
+
+static void
+pack_bytes_or_str(msgpack_packer *pk, const char *id)
+{
+	uint8_t	 b[16];
+
+	if (is_uuid_hex(id)) {
+		hex_to_bin(id, b);
+		msgpack_pack_bin(pk, 16);
+		msgpack_pack_bin_body(pk, b, 16);
+	} else {
+		msgpack_pack_str(pk, strlen(id));
+		msgpack_pack_str_body(pk, id, strlen(id));
+	}
+}
+
+/* The (is_stored_as_bytes, value) pair of §1.4. */
+static void
+pack_pair(msgpack_packer *pk, const char *id)
+{
+	msgpack_pack_array(pk, 2);
+	if (is_uuid_hex(id))
+		msgpack_pack_true(pk);
+	else
+		msgpack_pack_false(pk);
+	pack_bytes_or_str(pk, id);
+}
+
+static void
+pack_tail(msgpack_packer *pk, const struct claims *c)
+{
+	size_t	 i;
+
+	msgpack_pack_double(pk, (double)c->expires_at);
+	msgpack_pack_array(pk, c->n_audit);
+	for (i = 0; i < c->n_audit; i++) {
+		msgpack_pack_bin(pk, CLAIMS_AUDIT_LEN);
+		msgpack_pack_bin_body(pk, c->audit[i], CLAIMS_AUDIT_LEN);
+	}
+}
+
+static int
+pack_body(msgpack_packer *pk, const struct claims *c)
+{
+	static const int nelem[] = { 5, 6, 6, 6, 7 };
+	static const int version[] = { V_UNSCOPED, V_PROJECT, V_DOMAIN,
+	    V_SYSTEM, V_TRUST };
+
+	if (c->scope == CLAIMS_DOMAIN && !is_uuid_hex(c->domain_id) &&
+	    strcmp(c->domain_id, DEFAULT_DOMAIN) != 0)
+		return SIG_ERR_BAD_INPUT;	/* Keystone cannot carry it */
+	if (c->scope == CLAIMS_TRUST && !is_uuid_hex(c->trust_id))
+		return SIG_ERR_BAD_INPUT;
+	msgpack_pack_array(pk, nelem[c->scope]);
+	msgpack_pack_uint64(pk, version[c->scope]);
+	pack_pair(pk, c->user_id);
+	msgpack_pack_uint64(pk, c->methods);
+	if (c->scope == CLAIMS_PROJECT || c->scope == CLAIMS_TRUST)
+		pack_pair(pk, c->project_id);
+	else if (c->scope == CLAIMS_DOMAIN)
+		pack_bytes_or_str(pk, c->domain_id);
+	else if (c->scope == CLAIMS_SYSTEM) {
+		msgpack_pack_str(pk, strlen(c->system));
+		msgpack_pack_str_body(pk, c->system, strlen(c->system));
+	}
+	pack_tail(pk, c);
+	if (c->scope == CLAIMS_TRUST)
+		pack_bytes_or_str(pk, c->trust_id);
+	return 0;
+}
+
+/* Writes the payload into out (at most outsz bytes). */
+int
+fernet_payload_pack(const struct claims *c, uint8_t *out, size_t outsz,
+    size_t *len)
+{
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+	int		 r;
+
+	*len = 0;
+	if ((unsigned)c->scope > CLAIMS_TRUST || c->n_audit < 1 ||
+	    c->n_audit > CLAIMS_AUDIT_MAX)
+		return SIG_ERR_BAD_INPUT;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	if ((r = pack_body(&pk, c)) == 0) {
+		if (sb.size > outsz)
+			r = SIG_ERR_BAD_INPUT;
+		else {
+			memcpy(out, sb.data, sb.size);
+			*len = sb.size;
+		}
+	}
+	msgpack_sbuffer_destroy(&sb);
+	return r;
+}
+
+/* An id from bin 16 (as lowercase hex) or str, within CLAIMS_ID_MAX. */
+static int
+obj_id(const msgpack_object *o, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, n;
+
+	if (o->type == MSGPACK_OBJECT_BIN && o->via.bin.size == 16) {
+		for (i = 0; i < 16; i++) {
+			out[2 * i] = hex[(uint8_t)o->via.bin.ptr[i] >> 4];
+			out[2 * i + 1] = hex[(uint8_t)o->via.bin.ptr[i] & 15];
+		}
+		out[32] = '\0';
+		return 0;
+	}
+	if (o->type == MSGPACK_OBJECT_STR)
+		n = o->via.str.size;
+	else if (o->type == MSGPACK_OBJECT_BIN)
+		n = o->via.bin.size;	/* [false, bin] is UTF-8 text */
+	else
+		return -1;
+	if (n == 0 || n > CLAIMS_ID_MAX ||
+	    memchr(o->via.str.ptr, '\0', n) != NULL)
+		return -1;
+	memcpy(out, o->via.str.ptr, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+obj_pair(const msgpack_object *o, char *out)
+{
+	const msgpack_object	*e;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+		return -1;
+	e = o->via.array.ptr;
+	if (e[0].type != MSGPACK_OBJECT_BOOLEAN)
+		return -1;
+	if (e[0].via.boolean && (e[1].type != MSGPACK_OBJECT_BIN ||
+	    e[1].via.bin.size != 16))
+		return -1;
+	return obj_id(&e[1], out);
+}
+
+static int
+obj_expiry(const msgpack_object *o, int64_t *out)
+{
+	if (o->type == MSGPACK_OBJECT_FLOAT64 ||
+	    o->type == MSGPACK_OBJECT_FLOAT32) {
+		if (!(o->via.f64 >= 0 && o->via.f64 < 253402300800.0))
+			return -1;	/* NaN or past year 9999 */
+		*out = (int64_t)o->via.f64;
+		return 0;
+	}
+	if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+	    o->via.u64 < UINT64_C(253402300800)) {
+		*out = (int64_t)o->via.u64;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+obj_audit(const msgpack_object *o, struct claims *c)
+{
+	size_t	 i;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 1 ||
+	    o->via.array.size > CLAIMS_AUDIT_MAX)
+		return -1;
+	for (i = 0; i < o->via.array.size; i++) {
+		if (o->via.array.ptr[i].type != MSGPACK_OBJECT_BIN ||
+		    o->via.array.ptr[i].via.bin.size != CLAIMS_AUDIT_LEN)
+			return -1;
+		memcpy(c->audit[i], o->via.array.ptr[i].via.bin.ptr,
+		    CLAIMS_AUDIT_LEN);
+	}
+	c->n_audit = o->via.array.size;
+	return 0;
+}
+
+static int
+unpack_fields(const msgpack_object *a, size_t n, struct claims *c)
+{
+	uint64_t	 v = a[0].via.u64;
+	size_t		 t = 3;		/* index of E once scope is read */
+
+	if (obj_pair(&a[1], c->user_id) != 0 ||
+	    a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+		return -1;
+	c->methods = a[2].via.u64;
+	switch (v) {
+	case V_UNSCOPED:
+		c->scope = CLAIMS_UNSCOPED;
+		break;
+	case V_DOMAIN:
+		c->scope = CLAIMS_DOMAIN;
+		if (obj_id(&a[t++], c->domain_id) != 0 ||
+		    (a[3].type == MSGPACK_OBJECT_STR &&
+		    strcmp(c->domain_id, DEFAULT_DOMAIN) != 0))
+			return -1;
+		break;
+	case V_PROJECT:
+	case V_TRUST:
+		c->scope = v == V_PROJECT ? CLAIMS_PROJECT : CLAIMS_TRUST;
+		if (obj_pair(&a[t++], c->project_id) != 0)
+			return -1;
+		break;
+	case V_SYSTEM:
+		c->scope = CLAIMS_SYSTEM;
+		if (a[t].type != MSGPACK_OBJECT_STR || a[t].via.str.size != 3 ||
+		    memcmp(a[t].via.str.ptr, "all", 3) != 0)
+			return -1;
+		strcpy(c->system, "all");
+		t++;
+		break;
+	default:
+		return -1;
+	}
+	if (n != t + 2 + (v == V_TRUST) || obj_expiry(&a[t], &c->expires_at) ||
+	    obj_audit(&a[t + 1], c) != 0)
+		return -1;
+	if (v == V_TRUST && (a[t + 2].type != MSGPACK_OBJECT_BIN ||
+	    obj_id(&a[t + 2], c->trust_id) != 0))
+		return -1;
+	return 0;
+}
+
+/* Payload bytes (already authenticated) to claims; every byte consumed. */
+int
+fernet_payload_unpack(const uint8_t *p, size_t len, struct claims *c)
+{
+	msgpack_unpacked	 u;
+	const msgpack_object	*o;
+	size_t			 off = 0;
+	int			 r = SIG_ERR_BAD_INPUT;
+
+	memset(c, 0, sizeof(*c));
+	if (len > FERNET_PAYLOAD_MAX)
+		return r;
+	msgpack_unpacked_init(&u);
+	if (msgpack_unpack_next(&u, (const char *)p, len, &off) !=
+	    MSGPACK_UNPACK_SUCCESS || off != len)
+		goto out;
+	o = &u.data;
+	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 5 ||
+	    o->via.array.size > 7 ||
+	    o->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+		goto out;
+	if (unpack_fields(o->via.array.ptr, o->via.array.size, c) == 0)
+		r = 0;
+ out:
+	msgpack_unpacked_destroy(&u);
+	return r;
+}

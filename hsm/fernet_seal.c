@@ -1,0 +1,113 @@
+/*
+ * signerd: seals a payload into a Fernet token and opens one, all key work
+ * in the token. A token that fails the MAC under a key is SIG_ERR_KEY_NOT_
+ * FOUND (try the next key); anything malformed is SIG_ERR_BAD_INPUT.
+ */
+#include <string.h>
+
+#include "b64url.h"
+#include "err.h"
+#include "fernet_seal.h"
+#include "log.h"
+
+static void
+put_be64(uint8_t *p, uint64_t v)
+{
+	int	 i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = v & 0xff;
+}
+
+static uint64_t
+get_be64(const uint8_t *p)
+{
+	uint64_t	 v = 0;
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Writes the token (base64url, no '=') into tok; iv is the caller's. */
+int
+fernet_seal(struct hsm_sess *s, const struct fernet_obj *k, uint64_t ts,
+    const uint8_t *iv, const uint8_t *pl, size_t pllen, char *tok,
+    size_t toksz)
+{
+	uint8_t		 raw[(FERNET_TOKEN_MAX / 4) * 3];
+	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(iv), FERNET_IV_LEN };
+	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
+	CK_ULONG	 clen, mlen = FERNET_MAC_LEN;
+	size_t		 n;
+	CK_RV		 rv;
+
+	clen = (pllen / 16 + 1) * 16;
+	n = FERNET_HDR_LEN + clen + FERNET_MAC_LEN;
+	if (n > sizeof(raw) || b64url_enclen(n, B64URL_NOPAD) >= toksz)
+		return SIG_ERR_BAD_INPUT;
+	raw[0] = FERNET_VERSION;
+	put_be64(raw + 1, ts);
+	memcpy(raw + 9, iv, FERNET_IV_LEN);
+	if ((rv = s->f->C_EncryptInit(s->h, &am, k->enc)) != CKR_OK ||
+	    (rv = s->f->C_Encrypt(s->h, CK_IN(pl), pllen, raw + FERNET_HDR_LEN,
+	    &clen)) != CKR_OK)
+		return ck_err(rv, "Fernet encrypt with key %d", k->index);
+	n = FERNET_HDR_LEN + clen;
+	if ((rv = s->f->C_SignInit(s->h, &hm, k->mac)) != CKR_OK ||
+	    (rv = s->f->C_Sign(s->h, raw, n, raw + n, &mlen)) != CKR_OK)
+		return ck_err(rv, "Fernet MAC with key %d", k->index);
+	b64url_encode(raw, n + mlen, B64URL_NOPAD, tok, toksz);
+	explicit_bzero(raw, sizeof(raw));
+	return 0;
+}
+
+/* The token's bytes, only from its canonical unpadded spelling. */
+int
+fernet_decode(const char *tok, size_t len, uint8_t *raw, size_t rawsz,
+    size_t *rawlen)
+{
+	*rawlen = 0;
+	if (len > FERNET_TOKEN_MAX ||
+	    b64url_decode(tok, len, B64URL_NOPAD, raw, rawsz, rawlen) != 0 ||
+	    *rawlen < FERNET_MIN_RAW || raw[0] != FERNET_VERSION ||
+	    (*rawlen - FERNET_HDR_LEN - FERNET_MAC_LEN) % 16 != 0)
+		return SIG_ERR_BAD_INPUT;
+	return 0;
+}
+
+/* Opens raw (from fernet_decode) under k; pl has room for rawlen bytes. */
+int
+fernet_open(struct hsm_sess *s, const struct fernet_obj *k,
+    const uint8_t *raw, size_t rawlen, uint8_t *pl, size_t *pllen,
+    uint64_t *ts)
+{
+	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(raw + 9), FERNET_IV_LEN };
+	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
+	size_t		 n = rawlen - FERNET_MAC_LEN;
+	CK_ULONG	 plen = rawlen;
+	CK_RV		 rv;
+
+	*pllen = 0;
+	if ((rv = s->f->C_VerifyInit(s->h, &hm, k->mac)) != CKR_OK)
+		return ck_err(rv, "Fernet MAC check with key %d", k->index);
+	rv = s->f->C_Verify(s->h, CK_IN(raw), n, CK_IN(raw + n),
+	    FERNET_MAC_LEN);
+	if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE)
+		return SIG_ERR_KEY_NOT_FOUND;
+	if (rv != CKR_OK)
+		return ck_err(rv, "Fernet MAC check with key %d", k->index);
+	if ((rv = s->f->C_DecryptInit(s->h, &am, k->enc)) != CKR_OK)
+		return ck_err(rv, "Fernet decrypt with key %d", k->index);
+	rv = s->f->C_Decrypt(s->h, CK_IN(raw + FERNET_HDR_LEN),
+	    n - FERNET_HDR_LEN, pl, &plen);
+	if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_DATA_INVALID ||
+	    rv == CKR_ENCRYPTED_DATA_LEN_RANGE)
+		return SIG_ERR_BAD_INPUT;	/* MAC fine, padding not */
+	if (rv != CKR_OK)
+		return ck_err(rv, "Fernet decrypt with key %d", k->index);
+	*pllen = plen;
+	*ts = get_be64(raw + 1);
+	return 0;
+}
