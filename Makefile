@@ -20,7 +20,7 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-	   -Iappliance/common -Ihsm -I$(GEN)/proto
+	   -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
 LDLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread
 LDFLAGS	+= $(SANFLAGS)
 
@@ -28,9 +28,13 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 COMMON_OBJS	:= $(call obj,$(wildcard appliance/common/*.c))
 HSM_OBJS	:= $(call obj,$(wildcard hsm/*.c))
-PROTO_OBJS	:= $(B)/obj/gen/signer.pb-c.o
 SIGNERLIB_OBJS	:= $(call obj,$(filter-out appliance/signer/main.c,\
 		   $(wildcard appliance/signer/*.c)))
+PROTO_OBJS	:= $(B)/obj/gen/signer.pb-c.o $(call obj,$(wildcard proto/*.c))
+SIGNERD_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) $(HSM_OBJS) $(SIGNERLIB_OBJS) \
+		   $(B)/obj/appliance/signer/main.o
+RPC_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
+		   $(call obj,$(wildcard appliance/rpc/*.c))
 PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
 		   $(call obj,$(wildcard provisioning/*.c))
 
@@ -40,7 +44,7 @@ ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
 		   $(wildcard tests/integration/*.c))
 BENCH_BINS	:= $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-PROGRAMS	:= $(BIN)/signet-provision
+PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc
 
 .PHONY: all deps test check check-san unit integration run bench clean \
 	check-boundary
@@ -72,6 +76,17 @@ $(BIN)/signet-provision: $(PROVISION_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/signet-signerd: $(SIGNERD_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/signet-rpc: $(RPC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Generated headers come first: every object that includes them waits.
+$(SIGNERD_OBJS) $(RPC_OBJS): $(GEN)/proto/signer.pb-c.h
+
 $(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
@@ -80,9 +95,10 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(B)/obj/tests/integration/%.o: ALL_CFLAGS += -Iappliance/signer
+$(B)/obj/appliance/signer/%.o: $(GEN)/proto/signer.pb-c.h
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(COMMON_OBJS) \
-    $(HSM_OBJS) $(SIGNERLIB_OBJS)
+    $(HSM_OBJS) $(SIGNERLIB_OBJS) $(PROTO_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

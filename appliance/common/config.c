@@ -57,8 +57,20 @@ static const struct opt opts[] = {
 	O("token", "provider", OPT_STR, token_provider, 0, 0, "fernet"),
 	O("token", "expiration", OPT_INT, token_expiration, 1, 31536000,
 	    "3600"),
+	O("token", "allow_expired_window", OPT_INT,
+	    token_allow_expired_window, 0, 31536000, "172800"),
+	O("auth", "methods", OPT_STR, auth_methods, 0, 0,
+	    "external,password,token,oauth1,mapped,application_credential"),
 	O("signer", "socket", OPT_PATH, signer_socket, 0, 0,
 	    "signer.sock"),
+	O("signer", "audit_log", OPT_PATH, signer_audit_log, 0, 0,
+	    "audit.log"),
+	O("signer", "allowed_uids", OPT_STR, signer_allowed_uids, 0, 0, NULL),
+	O("signer", "allowed_scopes", OPT_STR, signer_allowed_scopes, 0, 0,
+	    "unscoped,project,domain,system,trust"),
+	O("signer", "workers", OPT_INT, signer_workers, 1, 64, "4"),
+	O("signer", "max_connections", OPT_INT, signer_max_connections, 1,
+	    4096, "64"),
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))

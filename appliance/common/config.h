@@ -31,8 +31,16 @@ struct config {
 	/* [token] */
 	char	*token_provider;
 	int	 token_expiration;
+	int	 token_allow_expired_window;
+	/* [auth] */
+	char	*auth_methods;
 	/* [signer] */
 	char	*signer_socket;
+	char	*signer_audit_log;
+	char	*signer_allowed_uids;
+	char	*signer_allowed_scopes;
+	int	 signer_workers;
+	int	 signer_max_connections;
 };
 
 int	config_load(const char *, struct config **, char *, size_t);

@@ -35,6 +35,10 @@ static const struct err_row err_table[] = {
 	    500 },
 	[-SIG_ERR_CRYPTO] = { "cryptographic operation failed",
 	    SIG_ST_INTERNAL, 500 },
+	[-SIG_ERR_POLICY] = { "denied by policy", SIG_ST_DENIED, 403 },
+	[-SIG_ERR_AUDIT] = { "audit log unavailable", SIG_ST_UNAVAILABLE,
+	    503 },
+	[-SIG_ERR_BUSY] = { "signer busy", SIG_ST_BUSY, 503 },
 };
 
 static const struct err_row *

@@ -35,7 +35,10 @@ enum sig_err {
 	SIG_ERR_HSM_REINIT = -15,
 	SIG_ERR_HSM_FATAL = -16,
 	SIG_ERR_CRYPTO = -17,
-	SIG_ERR_LAST = -18,
+	SIG_ERR_POLICY = -18,
+	SIG_ERR_AUDIT = -19,
+	SIG_ERR_BUSY = -20,
+	SIG_ERR_LAST = -21,
 };
 
 const char	*sig_err_str(int);

@@ -1,0 +1,250 @@
+/*
+ * signet-rpc: the operator's window on signet-signerd, over the same
+ * client library signet-api uses. Prints one JSON document per call on
+ * stdout; exits 0 on success, 1 when the signer refused (the reason on
+ * stderr), 2 on a usage error.
+ *   signet-rpc -c FILE health | public-material
+ *   signet-rpc -c FILE issue-fernet CLAIMS_JSON
+ *   signet-rpc -c FILE open-fernet [--allow-expired] TOKEN|-
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "config.h"
+#include "err.h"
+#include "isotime.h"
+#include "log.h"
+
+#define CALL_TIMEOUT_MS	5000
+#define S(p)	((char *)(uintptr_t)(p))
+
+static const char *const scope_names[] = { "unscoped", "project", "domain",
+    "system", "trust" };
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: signet-rpc -c FILE health | public-material |"
+	    " issue-fernet CLAIMS_JSON | open-fernet [--allow-expired] "
+	    "TOKEN|-\n");
+	exit(2);
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static int
+str_array(json_t *a, char ***out, size_t *n)
+{
+	size_t	 i;
+
+	*n = json_array_size(a);
+	if (!json_is_array(a) || (*out = calloc(*n + 1, sizeof(char *))) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (((*out)[i] = S(json_string_value(json_array_get(a, i)))) ==
+		    NULL)
+			return -1;
+	return 0;
+}
+
+/* Keystone's field names; the scope follows from which ids are present. */
+static int
+claims_parse(json_t *j, Signet__V1__Claims *c)
+{
+	json_t	*sys = json_object_get(j, "system");
+
+	signet__v1__claims__init(c);
+	c->user_id = S(jstr(j, "user_id"));
+	c->project_id = S(jstr(j, "project_id"));
+	c->domain_id = S(jstr(j, "domain_id"));
+	c->trust_id = S(jstr(j, "trust_id"));
+	if (json_is_string(sys))
+		c->system = S(json_string_value(sys));
+	else if (json_is_true(json_object_get(sys, "all")))
+		c->system = S("all");
+	c->scope = *c->trust_id ? SIGNET__V1__SCOPE_KIND__SCOPE_TRUST :
+	    *c->project_id ? SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT :
+	    *c->domain_id ? SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN :
+	    *c->system ? SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM :
+	    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
+	if (isotime_parse(jstr(j, "expires_at"), &c->expires_at) != 0) {
+		log_err("claims: expires_at is not an ISO 8601 UTC time");
+		return -1;
+	}
+	if (str_array(json_object_get(j, "methods"), &c->methods,
+	    &c->n_methods) != 0 || str_array(json_object_get(j, "audit_ids"),
+	    &c->audit_ids, &c->n_audit_ids) != 0) {
+		log_err("claims: methods and audit_ids are lists of strings");
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *
+id_or_null(const char *s)
+{
+	return *s != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *
+claims_json(const Signet__V1__OpenFernetResponse *o)
+{
+	const Signet__V1__Claims *c = o->claims;
+	json_t		*j = json_object(), *m = json_array(), *a = json_array();
+	char		 t[ISOTIME_LEN + 1];
+	size_t		 i;
+
+	for (i = 0; i < c->n_methods; i++)
+		json_array_append_new(m, json_string(c->methods[i]));
+	for (i = 0; i < c->n_audit_ids; i++)
+		json_array_append_new(a, json_string(c->audit_ids[i]));
+	json_object_set_new(j, "scope", json_string(
+	    scope_names[(unsigned)c->scope < 5 ? c->scope : 0]));
+	json_object_set_new(j, "user_id", json_string(c->user_id));
+	json_object_set_new(j, "methods", m);
+	json_object_set_new(j, "project_id", id_or_null(c->project_id));
+	json_object_set_new(j, "domain_id", id_or_null(c->domain_id));
+	json_object_set_new(j, "trust_id", id_or_null(c->trust_id));
+	json_object_set_new(j, "system", *c->system ?
+	    json_pack("{s:b}", c->system, 1) : json_null());
+	isotime_format(c->expires_at, t);
+	json_object_set_new(j, "expires_at", json_string(t));
+	isotime_format(o->issued_at, t);
+	json_object_set_new(j, "issued_at", json_string(t));
+	json_object_set_new(j, "audit_ids", a);
+	return j;
+}
+
+static json_t *
+result_json(const Signet__V1__Response *r)
+{
+	switch (r->result_case) {
+	case SIGNET__V1__RESPONSE__RESULT_HEALTH:
+		return json_pack("{s:b,s:s,s:I,s:I,s:I}", "ready",
+		    r->health->ready, "reason", r->health->reason,
+		    "fernet_keys", (json_int_t)r->health->fernet_keys,
+		    "calls", (json_int_t)r->health->calls, "errors",
+		    (json_int_t)r->health->errors);
+	case SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL:
+		return json_pack("{s:s,s:s}", "signing_cert",
+		    r->public_material->signing_cert_pem, "ca_cert",
+		    r->public_material->ca_cert_pem);
+	case SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET:
+		return json_pack("{s:s}", "token", r->issue_fernet->token);
+	case SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET:
+		return claims_json(r->open_fernet);
+	default:
+		return json_object();
+	}
+}
+
+static char *
+read_token(const char *arg, char *buf, size_t sz)
+{
+	if (strcmp(arg, "-") != 0)
+		return S(arg);
+	if (fgets(buf, sz, stdin) == NULL)
+		return S("");
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
+}
+
+static int
+build(int argc, char **argv, Signet__V1__Request *req, void **parts,
+    json_t **claims_doc)
+{
+	static Signet__V1__HealthRequest	 h;
+	static Signet__V1__PublicMaterialRequest p;
+	static Signet__V1__IssueFernetRequest	 i;
+	static Signet__V1__OpenFernetRequest	 o;
+	static Signet__V1__Claims		 c;
+	static char				 tok[8192];
+	const char				*cmd = argv[0];
+	int					 ae;
+
+	signet__v1__request__init(req);
+	if (strcmp(cmd, "health") == 0 && argc == 1) {
+		signet__v1__health_request__init(&h);
+		req->call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+		req->health = &h;
+	} else if (strcmp(cmd, "public-material") == 0 && argc == 1) {
+		signet__v1__public_material_request__init(&p);
+		req->call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+		req->public_material = &p;
+	} else if (strcmp(cmd, "issue-fernet") == 0 && argc == 2) {
+		if ((*claims_doc = json_loads(argv[1], 0, NULL)) == NULL ||
+		    claims_parse(*claims_doc, &c) != 0)
+			return -1;
+		parts[0] = c.methods;
+		parts[1] = c.audit_ids;
+		signet__v1__issue_fernet_request__init(&i);
+		i.claims = &c;
+		req->call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
+		req->issue_fernet = &i;
+	} else if (strcmp(cmd, "open-fernet") == 0 && argc >= 2 && argc <= 3) {
+		ae = argc == 3 && strcmp(argv[1], "--allow-expired") == 0;
+		if (argc == 3 && !ae)
+			usage();
+		signet__v1__open_fernet_request__init(&o);
+		o.token = read_token(argv[argc - 1], tok, sizeof(tok));
+		o.allow_expired = ae;
+		req->call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
+		req->open_fernet = &o;
+	} else
+		usage();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config		*cf;
+	struct sigc		*c;
+	Signet__V1__Request	 req;
+	Signet__V1__Response	*resp = NULL;
+	void			*parts[2] = { NULL, NULL };
+	json_t			*doc = NULL, *out;
+	char			 err[CONFIG_ERR_MAX];
+	int			 r = 1;
+
+	log_init("signet-rpc", LOGL_WARN);
+	if (argc < 4 || strcmp(argv[1], "-c") != 0)
+		usage();
+	if (config_load(argv[2], &cf, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (build(argc - 3, argv + 3, &req, parts, &doc) != 0 ||
+	    sigc_open(cf->signer_socket, CALL_TIMEOUT_MS, &c) != 0)
+		goto out;
+	if (sigc_call(c, &req, &resp) != 0)
+		log_err("no answer from the signer");
+	else if (resp->status != SIGNET__V1__STATUS__STATUS_OK)
+		log_err("signer: %s", resp->error);
+	else {
+		out = result_json(resp);
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+		r = 0;
+	}
+	sigc_response_free(resp);
+	sigc_close(c);
+ out:
+	free(parts[0]);
+	free(parts[1]);
+	json_decref(doc);
+	config_free(cf);
+	return r;
+}

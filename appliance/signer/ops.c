@@ -1,0 +1,257 @@
+/*
+ * signet-signerd: one handler per RPC. Each checks what it was sent,
+ * does its HSM work on a pooled session, writes its audit record and only
+ * then fills the response. Peers see the closed status set and a short
+ * reason; details go to the log.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "err.h"
+#include "fernet_seal.h"
+#include "log.h"
+#include "signer.h"
+
+#define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
+
+struct scratch {
+	char		 token[FERNET_TOKEN_MAX + 1];
+	struct claims	 c;
+	Signet__V1__Claims pc;
+	const char	*methods[CLAIMS_METHODS_MAX + 2];
+	char		 audit[CLAIMS_AUDIT_MAX][23];
+	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
+	char		 why[160];
+	union {
+		Signet__V1__IssueFernetResponse	 issue;
+		Signet__V1__OpenFernetResponse	 open;
+		Signet__V1__HealthResponse	 health;
+		Signet__V1__PublicMaterialResponse pub;
+	} u;
+};
+
+static void
+fail(Signet__V1__Response *resp, struct signer *sg, int r, const char *why)
+{
+	resp->status = (Signet__V1__Status)sig_err_status(r);
+	resp->error = S(why != NULL ? why : sig_err_str(r));
+	atomic_fetch_add(&sg->errors, 1);
+}
+
+static void
+audit_or_log(struct signer *sg, const char *op, uid_t peer,
+    const struct claims *c, const char *result)
+{
+	struct audit_rec rec = { op, peer, c, result };
+
+	(void)audit_write(sg->audit, &rec);
+}
+
+/* The keyring follows the pool: a re-login means handles to look up. */
+static void
+keyring_fresh(struct signer *sg)
+{
+	if (sg->kr.gen != hsm_pool_generation(sg->pool) &&
+	    keyring_load(&sg->kr, sg->pool) != 0)
+		log_err("Fernet keys could not be reloaded");
+}
+
+static int
+seal(struct signer *sg, struct scratch *sc)
+{
+	uint8_t		 pl[FERNET_PAYLOAD_MAX], iv[FERNET_IV_LEN];
+	size_t		 pllen;
+	struct hsm_sess	*s;
+	int		 r;
+
+	if ((r = fernet_payload_pack(&sc->c, pl, sizeof(pl), &pllen)) != 0)
+		return r;
+	if (RAND_bytes(iv, sizeof(iv)) != 1)
+		return SIG_ERR_CRYPTO;
+	keyring_fresh(sg);
+	if ((r = hsm_sess_get(sg->pool, &s)) != 0)
+		return r;
+	pthread_rwlock_rdlock(&sg->kr.lk);
+	r = fernet_seal(s, &sg->kr.inv.keys[0], (uint64_t)time(NULL), iv, pl,
+	    pllen, sc->token, sizeof(sc->token));
+	pthread_rwlock_unlock(&sg->kr.lk);
+	hsm_sess_put(sg->pool, s, r);
+	explicit_bzero(pl, sizeof(pl));
+	return r;
+}
+
+static void
+op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, struct scratch *sc)
+{
+	const Signet__V1__IssueFernetRequest *in = req->issue_fernet;
+	struct audit_rec rec = { "issue_fernet", peer, NULL, "ok" };
+	int		 r;
+
+	char		 denied[sizeof(sc->why) + 16];
+
+	if ((r = policy_claims(sg, in->claims, &sc->c, sc->why,
+	    sizeof(sc->why))) != 0) {
+		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
+		audit_or_log(sg, "issue_fernet", peer, NULL, denied);
+		return fail(resp, sg, r, sc->why);
+	}
+	rec.c = &sc->c;
+	if ((r = seal(sg, sc)) != 0) {
+		audit_or_log(sg, "issue_fernet", peer, &sc->c, sig_err_str(r));
+		return fail(resp, sg, r, NULL);
+	}
+	if ((r = audit_write(sg->audit, &rec)) != 0) {
+		explicit_bzero(sc->token, sizeof(sc->token));
+		return fail(resp, sg, r, NULL);		/* no record, no token */
+	}
+	signet__v1__issue_fernet_response__init(&sc->u.issue);
+	sc->u.issue.token = sc->token;
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET;
+	resp->issue_fernet = &sc->u.issue;
+}
+
+/* Tries every live key, primary first; 0 with claims, or why not. */
+static int
+unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
+{
+	uint8_t		 raw[FERNET_TOKEN_MAX], pl[FERNET_TOKEN_MAX];
+	size_t		 rawlen, pllen = 0, i;
+	struct hsm_sess	*s;
+	int		 r;
+
+	if (fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	keyring_fresh(sg);
+	if ((r = hsm_sess_get(sg->pool, &s)) != 0)
+		return r;
+	pthread_rwlock_rdlock(&sg->kr.lk);
+	for (i = 0, r = SIG_ERR_KEY_NOT_FOUND; i < sg->kr.inv.nkeys &&
+	    r == SIG_ERR_KEY_NOT_FOUND; i++)
+		if (sg->kr.inv.keys[i].kind == FK_INDEX)
+			r = fernet_open(s, &sg->kr.inv.keys[i], raw, rawlen, pl,
+			    &pllen, ts);
+	pthread_rwlock_unlock(&sg->kr.lk);
+	hsm_sess_put(sg->pool, s, r);
+	if (r == 0 && fernet_payload_unpack(pl, pllen, c) != 0)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	else if (r == SIG_ERR_BAD_INPUT)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	explicit_bzero(pl, sizeof(pl));
+	return r;
+}
+
+static void
+claims_out(struct signer *sg, struct scratch *sc)
+{
+	Signet__V1__Claims	*pc = &sc->pc;
+	size_t			 i;
+
+	signet__v1__claims__init(pc);
+	pc->scope = (Signet__V1__ScopeKind)sc->c.scope;
+	pc->user_id = sc->c.user_id;
+	pc->project_id = sc->c.project_id;
+	pc->domain_id = sc->c.domain_id;
+	pc->trust_id = sc->c.trust_id;
+	pc->system = sc->c.system;
+	pc->expires_at = sc->c.expires_at;
+	pc->n_methods = claims_methods_decode(&sg->methods, sc->c.methods,
+	    sc->methods, CLAIMS_METHODS_MAX + 2);
+	pc->methods = (char **)(uintptr_t)sc->methods;
+	for (i = 0; i < sc->c.n_audit; i++) {
+		claims_audit_format(sc->c.audit[i], sc->audit[i]);
+		sc->audit_ptrs[i] = sc->audit[i];
+	}
+	pc->n_audit_ids = sc->c.n_audit;
+	pc->audit_ids = sc->audit_ptrs;
+}
+
+static void
+op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, struct scratch *sc)
+{
+	const Signet__V1__OpenFernetRequest *in = req->open_fernet;
+	int64_t		 now = time(NULL);
+	uint64_t	 ts = 0;
+	int		 r;
+
+	r = unseal(sg, in->token, &sc->c, &ts);
+	if (r == 0 && now >= sc->c.expires_at && (!in->allow_expired ||
+	    now >= sc->c.expires_at + sg->cf->token_allow_expired_window))
+		r = SIG_ERR_KEY_NOT_FOUND;
+	audit_or_log(sg, "open_fernet", peer, r == 0 ? &sc->c : NULL,
+	    r == 0 ? "ok" : "not found");
+	if (r != 0)
+		return fail(resp, sg, r, r == SIG_ERR_KEY_NOT_FOUND ?
+		    "token not found" : NULL);
+	claims_out(sg, sc);
+	signet__v1__open_fernet_response__init(&sc->u.open);
+	sc->u.open.claims = &sc->pc;
+	sc->u.open.issued_at = (int64_t)ts;
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET;
+	resp->open_fernet = &sc->u.open;
+}
+
+static void
+op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
+{
+	signet__v1__health_response__init(&sc->u.health);
+	sc->u.health.ready = atomic_load(&sg->ready);
+	sc->u.health.reason = sg->why;
+	pthread_rwlock_rdlock(&sg->kr.lk);
+	sc->u.health.fernet_keys = sg->kr.nlive;
+	pthread_rwlock_unlock(&sg->kr.lk);
+	sc->u.health.calls = atomic_load(&sg->calls);
+	sc->u.health.errors = atomic_load(&sg->errors);
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_HEALTH;
+	resp->health = &sc->u.health;
+}
+
+static void
+op_public(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
+{
+	signet__v1__public_material_response__init(&sc->u.pub);
+	sc->u.pub.signing_cert_pem = sg->signing_pem ? sg->signing_pem : S("");
+	sc->u.pub.ca_cert_pem = sg->ca_pem ? sg->ca_pem : S("");
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL;
+	resp->public_material = &sc->u.pub;
+}
+
+/* scratch (at least sizeof(struct scratch)) backs every pointer in resp. */
+void
+op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
+{
+	struct scratch	*sc = (struct scratch *)(void *)scratch;
+
+	signet__v1__response__init(resp);
+	resp->id = req->id;
+	atomic_fetch_add(&sg->calls, 1);
+	if (scratchsz < sizeof(*sc))
+		return fail(resp, sg, SIG_ERR_SYSTEM, NULL);
+	memset(sc, 0, sizeof(*sc));
+	if (!atomic_load(&sg->ready) && req->call_case !=
+	    SIGNET__V1__REQUEST__CALL_HEALTH)
+		return fail(resp, sg, SIG_ERR_STATE, sg->why);
+	switch (req->call_case) {
+	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
+		if (req->issue_fernet->claims == NULL)
+			return fail(resp, sg, SIG_ERR_BAD_INPUT, "no claims");
+		return op_issue_fernet(sg, peer, req, resp, sc);
+	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
+		return op_open_fernet(sg, peer, req, resp, sc);
+	case SIGNET__V1__REQUEST__CALL_HEALTH:
+		return op_health(sg, resp, sc);
+	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
+		return op_public(sg, resp, sc);
+	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
+		return fail(resp, sg, SIG_ERR_STATE,
+		    "SignCms is not served by this signer yet");
+	default:
+		return fail(resp, sg, SIG_ERR_BAD_INPUT, "unknown call");
+	}
+}

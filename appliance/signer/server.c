@@ -1,0 +1,240 @@
+/*
+ * signet-signerd: the Unix socket. A peer's uid is checked with SO_PEERCRED
+ * before a byte is read; each connection gets a thread (at most
+ * [signer] max_connections); a frame, once begun, must arrive within
+ * SIGNER_READ_TIMEOUT_S. A bad frame or message drops that connection and
+ * nothing else.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "frame.h"
+#include "log.h"
+#include "signer.h"
+
+#define SCRATCH_SIZE	(16 * 1024)
+
+struct conn {
+	struct signer	*sg;
+	int		 fd;
+	uid_t		 uid;
+};
+
+static atomic_int	 nconns;
+
+static int
+listen_unix(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("[signer] socket: path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	(void)unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(path, 0660) != 0 || listen(fd, 128) != 0) {
+		log_err("[signer] socket %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+peer_allowed(struct signer *sg, int fd, uid_t *uid)
+{
+	struct ucred	 cr;
+	socklen_t	 len = sizeof(cr);
+	size_t		 i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
+		return 0;
+	*uid = cr.uid;
+	for (i = 0; i < sg->nuids; i++)
+		if (sg->uids[i] == cr.uid)
+			return 1;
+	return 0;
+}
+
+/* The RPC stays narrow: a message with fields we do not know is refused. */
+static int
+request_known(const Signet__V1__Request *req)
+{
+	const ProtobufCMessage	*sub = NULL;
+
+	if (req->base.n_unknown_fields != 0)
+		return 0;
+	switch (req->call_case) {
+	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
+		sub = &req->issue_fernet->base;
+		if (req->issue_fernet->claims != NULL &&
+		    req->issue_fernet->claims->base.n_unknown_fields != 0)
+			return 0;
+		break;
+	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
+		sub = &req->open_fernet->base;
+		break;
+	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
+		sub = &req->sign_cms->base;
+		break;
+	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
+		sub = &req->public_material->base;
+		break;
+	case SIGNET__V1__REQUEST__CALL_HEALTH:
+		sub = &req->health->base;
+		break;
+	default:
+		break;
+	}
+	return sub == NULL || sub->n_unknown_fields == 0;
+}
+
+/* Waits for a frame's first byte; 0 when the signer is stopping. */
+static int
+wait_readable(struct conn *cn)
+{
+	struct pollfd	 p = { cn->fd, POLLIN, 0 };
+
+	while (!cn->sg->stop) {
+		if (poll(&p, 1, 200) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+serve_one(struct conn *cn, uint8_t *in, uint8_t *out, uint8_t *scratch)
+{
+	Signet__V1__Request	*req;
+	Signet__V1__Response	 resp;
+	size_t			 n;
+	int			 r;
+
+	if ((r = frame_read(cn->fd, in, SIG_FRAME_MAX, &n)) != 0) {
+		if (r < 0)
+			log_info("peer uid %u: bad or cut frame; dropped",
+			    (unsigned)cn->uid);
+		return -1;
+	}
+	req = signet__v1__request__unpack(NULL, n, in);
+	if (req == NULL || !request_known(req)) {
+		log_info("peer uid %u: malformed request; dropped",
+		    (unsigned)cn->uid);
+		signet__v1__request__free_unpacked(req, NULL);
+		return -1;
+	}
+	op_dispatch(cn->sg, cn->uid, req, &resp, scratch, SCRATCH_SIZE);
+	n = signet__v1__response__get_packed_size(&resp);
+	r = n <= SIG_FRAME_MAX ? (signet__v1__response__pack(&resp, out),
+	    frame_write(cn->fd, out, n)) : SIG_ERR_SYSTEM;
+	explicit_bzero(scratch, SCRATCH_SIZE);	/* tokens, claims */
+	signet__v1__request__free_unpacked(req, NULL);
+	return r == 0 ? 0 : -1;
+}
+
+static void *
+conn_run(void *arg)
+{
+	struct conn	*cn = arg;
+	struct timeval	 tv = { SIGNER_READ_TIMEOUT_S, 0 };
+	uint8_t		*in = malloc(SIG_FRAME_MAX);
+	uint8_t		*out = malloc(SIG_FRAME_MAX);
+	uint8_t		*scratch = malloc(SCRATCH_SIZE);
+
+	setsockopt(cn->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(cn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (in != NULL && out != NULL && scratch != NULL &&
+	    wait_readable(cn) && serve_one(cn, in, out, scratch) == 0)
+		;
+	close(cn->fd);
+	free(in);
+	free(out);
+	free(scratch);
+	free(cn);
+	atomic_fetch_sub(&nconns, 1);
+	return NULL;
+}
+
+static void
+accept_one(struct signer *sg, int lfd)
+{
+	struct conn	*cn;
+	pthread_t	 t;
+	uid_t		 uid = (uid_t)-1;
+	int		 fd;
+
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return;
+	if (!peer_allowed(sg, fd, &uid)) {
+		struct audit_rec rec = { "connect", uid, NULL, "peer denied" };
+
+		log_warn("peer uid %d denied", (int)uid);
+		(void)audit_write(sg->audit, &rec);
+		close(fd);
+		return;
+	}
+	if (atomic_load(&nconns) >= sg->cf->signer_max_connections ||
+	    (cn = calloc(1, sizeof(*cn))) == NULL) {
+		log_warn("connection limit reached; peer uid %u refused",
+		    (unsigned)uid);
+		close(fd);
+		return;
+	}
+	cn->sg = sg;
+	cn->fd = fd;
+	cn->uid = uid;
+	atomic_fetch_add(&nconns, 1);
+	if (pthread_create(&t, NULL, conn_run, cn) != 0) {
+		atomic_fetch_sub(&nconns, 1);
+		close(fd);
+		free(cn);
+		return;
+	}
+	pthread_detach(t);
+}
+
+/* Serves until SIGTERM; in-flight calls finish before it returns. */
+int
+server_run(struct signer *sg)
+{
+	struct pollfd	 p;
+	int		 lfd, waited;
+
+	if ((lfd = listen_unix(sg->cf->signer_socket)) < 0)
+		return SIG_ERR_CONFIG;
+	log_info("serving on %s", sg->cf->signer_socket);
+	p.fd = lfd;
+	p.events = POLLIN;
+	while (!sg->stop) {
+		if (sg->reload) {
+			sg->reload = 0;
+			if (keyring_load(&sg->kr, sg->pool) != 0)
+				log_err("reload: keeping the previous keys");
+			if (audit_reopen(sg->audit) != 0)
+				log_err("reload: audit log not reopened");
+		}
+		if (poll(&p, 1, 200) > 0)
+			accept_one(sg, lfd);
+	}
+	close(lfd);
+	unlink(sg->cf->signer_socket);
+	for (waited = 0; atomic_load(&nconns) > 0 && waited < 100; waited++)
+		usleep(50 * 1000);
+	return 0;
+}

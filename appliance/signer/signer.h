@@ -1,0 +1,84 @@
+/*
+ * signet-signerd: the one process that opens the PKCS#11 module and logs
+ * in. Its state, shared by the server threads and the handlers.
+ */
+#ifndef SIGNET_SIGNER_H
+#define SIGNET_SIGNER_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#include "claims.h"
+#include "config.h"
+#include "fernet_keys.h"
+#include "hsm.h"
+#include "signer.pb-c.h"
+
+#define SIGNER_UIDS_MAX		16
+#define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
+
+struct keyring {
+	pthread_rwlock_t	 lk;
+	struct fernet_inv	 inv;
+	size_t			 nlive;
+	unsigned int		 gen;	/* the pool generation it was read at */
+};
+
+struct audit;
+
+struct signer {
+	struct config		*cf;
+	struct hsm_module	*m;
+	struct hsm_pool		*pool;
+	struct keyring		 kr;
+	struct audit		*audit;
+	struct claims_methods	 methods;
+	char			*methods_buf;
+	unsigned int		 scopes;	/* bit per enum claims_scope */
+	uid_t			 uids[SIGNER_UIDS_MAX];
+	size_t			 nuids;
+	char			*signing_pem;
+	char			*ca_pem;
+	atomic_int		 ready;
+	char			 why[128];	/* why not ready */
+	atomic_ulong		 calls;
+	atomic_ulong		 errors;
+	volatile sig_atomic_t	 stop;
+	volatile sig_atomic_t	 reload;
+};
+
+/* keyring.c */
+int	keyring_init(struct keyring *);
+int	keyring_load(struct keyring *, struct hsm_pool *);
+void	keyring_free(struct keyring *);
+
+/* policy.c */
+int	policy_init(struct signer *);
+int	policy_claims(struct signer *, const Signet__V1__Claims *,
+	    struct claims *, char *, size_t);
+
+/* audit.c */
+struct audit_rec {
+	const char		*op;
+	uid_t			 peer;
+	const struct claims	*c;
+	const char		*result;
+};
+
+int	audit_open(const char *, struct audit **);
+void	audit_close(struct audit *);
+int	audit_reopen(struct audit *);
+int	audit_write(struct audit *, const struct audit_rec *);
+
+/* ops.c: one handler per call; each fills resp and returns its status */
+void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, uint8_t *, size_t);
+
+/* selftest.c */
+int	selftest_run(struct signer *);
+
+/* server.c */
+int	server_run(struct signer *);
+
+#endif

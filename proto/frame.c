@@ -1,0 +1,75 @@
+/*
+ * signerd and clients: reads and writes length-prefixed frames on a
+ * blocking socket whose timeouts (SO_RCVTIMEO/SO_SNDTIMEO) bound every
+ * wait, so a peer that stops mid-frame costs a deadline, not a thread.
+ */
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "frame.h"
+
+/* n bytes or an error; *got says how many arrived before it. */
+static int
+read_full(int fd, uint8_t *p, size_t n, size_t *got)
+{
+	ssize_t	 r;
+
+	*got = 0;
+	while (*got < n) {
+		r = recv(fd, p + *got, n - *got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return SIG_ERR_SYSTEM;	/* EOF, timeout or reset */
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+int
+frame_read(int fd, uint8_t *buf, size_t bufsz, size_t *len)
+{
+	uint8_t		 hdr[4];
+	uint32_t	 n;
+	size_t		 got;
+
+	*len = 0;
+	if (read_full(fd, hdr, 4, &got) != 0)
+		return got == 0 ? 1 : SIG_ERR_BAD_INPUT;
+	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+	    (uint32_t)hdr[2] << 8 | hdr[3];
+	if (n == 0 || n > SIG_FRAME_MAX || n > bufsz)
+		return SIG_ERR_BAD_INPUT;	/* before any body byte */
+	if (read_full(fd, buf, n, &got) != 0)
+		return SIG_ERR_BAD_INPUT;
+	*len = n;
+	return 0;
+}
+
+int
+frame_write(int fd, const uint8_t *msg, size_t len)
+{
+	uint8_t	 hdr[4] = { len >> 24 & 0xff, len >> 16 & 0xff,
+	    len >> 8 & 0xff, len & 0xff };
+	size_t	 off = 0;
+	ssize_t	 r;
+
+	if (len == 0 || len > SIG_FRAME_MAX)
+		return SIG_ERR_BAD_INPUT;
+	while (off < 4 + len) {
+		if (off < 4)
+			r = send(fd, hdr + off, 4 - off, MSG_NOSIGNAL |
+			    MSG_MORE);
+		else
+			r = send(fd, msg + off - 4, len - (off - 4),
+			    MSG_NOSIGNAL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return SIG_ERR_SYSTEM;
+		off += (size_t)r;
+	}
+	return 0;
+}

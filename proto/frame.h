@@ -1,0 +1,18 @@
+/*
+ * The RPC's framing, shared by signerd and its clients: a 4-byte
+ * big-endian length, then one protobuf message of at most SIG_FRAME_MAX
+ * bytes. The length is judged before a byte of the body is read.
+ */
+#ifndef SIGNET_FRAME_H
+#define SIGNET_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIG_FRAME_MAX	(64 * 1024)
+
+/* 0: a frame; 1: clean EOF before its first byte; <0: drop the peer. */
+int	frame_read(int, uint8_t *, size_t, size_t *);
+int	frame_write(int, const uint8_t *, size_t);
+
+#endif
