@@ -100,3 +100,34 @@ finish() {
 	fi
 	exit 0
 }
+
+# start_signer: signet-signerd on this token, in the background, until
+# the test exits. Waits for its socket; SIGNER_PID names it.
+SOCK="$WORK/signer.sock"
+start_signer() {
+	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" -c "$CONF" \
+	    > "$WORK/signer.log" 2>&1 &
+	SIGNER_PID=$!
+	trap 'kill $SIGNER_PID 2>/dev/null; wait $SIGNER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+	i=0
+	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -S "$SOCK" ] || fail "the signer did not start: $(cat "$WORK/signer.log")"
+}
+
+# stop_signer: SIGTERM, then its exit status (sanitizer reports count).
+stop_signer() {
+	kill "$SIGNER_PID"
+	wait "$SIGNER_PID"
+}
+
+rpc() {
+	ours "$BIN/signet-rpc" -c "$CONF" "$@"
+}
+
+# in_minutes N: an ISO 8601 time N minutes from now.
+in_minutes() {
+	date -u -d "+$1 min" +%Y-%m-%dT%H:%M:%S.000000Z
+}

@@ -1,0 +1,103 @@
+"""A minimal hand-written client of signet's RPC (proto/signer.proto) for
+tests that must send what the C client never would. Only the fields the
+tests use are encoded; responses are read as (field, value) pairs."""
+import socket
+import struct
+
+
+def varint(n):
+    out = b''
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def field(num, wire, payload):
+    key = varint(num << 3 | wire)
+    if wire == 0:
+        return key + varint(payload)
+    return key + varint(len(payload)) + payload
+
+
+def health(rid=1):
+    return field(1, 0, rid) + field(6, 2, b'')
+
+
+def open_fernet(token, rid=1, allow_expired=False):
+    body = field(1, 2, token.encode())
+    if allow_expired:
+        body += field(2, 0, 1)
+    return field(1, 0, rid) + field(3, 2, body)
+
+
+def frame(msg):
+    return struct.pack('>I', len(msg)) + msg
+
+
+def parse(buf):
+    """Top-level fields of a message: {num: value} (last wins)."""
+    out, i = {}, 0
+    while i < len(buf):
+        key, i = read_varint(buf, i)
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            val, i = read_varint(buf, i)
+        elif wire == 2:
+            n, i = read_varint(buf, i)
+            val, i = buf[i:i + n], i + n
+        else:
+            raise ValueError('wire type %d' % wire)
+        out[num] = val
+    return out
+
+
+def read_varint(buf, i):
+    n = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        n |= (b & 0x7f) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, i
+
+
+class Conn:
+    def __init__(self, path, timeout=10):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(path)
+
+    def send_raw(self, data):
+        self.s.sendall(data)
+
+    def call(self, msg):
+        """(status, response fields) for one request."""
+        self.s.sendall(frame(msg))
+        hdr = self.read(4)
+        body = self.read(struct.unpack('>I', hdr)[0])
+        f = parse(body)
+        return f.get(2, 0), f
+
+    def read(self, n):
+        buf = b''
+        while len(buf) < n:
+            chunk = self.s.recv(n - len(buf))
+            if not chunk:
+                raise EOFError('closed')
+            buf += chunk
+        return buf
+
+    def closed(self):
+        """True when the signer has closed the connection."""
+        try:
+            return self.s.recv(1) == b''
+        except (ConnectionResetError, socket.timeout):
+            return True
+
+    def close(self):
+        self.s.close()

@@ -1,0 +1,36 @@
+# Hostile peers (TESTPLAN B14, B22-B27): bad and cut frames, garbage,
+# unknown fields, 1000 pipelined calls, every truncation and bit flip of a
+# valid token, Fernet spec's invalid vectors, a peer uid not on the
+# allowlist. Each gets an error or a closed connection; the signer keeps
+# serving and ends ASan-clean.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+start_signer
+export PYTHONPATH="$PWD/tests/integration/lib"
+expect_ok "hostile frames" /usr/bin/python3 \
+    tests/integration/lib/hostile.py "$SOCK" frames
+cat "$WORK/out"
+
+claims="{\"user_id\":\"u1\",\"methods\":[\"password\"],\"expires_at\":\"$(in_minutes 30)\",\"audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]}"
+tok=$(rpc issue-fernet "$claims" | sed -n 's/.*"token": "\(.*\)".*/\1/p')
+[ -n "$tok" ] || fail "no token to flip"
+expect_ok "every truncation and bit flip refused" /usr/bin/python3 \
+    tests/integration/lib/hostile.py "$SOCK" flips "$tok"
+cat "$WORK/out"
+
+# A peer whose uid is not allowed is dropped before a byte is read.
+printf '[signer]\nsocket = %s\n' "$SOCK" > "$WORK/nobody.conf"
+chmod 644 "$WORK/nobody.conf"
+chmod 755 "$WORK"
+chmod 666 "$SOCK"
+expect_fail "a denied peer uid" "no answer" setpriv --reuid=nobody \
+    --regid=nogroup --clear-groups env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
+    "$BIN/signet-rpc" -c "$WORK/nobody.conf" health
+chmod 700 "$WORK"
+grep -q '"op":"connect".*"result":"peer denied"' "$WORK/audit.log" ||
+    fail "the denied peer was not audited"
+expect_ok "still serving" rpc health
+expect_ok "clean shutdown" stop_signer
+finish
