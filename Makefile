@@ -21,7 +21,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	   -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
-LDLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread
+LDLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lz -ldl -lpthread
 LDFLAGS	+= $(SANFLAGS)
 
 obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -87,10 +87,11 @@ $(BIN)/signet-rpc: $(RPC_OBJS)
 # Generated headers come first: every object that includes them waits.
 $(SIGNERD_OBJS) $(RPC_OBJS): $(GEN)/proto/signer.pb-c.h
 
-$(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning
+$(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning -Iappliance/signer
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
-    $(filter-out %/main.o,$(call obj,$(wildcard provisioning/*.c)))
+    $(filter-out %/main.o,$(call obj,$(wildcard provisioning/*.c))) \
+    $(SIGNERLIB_OBJS) $(PROTO_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

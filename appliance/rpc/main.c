@@ -6,6 +6,7 @@
  *   signet-rpc -c FILE health | public-material
  *   signet-rpc -c FILE issue-fernet CLAIMS_JSON
  *   signet-rpc -c FILE open-fernet [--allow-expired] TOKEN|-
+ *   signet-rpc -c FILE sign-cms [--pkiz] BODY_FILE
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: signet-rpc -c FILE health | public-material |"
 	    " issue-fernet CLAIMS_JSON | open-fernet [--allow-expired] "
-	    "TOKEN|-\n");
+	    "TOKEN|- | sign-cms [--pkiz] BODY_FILE\n");
 	exit(2);
 }
 
@@ -144,6 +145,8 @@ result_json(const Signet__V1__Response *r)
 		return json_pack("{s:s}", "token", r->issue_fernet->token);
 	case SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET:
 		return claims_json(r->open_fernet);
+	case SIGNET__V1__RESPONSE__RESULT_SIGN_CMS:
+		return json_pack("{s:s}", "token", r->sign_cms->token);
 	default:
 		return json_object();
 	}
@@ -158,6 +161,36 @@ read_token(const char *arg, char *buf, size_t sz)
 		return S("");
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return buf;
+}
+
+/* The body file's bytes exactly as they are: they are what gets signed. */
+static int
+build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
+{
+	static Signet__V1__SignCmsRequest	 sc;
+	FILE					*f;
+	uint8_t					*buf;
+	size_t					 n;
+
+	if (argc == 3 && strcmp(argv[1], "--pkiz") != 0)
+		usage();
+	if ((f = fopen(argv[argc - 1], "r")) == NULL ||
+	    (buf = malloc(64 * 1024)) == NULL) {
+		log_err("%s: cannot read", argv[argc - 1]);
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	n = fread(buf, 1, 64 * 1024, f);
+	fclose(f);
+	parts[0] = buf;
+	signet__v1__sign_cms_request__init(&sc);
+	sc.body.data = buf;
+	sc.body.len = n;
+	sc.compress = argc == 3;
+	req->call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+	req->sign_cms = &sc;
+	return 0;
 }
 
 static int
@@ -201,6 +234,8 @@ build(int argc, char **argv, Signet__V1__Request *req, void **parts,
 		o.allow_expired = ae;
 		req->call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 		req->open_fernet = &o;
+	} else if (strcmp(cmd, "sign-cms") == 0 && argc >= 2 && argc <= 3) {
+		return build_sign(argc, argv, req, parts);
 	} else
 		usage();
 	return 0;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cms_engine.h"
 #include "cms_keys.h"
 #include "err.h"
 #include "log.h"
@@ -104,13 +105,13 @@ open_hsm(struct signer *sg)
 	struct secmem	*pin;
 	struct hsm_sess	*s;
 	CK_SLOT_ID	 slot;
-	CK_TOKEN_INFO	 ti;
 	int		 r;
 
 	if (sg->cf->hsm_softhsm2_conf != NULL)
 		setenv("SOFTHSM2_CONF", sg->cf->hsm_softhsm2_conf, 1);
 	if ((r = hsm_module_load(sg->cf->hsm_module, &sg->m)) != 0 ||
-	    (r = hsm_token_find(sg->m, sg->cf->hsm_token, &slot, &ti)) != 0 ||
+	    (r = hsm_token_find(sg->m, sg->cf->hsm_token, &slot,
+	    &sg->ti)) != 0 ||
 	    (r = hsm_pin_read(sg->cf->hsm_pin_file, HSM_PIN_MAX, &pin)) != 0 ||
 	    (r = hsm_pool_new(sg->m, slot, CKU_USER, pin, sg->cf->signer_workers,
 	    HSM_POOL_KEEP_PIN, &sg->pool)) != 0)
@@ -121,7 +122,7 @@ open_hsm(struct signer *sg)
 	sg->signing_pem = cert_pem(s, CMS_SIGN_LABEL);
 	sg->ca_pem = cert_pem(s, CMS_CA_LABEL);
 	hsm_sess_put(sg->pool, s, 0);
-	return 0;
+	return cms_key_load(sg);
 }
 
 static int
@@ -139,17 +140,21 @@ start(struct signer *sg)
 	if ((r = keyring_init(&sg->kr)) != 0 || (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
 	    (r = audit_open(sg->cf->signer_audit_log, &sg->audit)) != 0 ||
-	    (r = open_hsm(sg)) != 0)
+	    ((r = open_hsm(sg)) != 0 && sg->why[0] == '\0'))
 		return r;
-	if (selftest_run(sg) == 0)
+	if (sg->why[0] == '\0' && selftest_run(sg) == 0)
 		atomic_store(&sg->ready, 1);
 	return server_run(sg);
 }
 
+/* The engine goes after the pool: libp11 finalises the module. */
 static void
 signer_free(struct signer *sg)
 {
+	EVP_PKEY_free(sg->sign_key);
+	X509_free(sg->sign_cert);
 	hsm_pool_free(sg->pool);
+	cms_engine_free(sg->eng);
 	hsm_module_free(sg->m);
 	keyring_free(&sg->kr);
 	audit_close(sg->audit);

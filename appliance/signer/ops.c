@@ -11,6 +11,7 @@
 
 #include <openssl/rand.h>
 
+#include "cms_token.h"
 #include "err.h"
 #include "fernet_seal.h"
 #include "log.h"
@@ -26,7 +27,9 @@ struct scratch {
 	char		 audit[CLAIMS_AUDIT_MAX][23];
 	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
 	char		 why[160];
+	char		 cms[CMS_TOKEN_MAX];
 	union {
+		Signet__V1__SignCmsResponse	 sign;
 		Signet__V1__IssueFernetResponse	 issue;
 		Signet__V1__OpenFernetResponse	 open;
 		Signet__V1__HealthResponse	 health;
@@ -197,6 +200,39 @@ op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 }
 
 static void
+op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, struct scratch *sc)
+{
+	const Signet__V1__SignCmsRequest *in = req->sign_cms;
+	const char	*op = in->compress ? "sign_pkiz" : "sign_pki";
+	struct audit_rec rec = { op, peer, NULL, "ok" };
+	char		 denied[sizeof(sc->why) + 16];
+	int		 r;
+
+	if (sg->sign_key == NULL)
+		return fail(resp, sg, SIG_ERR_KEY_NOT_FOUND,
+		    "no CMS signing key and certificate in the token");
+	if ((r = policy_cms_body(sg, in->body.data, in->body.len, &sc->c,
+	    sc->why, sizeof(sc->why))) != 0) {
+		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
+		audit_or_log(sg, op, peer, NULL, denied);
+		return fail(resp, sg, r, sc->why);
+	}
+	rec.c = &sc->c;
+	if ((r = cms_token_sign(sg->sign_cert, sg->sign_key, in->body.data,
+	    in->body.len, in->compress, sc->cms, sizeof(sc->cms))) != 0) {
+		audit_or_log(sg, op, peer, &sc->c, sig_err_str(r));
+		return fail(resp, sg, r, NULL);
+	}
+	if ((r = audit_write(sg->audit, &rec)) != 0)
+		return fail(resp, sg, r, NULL);		/* no record, no token */
+	signet__v1__sign_cms_response__init(&sc->u.sign);
+	sc->u.sign.token = sc->cms;
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;
+	resp->sign_cms = &sc->u.sign;
+}
+
+static void
 op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 {
 	signet__v1__health_response__init(&sc->u.health);
@@ -249,8 +285,7 @@ op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
 		return op_public(sg, resp, sc);
 	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
-		return fail(resp, sg, SIG_ERR_STATE,
-		    "SignCms is not served by this signer yet");
+		return op_sign_cms(sg, peer, req, resp, sc);
 	default:
 		return fail(resp, sg, SIG_ERR_BAD_INPUT, "unknown call");
 	}

@@ -21,7 +21,7 @@
 #include "log.h"
 #include "signer.h"
 
-#define SCRATCH_SIZE	(16 * 1024)
+#define SCRATCH_SIZE	(80 * 1024)
 
 struct conn {
 	struct signer	*sg;
@@ -228,6 +228,7 @@ server_run(struct signer *sg)
 				log_err("reload: keeping the previous keys");
 			if (audit_reopen(sg->audit) != 0)
 				log_err("reload: audit log not reopened");
+			cms_key_recheck(sg);
 		}
 		if (poll(&p, 1, 200) > 0)
 			accept_one(sg, lfd);

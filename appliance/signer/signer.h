@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 #include <sys/types.h>
 
+#include <openssl/x509.h>
+
 #include "claims.h"
 #include "config.h"
 #include "fernet_keys.h"
@@ -26,6 +28,7 @@ struct keyring {
 };
 
 struct audit;
+struct cms_engine;
 
 struct signer {
 	struct config		*cf;
@@ -40,6 +43,11 @@ struct signer {
 	size_t			 nuids;
 	char			*signing_pem;
 	char			*ca_pem;
+	CK_TOKEN_INFO		 ti;
+	struct cms_engine	*eng;
+	X509			*sign_cert;
+	EVP_PKEY		*sign_key;
+	uint8_t			 sign_fpr[32];	/* SHA-256 of its public key */
 	atomic_int		 ready;
 	char			 why[128];	/* why not ready */
 	atomic_ulong		 calls;
@@ -56,6 +64,8 @@ void	keyring_free(struct keyring *);
 /* policy.c */
 int	policy_init(struct signer *);
 int	policy_claims(struct signer *, const Signet__V1__Claims *,
+	    struct claims *, char *, size_t);
+int	policy_cms_body(struct signer *, const uint8_t *, size_t,
 	    struct claims *, char *, size_t);
 
 /* audit.c */
@@ -74,6 +84,10 @@ int	audit_write(struct audit *, const struct audit_rec *);
 /* ops.c: one handler per call; each fills resp and returns its status */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);
+
+/* cms_key.c */
+int	cms_key_load(struct signer *);
+void	cms_key_recheck(struct signer *);
 
 /* selftest.c */
 int	selftest_run(struct signer *);

@@ -1,0 +1,86 @@
+# SignCms: PKI and PKIZ tokens signed in the token verify with
+# keystoneclient's cms module and `openssl cms -verify` against the
+# exported certificates; bodies outside policy are refused and audited; a
+# signer without a CMS key says so; a key replaced under a running signer
+# stops it from serving instead of signing with the new key.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+start_signer
+echo '{}' > "$WORK/empty.json"
+expect_fail "no CMS key yet" "no CMS signing key" rpc sign-cms "$WORK/empty.json"
+expect_ok "Fernet still serves" rpc health
+stop_signer
+
+expect_ok "pki-setup" prov pki-setup
+mkdir "$WORK/certs"
+expect_ok "export-certs" prov export-certs "$WORK/certs"
+start_signer
+body() {	# body EXTRA_TOKEN_MEMBERS [EXPIRES]
+	printf '{"token": {"methods": ["password"], "user": {"id": '`
+	    `'"0c2b7eea0e925cc9974fab5df940c6bd", "name": "alice", "domain": '`
+	    `'{"id": "default", "name": "Default"}}, "audit_ids": '`
+	    `'["DMz0_i0HjcyWYPLiLhVsqA"], "expires_at": "%s", "issued_at": '`
+	    `'"%s", "project": {"id": "c27fba85674c5d43978d839a7eae2553", '`
+	    `'"name": "demo", "domain": {"id": "default", "name": "Default"}}, '`
+	    `'"roles": [{"id": "r1", "name": "member"}], "catalog": []%s}}' \
+	    "${2:-$(in_minutes 30)}" "$(in_minutes 0)" "$1"
+}
+body "" > "$WORK/body.json"
+expect_ok "sign PKI" rpc sign-cms "$WORK/body.json"
+sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out" > "$WORK/token.pki"
+expect_ok "sign PKIZ" rpc sign-cms --pkiz "$WORK/body.json"
+sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out" > "$WORK/token.pkiz"
+expect_ok "keystoneclient verifies both" /usr/bin/python3 - "$WORK" <<'PY'
+import sys
+from keystoneclient.common import cms
+w = sys.argv[1]
+body = open(w + '/body.json').read()
+pki = open(w + '/token.pki').read().strip()
+pkiz = open(w + '/token.pkiz').read().strip()
+assert cms.is_asn1_token(pki) and cms.is_pkiz(pkiz)
+for out in (cms.cms_verify(cms.token_to_cms(pki), w + '/certs/signing_cert.pem',
+                           w + '/certs/ca.pem'),
+            cms.pkiz_verify(pkiz, w + '/certs/signing_cert.pem',
+                            w + '/certs/ca.pem')):
+    assert out.decode() == body, out
+PY
+/usr/bin/python3 -c 'import sys
+from keystoneclient.common import cms
+print(cms.token_to_cms(open(sys.argv[1]).read().strip()), end="")' \
+    "$WORK/token.pki" > "$WORK/token.pem"
+expect_ok "openssl cms -verify" openssl cms -verify -in "$WORK/token.pem" \
+    -inform PEM -certfile "$WORK/certs/signing_cert.pem" \
+    -CAfile "$WORK/certs/ca.pem" -nosmimecap -nodetach -nocerts -noattr \
+    -out "$WORK/verified"
+cmp -s "$WORK/verified" "$WORK/body.json" || fail "openssl's content differs"
+
+refused() {	# refused DESC PATTERN BODY
+	printf '%s' "$3" > "$WORK/bad.json"
+	expect_fail "$1" "$2" rpc sign-cms "$WORK/bad.json"
+}
+refused "an unknown member" "unknown member" "$(body ', "is_god": true')"
+refused "a second top-level key" "not a v3" \
+    "$(body "" | sed 's/}}$/}, "extra": 1}/')"
+refused "a v2 document" "not a v3" '{"access": {"token": {}}}'
+refused "not JSON" "not JSON" '{"token": '
+refused "a duplicate key" "not JSON" \
+    "$(body ', "methods": ["password"]')"
+refused "a raw newline" "raw newline" "$(body "" | sed 's/, "roles"/,\n"roles"/')"
+refused "beyond [token] expiration" "expires_at" "$(body "" "$(in_minutes 600)")"
+refused "arbitrary JSON" "not a v3" '{"sign": "this"}'
+expect_eq "denials audited" 8 \
+    "$(grep -c '"op":"sign_pki","result":"denied' "$WORK/audit.log")"
+
+# The key changes under a running signer: it stops serving.
+expect_ok "pki-setup --force while the signer runs" prov pki-setup --force
+kill -HUP "$SIGNER_PID"
+sleep 1
+expect_fail "SignCms after the key changed" "KEY_CHANGED" \
+    rpc sign-cms "$WORK/body.json"
+expect_ok "health still answers" rpc health
+grep -q '"ready": false' "$WORK/out" && grep -q KEY_CHANGED "$WORK/out" ||
+    fail "health does not say why: $(cat "$WORK/out")"
+expect_ok "clean shutdown" stop_signer
+finish
