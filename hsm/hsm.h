@@ -89,6 +89,7 @@ int	hsm_pool_new(struct hsm_module *, CK_SLOT_ID, CK_USER_TYPE,
 	    struct secmem *, int, int, struct hsm_pool **);
 void	hsm_pool_free(struct hsm_pool *);
 int	hsm_sess_get(struct hsm_pool *, struct hsm_sess **);
+int	hsm_sess_get_timed(struct hsm_pool *, int, struct hsm_sess **);
 void	hsm_sess_put(struct hsm_pool *, struct hsm_sess *, int);
 int	hsm_pool_find(struct hsm_pool *, struct hsm_sess *, CK_OBJECT_CLASS,
 	    const char *, CK_OBJECT_HANDLE *);

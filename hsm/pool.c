@@ -5,8 +5,10 @@
  * and the login survives), the login is checked, and the generation moves
  * on so every cached object handle is looked up again.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "hsm.h"
@@ -104,6 +106,18 @@ pool_first_login(struct hsm_pool *p, struct secmem *pin, int flags)
 	return r;
 }
 
+/* Waits are measured on the monotonic clock: a clock jump moves nothing. */
+static void
+pool_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t	 ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 /* Caller owns *pp (hsm_pool_free); the pool takes pin in every case. */
 int
 hsm_pool_new(struct hsm_module *m, CK_SLOT_ID slot, CK_USER_TYPE user,
@@ -122,7 +136,7 @@ hsm_pool_new(struct hsm_module *m, CK_SLOT_ID slot, CK_USER_TYPE user,
 	p->slot = slot;
 	p->user = user;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
+	pool_cond_init(&p->cv);
 	for (i = 0; i < nsess; i++) {
 		p->sess[i].f = m->f;
 		p->sess[i].pool = p;
@@ -164,10 +178,25 @@ hsm_pool_free(struct hsm_pool *p)
 int
 hsm_sess_get(struct hsm_pool *p, struct hsm_sess **sp)
 {
+	return hsm_sess_get_timed(p, 0, sp);
+}
+
+/* As hsm_sess_get, but SIG_ERR_BUSY after wait_ms (0: wait forever). */
+int
+hsm_sess_get_timed(struct hsm_pool *p, int wait_ms, struct hsm_sess **sp)
+{
 	struct hsm_sess	*s = NULL;
+	struct timespec	 until;
 	int		 i, r = 0;
 
 	*sp = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		for (i = 0; i < p->nsess && s == NULL; i++)
@@ -175,7 +204,13 @@ hsm_sess_get(struct hsm_pool *p, struct hsm_sess **sp)
 				s = &p->sess[i];
 		if (s != NULL)
 			break;
-		pthread_cond_wait(&p->cv, &p->mu);
+		if (wait_ms == 0)
+			pthread_cond_wait(&p->cv, &p->mu);
+		else if (pthread_cond_timedwait(&p->cv, &p->mu, &until) ==
+		    ETIMEDOUT) {
+			pthread_mutex_unlock(&p->mu);
+			return SIG_ERR_BUSY;
+		}
 	}
 	if (s->broken)
 		r = pool_reopen_locked(p, s);

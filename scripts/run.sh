@@ -61,10 +61,16 @@ $P status
 cat <<EOF2
 
 The token is provisioned under $VAR (config: $VAR/signet.conf).
-Try:
-  $BIN/signet-provision -c var/signet.conf fernet-list
-  $BIN/signet-provision -c var/signet.conf fernet-rotate
-  openssl verify -purpose smimesign -CAfile var/certs/ca.pem var/certs/signing_cert.pem
-The signer (signet-signerd) and the Keystone API front-end (signet-api)
-are not built yet; make run will start them on 127.0.0.1:5000 once they are.
+Starting signet-signerd on $VAR/signer.sock (Ctrl-C stops it). From
+another terminal:
+  $BIN/signet-rpc -c var/signet.conf health
+  $BIN/signet-rpc -c var/signet.conf issue-fernet '{"user_id": "u1",
+      "methods": ["password"], "project_id": "p1",
+      "expires_at": "'"\$(date -u -d '+50 min' +%Y-%m-%dT%H:%M:%SZ)"'",
+      "audit_ids": ["DMz0_i0HjcyWYPLiLhVsqA"]}'
+  $BIN/signet-rpc -c var/signet.conf open-fernet TOKEN
+  $BIN/signet-provision -c var/signet.conf fernet-rotate   (then kill -HUP the signer)
+The Keystone API front-end (signet-api on 127.0.0.1:5000) is not built
+yet; make run will start it beside the signer once it is.
 EOF2
+exec "$BIN/signet-signerd" -c "$VAR/signet.conf"

@@ -223,6 +223,9 @@ build(int argc, char **argv, Signet__V1__Request *req, void **parts,
 		parts[1] = c.audit_ids;
 		signet__v1__issue_fernet_request__init(&i);
 		i.claims = &c;
+		if (json_is_string(json_object_get(*claims_doc,
+		    "parent_token")))
+			i.parent_token = S(jstr(*claims_doc, "parent_token"));
 		req->call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
 		req->issue_fernet = &i;
 	} else if (strcmp(cmd, "open-fernet") == 0 && argc >= 2 && argc <= 3) {

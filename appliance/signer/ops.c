@@ -19,6 +19,9 @@
 
 #define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
 
+static const char *check_parent(struct signer *, const char *,
+	    const struct claims *);
+
 struct scratch {
 	char		 token[FERNET_TOKEN_MAX + 1];
 	struct claims	 c;
@@ -76,7 +79,7 @@ seal(struct signer *sg, struct scratch *sc)
 	if (RAND_bytes(iv, sizeof(iv)) != 1)
 		return SIG_ERR_CRYPTO;
 	keyring_fresh(sg);
-	if ((r = hsm_sess_get(sg->pool, &s)) != 0)
+	if ((r = hsm_sess_get_timed(sg->pool, SIGNER_QUEUE_WAIT_MS, &s)) != 0)
 		return r;
 	pthread_rwlock_rdlock(&sg->kr.lk);
 	r = fernet_seal(s, &sg->kr.inv.keys[0], (uint64_t)time(NULL), iv, pl,
@@ -93,15 +96,20 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 {
 	const Signet__V1__IssueFernetRequest *in = req->issue_fernet;
 	struct audit_rec rec = { "issue_fernet", peer, NULL, "ok" };
-	int		 r;
-
 	char		 denied[sizeof(sc->why) + 16];
+	const char	*bad;
+	int		 r;
 
 	if ((r = policy_claims(sg, in->claims, &sc->c, sc->why,
 	    sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
 		audit_or_log(sg, "issue_fernet", peer, NULL, denied);
 		return fail(resp, sg, r, sc->why);
+	}
+	if ((bad = check_parent(sg, in->parent_token, &sc->c)) != NULL) {
+		snprintf(denied, sizeof(denied), "denied: %s", bad);
+		audit_or_log(sg, "issue_fernet", peer, &sc->c, denied);
+		return fail(resp, sg, SIG_ERR_POLICY, bad);
 	}
 	rec.c = &sc->c;
 	if ((r = seal(sg, sc)) != 0) {
@@ -130,7 +138,7 @@ unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 	if (fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen) != 0)
 		return SIG_ERR_KEY_NOT_FOUND;
 	keyring_fresh(sg);
-	if ((r = hsm_sess_get(sg->pool, &s)) != 0)
+	if ((r = hsm_sess_get_timed(sg->pool, SIGNER_QUEUE_WAIT_MS, &s)) != 0)
 		return r;
 	pthread_rwlock_rdlock(&sg->kr.lk);
 	for (i = 0, r = SIG_ERR_KEY_NOT_FOUND; i < sg->kr.inv.nkeys &&
@@ -146,6 +154,32 @@ unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 		r = SIG_ERR_KEY_NOT_FOUND;
 	explicit_bzero(pl, sizeof(pl));
 	return r;
+}
+
+/* A re-scoped token: same user, no longer life, the parent's chain. */
+static const char *
+check_parent(struct signer *sg, const char *parent, const struct claims *c)
+{
+	static const char *const token_method[] = { "token" };
+	const uint8_t	*chain;
+	struct claims	 pc;
+	uint64_t	 ts, bit = 0;
+
+	claims_methods_encode(&sg->methods, token_method, 1, &bit);
+	if (*parent == '\0')
+		return (c->methods & bit) != 0 ? "rescoping needs the parent "
+		    "token" : NULL;
+	if (unseal(sg, parent, &pc, &ts) != 0 || pc.expires_at <= time(NULL))
+		return "parent token not valid";
+	chain = pc.audit[pc.n_audit - 1];
+	if (strcmp(pc.user_id, c->user_id) != 0)
+		return "parent token is another user's";
+	if (c->expires_at > pc.expires_at)
+		return "expires_at beyond the parent token's";
+	if (c->n_audit != 2 || memcmp(c->audit[1], chain,
+	    CLAIMS_AUDIT_LEN) != 0)
+		return "audit_ids lack the parent's chain";
+	return NULL;
 }
 
 static void

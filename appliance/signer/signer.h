@@ -19,6 +19,7 @@
 
 #define SIGNER_UIDS_MAX		16
 #define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
+#define SIGNER_QUEUE_WAIT_MS	2000	/* for a session, then BUSY */
 
 struct keyring {
 	pthread_rwlock_t	 lk;

@@ -22,12 +22,18 @@ cat > "$WORK/claims" <<CL
 {"user_id":"$U","methods":["password"],"expires_at":"$EXP","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"domain_id":"$P"}
 {"user_id":"$U","methods":["password"],"expires_at":"$EXP","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"domain_id":"default"}
 {"user_id":"$U","methods":["password"],"expires_at":"$EXP","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"system":"all"}
-{"user_id":"$U","methods":["token"],"expires_at":"$EXP","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"project_id":"$P","trust_id":"7fa6333299a559cc925ff589a824711d"}
+{"user_id":"$U","methods":["token"],"expires_at":"$EXP","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA","8cTDsvhXK3S1M2YwNp8kXQ"],"project_id":"$P","trust_id":"7fa6333299a559cc925ff589a824711d"}
 CL
 
-# signet issues, Keystone decodes.
+# signet issues, Keystone decodes. Re-scoped tokens name their parent.
+parent=$(rpc issue-fernet "{\"user_id\":\"$U\",\"methods\":[\"password\"],\"expires_at\":\"$EXP\",\"audit_ids\":[\"8cTDsvhXK3S1M2YwNp8kXQ\"]}" |
+    sed -n 's/.*"token": "\(.*\)".*/\1/p')
+[ -n "$parent" ] || fail "no parent token"
 : > "$WORK/ours"
 while read -r c; do
+	case "$c" in
+	*'"token"'*) c=$(echo "$c" | sed "s/}\$/,\"parent_token\":\"$parent\"}/") ;;
+	esac
 	rpc issue-fernet "$c" | sed -n 's/.*"token": "\(.*\)".*/\1/p' \
 	    >> "$WORK/ours" || fail "issue $c"
 done < "$WORK/claims"

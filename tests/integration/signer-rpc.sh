@@ -24,17 +24,35 @@ for c in "" ",\"project_id\":\"$P\"" ",\"domain_id\":\"$P\"" \
     ',"project_id":"legacy-project"'; do
 	expect_ok "issue $c" rpc issue-fernet "$(claims "$c")"
 	tok=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out")
-	echo "$tok" >> "$WORK/tokens"
+	echo "$tok" >> "$WORK/issued"
 	expect_ok "open $c" rpc open-fernet "$tok"
 	grep -q "\"user_id\": \"$U\"" "$WORK/out" &&
 	    grep -q "\"expires_at\": \"$EXP\"" "$WORK/out" &&
 	    grep -q "\"$A\"" "$WORK/out" || fail "claims differ: $(cat "$WORK/out")"
 done
-expect_ok "an audit chain" rpc issue-fernet "$(claims "" |
-    sed "s/\"$A\"/\"$A\",\"$CHAIN\"/")"
+# Re-scoping (TESTPLAN S6): the parent token bounds the child.
+expect_ok "a parent token" rpc issue-fernet "$(claims "" | sed "s/$A/$CHAIN/")"
+parent=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out")
+rescope() {	# rescope EXPIRES AUDIT_IDS [USER] [PARENT]
+	printf '{"user_id":"%s","methods":["token"],"project_id":"%s",'`
+	    `'"expires_at":"%s","audit_ids":[%s],"parent_token":"%s"}' \
+	    "${3:-$U}" "$P" "$1" "$2" "${4-$parent}"
+}
+expect_ok "a re-scoped token" rpc issue-fernet \
+    "$(rescope "$EXP" "\"$A\",\"$CHAIN\"")"
 tok=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out")
-expect_ok "open the chained token" rpc open-fernet "$tok"
+expect_ok "open the re-scoped token" rpc open-fernet "$tok"
 grep -q "$CHAIN" "$WORK/out" || fail "the chain id was lost"
+expect_fail "re-scope without the parent" "parent token" rpc issue-fernet \
+    "$(rescope "$EXP" "\"$A\",\"$CHAIN\"" "$U" "")"
+expect_fail "re-scope outliving the parent" "beyond the parent" \
+    rpc issue-fernet "$(rescope "$(in_minutes 40)" "\"$A\",\"$CHAIN\"")"
+expect_fail "re-scope without the chain" "chain" rpc issue-fernet \
+    "$(rescope "$EXP" "\"$A\"")"
+expect_fail "re-scope of another user's token" "another user" \
+    rpc issue-fernet "$(rescope "$EXP" "\"$A\",\"$CHAIN\"" other)"
+expect_fail "re-scope of a forged parent" "not valid" rpc issue-fernet \
+    "$(rescope "$EXP" "\"$A\",\"$CHAIN\"" "$U" "${parent}x")"
 
 # Policy (TESTPLAN B25, S6): each refused, audited as denied.
 denied() {
@@ -57,7 +75,7 @@ denied "10 KiB user id" "user_id" "$(claims "" | sed "s/$U/$big/")"
 denied "project and domain at once" "domain_id" \
     "$(claims ",\"project_id\":\"$P\",\"domain_id\":\"$P\"")"
 denied "non-UUID trust id" "" "$(claims ",\"project_id\":\"$P\",\"trust_id\":\"t\"")"
-expect_eq "every denial audited" 9 \
+expect_eq "every denial audited" 14 \
     "$(grep -c '"result":"denied: ' "$WORK/audit.log")"
 
 # Expiry: no TTL on the envelope, expiry from the payload; allow_expired.
@@ -73,10 +91,11 @@ expect_ok "expired token with allow_expired" rpc open-fernet \
 /usr/bin/python3 -c 'import json,sys
 [json.loads(l) for l in open(sys.argv[1])]' "$WORK/audit.log" ||
     fail "an audit line is not JSON"
+expect_eq "tokens checked against the logs" 7 "$(wc -l < "$WORK/issued")"
 while read -r t; do
 	! grep -qF "$t" "$WORK/audit.log" "$WORK/signer.log" ||
 	    fail "a token reached a log"
-done < "$WORK/tokens"
+done < "$WORK/issued"
 ! grep -q gAAAA "$WORK/audit.log" "$WORK/signer.log" ||
     fail "Fernet bytes in a log"
 
