@@ -70,7 +70,8 @@ static const struct opt opts[] = {
 	    "unscoped,project,domain,system,trust"),
 	O("signer", "workers", OPT_INT, signer_workers, 1, 64, "4"),
 	O("signer", "max_connections", OPT_INT, signer_max_connections, 1,
-	    4096, "64"),
+	    4096, "256"),
+	O("signer", "queue_max", OPT_INT, signer_queue_max, 1, 65536, "4096"),
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))

@@ -41,6 +41,7 @@ struct config {
 	char	*signer_allowed_scopes;
 	int	 signer_workers;
 	int	 signer_max_connections;
+	int	 signer_queue_max;
 };
 
 int	config_load(const char *, struct config **, char *, size_t);

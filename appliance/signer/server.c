@@ -47,7 +47,7 @@ listen_unix(const char *path)
 	(void)unlink(path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(path, 0660) != 0 || listen(fd, 128) != 0) {
+	    chmod(path, 0660) != 0 || listen(fd, SOMAXCONN) != 0) {
 		log_err("[signer] socket %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -118,8 +118,28 @@ wait_readable(struct conn *cn)
 	return 0;
 }
 
+/* The request goes to a worker; a full queue is answered BUSY here. */
+static void
+run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, uint8_t *scratch)
+{
+	j->req = req;
+	j->resp = resp;
+	j->scratch = scratch;
+	j->scratchsz = SCRATCH_SIZE;
+	j->peer = cn->uid;
+	if (workq_run(cn->sg->wq, j) == 0)
+		return;
+	signet__v1__response__init(resp);
+	resp->id = req->id;
+	resp->status = SIGNET__V1__STATUS__STATUS_BUSY;
+	resp->error = (char *)(uintptr_t)"signer busy: request queue full";
+	atomic_fetch_add(&cn->sg->errors, 1);
+}
+
 static int
-serve_one(struct conn *cn, uint8_t *in, uint8_t *out, uint8_t *scratch)
+serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
+    uint8_t *scratch)
 {
 	Signet__V1__Request	*req;
 	Signet__V1__Response	 resp;
@@ -139,7 +159,7 @@ serve_one(struct conn *cn, uint8_t *in, uint8_t *out, uint8_t *scratch)
 		signet__v1__request__free_unpacked(req, NULL);
 		return -1;
 	}
-	op_dispatch(cn->sg, cn->uid, req, &resp, scratch, SCRATCH_SIZE);
+	run_request(cn, j, req, &resp, scratch);
 	n = signet__v1__response__get_packed_size(&resp);
 	r = n <= SIG_FRAME_MAX ? (signet__v1__response__pack(&resp, out),
 	    frame_write(cn->fd, out, n)) : SIG_ERR_SYSTEM;
@@ -152,16 +172,22 @@ static void *
 conn_run(void *arg)
 {
 	struct conn	*cn = arg;
+	struct job	 j;
 	struct timeval	 tv = { SIGNER_READ_TIMEOUT_S, 0 };
 	uint8_t		*in = malloc(SIG_FRAME_MAX);
 	uint8_t		*out = malloc(SIG_FRAME_MAX);
 	uint8_t		*scratch = malloc(SCRATCH_SIZE);
 
+	memset(&j, 0, sizeof(j));
+	pthread_mutex_init(&j.mu, NULL);
+	pthread_cond_init(&j.cv, NULL);
 	setsockopt(cn->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(cn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	while (in != NULL && out != NULL && scratch != NULL &&
-	    wait_readable(cn) && serve_one(cn, in, out, scratch) == 0)
+	    wait_readable(cn) && serve_one(cn, &j, in, out, scratch) == 0)
 		;
+	pthread_cond_destroy(&j.cv);
+	pthread_mutex_destroy(&j.mu);
 	close(cn->fd);
 	free(in);
 	free(out);
@@ -218,6 +244,11 @@ server_run(struct signer *sg)
 
 	if ((lfd = listen_unix(sg->cf->signer_socket)) < 0)
 		return SIG_ERR_CONFIG;
+	if (workq_new(sg, sg->cf->signer_workers, sg->cf->signer_queue_max,
+	    &sg->wq) != 0) {
+		close(lfd);
+		return SIG_ERR_SYSTEM;
+	}
 	log_info("serving on %s", sg->cf->signer_socket);
 	p.fd = lfd;
 	p.events = POLLIN;
@@ -237,5 +268,7 @@ server_run(struct signer *sg)
 	unlink(sg->cf->signer_socket);
 	for (waited = 0; atomic_load(&nconns) > 0 && waited < 100; waited++)
 		usleep(50 * 1000);
+	workq_free(sg->wq);
+	sg->wq = NULL;
 	return 0;
 }

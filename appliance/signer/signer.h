@@ -37,6 +37,7 @@ struct signer {
 	struct hsm_pool		*pool;
 	struct keyring		 kr;
 	struct audit		*audit;
+	struct workq		*wq;
 	struct claims_methods	 methods;
 	char			*methods_buf;
 	unsigned int		 scopes;	/* bit per enum claims_scope */
@@ -92,6 +93,24 @@ void	cms_key_recheck(struct signer *);
 
 /* selftest.c */
 int	selftest_run(struct signer *);
+
+/* workq.c: connection threads hand requests to the workers */
+struct job {
+	const Signet__V1__Request *req;
+	Signet__V1__Response	*resp;
+	uint8_t			*scratch;
+	size_t			 scratchsz;
+	uid_t			 peer;
+	int			 done;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct job		*next;
+};
+struct workq;
+
+int	workq_new(struct signer *, int, size_t, struct workq **);
+void	workq_free(struct workq *);
+int	workq_run(struct workq *, struct job *);
 
 /* server.c */
 int	server_run(struct signer *);

@@ -101,3 +101,16 @@ class Conn:
 
     def close(self):
         self.s.close()
+
+
+def issue_fernet(user, methods, expires_at, audit_ids, project='', rid=1,
+                 scope=0):
+    c = field(1, 0, scope) + field(2, 2, user.encode())
+    for m in methods:
+        c += field(3, 2, m.encode())
+    if project:
+        c += field(4, 2, project.encode())
+    c += field(8, 0, expires_at)
+    for a in audit_ids:
+        c += field(9, 2, a.encode())
+    return field(1, 0, rid) + field(2, 2, field(1, 2, c))

@@ -1,0 +1,17 @@
+# Concurrency (TESTPLAN L6, L2): 200 connections start behind a barrier
+# and keep 10 calls each in flight (2000 at once), 10 rounds of issue then
+# open: zero errors, every answer matched to its request, and every opened
+# token names the user its connection asked for.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+printf '[signer]\nmax_connections = 256\nworkers = 4\n' >> "$CONF"
+start_signer
+export PYTHONPATH="$PWD/tests/integration/lib"
+expect_ok "2000 calls in flight, 40000 in all" /usr/bin/python3 \
+    tests/integration/lib/burst.py "$SOCK" 200 10 10
+cat "$WORK/out"
+expect_ok "health after the burst" rpc health
+expect_ok "clean shutdown" stop_signer
+finish
