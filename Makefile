@@ -103,7 +103,11 @@ $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(COMMON_OBJS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS)
+$(B)/obj/bench/%.o: ALL_CFLAGS += -Iappliance/signer
+$(B)/obj/bench/%.o: $(GEN)/proto/signer.pb-c.h
+
+$(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
+    $(SIGNERLIB_OBJS) $(PROTO_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,0 +1,264 @@
+/*
+ * Benchmark (make bench, not a test): the signer's calls through the RPC
+ * next to the same HSM work done in-process without it.
+ *   signer_rpc rpc CONF SECONDS CONNS issue|open|sign
+ *   signer_rpc raw CONF SECONDS THREADS issue|open|sign
+ * prints "calls_per_s P50_US P99_US". raw issue/open are fernet_seal and
+ * fernet_open on pooled sessions; raw sign is C_Sign SHA256-RSA-PKCS.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cms_keys.h"
+#include "config.h"
+#include "err.h"
+#include "fernet_seal.h"
+#include "hsm.h"
+#include "log.h"
+#include "secmem.h"
+
+#define MAX_LAT		(4 * 1024 * 1024)
+
+struct run {
+	struct config	*cf;
+	double		 secs;
+	const char	*op;
+	int		 raw;
+	struct hsm_pool	*pool;
+	struct fernet_inv inv;
+	char		 token[FERNET_TOKEN_MAX + 1];
+	char		 body[2048];
+	pthread_mutex_t	 mu;
+	double		*lat;
+	size_t		 nlat;
+};
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+claims_fill(Signet__V1__Claims *c, char **m, char **a)
+{
+	static char	 user[] = "0c2b7eea0e925cc9974fab5df940c6bd";
+	static char	 proj[] = "c27fba85674c5d43978d839a7eae2553";
+	static char	 pw[] = "password", aid[] = "DMz0_i0HjcyWYPLiLhVsqA";
+
+	signet__v1__claims__init(c);
+	c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT;
+	c->user_id = user;
+	c->project_id = proj;
+	m[0] = pw;
+	a[0] = aid;
+	c->methods = m;
+	c->n_methods = 1;
+	c->audit_ids = a;
+	c->n_audit_ids = 1;
+	c->expires_at = time(NULL) + 1800;
+}
+
+static int
+rpc_once(struct run *rn, struct sigc *c)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__IssueFernetRequest i;
+	Signet__V1__OpenFernetRequest o;
+	Signet__V1__SignCmsRequest s;
+	Signet__V1__Claims	 cl;
+	Signet__V1__Response	*resp;
+	char			*m[1], *a[1];
+	int			 r;
+
+	signet__v1__request__init(&req);
+	if (strcmp(rn->op, "issue") == 0) {
+		signet__v1__issue_fernet_request__init(&i);
+		claims_fill(&cl, m, a);
+		i.claims = &cl;
+		req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
+		req.issue_fernet = &i;
+	} else if (strcmp(rn->op, "open") == 0) {
+		signet__v1__open_fernet_request__init(&o);
+		o.token = rn->token;
+		req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
+		req.open_fernet = &o;
+	} else {
+		signet__v1__sign_cms_request__init(&s);
+		s.body.data = (uint8_t *)rn->body;
+		s.body.len = strlen(rn->body);
+		req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+		req.sign_cms = &s;
+	}
+	if ((r = sigc_call(c, &req, &resp)) != 0)
+		return r;
+	r = resp->status == SIGNET__V1__STATUS__STATUS_OK ? 0 : -1;
+	if (r == 0 && req.call_case == SIGNET__V1__REQUEST__CALL_ISSUE_FERNET &&
+	    rn->token[0] == '\0')
+		snprintf(rn->token, sizeof(rn->token), "%s",
+		    resp->issue_fernet->token);
+	sigc_response_free(resp);
+	return r;
+}
+
+static int
+raw_once(struct run *rn, struct hsm_sess *s)
+{
+	static const uint8_t	 pl[71] = { 0x96 };
+	uint8_t			 iv[16] = { 1 }, raw[512], out[512];
+	CK_MECHANISM		 m = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+	CK_OBJECT_HANDLE	 h;
+	CK_ULONG		 len = sizeof(out);
+	size_t			 rawlen, outlen;
+	uint64_t		 ts;
+	char			 tok[FERNET_TOKEN_MAX + 1];
+
+	if (strcmp(rn->op, "sign") == 0) {
+		if (hsm_pool_find(rn->pool, s, CKO_PRIVATE_KEY, CMS_SIGN_LABEL,
+		    &h) != 0 || s->f->C_SignInit(s->h, &m, h) != CKR_OK)
+			return -1;
+		return s->f->C_Sign(s->h, (uint8_t *)rn->body,
+		    strlen(rn->body), out, &len) == CKR_OK ? 0 : -1;
+	}
+	if (fernet_seal(s, &rn->inv.keys[0], time(NULL), iv, pl, sizeof(pl),
+	    tok, sizeof(tok)) != 0)
+		return -1;
+	if (strcmp(rn->op, "issue") == 0)
+		return 0;
+	if (fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen) != 0)
+		return -1;
+	return fernet_open(s, &rn->inv.keys[0], raw, rawlen, out, &outlen,
+	    &ts);
+}
+
+static void
+record(struct run *rn, double *lat, size_t n)
+{
+	pthread_mutex_lock(&rn->mu);
+	if (rn->nlat + n <= MAX_LAT) {
+		memcpy(rn->lat + rn->nlat, lat, n * sizeof(double));
+		rn->nlat += n;
+	}
+	pthread_mutex_unlock(&rn->mu);
+}
+
+static void *
+worker(void *arg)
+{
+	struct run	*rn = arg;
+	struct sigc	*c = NULL;
+	struct hsm_sess	*s = NULL;
+	double		*lat = malloc(MAX_LAT / 4 * sizeof(double));
+	double		 end = now() + rn->secs, t;
+	size_t		 n = 0;
+	int		 r;
+
+	if (lat == NULL || (rn->raw ? hsm_sess_get(rn->pool, &s) :
+	    sigc_open(rn->cf->signer_socket, 5000, &c)) != 0)
+		return NULL;
+	while ((t = now()) < end && n < MAX_LAT / 4) {
+		r = rn->raw ? raw_once(rn, s) : rpc_once(rn, c);
+		if (r != 0)
+			break;
+		lat[n++] = now() - t;
+	}
+	record(rn, lat, n);
+	if (s != NULL)
+		hsm_sess_put(rn->pool, s, 0);
+	sigc_close(c);
+	free(lat);
+	return NULL;
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+setup(struct run *rn)
+{
+	struct secmem	*pin;
+	struct hsm_module *m;
+	struct hsm_sess	*s;
+	CK_SLOT_ID	 slot;
+	struct sigc	*c;
+
+	snprintf(rn->body, sizeof(rn->body), "{\"token\": {\"methods\": "
+	    "[\"password\"], \"user\": {\"id\": \"u1\"}, \"audit_ids\": "
+	    "[\"DMz0_i0HjcyWYPLiLhVsqA\"], \"expires_at\": \"%s\", "
+	    "\"issued_at\": \"%s\", \"catalog\": []}}", "2000-01-01", "x");
+	if (!rn->raw) {
+		char	 e[32], i[32];
+		time_t	 t = time(NULL) + 1800, n = time(NULL);
+
+		strftime(e, sizeof(e), "%Y-%m-%dT%H:%M:%S.000000Z", gmtime(&t));
+		strftime(i, sizeof(i), "%Y-%m-%dT%H:%M:%S.000000Z", gmtime(&n));
+		snprintf(rn->body, sizeof(rn->body), "{\"token\": {\"methods\": "
+		    "[\"password\"], \"user\": {\"id\": \"u1\"}, \"audit_ids\": "
+		    "[\"DMz0_i0HjcyWYPLiLhVsqA\"], \"expires_at\": \"%s\", "
+		    "\"issued_at\": \"%s\", \"catalog\": []}}", e, i);
+		if (sigc_open(rn->cf->signer_socket, 5000, &c) != 0)
+			return -1;
+		rn->op = strcmp(rn->op, "open") == 0 ? "issue" : rn->op;
+		if (strcmp(rn->op, "issue") == 0 && rpc_once(rn, c) != 0)
+			return -1;
+		sigc_close(c);
+		return 0;
+	}
+	if (rn->cf->hsm_softhsm2_conf != NULL)
+		setenv("SOFTHSM2_CONF", rn->cf->hsm_softhsm2_conf, 1);
+	if (hsm_module_load(rn->cf->hsm_module, &m) != 0 ||
+	    hsm_token_find(m, rn->cf->hsm_token, &slot, NULL) != 0 ||
+	    hsm_pin_read(rn->cf->hsm_pin_file, HSM_PIN_MAX, &pin) != 0 ||
+	    hsm_pool_new(m, slot, CKU_USER, pin, 16, HSM_POOL_KEEP_PIN,
+	    &rn->pool) != 0 || hsm_sess_get(rn->pool, &s) != 0 ||
+	    fernet_inv_load(s, &rn->inv) != 0)
+		return -1;
+	hsm_sess_put(rn->pool, s, 0);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run	 rn;
+	pthread_t	 t[64];
+	char		 err[256];
+	const char	*op;
+	int		 i, n;
+
+	log_init("signer_rpc", LOGL_ERR);
+	memset(&rn, 0, sizeof(rn));
+	if (argc != 6 || config_load(argv[2], &rn.cf, err, sizeof(err)) != 0)
+		return 2;
+	rn.raw = strcmp(argv[1], "raw") == 0;
+	rn.secs = atof(argv[3]);
+	n = atoi(argv[4]);
+	op = rn.op = argv[5];
+	pthread_mutex_init(&rn.mu, NULL);
+	if (n < 1 || n > 64 || (rn.lat = malloc(MAX_LAT *
+	    sizeof(double))) == NULL || setup(&rn) != 0)
+		return 2;
+	rn.op = op;
+	for (i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, worker, &rn);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	if (rn.nlat == 0)
+		return 1;
+	qsort(rn.lat, rn.nlat, sizeof(double), dbl_cmp);
+	printf("%.0f %.0f %.0f\n", rn.nlat / rn.secs,
+	    rn.lat[rn.nlat / 2] * 1e6, rn.lat[rn.nlat * 99 / 100] * 1e6);
+	return 0;
+}
