@@ -291,6 +291,18 @@ op_public(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 	resp->public_material = &sc->u.pub;
 }
 
+/* Once the response is sent: tokens and claims leave no copy behind. */
+void
+op_scratch_wipe(uint8_t *scratch)
+{
+	struct scratch	*sc = (struct scratch *)(void *)scratch;
+
+	explicit_bzero(sc->token, strnlen(sc->token, sizeof(sc->token)));
+	explicit_bzero(sc->cms, strnlen(sc->cms, sizeof(sc->cms)));
+	explicit_bzero(&sc->c, sizeof(sc->c));
+	explicit_bzero(sc->audit, sizeof(sc->audit));
+}
+
 /* scratch (at least sizeof(struct scratch)) backs every pointer in resp. */
 void
 op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
@@ -303,7 +315,7 @@ op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	atomic_fetch_add(&sg->calls, 1);
 	if (scratchsz < sizeof(*sc))
 		return fail(resp, sg, SIG_ERR_SYSTEM, NULL);
-	memset(sc, 0, sizeof(*sc));
+	sc->token[0] = sc->cms[0] = '\0';	/* the rest is set before use */
 	if (!atomic_load(&sg->ready) && req->call_case !=
 	    SIGNET__V1__REQUEST__CALL_HEALTH)
 		return fail(resp, sg, SIG_ERR_STATE, sg->why);

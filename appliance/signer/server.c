@@ -163,7 +163,7 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 	n = signet__v1__response__get_packed_size(&resp);
 	r = n <= SIG_FRAME_MAX ? (signet__v1__response__pack(&resp, out),
 	    frame_write(cn->fd, out, n)) : SIG_ERR_SYSTEM;
-	explicit_bzero(scratch, SCRATCH_SIZE);	/* tokens, claims */
+	op_scratch_wipe(scratch);
 	signet__v1__request__free_unpacked(req, NULL);
 	return r == 0 ? 0 : -1;
 }
@@ -176,7 +176,7 @@ conn_run(void *arg)
 	struct timeval	 tv = { SIGNER_READ_TIMEOUT_S, 0 };
 	uint8_t		*in = malloc(SIG_FRAME_MAX);
 	uint8_t		*out = malloc(SIG_FRAME_MAX);
-	uint8_t		*scratch = malloc(SCRATCH_SIZE);
+	uint8_t		*scratch = calloc(1, SCRATCH_SIZE);
 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.mu, NULL);
@@ -226,7 +226,7 @@ accept_one(struct signer *sg, int lfd)
 	cn->fd = fd;
 	cn->uid = uid;
 	atomic_fetch_add(&nconns, 1);
-	if (pthread_create(&t, NULL, conn_run, cn) != 0) {
+	if (signer_thread(&t, conn_run, cn) != 0) {
 		atomic_fetch_sub(&nconns, 1);
 		close(fd);
 		free(cn);

@@ -20,6 +20,8 @@
 #define SIGNER_UIDS_MAX		16
 #define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
 #define SIGNER_QUEUE_WAIT_MS	2000	/* for a session, then BUSY */
+/* mlockall makes every stack page resident: keep thread stacks small. */
+#define SIGNER_STACK_SIZE	(512 * 1024)
 
 struct keyring {
 	pthread_rwlock_t	 lk;
@@ -86,6 +88,7 @@ int	audit_write(struct audit *, const struct audit_rec *);
 /* ops.c: one handler per call; each fills resp and returns its status */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);
+void	op_scratch_wipe(uint8_t *);
 
 /* cms_key.c */
 int	cms_key_load(struct signer *);
@@ -111,6 +114,8 @@ struct workq;
 int	workq_new(struct signer *, int, size_t, struct workq **);
 void	workq_free(struct workq *);
 int	workq_run(struct workq *, struct job *);
+
+int	signer_thread(pthread_t *, void *(*)(void *), void *);
 
 /* server.c */
 int	server_run(struct signer *);
