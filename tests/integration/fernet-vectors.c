@@ -1,6 +1,7 @@
 /*
  * Test helper: Keystone's golden Fernet vectors through the token.
  *   fernet-vectors CONF TOKENS_JSON
+ *   fernet-vectors CONF spec SPEC_JSON   (the Fernet specification's own)
  * For each vector Keystone accepts: the payload packs to Keystone's bytes,
  * sealing with the vector's key, timestamp and IV gives Keystone's token
  * string exactly, and opening Keystone's token gives its claims. Every
@@ -172,6 +173,70 @@ good_vector(struct hsm_sess *s, struct fernet_inv *inv, json_t *v,
 	printf("ok: %s\n", name);
 }
 
+/* The token with its '=' padding removed, as Keystone sends it. */
+static void
+unpad(const char *in, char *out, size_t sz)
+{
+	size_t	 n;
+
+	snprintf(out, sz, "%s", in);
+	for (n = strlen(out); n > 0 && out[n - 1] == '='; n--)
+		out[n - 1] = '\0';
+}
+
+static int
+envelope_open(struct hsm_sess *s, struct fernet_obj *k, const char *tok,
+    uint8_t *pl, size_t *pllen, uint64_t *ts)
+{
+	uint8_t	 raw[4096];
+	size_t	 rawlen;
+	int	 r;
+
+	if ((r = fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen)))
+		return r;
+	return fernet_open(s, k, raw, rawlen, pl, pllen, ts);
+}
+
+/* Fernet spec: generate and verify byte for byte; every invalid refused. */
+static void
+spec_vectors(struct hsm_sess *s, struct fernet_inv *inv, json_t *doc)
+{
+	struct fernet_obj *k = fernet_inv_find(inv, FK_INDEX, 0);
+	json_t		*v, *g = json_array_get(json_object_get(doc, "generate"), 0);
+	uint8_t		 iv[16], pl[4096];
+	char		 tok[4096], want[4096];
+	size_t		 i, n;
+	uint64_t	 ts;
+	struct claims	 c;
+
+	for (i = 0; i < 16; i++)
+		iv[i] = json_integer_value(json_array_get(json_object_get(g,
+		    "iv"), i));
+	unpad(jstr(g, "token"), want, sizeof(want));
+	CHECK(k != NULL && fernet_seal(s, k, json_integer_value(
+	    json_object_get(g, "timestamp")), iv, (const uint8_t *)"hello", 5,
+	    tok, sizeof(tok)) == 0 && strcmp(tok, want) == 0,
+	    "spec generate: %s", tok);
+	CHECK(envelope_open(s, k, want, pl, &n, &ts) == 0 && n == 5 &&
+	    memcmp(pl, "hello", 5) == 0 && ts == 499162800, "spec verify");
+	CHECK(envelope_open(s, k, jstr(g, "token"), pl, &n, &ts) != 0,
+	    "spec: a padded spelling was accepted");
+	json_array_foreach(json_object_get(doc, "invalid"), i, v) {
+		unpad(jstr(v, "token"), tok, sizeof(tok));
+		if (json_is_true(json_object_get(v, "ttl_only"))) {
+			/* Keystone sets no TTL: the envelope is fine, the
+			 * payload ("hello") is not a token. */
+			CHECK(envelope_open(s, k, tok, pl, &n, &ts) == 0 &&
+			    fernet_payload_unpack(pl, n, &c) != 0,
+			    "spec %s", jstr(v, "desc"));
+		} else
+			CHECK(envelope_open(s, k, jstr(v, "token"), pl, &n,
+			    &ts) != 0 && envelope_open(s, k, tok, pl, &n,
+			    &ts) != 0, "spec %s: accepted", jstr(v, "desc"));
+		printf("ok: spec %s\n", jstr(v, "desc"));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,8 +256,8 @@ main(int argc, char **argv)
 	int			 key;
 
 	log_init("fernet-vectors", LOGL_ERR);
-	if (argc != 3 || config_load(argv[1], &cf, err, sizeof(err)) != 0 ||
-	    (doc = json_load_file(argv[2], 0, NULL)) == NULL ||
+	if (argc < 3 || config_load(argv[1], &cf, err, sizeof(err)) != 0 ||
+	    (doc = json_load_file(argv[argc - 1], 0, NULL)) == NULL ||
 	    hsm_module_load(cf->hsm_module, &m) != 0 ||
 	    hsm_token_find(m, cf->hsm_token, &slot, NULL) != 0 ||
 	    hsm_pin_read(cf->hsm_pin_file, HSM_PIN_MAX, &pin) != 0 ||
@@ -200,7 +265,9 @@ main(int argc, char **argv)
 	    hsm_sess_get(p, &s) != 0 || fernet_inv_load(s, &inv) != 0)
 		return 2;
 	claims_methods_default(&cm);
-	json_array_foreach(json_object_get(doc, "vectors"), i, v) {
+	if (argc == 4 && strcmp(argv[2], "spec") == 0)
+		spec_vectors(s, &inv, doc);
+	else json_array_foreach(json_object_get(doc, "vectors"), i, v) {
 		if (json_is_true(json_object_get(v, "keystone_accepts")))
 			good_vector(s, &inv, v, &cm);
 		else {
