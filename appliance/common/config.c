@@ -72,6 +72,8 @@ static const struct opt opts[] = {
 	O("signer", "max_connections", OPT_INT, signer_max_connections, 1,
 	    4096, "256"),
 	O("signer", "queue_max", OPT_INT, signer_queue_max, 1, 65536, "4096"),
+	O("signer", "rescan_interval", OPT_INT, signer_rescan_interval, 0,
+	    86400, "60"),
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))

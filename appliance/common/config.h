@@ -42,6 +42,7 @@ struct config {
 	int	 signer_workers;
 	int	 signer_max_connections;
 	int	 signer_queue_max;
+	int	 signer_rescan_interval;
 };
 
 int	config_load(const char *, struct config **, char *, size_t);

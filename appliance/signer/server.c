@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -31,6 +32,24 @@ struct conn {
 
 static atomic_int	 nconns;
 
+/* The socket's folder is made 0750 when missing: peers reach it by group. */
+static int
+socket_dir(const char *path)
+{
+	char	*dir = strdup(path), *slash;
+	int	 r = 0;
+
+	if (dir == NULL)
+		return -1;
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+			r = -1;
+	}
+	free(dir);
+	return r;
+}
+
 static int
 listen_unix(const char *path)
 {
@@ -44,6 +63,11 @@ listen_unix(const char *path)
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
+	if (socket_dir(path) != 0) {
+		log_err("[signer] socket: cannot make its folder: %s",
+		    strerror(errno));
+		return -1;
+	}
 	(void)unlink(path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
@@ -235,11 +259,32 @@ accept_one(struct signer *sg, int lfd)
 	pthread_detach(t);
 }
 
+static double
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SIGHUP, or the periodic rescan: the token's keys as they are now. */
+static void
+reload(struct signer *sg)
+{
+	if (keyring_load(&sg->kr, sg->pool) != 0)
+		log_err("reload: keeping the previous Fernet keys");
+	if (audit_reopen(sg->audit) != 0)
+		log_err("reload: audit log not reopened");
+	cms_key_recheck(sg);
+}
+
 /* Serves until SIGTERM; in-flight calls finish before it returns. */
 int
 server_run(struct signer *sg)
 {
 	struct pollfd	 p;
+	double		 next_scan = mono_now() + sg->cf->signer_rescan_interval;
 	int		 lfd, waited;
 
 	if ((lfd = listen_unix(sg->cf->signer_socket)) < 0)
@@ -253,13 +298,11 @@ server_run(struct signer *sg)
 	p.fd = lfd;
 	p.events = POLLIN;
 	while (!sg->stop) {
-		if (sg->reload) {
+		if (sg->reload || (sg->cf->signer_rescan_interval > 0 &&
+		    mono_now() >= next_scan)) {
 			sg->reload = 0;
-			if (keyring_load(&sg->kr, sg->pool) != 0)
-				log_err("reload: keeping the previous keys");
-			if (audit_reopen(sg->audit) != 0)
-				log_err("reload: audit log not reopened");
-			cms_key_recheck(sg);
+			reload(sg);
+			next_scan = mono_now() + sg->cf->signer_rescan_interval;
 		}
 		if (poll(&p, 1, 200) > 0)
 			accept_one(sg, lfd);

@@ -99,6 +99,16 @@ done < "$WORK/issued"
 ! grep -q gAAAA "$WORK/audit.log" "$WORK/signer.log" ||
     fail "Fernet bytes in a log"
 
+# Failover: the client takes the first endpoint of its list that answers.
+sed "s|^\[hsm\]|[signer]\nsocket = $WORK/gone.sock,$SOCK\n\n[hsm]|" "$CONF" \
+    > "$WORK/failover.conf"
+expect_ok "a dead endpoint, then a live one" ours "$BIN/signet-rpc" \
+    -c "$WORK/failover.conf" health
+sed "s|^\[hsm\]|[signer]\nsocket = $WORK/gone.sock,$WORK/gone2.sock\n\n[hsm]|" \
+    "$CONF" > "$WORK/dead.conf"
+expect_fail "no endpoint answers" "no signer answers" ours \
+    "$BIN/signet-rpc" -c "$WORK/dead.conf" health
+
 # Hardening (TESTPLAN S2, S8).
 pid=$SIGNER_PID
 grep -q "Max core file size *0 *0" /proc/$pid/limits ||
