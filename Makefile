@@ -14,7 +14,7 @@ BIN	:= $(B)/bin
 GEN	:= $(B)/gen
 
 CC	?= cc
-PKGS	:= libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack
+PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g

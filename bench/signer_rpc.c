@@ -160,8 +160,11 @@ worker(void *arg)
 	size_t		 n = 0;
 	int		 r;
 
+	struct sigc_opts o;
+
+	sigc_opts_config(rn->cf, 5000, &o);
 	if (lat == NULL || (rn->raw ? hsm_sess_get(rn->pool, &s) :
-	    sigc_open(rn->cf->signer_socket, 5000, &c)) != 0)
+	    sigc_open(&o, &c)) != 0)
 		return NULL;
 	while ((t = now()) < end && n < MAX_LAT / 4) {
 		r = rn->raw ? raw_once(rn, s) : rpc_once(rn, c);
@@ -208,7 +211,10 @@ setup(struct run *rn)
 		    "[\"password\"], \"user\": {\"id\": \"u1\"}, \"audit_ids\": "
 		    "[\"DMz0_i0HjcyWYPLiLhVsqA\"], \"expires_at\": \"%s\", "
 		    "\"issued_at\": \"%s\", \"catalog\": []}}", e, i);
-		if (sigc_open(rn->cf->signer_socket, 5000, &c) != 0)
+		struct sigc_opts o;
+
+		sigc_opts_config(rn->cf, 5000, &o);
+		if (sigc_open(&o, &c) != 0)
 			return -1;
 		rn->op = strcmp(rn->op, "open") == 0 ? "issue" : rn->op;
 		if (strcmp(rn->op, "issue") == 0 && rpc_once(rn, c) != 0)

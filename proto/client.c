@@ -9,16 +9,23 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <arpa/inet.h>
+
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "config.h"
 #include "err.h"
 #include "frame.h"
 #include "log.h"
+#include "tls.h"
+
+#include <openssl/x509v3.h>
 
 #define SIGC_ENDPOINTS_MAX	8
 #define SIGC_BACKOFF_MIN_MS	20
@@ -29,34 +36,112 @@ struct sigc {
 	char		*ep[SIGC_ENDPOINTS_MAX];
 	int		 nep;
 	int		 cur;		/* the endpoint last connected */
-	int		 fd;
+	struct chan	 ch;
+	SSL_CTX		*tls;		/* when any endpoint is tcp:// */
 	int		 timeout_ms;
 	uint64_t	 next_id;
 	uint8_t		 buf[SIG_FRAME_MAX];
 };
 
+void
+sigc_opts_config(const struct config *cf, int timeout_ms,
+    struct sigc_opts *o)
+{
+	o->endpoints = cf->signer_socket;
+	o->timeout_ms = timeout_ms;
+	o->tls_cert = cf->signer_tls_client_cert;
+	o->tls_key = cf->signer_tls_client_key;
+	o->tls_ca = cf->signer_tls_ca;
+}
+
 static int
-connect_one(struct sigc *c, const char *path)
+timeouts(struct sigc *c, int fd)
+{
+	struct timeval	 tv = { c->timeout_ms / 1000,
+	    (c->timeout_ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int
+connect_unix(struct sigc *c, const char *path)
 {
 	struct sockaddr_un	 sun;
-	struct timeval		 tv = { c->timeout_ms / 1000,
-	    (c->timeout_ms % 1000) * 1000 };
+	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path))
-		return SIG_ERR_CONFIG;
+		return -1;
 	strcpy(sun.sun_path, path);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return SIG_ERR_SYSTEM;
-	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
-	    connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		log_info("signer at %s: %s", path, strerror(errno));
-		close(c->fd);
-		c->fd = -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (timeouts(c, fd) || connect(fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The server's certificate must name HOST (an IP literal as an IP SAN). */
+static int
+peer_name_check(SSL *ssl, const char *host)
+{
+	unsigned char	 a[16];
+
+	if (inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
+	return SSL_set1_host(ssl, host);
+}
+
+/* "tcp://HOST:PORT" under mutual TLS. */
+static int
+connect_tls(struct sigc *c, const char *ep)
+{
+	struct addrinfo	 hints, *ai = NULL;
+	char		 host[256], *colon;
+	int		 fd = -1;
+
+	snprintf(host, sizeof(host), "%s", ep + 6);
+	if ((colon = strrchr(host, ':')) == NULL || c->tls == NULL)
+		return -1;
+	*colon = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
+		return -1;
+	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    timeouts(c, fd) || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    (c->ch.ssl = SSL_new(c->tls)) == NULL ||
+	    !peer_name_check(c->ch.ssl, host) || !SSL_set_fd(c->ch.ssl, fd) ||
+	    SSL_connect(c->ch.ssl) != 1) {
+		log_info("signer at %s: connection or TLS handshake failed",
+		    ep);
+		SSL_free(c->ch.ssl);
+		c->ch.ssl = NULL;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+static int
+connect_one(struct sigc *c, const char *ep)
+{
+	int	 fd;
+
+	fd = strncmp(ep, "tcp://", 6) == 0 ? connect_tls(c, ep) :
+	    connect_unix(c, ep);
+	if (fd < 0) {
+		log_info("signer at %s: %s", ep, strerror(errno));
 		return SIG_ERR_HSM_REINIT;
 	}
+	c->ch.fd = fd;
 	return 0;
 }
 
@@ -97,28 +182,29 @@ sigc_connect(struct sigc *c)
 
 /* Caller owns *cp (sigc_close). */
 int
-sigc_open(const char *path, int timeout_ms, struct sigc **cp)
+sigc_open(const struct sigc_opts *o, struct sigc **cp)
 {
 	struct sigc	*c;
+	char		*tok, *save = NULL;
 	int		 r;
 
 	*cp = NULL;
-	char		*tok, *save = NULL;
-
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->paths = strdup(path)) == NULL) {
+	    (c->paths = strdup(o->endpoints)) == NULL) {
 		free(c);
 		return SIG_ERR_NOMEM;
 	}
-	c->fd = -1;
+	c->ch.fd = -1;
 	for (tok = strtok_r(c->paths, ", ", &save); tok != NULL &&
 	    c->nep < SIGC_ENDPOINTS_MAX; tok = strtok_r(NULL, ", ", &save))
 		c->ep[c->nep++] = tok;
-	if (c->nep == 0) {
+	c->timeout_ms = o->timeout_ms;
+	if (c->nep == 0 || (strstr(o->endpoints, "tcp://") != NULL &&
+	    (c->tls = tls_ctx_new(0, o->tls_cert, o->tls_key,
+	    o->tls_ca)) == NULL)) {
 		sigc_close(c);
 		return SIG_ERR_CONFIG;
 	}
-	c->timeout_ms = timeout_ms;
 	c->next_id = 1;
 	if ((r = sigc_connect(c)) != 0) {
 		sigc_close(c);
@@ -128,24 +214,27 @@ sigc_open(const char *path, int timeout_ms, struct sigc **cp)
 	return 0;
 }
 
+static void
+sigc_drop(struct sigc *c)
+{
+	SSL_free(c->ch.ssl);
+	c->ch.ssl = NULL;
+	if (c->ch.fd >= 0)
+		close(c->ch.fd);
+	c->ch.fd = -1;
+}
+
 void
 sigc_close(struct sigc *c)
 {
 	if (c == NULL)
 		return;
-	if (c->fd >= 0)
-		close(c->fd);
+	sigc_drop(c);
+	SSL_CTX_free(c->tls);
 	free(c->paths);
 	free(c);
 }
 
-static void
-sigc_drop(struct sigc *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-}
 
 static int
 send_request(struct sigc *c, Signet__V1__Request *req)
@@ -156,7 +245,7 @@ send_request(struct sigc *c, Signet__V1__Request *req)
 	if ((n = signet__v1__request__get_packed_size(req)) > sizeof(buf))
 		return SIG_ERR_BAD_INPUT;
 	signet__v1__request__pack(req, buf);
-	return frame_write(c->fd, buf, n);
+	return frame_write(&c->ch, buf, n);
 }
 
 /* Caller owns *respp (sigc_response_free). */
@@ -170,7 +259,7 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 
 	*respp = NULL;
 	req->id = c->next_id++;
-	if (c->fd < 0 && (r = sigc_connect(c)) != 0)
+	if (c->ch.fd < 0 && (r = sigc_connect(c)) != 0)
 		return r;
 	if ((r = send_request(c, req)) != 0) {
 		/* The signer may have restarted: one fresh connection. */
@@ -179,7 +268,7 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		    (r = send_request(c, req)) != 0)
 			return SIG_ERR_HSM_REINIT;
 	}
-	if ((r = frame_read(c->fd, c->buf, sizeof(c->buf), &n)) != 0) {
+	if ((r = frame_read(&c->ch, c->buf, sizeof(c->buf), &n)) != 0) {
 		sigc_drop(c);
 		return SIG_ERR_HSM_REINIT;
 	}

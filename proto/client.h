@@ -9,8 +9,19 @@
 #include "signer.pb-c.h"
 
 struct sigc;
+struct config;
 
-int	sigc_open(const char *, int, struct sigc **);
+/* endpoints: Unix socket paths or tcp://HOST:PORT (mutual TLS), in order. */
+struct sigc_opts {
+	const char	*endpoints;
+	int		 timeout_ms;
+	const char	*tls_cert;
+	const char	*tls_key;
+	const char	*tls_ca;
+};
+
+void	sigc_opts_config(const struct config *, int, struct sigc_opts *);
+int	sigc_open(const struct sigc_opts *, struct sigc **);
 void	sigc_close(struct sigc *);
 int	sigc_call(struct sigc *, Signet__V1__Request *,
 	    Signet__V1__Response **);

@@ -10,16 +10,38 @@
 #include "err.h"
 #include "frame.h"
 
+static ssize_t
+chan_recv(struct chan *ch, uint8_t *p, size_t n)
+{
+	int	 r;
+
+	if (ch->ssl == NULL)
+		return recv(ch->fd, p, n, 0);
+	r = SSL_read(ch->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
+	return r > 0 ? r : -1;
+}
+
+static ssize_t
+chan_send(struct chan *ch, const uint8_t *p, size_t n, int more)
+{
+	int	 r;
+
+	if (ch->ssl == NULL)
+		return send(ch->fd, p, n, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+	r = SSL_write(ch->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
+	return r > 0 ? r : -1;
+}
+
 /* n bytes or an error; *got says how many arrived before it. */
 static int
-read_full(int fd, uint8_t *p, size_t n, size_t *got)
+read_full(struct chan *ch, uint8_t *p, size_t n, size_t *got)
 {
 	ssize_t	 r;
 
 	*got = 0;
 	while (*got < n) {
-		r = recv(fd, p + *got, n - *got, 0);
-		if (r < 0 && errno == EINTR)
+		r = chan_recv(ch, p + *got, n - *got);
+		if (r < 0 && errno == EINTR && ch->ssl == NULL)
 			continue;
 		if (r <= 0)
 			return SIG_ERR_SYSTEM;	/* EOF, timeout or reset */
@@ -29,27 +51,27 @@ read_full(int fd, uint8_t *p, size_t n, size_t *got)
 }
 
 int
-frame_read(int fd, uint8_t *buf, size_t bufsz, size_t *len)
+frame_read(struct chan *ch, uint8_t *buf, size_t bufsz, size_t *len)
 {
 	uint8_t		 hdr[4];
 	uint32_t	 n;
 	size_t		 got;
 
 	*len = 0;
-	if (read_full(fd, hdr, 4, &got) != 0)
+	if (read_full(ch, hdr, 4, &got) != 0)
 		return got == 0 ? 1 : SIG_ERR_BAD_INPUT;
 	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
 	    (uint32_t)hdr[2] << 8 | hdr[3];
 	if (n == 0 || n > SIG_FRAME_MAX || n > bufsz)
 		return SIG_ERR_BAD_INPUT;	/* before any body byte */
-	if (read_full(fd, buf, n, &got) != 0)
+	if (read_full(ch, buf, n, &got) != 0)
 		return SIG_ERR_BAD_INPUT;
 	*len = n;
 	return 0;
 }
 
 int
-frame_write(int fd, const uint8_t *msg, size_t len)
+frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 {
 	uint8_t	 hdr[4] = { len >> 24 & 0xff, len >> 16 & 0xff,
 	    len >> 8 & 0xff, len & 0xff };
@@ -60,12 +82,10 @@ frame_write(int fd, const uint8_t *msg, size_t len)
 		return SIG_ERR_BAD_INPUT;
 	while (off < 4 + len) {
 		if (off < 4)
-			r = send(fd, hdr + off, 4 - off, MSG_NOSIGNAL |
-			    MSG_MORE);
+			r = chan_send(ch, hdr + off, 4 - off, 1);
 		else
-			r = send(fd, msg + off - 4, len - (off - 4),
-			    MSG_NOSIGNAL);
-		if (r < 0 && errno == EINTR)
+			r = chan_send(ch, msg + off - 4, len - (off - 4), 0);
+		if (r < 0 && errno == EINTR && ch->ssl == NULL)
 			continue;
 		if (r <= 0)
 			return SIG_ERR_SYSTEM;

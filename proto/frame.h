@@ -1,7 +1,8 @@
 /*
  * The RPC's framing, shared by signerd and its clients: a 4-byte
  * big-endian length, then one protobuf message of at most SIG_FRAME_MAX
- * bytes. The length is judged before a byte of the body is read.
+ * bytes. The length is judged before a byte of the body is read. A
+ * channel is a Unix socket, or a TCP socket under mutual TLS.
  */
 #ifndef SIGNET_FRAME_H
 #define SIGNET_FRAME_H
@@ -9,10 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/ssl.h>
+
 #define SIG_FRAME_MAX	(64 * 1024)
 
+struct chan {
+	int	 fd;
+	SSL	*ssl;	/* NULL on a Unix socket */
+};
+
 /* 0: a frame; 1: clean EOF before its first byte; <0: drop the peer. */
-int	frame_read(int, uint8_t *, size_t, size_t *);
-int	frame_write(int, const uint8_t *, size_t);
+int	frame_read(struct chan *, uint8_t *, size_t, size_t *);
+int	frame_write(struct chan *, const uint8_t *, size_t);
 
 #endif

@@ -21,6 +21,7 @@
 enum opt_type {
 	OPT_STR,
 	OPT_PATH,	/* relative paths are taken from the config's folder */
+	OPT_ENDPOINTS,	/* comma-separated paths or tcp://; paths as above */
 	OPT_INT,
 	OPT_BOOL,
 };
@@ -61,7 +62,7 @@ static const struct opt opts[] = {
 	    token_allow_expired_window, 0, 31536000, "172800"),
 	O("auth", "methods", OPT_STR, auth_methods, 0, 0,
 	    "external,password,token,oauth1,mapped,application_credential"),
-	O("signer", "socket", OPT_PATH, signer_socket, 0, 0,
+	O("signer", "socket", OPT_ENDPOINTS, signer_socket, 0, 0,
 	    "signer.sock"),
 	O("signer", "audit_log", OPT_PATH, signer_audit_log, 0, 0,
 	    "audit.log"),
@@ -74,6 +75,14 @@ static const struct opt opts[] = {
 	O("signer", "queue_max", OPT_INT, signer_queue_max, 1, 65536, "4096"),
 	O("signer", "rescan_interval", OPT_INT, signer_rescan_interval, 0,
 	    86400, "60"),
+	O("signer", "tcp_listen", OPT_STR, signer_tcp_listen, 0, 0, NULL),
+	O("signer", "tls_cert", OPT_PATH, signer_tls_cert, 0, 0, NULL),
+	O("signer", "tls_key", OPT_PATH, signer_tls_key, 0, 0, NULL),
+	O("signer", "tls_client_cert", OPT_PATH, signer_tls_client_cert, 0, 0,
+	    NULL),
+	O("signer", "tls_client_key", OPT_PATH, signer_tls_client_key, 0, 0,
+	    NULL),
+	O("signer", "tls_ca", OPT_PATH, signer_tls_ca, 0, 0, NULL),
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -146,6 +155,33 @@ resolve_path(const struct config *cf, const char *v)
 	return p;
 }
 
+/* Each element resolved as a path unless it is tcp://HOST:PORT. */
+static char *
+resolve_endpoints(const struct config *cf, const char *v)
+{
+	char	*copy = strdup(v), *tok, *save = NULL, *out = NULL, *p, *next;
+
+	if (copy == NULL)
+		return NULL;
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		p = strstr(tok, "://") != NULL ? strdup(tok) :
+		    resolve_path(cf, tok);
+		if (p == NULL || asprintf(&next, "%s%s%s", out ? out : "",
+		    out ? "," : "", p) < 0) {
+			free(p);
+			free(out);
+			free(copy);
+			return NULL;
+		}
+		free(p);
+		free(out);
+		out = next;
+	}
+	free(copy);
+	return out != NULL ? out : strdup("");
+}
+
 static int
 opt_set(struct config *cf, const struct opt *o, const char *v, char *err,
     size_t errsz)
@@ -172,7 +208,9 @@ opt_set(struct config *cf, const struct opt *o, const char *v, char *err,
 			    o->section, o->name);
 			return SIG_ERR_CONFIG;
 		}
-		s = o->type == OPT_PATH ? resolve_path(cf, v) : strdup(v);
+		s = o->type == OPT_PATH ? resolve_path(cf, v) :
+		    o->type == OPT_ENDPOINTS ? resolve_endpoints(cf, v) :
+		    strdup(v);
 		if (s == NULL)
 			return SIG_ERR_NOMEM;
 		free(*(char **)field);
@@ -286,7 +324,7 @@ config_free(struct config *cf)
 	if (cf == NULL)
 		return;
 	for (i = 0; i < NOPTS; i++)
-		if (opts[i].type == OPT_STR || opts[i].type == OPT_PATH)
+		if (opts[i].type != OPT_INT && opts[i].type != OPT_BOOL)
 			free(*(char **)((char *)cf + opts[i].off));
 	free(cf->path);
 	free(cf->dir);

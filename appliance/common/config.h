@@ -43,6 +43,12 @@ struct config {
 	int	 signer_max_connections;
 	int	 signer_queue_max;
 	int	 signer_rescan_interval;
+	char	*signer_tcp_listen;
+	char	*signer_tls_cert;
+	char	*signer_tls_key;
+	char	*signer_tls_client_cert;
+	char	*signer_tls_client_key;
+	char	*signer_tls_ca;
 };
 
 int	config_load(const char *, struct config **, char *, size_t);

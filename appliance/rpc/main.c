@@ -249,6 +249,7 @@ main(int argc, char **argv)
 {
 	struct config		*cf;
 	struct sigc		*c;
+	struct sigc_opts	 o;
 	Signet__V1__Request	 req;
 	Signet__V1__Response	*resp = NULL;
 	void			*parts[2] = { NULL, NULL };
@@ -263,8 +264,9 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
+	sigc_opts_config(cf, CALL_TIMEOUT_MS, &o);
 	if (build(argc - 3, argv + 3, &req, parts, &doc) != 0 ||
-	    sigc_open(cf->signer_socket, CALL_TIMEOUT_MS, &c) != 0)
+	    sigc_open(&o, &c) != 0)
 		goto out;
 	if (sigc_call(c, &req, &resp) != 0)
 		log_err("no answer from the signer");

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -21,13 +22,15 @@
 #include "frame.h"
 #include "log.h"
 #include "signer.h"
+#include "tls.h"
 
 #define SCRATCH_SIZE	(80 * 1024)
 
 struct conn {
 	struct signer	*sg;
-	int		 fd;
-	uid_t		 uid;
+	struct chan	 ch;
+	uid_t		 uid;		/* SIGNER_TLS_UID for TLS peers */
+	SSL_CTX		*tls;		/* set: handshake before serving */
 };
 
 static atomic_int	 nconns;
@@ -133,8 +136,10 @@ request_known(const Signet__V1__Request *req)
 static int
 wait_readable(struct conn *cn)
 {
-	struct pollfd	 p = { cn->fd, POLLIN, 0 };
+	struct pollfd	 p = { cn->ch.fd, POLLIN, 0 };
 
+	if (cn->ch.ssl != NULL && SSL_pending(cn->ch.ssl) > 0)
+		return 1;
 	while (!cn->sg->stop) {
 		if (poll(&p, 1, 200) > 0)
 			return 1;
@@ -170,7 +175,7 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 	size_t			 n;
 	int			 r;
 
-	if ((r = frame_read(cn->fd, in, SIG_FRAME_MAX, &n)) != 0) {
+	if ((r = frame_read(&cn->ch, in, SIG_FRAME_MAX, &n)) != 0) {
 		if (r < 0)
 			log_info("peer uid %u: bad or cut frame; dropped",
 			    (unsigned)cn->uid);
@@ -186,10 +191,35 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 	run_request(cn, j, req, &resp, scratch);
 	n = signet__v1__response__get_packed_size(&resp);
 	r = n <= SIG_FRAME_MAX ? (signet__v1__response__pack(&resp, out),
-	    frame_write(cn->fd, out, n)) : SIG_ERR_SYSTEM;
+	    frame_write(&cn->ch, out, n)) : SIG_ERR_SYSTEM;
 	op_scratch_wipe(scratch);
 	signet__v1__request__free_unpacked(req, NULL);
 	return r == 0 ? 0 : -1;
+}
+
+/*
+ * The handshake runs in the connection's thread, under its read deadline:
+ * a slow or silent TCP peer holds up no one. No frame is parsed before it
+ * has proved a certificate from the pinned CA.
+ */
+static int
+tls_accept(struct conn *cn)
+{
+	struct audit_rec rec = { "connect", SIGNER_TLS_UID, NULL, "" };
+	char		 name[160], result[200];
+
+	if ((cn->ch.ssl = SSL_new(cn->tls)) == NULL ||
+	    !SSL_set_fd(cn->ch.ssl, cn->ch.fd) || SSL_accept(cn->ch.ssl) != 1) {
+		log_warn("TLS peer refused: handshake or certificate failed");
+		rec.result = "tls peer denied";
+		(void)audit_write(cn->sg->audit, &rec);
+		return -1;
+	}
+	tls_peer_name(cn->ch.ssl, name, sizeof(name));
+	snprintf(result, sizeof(result), "tls peer %s", name);
+	rec.result = result;
+	(void)audit_write(cn->sg->audit, &rec);
+	return 0;
 }
 
 static void *
@@ -205,14 +235,17 @@ conn_run(void *arg)
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.mu, NULL);
 	pthread_cond_init(&j.cv, NULL);
-	setsockopt(cn->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(cn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	while (in != NULL && out != NULL && scratch != NULL &&
-	    wait_readable(cn) && serve_one(cn, &j, in, out, scratch) == 0)
-		;
+	setsockopt(cn->ch.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(cn->ch.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (cn->tls == NULL || tls_accept(cn) == 0)
+		while (in != NULL && out != NULL && scratch != NULL &&
+		    wait_readable(cn) &&
+		    serve_one(cn, &j, in, out, scratch) == 0)
+			;
 	pthread_cond_destroy(&j.cv);
 	pthread_mutex_destroy(&j.mu);
-	close(cn->fd);
+	SSL_free(cn->ch.ssl);
+	close(cn->ch.fd);
 	free(in);
 	free(out);
 	free(scratch);
@@ -222,16 +255,16 @@ conn_run(void *arg)
 }
 
 static void
-accept_one(struct signer *sg, int lfd)
+accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 {
 	struct conn	*cn;
 	pthread_t	 t;
-	uid_t		 uid = (uid_t)-1;
+	uid_t		 uid = SIGNER_TLS_UID;
 	int		 fd;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return;
-	if (!peer_allowed(sg, fd, &uid)) {
+	if (tls == NULL && !peer_allowed(sg, fd, &uid)) {
 		struct audit_rec rec = { "connect", uid, NULL, "peer denied" };
 
 		log_warn("peer uid %d denied", (int)uid);
@@ -247,8 +280,9 @@ accept_one(struct signer *sg, int lfd)
 		return;
 	}
 	cn->sg = sg;
-	cn->fd = fd;
+	cn->ch.fd = fd;
 	cn->uid = uid;
+	cn->tls = tls;
 	atomic_fetch_add(&nconns, 1);
 	if (signer_thread(&t, conn_run, cn) != 0) {
 		atomic_fetch_sub(&nconns, 1);
@@ -279,24 +313,78 @@ reload(struct signer *sg)
 	cms_key_recheck(sg);
 }
 
+/* "HOST:PORT" (IPv6 as [ADDR]:PORT): a TCP listener for mutual TLS. */
+static int
+listen_tcp(const char *spec)
+{
+	struct addrinfo	 hints, *ai = NULL;
+	char		 host[256], *port;
+	int		 fd = -1, on = 1;
+
+	snprintf(host, sizeof(host), "%s", spec);
+	if ((port = strrchr(host, ':')) == NULL) {
+		log_err("[signer] tcp_listen: '%s' is not HOST:PORT", spec);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if (getaddrinfo(host, port, &hints, &ai) != 0 ||
+	    (fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
+		log_err("[signer] tcp_listen %s: %s", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	return fd;
+}
+
+static int
+open_listeners(struct signer *sg, struct pollfd *p, SSL_CTX **tls)
+{
+	p[0].fd = listen_unix(sg->cf->signer_socket);
+	p[0].events = p[1].events = POLLIN;
+	p[1].fd = -1;
+	*tls = NULL;
+	if (p[0].fd < 0)
+		return SIG_ERR_CONFIG;
+	if (sg->cf->signer_tcp_listen == NULL)
+		return 0;
+	if ((*tls = tls_ctx_new(1, sg->cf->signer_tls_cert,
+	    sg->cf->signer_tls_key, sg->cf->signer_tls_ca)) == NULL ||
+	    (p[1].fd = listen_tcp(sg->cf->signer_tcp_listen)) < 0)
+		return SIG_ERR_CONFIG;
+	log_info("serving mutual TLS on %s", sg->cf->signer_tcp_listen);
+	return 0;
+}
+
 /* Serves until SIGTERM; in-flight calls finish before it returns. */
 int
 server_run(struct signer *sg)
 {
-	struct pollfd	 p;
+	struct pollfd	 p[2];
+	SSL_CTX		*tls;
 	double		 next_scan = mono_now() + sg->cf->signer_rescan_interval;
-	int		 lfd, waited;
+	int		 waited, r;
 
-	if ((lfd = listen_unix(sg->cf->signer_socket)) < 0)
-		return SIG_ERR_CONFIG;
+	if ((r = open_listeners(sg, p, &tls)) != 0)
+		goto out;
 	if (workq_new(sg, sg->cf->signer_workers, sg->cf->signer_queue_max,
 	    &sg->wq) != 0) {
-		close(lfd);
-		return SIG_ERR_SYSTEM;
+		r = SIG_ERR_SYSTEM;
+		goto out;
 	}
 	log_info("serving on %s", sg->cf->signer_socket);
-	p.fd = lfd;
-	p.events = POLLIN;
 	while (!sg->stop) {
 		if (sg->reload || (sg->cf->signer_rescan_interval > 0 &&
 		    mono_now() >= next_scan)) {
@@ -304,14 +392,24 @@ server_run(struct signer *sg)
 			reload(sg);
 			next_scan = mono_now() + sg->cf->signer_rescan_interval;
 		}
-		if (poll(&p, 1, 200) > 0)
-			accept_one(sg, lfd);
+		if (poll(p, 2, 200) <= 0)
+			continue;
+		if (p[0].revents & POLLIN)
+			accept_one(sg, p[0].fd, NULL);
+		if (p[1].revents & POLLIN)
+			accept_one(sg, p[1].fd, tls);
 	}
-	close(lfd);
-	unlink(sg->cf->signer_socket);
 	for (waited = 0; atomic_load(&nconns) > 0 && waited < 100; waited++)
 		usleep(50 * 1000);
 	workq_free(sg->wq);
 	sg->wq = NULL;
-	return 0;
+ out:
+	if (p[0].fd >= 0) {
+		close(p[0].fd);
+		unlink(sg->cf->signer_socket);
+	}
+	if (p[1].fd >= 0)
+		close(p[1].fd);
+	SSL_CTX_free(tls);
+	return r;
 }

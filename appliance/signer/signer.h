@@ -18,6 +18,7 @@
 #include "signer.pb-c.h"
 
 #define SIGNER_UIDS_MAX		16
+#define SIGNER_TLS_UID		((uid_t)-2)	/* audit: a TLS peer */
 #define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
 #define SIGNER_QUEUE_WAIT_MS	2000	/* for a session, then BUSY */
 /* mlockall makes every stack page resident: keep thread stacks small. */

@@ -39,6 +39,12 @@ defaults_and_paths(void **state)
 	assert_int_equal(cf->token_expiration, 3600);
 	assert_string_equal(cf->hsm_pin_file, "/tmp/p.pin");
 	assert_string_equal(cf->hsm_so_pin_file, "/abs/so.pin");
+	assert_string_equal(cf->signer_socket, "/tmp/signer.sock");
+	config_free(cf);
+	assert_int_equal(load("[signer]\nsocket = a.sock, tcp://h:7443,"
+	    "/run/b.sock\n", &cf, err), 0);
+	assert_string_equal(cf->signer_socket,
+	    "/tmp/a.sock,tcp://h:7443,/run/b.sock");
 	config_free(cf);
 }
 
