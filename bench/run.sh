@@ -58,4 +58,11 @@ for op in issue open sign; do
 		    'BEGIN { printf "%.2f", a / b }')"
 	done
 done
-echo "signer RSS: $(awk '/VmRSS/ { print $2, $3 }' /proc/$spid/status)"
+rss() {
+	awk '/VmRSS/ { print $2 }' /proc/$spid/status
+}
+before=$(rss)
+soak=${BENCH_SOAK_SECONDS:-90}
+set -- $("$B/bench/signer_rpc" rpc "$CONF" "$soak" 4 open)
+echo "signer RSS: ${before} kB; after $(awk -v r="$1" -v s="$soak" \
+    'BEGIN { printf "%.0f", r * s }') more OpenFernet calls: $(rss) kB"
