@@ -43,7 +43,8 @@ cms_engine_new(const char *module, struct cms_engine **ep)
 		return SIG_ERR_NOMEM;
 	ENGINE_load_builtin_engines();
 	if ((ce->e = ENGINE_by_id("pkcs11")) == NULL) {
-		ossl_log("loading the pkcs11 engine (libengine-pkcs11-openssl)");
+		ossl_log("loading the pkcs11 engine "
+		    "(libengine-pkcs11-openssl)");
 		free(ce);
 		return SIG_ERR_CONFIG;
 	}

@@ -41,7 +41,8 @@ half_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, struct half *hf)
 	hf->label[a[1].ulValueLen] = '\0';
 	hf->local = local == CK_TRUE;
 	if (strncmp(hf->label, FERNET_LABEL_PREFIX,
-	    strlen(FERNET_LABEL_PREFIX)) != 0 || a[2].ulValueLen != FERNET_ID_LEN)
+	    strlen(FERNET_LABEL_PREFIX)) != 0 ||
+	    a[2].ulValueLen != FERNET_ID_LEN)
 		return 1;
 	return 0;
 }

@@ -24,7 +24,8 @@ fernet_label(enum fernet_kind kind, int index, int mac, char *buf, size_t sz)
 	if (kind == FK_TMP)
 		snprintf(buf, sz, FERNET_LABEL_PREFIX "tmp%s", suffix);
 	else if (kind == FK_NEW)
-		snprintf(buf, sz, FERNET_LABEL_PREFIX "new-%d%s", index, suffix);
+		snprintf(buf, sz, FERNET_LABEL_PREFIX "new-%d%s", index,
+		    suffix);
 	else
 		snprintf(buf, sz, FERNET_LABEL_PREFIX "%d%s", index, suffix);
 }
@@ -202,7 +203,8 @@ fernet_journal_write(struct hsm_sess *s, const char *op)
 		{ CKA_CLASS, &cls, sizeof(cls) },
 		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_PRIVATE, &ck_true, sizeof(CK_BBOOL) },
-		{ CKA_LABEL, FERNET_JOURNAL_LABEL, strlen(FERNET_JOURNAL_LABEL) },
+		{ CKA_LABEL, FERNET_JOURNAL_LABEL,
+		    strlen(FERNET_JOURNAL_LABEL) },
 		{ CKA_APPLICATION, "signet", 6 },
 		{ CKA_VALUE, CK_IN(op), strlen(op) },
 	};

@@ -83,7 +83,8 @@ fernet_open(struct hsm_sess *s, const struct fernet_obj *k,
     const uint8_t *raw, size_t rawlen, uint8_t *pl, size_t *pllen,
     uint64_t *ts)
 {
-	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(raw + 9), FERNET_IV_LEN };
+	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(raw + 9),
+	    FERNET_IV_LEN };
 	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
 	size_t		 n = rawlen - FERNET_MAC_LEN;
 	CK_ULONG	 plen = rawlen;

@@ -58,7 +58,8 @@ pool_login_locked(struct hsm_pool *p, CK_SESSION_HANDLE h)
 
 	if (p->m->f->C_GetSessionInfo(h, &si) == CKR_OK &&
 	    (si.state == CKS_RW_USER_FUNCTIONS ||
-	    si.state == CKS_RO_USER_FUNCTIONS || si.state == CKS_RW_SO_FUNCTIONS))
+	    si.state == CKS_RO_USER_FUNCTIONS ||
+	    si.state == CKS_RW_SO_FUNCTIONS))
 		return 0;
 	if (p->pin == NULL) {
 		log_err("slot %lu: login lost and no PIN kept to log in again",

@@ -38,8 +38,8 @@ pct_decode(const char *s, size_t n)
 			*o++ = s[i];
 			continue;
 		}
-		if (i + 2 >= n ||
-		    (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0 ||
+		if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
+		    (lo = hexval(s[i + 2])) < 0 ||
 		    (hi == 0 && lo == 0)) {
 			free(out);
 			return NULL;

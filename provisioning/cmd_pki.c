@@ -170,9 +170,9 @@ cmd_pki_setup(struct prov *p)
 	enum cms_key_type type;
 	const char	*subject = p->o.subject ? p->o.subject :
 			    p->cf->signing_cert_subject;
-	int		 days = p->o.days ? p->o.days : p->cf->signing_valid_days;
-	int		 r;
+	int		 days, r;
 
+	days = p->o.days ? p->o.days : p->cf->signing_valid_days;
 	if ((r = cms_key_type_parse(p->o.key_type ? p->o.key_type :
 	    p->cf->signing_key_type, &type)) != 0 ||
 	    (r = pki_existing(p)) != 0 || (r = prov_engine(p)) != 0)
@@ -268,7 +268,8 @@ cmd_import_cert(struct prov *p)
 
 	if ((r = read_certs(p->args[0], &sk)) != 0 ||
 	    (r = prov_engine(p)) != 0 ||
-	    (r = cms_engine_key(p->eng, &p->ti, CMS_SIGN_LABEL, 0, &pub)) != 0 ||
+	    (r = cms_engine_key(p->eng, &p->ti, CMS_SIGN_LABEL, 0,
+	    &pub)) != 0 ||
 	    (r = pick_chain(p, sk, pub, &leaf, &ca, &from_file)) != 0)
 		goto out;
 	if ((r = x509_check_leaf(leaf, ca, pub, why, sizeof(why))) != 0) {

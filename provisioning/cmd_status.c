@@ -71,7 +71,8 @@ status_cms(struct prov *p, int *np)
 		problem(np, "INVALID", why);
 	if (sign != NULL && X509_cmp_time(X509_get0_notAfter(sign),
 	    &(time_t){ time(NULL) + EXPIRY_WARN_DAYS * 86400 }) < 0)
-		problem(np, "EXPIRING", "signing certificate ends within 30 days");
+		problem(np, "EXPIRING", "signing certificate ends within 30 "
+		    "days");
 	EVP_PKEY_free(pub);
 	X509_free(sign);
 	X509_free(ca);

@@ -51,7 +51,8 @@ check_chain(X509 *leaf, X509 *ca, char *why, size_t sz)
 	if (!ok)
 		snprintf(why, sz, "the signing certificate does not verify "
 		    "for S/MIME signing under the CA: %s", ctx == NULL ? "?" :
-		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		    X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(ctx)));
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(st);
 	return ok ? 0 : SIG_ERR_CERT;

@@ -27,7 +27,8 @@ b64url_encode(const uint8_t *in, size_t len, enum b64url_pad pad, char *out,
 	if (outsz <= need)
 		return 0;
 	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64url_alpha[v >> 18 & 63];
 		out[o++] = b64url_alpha[v >> 12 & 63];
 		out[o++] = b64url_alpha[v >> 6 & 63];

@@ -18,7 +18,7 @@ enum sig_status {
 
 enum sig_err {
 	SIG_OK = 0,
-	SIG_ERR_SYSTEM = -1,		/* errno-level failure, already logged */
+	SIG_ERR_SYSTEM = -1,	/* errno-level failure, already logged */
 	SIG_ERR_NOMEM = -2,
 	SIG_ERR_USAGE = -3,
 	SIG_ERR_CONFIG = -4,

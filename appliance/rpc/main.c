@@ -102,7 +102,8 @@ static json_t *
 claims_json(const Signet__V1__OpenFernetResponse *o)
 {
 	const Signet__V1__Claims *c = o->claims;
-	json_t		*j = json_object(), *m = json_array(), *a = json_array();
+	json_t		*j = json_object(), *m = json_array();
+	json_t		*a = json_array();
 	char		 t[ISOTIME_LEN + 1];
 	size_t		 i;
 

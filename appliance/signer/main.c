@@ -113,8 +113,8 @@ open_hsm(struct signer *sg)
 	    (r = hsm_token_find(sg->m, sg->cf->hsm_token, &slot,
 	    &sg->ti)) != 0 ||
 	    (r = hsm_pin_read(sg->cf->hsm_pin_file, HSM_PIN_MAX, &pin)) != 0 ||
-	    (r = hsm_pool_new(sg->m, slot, CKU_USER, pin, sg->cf->signer_workers,
-	    HSM_POOL_KEEP_PIN, &sg->pool)) != 0)
+	    (r = hsm_pool_new(sg->m, slot, CKU_USER, pin,
+	    sg->cf->signer_workers, HSM_POOL_KEEP_PIN, &sg->pool)) != 0)
 		return r;
 	if ((r = keyring_load(&sg->kr, sg->pool)) != 0 ||
 	    (r = hsm_sess_get(sg->pool, &s)) != 0)

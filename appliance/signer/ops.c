@@ -118,7 +118,7 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	}
 	if ((r = audit_write(sg->audit, &rec)) != 0) {
 		explicit_bzero(sc->token, sizeof(sc->token));
-		return fail(resp, sg, r, NULL);		/* no record, no token */
+		return fail(resp, sg, r, NULL);	/* no record, no token */
 	}
 	signet__v1__issue_fernet_response__init(&sc->u.issue);
 	sc->u.issue.token = sc->token;
@@ -259,7 +259,7 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 		return fail(resp, sg, r, NULL);
 	}
 	if ((r = audit_write(sg->audit, &rec)) != 0)
-		return fail(resp, sg, r, NULL);		/* no record, no token */
+		return fail(resp, sg, r, NULL);	/* no record, no token */
 	signet__v1__sign_cms_response__init(&sc->u.sign);
 	sc->u.sign.token = sc->cms;
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;

@@ -106,7 +106,8 @@ check_doc(struct signer *sg, json_t *doc, struct claims *c, char *why,
 
 	signet__v1__claims__init(&pc);
 	if (json_object_size(doc) != 1 || !json_is_object(tok)) {
-		snprintf(why, whysz, "body: not a v3 {\"token\": {...}} document");
+		snprintf(why, whysz, "body: not a v3 {\"token\": {...}} "
+		    "document");
 		return SIG_ERR_POLICY;
 	}
 	if ((bad = unknown_key(tok)) != NULL) {

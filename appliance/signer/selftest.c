@@ -102,9 +102,10 @@ roundtrip(struct signer *sg, struct hsm_sess *s)
 		    sizeof(tok))) == 0 &&
 		    (r = fernet_decode(tok, strlen(tok), raw, sizeof(raw),
 		    &rawlen)) == 0 &&
-		    (r = fernet_open(s, k, raw, rawlen, out, &outlen, &ts)) == 0)
-			r = outlen == sizeof(pl) && memcmp(out, pl, outlen) == 0 ?
-			    0 : SIG_ERR_CRYPTO;
+		    (r = fernet_open(s, k, raw, rawlen, out, &outlen,
+		    &ts)) == 0)
+			r = outlen == sizeof(pl) &&
+			    memcmp(out, pl, outlen) == 0 ? 0 : SIG_ERR_CRYPTO;
 		if (r != 0)
 			log_err("self-test: Fernet key %d fails a round trip",
 			    k->index);

@@ -374,8 +374,10 @@ server_run(struct signer *sg)
 {
 	struct pollfd	 p[2];
 	SSL_CTX		*tls;
-	double		 next_scan = mono_now() + sg->cf->signer_rescan_interval;
+	double		 next_scan;
 	int		 waited, r;
+
+	next_scan = mono_now() + sg->cf->signer_rescan_interval;
 
 	if ((r = open_listeners(sg, p, &tls)) != 0)
 		goto out;
