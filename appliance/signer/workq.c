@@ -24,6 +24,17 @@ struct workq {
 	struct signer	*sg;
 };
 
+/* Called with q->mu held, which it drops while the request runs. */
+static void
+serve_locked(struct workq *q, struct job *j)
+{
+	q->busy++;
+	pthread_mutex_unlock(&q->mu);
+	op_dispatch(q->sg, j->peer, j->req, j->resp, j->scratch, j->scratchsz);
+	pthread_mutex_lock(&q->mu);
+	q->busy--;
+}
+
 static void *
 worker_run(void *arg)
 {
@@ -41,12 +52,7 @@ worker_run(void *arg)
 		if ((q->head = j->next) == NULL)
 			q->tail = NULL;
 		q->n--;
-		q->busy++;
-		pthread_mutex_unlock(&q->mu);
-		op_dispatch(q->sg, j->peer, j->req, j->resp, j->scratch,
-		    j->scratchsz);
-		pthread_mutex_lock(&q->mu);
-		q->busy--;
+		serve_locked(q, j);
 		pthread_mutex_unlock(&q->mu);
 		pthread_mutex_lock(&j->mu);
 		j->done = 1;
@@ -124,12 +130,7 @@ workq_run(struct workq *q, struct job *j)
 	j->next = NULL;
 	pthread_mutex_lock(&q->mu);
 	if (q->n == 0 && q->busy < q->nthreads && !q->stop) {
-		q->busy++;
-		pthread_mutex_unlock(&q->mu);
-		op_dispatch(q->sg, j->peer, j->req, j->resp, j->scratch,
-		    j->scratchsz);
-		pthread_mutex_lock(&q->mu);
-		q->busy--;
+		serve_locked(q, j);
 		if (q->head != NULL)
 			pthread_cond_signal(&q->ready);
 		pthread_mutex_unlock(&q->mu);
