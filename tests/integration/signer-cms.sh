@@ -83,4 +83,22 @@ expect_ok "health still answers" rpc health
 grep -q '"ready": false' "$WORK/out" && grep -q KEY_CHANGED "$WORK/out" ||
     fail "health does not say why: $(cat "$WORK/out")"
 expect_ok "clean shutdown" stop_signer
+
+# A certificate that is not the key's (swapped in with pkcs11-tool): the
+# start-up self-test fails, the signer serves nothing but Health (S11).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/stray.key" \
+    -subj /CN=stray -days 2 -outform DER -out "$WORK/stray.der" 2>/dev/null
+p11tool --login --pin "$PIN" --delete-object --type cert \
+    --label signet-signing > /dev/null || fail "could not delete the cert"
+p11tool --login --pin "$PIN" --write-object "$WORK/stray.der" --type cert \
+    --label signet-signing > /dev/null || fail "could not write the cert"
+start_signer
+expect_ok "health answers" rpc health
+grep -q '"ready": false' "$WORK/out" && grep -q FAILED_SELFTEST "$WORK/out" ||
+    fail "health does not report the failed self-test: $(cat "$WORK/out")"
+expect_fail "no Fernet token from a signer that failed its self-test" \
+    "FAILED_SELFTEST" rpc issue-fernet "{\"user_id\":\"u1\",\"methods\":[\"password\"],\"expires_at\":\"$(in_minutes 30)\",\"audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]}"
+expect_fail "no PKI token either" "FAILED_SELFTEST" \
+    rpc sign-cms "$WORK/body.json"
+expect_ok "clean shutdown" stop_signer
 finish
