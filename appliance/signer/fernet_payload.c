@@ -4,7 +4,6 @@
  * v8 system. Packing is byte-identical to msgpack-python 1.0; unpacking is
  * strict (exact element counts and types) where Keystone would crash.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <msgpack.h>
@@ -30,13 +29,21 @@ is_uuid_hex(const char *s)
 	return i == 32;
 }
 
+static int
+nibble(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* hex is 32 lowercase hex digits (is_uuid_hex said so). */
 static void
 hex_to_bin(const char *hex, uint8_t *out)
 {
 	size_t	 i;
 
 	for (i = 0; i < 16; i++)
-		sscanf(hex + 2 * i, "%2hhx", &out[i]);
+		out[i] = (uint8_t)(nibble(hex[2 * i]) << 4 |
+		    nibble(hex[2 * i + 1]));
 }
 
 static void
