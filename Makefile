@@ -14,7 +14,8 @@ BIN	:= $(B)/bin
 GEN	:= $(B)/gen
 
 CC	?= cc
-PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack
+PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack \
+	   sqlite3 libxcrypt
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
@@ -35,6 +36,10 @@ SIGNERD_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) $(HSM_OBJS) $(SIGNERLIB_OBJS) \
 		   $(B)/obj/appliance/signer/main.o
 RPC_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
 		   $(call obj,$(wildcard appliance/rpc/*.c))
+STORE_OBJS	:= $(call obj,appliance/api/store_sqlite.c \
+		   appliance/api/password.c)
+MANAGE_OBJS	:= $(COMMON_OBJS) $(STORE_OBJS) \
+		   $(call obj,$(wildcard appliance/manage/*.c))
 PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
 		   $(call obj,$(wildcard provisioning/*.c))
 
@@ -44,7 +49,8 @@ ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
 		   $(wildcard tests/integration/*.c))
 BENCH_BINS	:= $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc
+PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
+		   $(BIN)/signet-manage
 
 .PHONY: all deps test check check-san unit integration run bench clean \
 	check-boundary
@@ -81,6 +87,12 @@ $(BIN)/signet-signerd: $(SIGNERD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/signet-rpc: $(RPC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/appliance/manage/%.o: ALL_CFLAGS += -Iappliance/api
+
+$(BIN)/signet-manage: $(MANAGE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
 libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
-libjansson-dev libmsgpack-dev
+libjansson-dev libmsgpack-dev libsqlite3-dev libcrypt-dev
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography"
 

@@ -60,6 +60,8 @@ static const struct opt opts[] = {
 	    "3600"),
 	O("token", "allow_expired_window", OPT_INT,
 	    token_allow_expired_window, 0, 31536000, "172800"),
+	O("database", "connection", OPT_STR, database_connection, 0, 0,
+	    "sqlite:///signet.db"),
 	O("auth", "methods", OPT_STR, auth_methods, 0, 0,
 	    "external,password,token,oauth1,mapped,application_credential"),
 	O("signer", "socket", OPT_ENDPOINTS, signer_socket, 0, 0,

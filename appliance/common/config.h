@@ -32,6 +32,8 @@ struct config {
 	char	*token_provider;
 	int	 token_expiration;
 	int	 token_allow_expired_window;
+	/* [database] */
+	char	*database_connection;
 	/* [auth] */
 	char	*auth_methods;
 	/* [signer] */

@@ -1,0 +1,61 @@
+/*
+ * The identity store of signet-api and signet-manage (never the signer):
+ * domains, projects, users with crypt(3) hashes, roles and their
+ * implications, assignments, the service catalog, revocation events and
+ * UUID tokens, in one SQLite file. Every change runs in a transaction.
+ */
+#ifndef SIGNET_STORE_H
+#define SIGNET_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION	1
+#define STORE_ID_LEN		32	/* uuid4().hex */
+#define STORE_NAME_MAX		255
+#define STORE_PASSWORD_MAX	4096	/* Keystone's cap */
+#define STORE_DEFAULT_DOMAIN	"default"
+
+struct store;
+
+enum store_target {
+	STORE_ON_PROJECT,
+	STORE_ON_DOMAIN,
+	STORE_ON_SYSTEM,
+};
+
+int	store_open(const char *, int, struct store **);
+void	store_close(struct store *);
+int	store_sync(struct store *);
+int	store_ready(struct store *);
+int	store_begin(struct store *);
+int	store_commit(struct store *);
+void	store_rollback(struct store *);
+
+void	store_new_id(char *);
+int	store_domain_ensure(struct store *, const char *, const char *,
+	    char *);
+int	store_domain_find(struct store *, const char *, char *);
+int	store_project_ensure(struct store *, const char *, const char *,
+	    char *);
+int	store_project_find(struct store *, const char *, const char *, char *);
+int	store_user_ensure(struct store *, const char *, const char *,
+	    const char *, int, char *);
+int	store_user_find(struct store *, const char *, const char *, char *);
+int	store_set_enabled(struct store *, const char *, const char *, int);
+int	store_role_find(struct store *, const char *, char *);
+int	store_role_ensure(struct store *, const char *, char *);
+int	store_role_imply(struct store *, const char *, const char *);
+int	store_grant(struct store *, const char *, const char *,
+	    enum store_target, const char *, int);
+int	store_region_ensure(struct store *, const char *);
+int	store_service_ensure(struct store *, const char *, const char *,
+	    char *);
+int	store_endpoint_ensure(struct store *, const char *, const char *,
+	    const char *, const char *);
+
+/* password.c */
+int	password_hash(const char *, size_t, char *, size_t);
+int	password_check(const char *, size_t, const char *);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * signet-api and signet-manage: the SQLite identity store. Statements are
+ * prepared with bound parameters only (ids and names never enter SQL text)
+ * and lookups are exact matches; the file is created 0600.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include "err.h"
+#include "log.h"
+#include "store.h"
+
+struct store {
+	sqlite3	*db;
+	char	*path;
+};
+
+static const char *const schema[] = {
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+	"CREATE TABLE IF NOT EXISTS domain (id TEXT PRIMARY KEY, "
+	    "name TEXT NOT NULL UNIQUE, enabled INTEGER NOT NULL DEFAULT 1, "
+	    "description TEXT)",
+	"CREATE TABLE IF NOT EXISTS project (id TEXT PRIMARY KEY, "
+	    "name TEXT NOT NULL, domain_id TEXT NOT NULL REFERENCES domain(id),"
+	    " enabled INTEGER NOT NULL DEFAULT 1, description TEXT, "
+	    "UNIQUE (domain_id, name))",
+	"CREATE TABLE IF NOT EXISTS user (id TEXT PRIMARY KEY, "
+	    "name TEXT NOT NULL, domain_id TEXT NOT NULL REFERENCES domain(id),"
+	    " enabled INTEGER NOT NULL DEFAULT 1, password_hash TEXT, "
+	    "failed_logins INTEGER NOT NULL DEFAULT 0, "
+	    "locked_until INTEGER NOT NULL DEFAULT 0, UNIQUE (domain_id, name))",
+	"CREATE TABLE IF NOT EXISTS role (id TEXT PRIMARY KEY, "
+	    "name TEXT NOT NULL UNIQUE)",
+	"CREATE TABLE IF NOT EXISTS implied_role (prior TEXT NOT NULL "
+	    "REFERENCES role(id), implied TEXT NOT NULL REFERENCES role(id), "
+	    "PRIMARY KEY (prior, implied))",
+	"CREATE TABLE IF NOT EXISTS assignment (role_id TEXT NOT NULL "
+	    "REFERENCES role(id), user_id TEXT NOT NULL REFERENCES user(id), "
+	    "target_type TEXT NOT NULL CHECK (target_type IN "
+	    "('project', 'domain', 'system')), target_id TEXT NOT NULL, "
+	    "PRIMARY KEY (role_id, user_id, target_type, target_id))",
+	"CREATE TABLE IF NOT EXISTS region (id TEXT PRIMARY KEY, "
+	    "description TEXT)",
+	"CREATE TABLE IF NOT EXISTS service (id TEXT PRIMARY KEY, "
+	    "type TEXT NOT NULL, name TEXT, enabled INTEGER NOT NULL DEFAULT 1)",
+	"CREATE TABLE IF NOT EXISTS endpoint (id TEXT PRIMARY KEY, "
+	    "service_id TEXT NOT NULL REFERENCES service(id), "
+	    "interface TEXT NOT NULL CHECK (interface IN "
+	    "('public', 'internal', 'admin')), url TEXT NOT NULL, "
+	    "region_id TEXT REFERENCES region(id), "
+	    "enabled INTEGER NOT NULL DEFAULT 1, "
+	    "UNIQUE (service_id, interface, region_id))",
+	"CREATE TABLE IF NOT EXISTS revocation_event (id INTEGER PRIMARY KEY,"
+	    " audit_id TEXT, audit_chain_id TEXT, user_id TEXT, "
+	    "project_id TEXT, domain_id TEXT, role_id TEXT, "
+	    "issued_before INTEGER NOT NULL, revoked_at INTEGER NOT NULL, "
+	    "expires_at INTEGER)",
+	"CREATE INDEX IF NOT EXISTS revocation_audit ON "
+	    "revocation_event (audit_id)",
+	"CREATE INDEX IF NOT EXISTS revocation_chain ON "
+	    "revocation_event (audit_chain_id)",
+	"CREATE TABLE IF NOT EXISTS uuid_token (id TEXT PRIMARY KEY, "
+	    "user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, "
+	    "body TEXT NOT NULL)",
+	"INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
+};
+
+/* A fresh uuid4().hex into out (33 bytes). */
+void
+store_new_id(char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char	 b[16];
+	int		 i;
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		abort();	/* no randomness: no ids we could trust */
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+/*
+ * Runs sql with args bound in order (NULL binds NULL). With out, the first
+ * row's first column is copied there and no row is SIG_ERR_KEY_NOT_FOUND.
+ */
+static int
+q(struct store *s, const char *sql, const char *const *args, int n,
+    char *out, size_t outsz)
+{
+	sqlite3_stmt	*st;
+	const char	*v;
+	int		 i, rc, r = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_err("store: %s", sqlite3_errmsg(s->db));
+		return SIG_ERR_SYSTEM;
+	}
+	for (i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out != NULL) {
+		v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, outsz, "%s", v != NULL ? v : "");
+	} else if (rc == SQLITE_DONE && out != NULL)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	else if (rc == SQLITE_CONSTRAINT)
+		r = SIG_ERR_EXISTS;
+	else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_err("store %s: %s", s->path, sqlite3_errmsg(s->db));
+		r = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ||
+		    rc == SQLITE_READONLY || rc == SQLITE_FULL ?
+		    SIG_ERR_HSM_RETRY : SIG_ERR_SYSTEM;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define Q(s, sql, out, ...)						\
+	q((s), (sql), (const char *const []){ __VA_ARGS__ },		\
+	    sizeof((const char *const []){ __VA_ARGS__ }) /		\
+	    sizeof(const char *), (out), STORE_ID_LEN + 1)
+
+/* Caller owns *sp (store_close). create: make the file (0600) if absent. */
+int
+store_open(const char *path, int create, struct store **sp)
+{
+	struct store	*s;
+	int		 fd, flags = SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_FULLMUTEX;
+
+	*sp = NULL;
+	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC,
+	    0600)) >= 0)
+		close(fd);
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		free(s);
+		return SIG_ERR_NOMEM;
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		log_err("store %s: %s", path, s->db ? sqlite3_errmsg(s->db) :
+		    "cannot open");
+		store_close(s);
+		return SIG_ERR_CONFIG;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	*sp = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static int
+exec(struct store *s, const char *sql)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("store %s: %s", s->path, msg ? msg : "error");
+		sqlite3_free(msg);
+		return SIG_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *s)
+{
+	return exec(s, "COMMIT");
+}
+
+void
+store_rollback(struct store *s)
+{
+	(void)exec(s, "ROLLBACK");
+}
+
+/* 0 when db-sync has run on this file. */
+int
+store_ready(struct store *s)
+{
+	char	 v[STORE_ID_LEN + 1];
+
+	if (sqlite3_exec(s->db, "SELECT 1 FROM meta LIMIT 1", NULL, NULL,
+	    NULL) != SQLITE_OK || Q(s, "SELECT value FROM meta WHERE key = ?",
+	    v, "schema_version") != 0) {
+		log_err("store %s has no schema; run signet-manage db-sync",
+		    s->path);
+		return SIG_ERR_STATE;
+	}
+	return 0;
+}
+
+/* db-sync: the schema, created or checked, in one transaction. */
+int
+store_sync(struct store *s)
+{
+	char	 v[STORE_ID_LEN + 1];
+	size_t	 i;
+	int	 r;
+
+	if ((r = store_begin(s)) != 0)
+		return r;
+	for (i = 0; i < sizeof(schema) / sizeof(schema[0]) && r == 0; i++)
+		r = exec(s, schema[i]);
+	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
+	    "schema_version")) == 0 && atoi(v) > STORE_SCHEMA_VERSION) {
+		log_err("store %s: schema version %s is newer than this "
+		    "program's %d", s->path, v, STORE_SCHEMA_VERSION);
+		r = SIG_ERR_CONFIG;
+	}
+	if (r != 0) {
+		store_rollback(s);
+		return r;
+	}
+	return store_commit(s);
+}
+
+int
+store_domain_find(struct store *s, const char *name, char *id)
+{
+	return Q(s, "SELECT id FROM domain WHERE name = ? OR id = ?", id,
+	    name, name);
+}
+
+/* id NULL: a fresh one. *out receives the domain's id either way. */
+int
+store_domain_ensure(struct store *s, const char *id, const char *name,
+    char *out)
+{
+	char	 fresh[STORE_ID_LEN + 1];
+
+	if (store_domain_find(s, name, out) == 0)
+		return 0;
+	if (id == NULL) {
+		store_new_id(fresh);
+		id = fresh;
+	}
+	snprintf(out, STORE_ID_LEN + 1, "%s", id);
+	return Q(s, "INSERT INTO domain (id, name) VALUES (?, ?)", NULL, id,
+	    name);
+}
+
+int
+store_project_find(struct store *s, const char *name, const char *domain,
+    char *id)
+{
+	return Q(s, "SELECT id FROM project WHERE (name = ? OR id = ?) AND "
+	    "domain_id = ?", id, name, name, domain);
+}
+
+int
+store_project_ensure(struct store *s, const char *name, const char *domain,
+    char *out)
+{
+	if (store_project_find(s, name, domain, out) == 0)
+		return 0;
+	store_new_id(out);
+	return Q(s, "INSERT INTO project (id, name, domain_id) VALUES "
+	    "(?, ?, ?)", NULL, out, name, domain);
+}
+
+int
+store_user_find(struct store *s, const char *name, const char *domain,
+    char *id)
+{
+	return Q(s, "SELECT id FROM user WHERE (name = ? OR id = ?) AND "
+	    "domain_id = ?", id, name, name, domain);
+}
+
+/* hash may be NULL (no password); reset: replace an existing user's hash
+ * and enable it, as keystone-manage bootstrap does for its admin. */
+int
+store_user_ensure(struct store *s, const char *name, const char *domain,
+    const char *hash, int reset, char *out)
+{
+	if (store_user_find(s, name, domain, out) == 0) {
+		if (!reset)
+			return SIG_ERR_EXISTS;
+		return Q(s, "UPDATE user SET password_hash = ?, enabled = 1, "
+		    "failed_logins = 0, locked_until = 0 WHERE id = ?", NULL,
+		    hash, out);
+	}
+	store_new_id(out);
+	return Q(s, "INSERT INTO user (id, name, domain_id, password_hash) "
+	    "VALUES (?, ?, ?, ?)", NULL, out, name, domain, hash);
+}
+
+/* table is "user", "project" or "domain" (never from input). */
+int
+store_set_enabled(struct store *s, const char *table, const char *id,
+    int enabled)
+{
+	char	 sql[96];
+
+	if (strcmp(table, "user") != 0 && strcmp(table, "project") != 0 &&
+	    strcmp(table, "domain") != 0)
+		return SIG_ERR_USAGE;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET enabled = ? WHERE id = ?",
+	    table);
+	return Q(s, sql, NULL, enabled ? "1" : "0", id);
+}
+
+int
+store_role_find(struct store *s, const char *name, char *out)
+{
+	return Q(s, "SELECT id FROM role WHERE name = ? OR id = ?", out, name,
+	    name);
+}
+
+int
+store_role_ensure(struct store *s, const char *name, char *out)
+{
+	if (store_role_find(s, name, out) == 0)
+		return 0;
+	store_new_id(out);
+	return Q(s, "INSERT INTO role (id, name) VALUES (?, ?)", NULL, out,
+	    name);
+}
+
+int
+store_role_imply(struct store *s, const char *prior, const char *implied)
+{
+	return Q(s, "INSERT OR IGNORE INTO implied_role VALUES (?, ?)", NULL,
+	    prior, implied);
+}
+
+/* grant: 1 adds the assignment (idempotently), 0 removes it. */
+int
+store_grant(struct store *s, const char *role, const char *user,
+    enum store_target t, const char *target, int grant)
+{
+	static const char *const types[] = { "project", "domain", "system" };
+
+	if (grant)
+		return Q(s, "INSERT OR IGNORE INTO assignment VALUES "
+		    "(?, ?, ?, ?)", NULL, role, user, types[t], target);
+	return Q(s, "DELETE FROM assignment WHERE role_id = ? AND "
+	    "user_id = ? AND target_type = ? AND target_id = ?", NULL, role,
+	    user, types[t], target);
+}
+
+int
+store_region_ensure(struct store *s, const char *id)
+{
+	return Q(s, "INSERT OR IGNORE INTO region (id) VALUES (?)", NULL, id);
+}
+
+int
+store_service_ensure(struct store *s, const char *type, const char *name,
+    char *out)
+{
+	if (Q(s, "SELECT id FROM service WHERE type = ? AND name = ?", out,
+	    type, name) == 0)
+		return 0;
+	store_new_id(out);
+	return Q(s, "INSERT INTO service (id, type, name) VALUES (?, ?, ?)",
+	    NULL, out, type, name);
+}
+
+/* One endpoint per service, interface and region: a new URL replaces. */
+int
+store_endpoint_ensure(struct store *s, const char *service,
+    const char *interface, const char *url, const char *region)
+{
+	char	 id[STORE_ID_LEN + 1];
+
+	if (Q(s, "SELECT id FROM endpoint WHERE service_id = ? AND "
+	    "interface = ? AND region_id IS ?", id, service, interface,
+	    region) == 0)
+		return Q(s, "UPDATE endpoint SET url = ? WHERE id = ?", NULL,
+		    url, id);
+	store_new_id(id);
+	return Q(s, "INSERT INTO endpoint (id, service_id, interface, url, "
+	    "region_id) VALUES (?, ?, ?, ?, ?)", NULL, id, service, interface,
+	    url, region);
+}
