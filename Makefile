@@ -123,11 +123,17 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The api and the proto code never see hsm/ (the trust boundary).
-check-boundary:
-	@! grep -rlE '#include[[:space:]]*[<"](hsm/|hsm\.h|fernet_keys\.h|cms_keys\.h)' \
-	    appliance/api proto 2>/dev/null | grep . \
-	    || { echo "check-boundary: hsm/ included outside signer/provision"; exit 1; }
+# The api, the store and the proto code never see hsm/ (the trust
+# boundary), and the programs beyond it hold no PKCS#11 code at all.
+BOUNDARY_BINS	:= $(BIN)/signet-rpc $(BIN)/signet-manage
+check-boundary: $(BOUNDARY_BINS)
+	@! grep -rlE '#include[[:space:]]*[<"](hsm/|[a-z_]*\.h".*hsm|hsm\.h|fernet_keys\.h|fernet_seal\.h|cms_keys\.h|cms_engine\.h)' \
+	    appliance/api appliance/manage appliance/rpc proto 2>/dev/null | grep . \
+	    || { echo "check-boundary: hsm/ included beyond the boundary"; exit 1; }
+	@for b in $(BOUNDARY_BINS); do \
+	    if nm $$b | grep -E ' [TDB] hsm_| U C_[A-Z]' ; then \
+	        echo "check-boundary: $$b holds PKCS#11 code"; exit 1; fi; \
+	done
 	@echo "check-boundary: ok"
 
 $(B)/tests/nodlclose.so: tests/asan/nodlclose.c
