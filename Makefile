@@ -15,7 +15,7 @@ GEN	:= $(B)/gen
 
 CC	?= cc
 PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack \
-	   sqlite3 libxcrypt
+	   sqlite3 libxcrypt libmicrohttpd
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
@@ -23,7 +23,7 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	   -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
 LDLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lz -ldl -lpthread
-LDFLAGS	+= $(SANFLAGS)
+LDFLAGS	+= $(SANFLAGS) -Wl,--as-needed
 
 obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -37,7 +37,10 @@ SIGNERD_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) $(HSM_OBJS) $(SIGNERLIB_OBJS) \
 RPC_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
 		   $(call obj,$(wildcard appliance/rpc/*.c))
 STORE_OBJS	:= $(call obj,appliance/api/store_sqlite.c \
-		   appliance/api/password.c)
+		   appliance/api/store_read.c appliance/api/password.c \
+		   appliance/api/db_path.c)
+API_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
+		   $(call obj,$(wildcard appliance/api/*.c))
 MANAGE_OBJS	:= $(COMMON_OBJS) $(STORE_OBJS) \
 		   $(call obj,$(wildcard appliance/manage/*.c))
 PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
@@ -50,7 +53,7 @@ ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
 BENCH_BINS	:= $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
-		   $(BIN)/signet-manage
+		   $(BIN)/signet-manage $(BIN)/signet-api
 
 .PHONY: all deps test check check-san unit integration run bench clean \
 	check-boundary
@@ -92,12 +95,17 @@ $(BIN)/signet-rpc: $(RPC_OBJS)
 
 $(B)/obj/appliance/manage/%.o: ALL_CFLAGS += -Iappliance/api
 
+# No $(HSM_OBJS), ever: the front-end cannot call PKCS#11.
+$(BIN)/signet-api: $(API_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BIN)/signet-manage: $(MANAGE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Generated headers come first: every object that includes them waits.
-$(SIGNERD_OBJS) $(RPC_OBJS): $(GEN)/proto/signer.pb-c.h
+$(SIGNERD_OBJS) $(RPC_OBJS) $(API_OBJS): $(GEN)/proto/signer.pb-c.h
 
 $(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning -Iappliance/signer
 
@@ -125,7 +133,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
 
 # The api, the store and the proto code never see hsm/ (the trust
 # boundary), and the programs beyond it hold no PKCS#11 code at all.
-BOUNDARY_BINS	:= $(BIN)/signet-rpc $(BIN)/signet-manage
+BOUNDARY_BINS	:= $(BIN)/signet-rpc $(BIN)/signet-manage $(BIN)/signet-api
 check-boundary: $(BOUNDARY_BINS)
 	@! grep -rlE '#include[[:space:]]*[<"](hsm/|[a-z_]*\.h".*hsm|hsm\.h|fernet_keys\.h|fernet_seal\.h|cms_keys\.h|cms_engine\.h)' \
 	    appliance/api appliance/manage appliance/rpc proto 2>/dev/null | grep . \

@@ -54,8 +54,40 @@ int	store_service_ensure(struct store *, const char *, const char *,
 int	store_endpoint_ensure(struct store *, const char *, const char *,
 	    const char *, const char *);
 
+/* db_path.c: [database] connection as a file path */
+struct config;
+int	api_db_path(const struct config *, char *, size_t);
+
 /* password.c */
 int	password_hash(const char *, size_t, char *, size_t);
 int	password_check(const char *, size_t, const char *);
 
 #endif
+
+/* Lookups for the API (store_read.c). Names and ids are exact matches. */
+struct store_user {
+	char	 id[STORE_NAME_MAX + 1];
+	char	 name[STORE_NAME_MAX + 1];
+	char	 domain_id[STORE_NAME_MAX + 1];
+	char	 domain_name[STORE_NAME_MAX + 1];
+	char	 hash[256];
+	int	 enabled;	/* user and its domain */
+};
+
+struct store_scope {
+	char	 id[STORE_NAME_MAX + 1];
+	char	 name[STORE_NAME_MAX + 1];
+	char	 domain_id[STORE_NAME_MAX + 1];
+	char	 domain_name[STORE_NAME_MAX + 1];
+	int	 enabled;
+};
+
+int	store_user_get(struct store *, const char *, const char *,
+	    const char *, struct store_user *);
+int	store_project_get(struct store *, const char *, const char *,
+	    const char *, struct store_scope *);
+int	store_domain_get(struct store *, const char *, const char *,
+	    struct store_scope *);
+int	store_roles_json(struct store *, const char *, const char *,
+	    const char *, void *);
+int	store_catalog_json(struct store *, void *);

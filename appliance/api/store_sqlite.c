@@ -73,6 +73,14 @@ static const char *const schema[] = {
 	"INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
 };
 
+sqlite3	*store_db(struct store *);
+
+sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
+}
+
 /* A fresh uuid4().hex into out (33 bytes). */
 void
 store_new_id(char *out)

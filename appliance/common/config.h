@@ -32,6 +32,12 @@ struct config {
 	char	*token_provider;
 	int	 token_expiration;
 	int	 token_allow_expired_window;
+	/* [api] */
+	char	*api_bind_host;
+	int	 api_port;
+	char	*api_public_endpoint;
+	int	 api_connection_limit;
+	int	 api_timeout;
 	/* [database] */
 	char	*database_connection;
 	/* [auth] */

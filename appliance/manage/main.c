@@ -410,23 +410,6 @@ parse_opts(int argc, char **argv, const char **cfpath, struct opts *o)
 	}
 }
 
-/* "sqlite:///PATH" as in keystone.conf; a relative PATH is the config's. */
-static int
-db_path(const struct config *cf, char *out, size_t sz)
-{
-	const char	*c = cf->database_connection;
-
-	if (strncmp(c, "sqlite:///", 10) != 0) {
-		log_err("[database] connection: only sqlite:///PATH is "
-		    "supported");
-		return SIG_ERR_CONFIG;
-	}
-	c += 10;
-	snprintf(out, sz, "%s%s%s", *c == '/' ? "" : cf->dir,
-	    *c == '/' ? "" : "/", c);
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -453,7 +436,7 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
-	if ((r = db_path(m.cf, path, sizeof(path))) == 0 &&
+	if ((r = api_db_path(m.cf, path, sizeof(path))) == 0 &&
 	    (r = store_open(path, 1, &m.st)) == 0 &&
 	    (cmds[i].fn == cmd_db_sync || cmds[i].fn == cmd_bootstrap ||
 	    (r = store_ready(m.st)) == 0))

@@ -5,9 +5,6 @@
 . tests/integration/lib/softhsm.sh
 
 DB="$WORK/signet.db"
-mgr() {
-	ours "$BIN/signet-manage" -c "$CONF" "$@"
-}
 sql() {
 	/usr/bin/python3 -c 'import sqlite3, sys
 for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):

@@ -131,3 +131,31 @@ rpc() {
 in_minutes() {
 	date -u -d "+$1 min" +%Y-%m-%dT%H:%M:%S.000000Z
 }
+
+# start_api: signet-api on a free port of 127.0.0.1; sets API (its base
+# URL) and API_PID. The signer must be running.
+start_api() {
+	API_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
+	API="http://127.0.0.1:$API_PORT"
+	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" -c "$CONF" \
+	    > "$WORK/api.log" 2>&1 &
+	API_PID=$!
+	trap 'kill $API_PID $SIGNER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+	i=0
+	while ! grep -q "serving the Keystone" "$WORK/api.log" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "serving the Keystone" "$WORK/api.log" ||
+	    fail "signet-api did not start: $(cat "$WORK/api.log")"
+}
+
+stop_api() {
+	kill "$API_PID"
+	wait "$API_PID"
+}
+
+mgr() {
+	ours "$BIN/signet-manage" -c "$CONF" "$@"
+}

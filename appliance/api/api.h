@@ -1,0 +1,67 @@
+/*
+ * signet-api: the stateless Keystone v3 token API front-end. It holds no
+ * key and no PIN: every token is sealed and opened by signet-signerd.
+ */
+#ifndef SIGNET_API_H
+#define SIGNET_API_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "client.h"
+#include "config.h"
+#include "store.h"
+
+#define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
+#define API_SIGNER_CONNS	8
+#define API_CALL_TIMEOUT_MS	2000
+#define API_TOKEN_MAX		8192
+
+struct api {
+	struct config	*cf;
+	struct store	*st;
+	struct sigc	*conns[API_SIGNER_CONNS];
+	int		 busy[API_SIGNER_CONNS];
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+};
+
+struct api_req {
+	char		*body;
+	size_t		 len;
+	int		 too_big;
+};
+
+/* http.c: answers */
+enum MHD_Result	 api_json(struct MHD_Connection *, unsigned int, json_t *,
+		    const char *);
+enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
+		    unsigned int, const char *);
+void		 api_base_url(struct api *, struct MHD_Connection *, char *,
+		    size_t);
+
+/* signer.c: a small pool of signer connections */
+int	api_signer_open(struct api *);
+void	api_signer_close(struct api *);
+int	api_signer_call(struct api *, Signet__V1__Request *,
+	    Signet__V1__Response **);
+
+/* route_version.c, route_tokens.c */
+enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,
+		    const char *);
+enum MHD_Result	 route_tokens(struct api *, struct MHD_Connection *,
+		    const char *, struct api_req *);
+
+/* token_doc.c: the token document a client reads */
+struct token_info {
+	Signet__V1__Claims	*claims;
+	int64_t			 issued_at;
+};
+
+int	token_doc(struct api *, const Signet__V1__Claims *, int64_t, int,
+	    json_t **);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * signet-api: the libmicrohttpd glue. Per-request state is made on the
+ * first call and freed when the request completes; a body is kept only
+ * while it stays within API_BODY_MAX, past which the answer is 413 and
+ * the rest is drained. Errors take Keystone's JSON shape.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "err.h"
+#include "log.h"
+
+static const char *
+title_of(unsigned int code)
+{
+	switch (code) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Request Entity Too Large";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+/* Takes body (json_decref); header/value pairs follow in extra. */
+enum MHD_Result
+api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
+    const char *subject)
+{
+	struct MHD_Response	*r;
+	char			*text = body ? json_dumps(body, JSON_COMPACT) :
+				    strdup("");
+	enum MHD_Result		 ret;
+
+	json_decref(body);
+	if (text == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(strlen(text), text,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Vary", "X-Auth-Token");
+	if (subject != NULL)
+		MHD_add_response_header(r, "X-Subject-Token", subject);
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The one error shape; 401 also says where to authenticate. */
+enum MHD_Result
+api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
+    const char *msg)
+{
+	struct MHD_Response	*r;
+	json_t			*j;
+	char			*text, base[512], auth[600];
+	enum MHD_Result		 ret;
+
+	j = json_pack("{s:{s:i,s:s,s:s}}", "error", "code", code, "title",
+	    title_of(code), "message", msg);
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (text == NULL || (r = MHD_create_response_from_buffer(strlen(text),
+	    text, MHD_RESPMEM_MUST_FREE)) == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (code == 401) {
+		api_base_url(a, c, base, sizeof(base));
+		snprintf(auth, sizeof(auth), "Keystone uri=\"%s/v3\"", base);
+		MHD_add_response_header(r, "WWW-Authenticate", auth);
+	}
+	if (code == 405)
+		MHD_add_response_header(r, "Allow",
+		    "DELETE, POST, OPTIONS, HEAD, GET");
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* [api] public_endpoint, else http://<Host header>. */
+void
+api_base_url(struct api *a, struct MHD_Connection *c, char *out, size_t sz)
+{
+	const char	*host;
+	size_t		 i;
+
+	if (a->cf->api_public_endpoint != NULL) {
+		snprintf(out, sz, "%s", a->cf->api_public_endpoint);
+	} else {
+		host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "Host");
+		if (host == NULL || strlen(host) > 255 ||
+		    strpbrk(host, "\"\\ /\r\n") != NULL)
+			host = "127.0.0.1:5000";
+		snprintf(out, sz, "http://%s", host);
+	}
+	for (i = strlen(out); i > 0 && out[i - 1] == '/'; i--)
+		out[i - 1] = '\0';
+}

@@ -1,0 +1,163 @@
+/*
+ * signet-api: serves the Keystone v3 token API on [api] bind_host:port
+ * with libmicrohttpd's thread pool, every connection limit set. It reads
+ * the identity store and asks the signer for every token; it never loads
+ * a PKCS#11 module and never sees a key or a PIN.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "api.h"
+#include "err.h"
+#include "log.h"
+
+static volatile sig_atomic_t	 stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static enum MHD_Result
+dispatch(struct api *a, struct MHD_Connection *c, const char *url,
+    const char *method, struct api_req *rq)
+{
+	if (strcmp(url, "/v3/auth/tokens") == 0 ||
+	    strcmp(url, "/v3/auth/tokens/") == 0)
+		return route_tokens(a, c, method, rq);
+	if (strcmp(url, "/") == 0 || strcmp(url, "/v3") == 0 ||
+	    strcmp(url, "/v3/") == 0) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return api_error(a, c, 405, "The method is not "
+			    "allowed.");
+		return route_version(a, c, url);
+	}
+	return api_error(a, c, 404, "The resource could not be found.");
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct api_req	*rq = *req_cls;
+	char		*nb;
+
+	(void)version;
+	if (rq == NULL) {
+		if ((rq = calloc(1, sizeof(*rq))) == NULL)
+			return MHD_NO;
+		*req_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!rq->too_big && *upload_size <= API_BODY_MAX - rq->len &&
+		    (nb = realloc(rq->body, rq->len + *upload_size + 1))) {
+			rq->body = nb;
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+		} else
+			rq->too_big = 1;	/* drained, answered 413 */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(cls, c, url, method, rq);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct api_req	*rq = *req_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	if (rq->body != NULL)
+		explicit_bzero(rq->body, rq->len);	/* passwords */
+	free(rq->body);
+	free(rq);
+	*req_cls = NULL;
+}
+
+static struct MHD_Daemon *
+start_http(struct api *a)
+{
+	struct sockaddr_in	 sin;
+	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(a->cf->api_port);
+	if (inet_pton(AF_INET, a->cf->api_bind_host, &sin.sin_addr) != 1) {
+		log_err("[api] bind_host: '%s' is not an IPv4 address",
+		    a->cf->api_bind_host);
+		return NULL;
+	}
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    handler, a,
+	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 2),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)a->cf->api_connection_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)a->cf->api_connection_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cf->api_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct api	 a;
+	struct MHD_Daemon	*d = NULL;
+	struct sigaction	 sa;
+	char			 err[CONFIG_ERR_MAX], path[4096];
+	int			 r;
+
+	log_init("signet-api", LOGL_INFO);
+	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
+		fprintf(stderr, "usage: signet-api -c FILE\n");
+		return 2;
+	}
+	if (config_load(argv[2], &a.cf, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = api_db_path(a.cf, path, sizeof(path))) != 0 ||
+	    (r = store_open(path, 0, &a.st)) != 0 ||
+	    (r = store_ready(a.st)) != 0 || (r = api_signer_open(&a)) != 0)
+		goto out;
+	if ((d = start_http(&a)) == NULL) {
+		log_err("[api] cannot listen on %s:%d", a.cf->api_bind_host,
+		    a.cf->api_port);
+		r = SIG_ERR_CONFIG;
+		goto out;
+	}
+	log_info("serving the Keystone v3 token API on http://%s:%d",
+	    a.cf->api_bind_host, a.cf->api_port);
+	while (!stop)
+		pause();
+	MHD_stop_daemon(d);
+ out:
+	api_signer_close(&a);
+	store_close(a.st);
+	config_free(a.cf);
+	return r == 0 ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+/*
+ * signet-api: a fixed pool of connections to the signer, one caller per
+ * connection at a time (the client library is not shared across threads).
+ */
+#include <string.h>
+
+#include "api.h"
+#include "err.h"
+#include "log.h"
+
+int
+api_signer_open(struct api *a)
+{
+	struct sigc_opts	 o;
+	int			 i;
+
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	sigc_opts_config(a->cf, API_CALL_TIMEOUT_MS, &o);
+	for (i = 0; i < API_SIGNER_CONNS; i++)
+		if (sigc_open(&o, &a->conns[i]) != 0) {
+			log_err("the signer at %s does not answer",
+			    a->cf->signer_socket);
+			return SIG_ERR_HSM_REINIT;
+		}
+	return 0;
+}
+
+void
+api_signer_close(struct api *a)
+{
+	int	 i;
+
+	for (i = 0; i < API_SIGNER_CONNS; i++)
+		sigc_close(a->conns[i]);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+}
+
+/* Caller owns *respp (sigc_response_free). */
+int
+api_signer_call(struct api *a, Signet__V1__Request *req,
+    Signet__V1__Response **respp)
+{
+	int	 i, r;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
+			;
+		if (i < API_SIGNER_CONNS)
+			break;
+		pthread_cond_wait(&a->cv, &a->mu);
+	}
+	a->busy[i] = 1;
+	pthread_mutex_unlock(&a->mu);
+	r = sigc_call(a->conns[i], req, respp);
+	pthread_mutex_lock(&a->mu);
+	a->busy[i] = 0;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return r;
+}

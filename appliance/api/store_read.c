@@ -1,0 +1,190 @@
+/*
+ * signet-api: the identity store read for authentication and token
+ * bodies. Effective roles include implied ones (admin -> member ->
+ * reader), as Keystone lists them; the catalog carries both region keys.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "err.h"
+#include "log.h"
+#include "store.h"
+
+sqlite3	*store_db(struct store *);
+
+static void
+col(sqlite3_stmt *st, int i, char *out, size_t sz)
+{
+	const char	*v = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(out, sz, "%s", v != NULL ? v : "");
+}
+
+static sqlite3_stmt *
+prep(struct store *s, const char *sql, const char *const *args, int n)
+{
+	sqlite3_stmt	*st;
+	int		 i;
+
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+	return st;
+}
+
+static int
+step_one(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_RETRY;
+}
+
+/* By id (domain NULL) or by name within a domain given by id or name. */
+int
+store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
+    const char *dom_name, struct store_user *u)
+{
+	const char	*args[3] = { id_or_name, dom_id, dom_name };
+	sqlite3_stmt	*st;
+	int		 r;
+
+	st = prep(s, dom_id == NULL && dom_name == NULL ?
+	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
+	    "u.enabled AND d.enabled FROM user u JOIN domain d ON "
+	    "d.id = u.domain_id WHERE u.id = ?1" :
+	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
+	    "u.enabled AND d.enabled FROM user u JOIN domain d ON "
+	    "d.id = u.domain_id WHERE u.name = ?1 AND (d.id = ?2 OR "
+	    "(?2 IS NULL AND d.name = ?3))", args, 3);
+	if (st == NULL)
+		return SIG_ERR_SYSTEM;
+	memset(u, 0, sizeof(*u));
+	if ((r = step_one(st)) == 0) {
+		col(st, 0, u->id, sizeof(u->id));
+		col(st, 1, u->name, sizeof(u->name));
+		col(st, 2, u->domain_id, sizeof(u->domain_id));
+		col(st, 3, u->domain_name, sizeof(u->domain_name));
+		col(st, 4, u->hash, sizeof(u->hash));
+		u->enabled = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int
+scope_row(sqlite3_stmt *st, struct store_scope *sc)
+{
+	int	 r;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((r = step_one(st)) == 0) {
+		col(st, 0, sc->id, sizeof(sc->id));
+		col(st, 1, sc->name, sizeof(sc->name));
+		col(st, 2, sc->domain_id, sizeof(sc->domain_id));
+		col(st, 3, sc->domain_name, sizeof(sc->domain_name));
+		sc->enabled = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+store_project_get(struct store *s, const char *id_or_name,
+    const char *dom_id, const char *dom_name, struct store_scope *sc)
+{
+	const char	*args[3] = { id_or_name, dom_id, dom_name };
+	sqlite3_stmt	*st;
+
+	st = prep(s, dom_id == NULL && dom_name == NULL ?
+	    "SELECT p.id, p.name, d.id, d.name, p.enabled AND d.enabled "
+	    "FROM project p JOIN domain d ON d.id = p.domain_id "
+	    "WHERE p.id = ?1" :
+	    "SELECT p.id, p.name, d.id, d.name, p.enabled AND d.enabled "
+	    "FROM project p JOIN domain d ON d.id = p.domain_id "
+	    "WHERE p.name = ?1 AND (d.id = ?2 OR (?2 IS NULL AND "
+	    "d.name = ?3))", args, 3);
+	return st == NULL ? SIG_ERR_SYSTEM : scope_row(st, sc);
+}
+
+int
+store_domain_get(struct store *s, const char *id, const char *name,
+    struct store_scope *sc)
+{
+	const char	*args[2] = { id, name };
+	sqlite3_stmt	*st;
+
+	st = prep(s, "SELECT id, name, id, name, enabled FROM domain WHERE "
+	    "id = ?1 OR (?1 IS NULL AND name = ?2)", args, 2);
+	return st == NULL ? SIG_ERR_SYSTEM : scope_row(st, sc);
+}
+
+/*
+ * Appends {"id", "name"} for each effective role of user on the target
+ * (type "project", "domain" or "system") to the json array arr.
+ */
+int
+store_roles_json(struct store *s, const char *user, const char *type,
+    const char *target, void *arr)
+{
+	const char	*args[3] = { user, type, target };
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = prep(s, "WITH RECURSIVE eff(id) AS (SELECT role_id FROM "
+	    "assignment WHERE user_id = ?1 AND target_type = ?2 AND "
+	    "target_id = ?3 UNION SELECT implied FROM implied_role JOIN eff "
+	    "ON prior = eff.id) SELECT r.id, r.name FROM role r JOIN eff "
+	    "ON eff.id = r.id ORDER BY r.name", args, 3);
+	if (st == NULL)
+		return SIG_ERR_SYSTEM;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:s,s:s}", "id",
+		    sqlite3_column_text(st, 0), "name",
+		    sqlite3_column_text(st, 1)));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+int
+store_catalog_json(struct store *s, void *arr)
+{
+	sqlite3_stmt	*st;
+	json_t		*svc = NULL, *eps = NULL;
+	char		 cur[STORE_NAME_MAX + 1] = "";
+	int		 rc;
+
+	st = prep(s, "SELECT s.id, s.type, s.name, e.id, e.interface, e.url, "
+	    "e.region_id FROM service s JOIN endpoint e ON e.service_id = "
+	    "s.id WHERE s.enabled AND e.enabled ORDER BY s.id, e.interface",
+	    NULL, 0);
+	if (st == NULL)
+		return SIG_ERR_SYSTEM;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *region = (const char *)sqlite3_column_text(st, 6);
+
+		if (strcmp(cur, (const char *)sqlite3_column_text(st, 0))) {
+			col(st, 0, cur, sizeof(cur));
+			eps = json_array();
+			svc = json_pack("{s:o,s:s,s:s,s:s}", "endpoints", eps,
+			    "id", cur, "type", sqlite3_column_text(st, 1),
+			    "name", sqlite3_column_text(st, 2));
+			json_array_append_new(arr, svc);
+		}
+		json_array_append_new(eps, json_pack("{s:s,s:s,s:s,s:s?,s:s?}",
+		    "id", sqlite3_column_text(st, 3), "interface",
+		    sqlite3_column_text(st, 4), "url",
+		    sqlite3_column_text(st, 5), "region_id", region,
+		    "region", region));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}

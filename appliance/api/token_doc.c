@@ -1,0 +1,99 @@
+/*
+ * signet-api: the token document of a POST or GET /v3/auth/tokens, built
+ * from the claims the signer sealed or opened and from the store as it is
+ * now: a disabled user, project or domain, or a user left without roles on
+ * the scope, has no document (the token is treated as not found).
+ */
+#include <string.h>
+
+#include "api.h"
+#include "err.h"
+#include "isotime.h"
+
+static json_t *
+id_name_domain(const char *id, const char *name, const char *did,
+    const char *dname)
+{
+	return json_pack("{s:{s:s,s:s},s:s,s:s}", "domain", "id", did, "name",
+	    dname, "id", id, "name", name);
+}
+
+static int
+add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
+    json_t *roles)
+{
+	struct store_scope	 sc;
+	int			 r;
+
+	if (*c->project_id != '\0') {
+		if ((r = store_project_get(a->st, c->project_id, NULL, NULL,
+		    &sc)) != 0 || !sc.enabled)
+			return SIG_ERR_KEY_NOT_FOUND;
+		json_object_set_new(t, "project", id_name_domain(sc.id,
+		    sc.name, sc.domain_id, sc.domain_name));
+		json_object_set_new(t, "is_domain", json_false());
+		return store_roles_json(a->st, c->user_id, "project", sc.id,
+		    roles);
+	}
+	if (*c->domain_id != '\0') {
+		if ((r = store_domain_get(a->st, c->domain_id, NULL, &sc)) != 0 ||
+		    !sc.enabled)
+			return SIG_ERR_KEY_NOT_FOUND;
+		json_object_set_new(t, "domain", json_pack("{s:s,s:s}", "id",
+		    sc.id, "name", sc.name));
+		return store_roles_json(a->st, c->user_id, "domain", sc.id,
+		    roles);
+	}
+	json_object_set_new(t, "system", json_pack("{s:b}", "all", 1));
+	return store_roles_json(a->st, c->user_id, "system", "all", roles);
+}
+
+/* Caller owns *docp (json_decref). */
+int
+token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
+    int catalog, json_t **docp)
+{
+	struct store_user	 u;
+	json_t			*t, *m = json_array(), *au = json_array();
+	json_t			*roles = json_array(), *cat;
+	char			 exp[ISOTIME_LEN + 1], iss[ISOTIME_LEN + 1];
+	size_t			 i;
+	int			 r, scoped = c->scope !=
+				    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
+
+	*docp = NULL;
+	if ((r = store_user_get(a->st, c->user_id, NULL, NULL, &u)) != 0 ||
+	    !u.enabled) {
+		json_decref(m);
+		json_decref(au);
+		json_decref(roles);
+		return SIG_ERR_KEY_NOT_FOUND;
+	}
+	for (i = 0; i < c->n_methods; i++)
+		json_array_append_new(m, json_string(c->methods[i]));
+	for (i = 0; i < c->n_audit_ids; i++)
+		json_array_append_new(au, json_string(c->audit_ids[i]));
+	isotime_format(c->expires_at, exp);
+	isotime_format(issued_at, iss);
+	t = json_pack("{s:o,s:{s:{s:s,s:s},s:s,s:s,s:n},s:o,s:s,s:s}",
+	    "methods", m, "user", "domain", "id", u.domain_id, "name",
+	    u.domain_name, "id", u.id, "name", u.name, "password_expires_at",
+	    "audit_ids", au, "expires_at", exp, "issued_at", iss);
+	if (scoped && ((r = add_scope(a, c, t, roles)) != 0 ||
+	    json_array_size(roles) == 0)) {
+		json_decref(t);
+		json_decref(roles);
+		return SIG_ERR_KEY_NOT_FOUND;
+	}
+	if (scoped)
+		json_object_set_new(t, "roles", roles);
+	else
+		json_decref(roles);
+	if (scoped && catalog) {
+		cat = json_array();
+		store_catalog_json(a->st, cat);
+		json_object_set_new(t, "catalog", cat);
+	}
+	*docp = json_pack("{s:o}", "token", t);
+	return 0;
+}

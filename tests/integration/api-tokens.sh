@@ -1,0 +1,191 @@
+# signet-api in front of a real signer and store, driven by curl, the
+# openstack CLI and keystoneauth1: discovery, issuing for each scope,
+# validation and who may validate, and bad input — each a clear 4xx while
+# the server keeps serving. The API process never maps a PKCS#11 library.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+printf 'secret-demo\n' > "$WORK/demo.pw"
+expect_ok "db-sync" mgr db-sync
+start_api
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw" \
+    --public-url "$API/v3/"
+expect_ok "a demo project" mgr project-create demo
+expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
+expect_ok "demo is a member of demo" mgr role-grant member --user demo \
+    --project demo
+
+H="$WORK/headers" BODY="$WORK/body"
+call() {	# call METHOD PATH [DATA] [CURL ARGS...]: sets CODE
+	m=$1 p=$2; shift 2
+	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+		d=$1; shift
+		CODE=$(curl -s -o "$BODY" -D "$H" -w '%{http_code}' -X "$m" \
+		    -H 'Content-Type: application/json' --data-binary "$d" \
+		    "$@" "$API$p")
+	else
+		CODE=$(curl -s -o "$BODY" -D "$H" -w '%{http_code}' -X "$m" \
+		    "$@" "$API$p")
+	fi
+}
+code() {	# code DESC WANT
+	if [ "$CODE" = "$2" ]; then ok "$1"; else
+		fail "$1: HTTP $CODE, want $2: $(head -c 300 "$BODY")"; fi
+}
+jq_() {		# jq_ PYTHON_EXPR: evaluated on the body as j
+	/usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$BODY" "$1"
+}
+subject() {
+	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$H"
+}
+pw_body() {	# pw_body USER PASSWORD SCOPE_JSON
+	printf '{"auth": {"identity": {"methods": ["password"], "password": '`
+	    `'{"user": {"name": "%s", "domain": {"name": "Default"}, '`
+	    `'"password": "%s"}}}%s}}' "$1" "$2" "${3:+, \"scope\": $3}"
+}
+
+call GET /
+code "GET / is 300" 300
+expect_eq "the self link" "$API/v3/" \
+    "$(jq_ 'j["versions"]["values"][0]["links"][0]["href"]')"
+call GET /v3
+code "GET /v3 is 200" 200
+
+call POST /v3/auth/tokens "$(pw_body admin secret-admin \
+    '{"project": {"name": "admin", "domain": {"id": "default"}}}')"
+code "admin, project-scoped" 201
+ADMIN=$(subject)
+[ -n "$ADMIN" ] || fail "no X-Subject-Token"
+expect_eq "admin's roles, implied ones included" "['admin', 'member', 'reader']" \
+    "$(jq_ 'sorted(r["name"] for r in j["token"]["roles"])')"
+expect_eq "a catalog with the identity service" identity \
+    "$(jq_ 'j["token"]["catalog"][0]["type"]')"
+call POST '/v3/auth/tokens?nocatalog' "$(pw_body demo secret-demo \
+    '{"project": {"name": "demo", "domain": {"name": "Default"}}}')"
+code "demo, project-scoped, nocatalog" 201
+DEMO=$(subject)
+expect_eq "no catalog key" False "$(jq_ '"catalog" in j["token"]')"
+call POST /v3/auth/tokens "$(pw_body demo secret-demo '"unscoped"')"
+code "unscoped" 201
+expect_eq "unscoped: no roles, no catalog" "False False" \
+    "$(jq_ '"roles" in j["token"], "catalog" in j["token"]' | tr -d '(),')"
+call POST /v3/auth/tokens "$(pw_body admin secret-admin \
+    '{"system": {"all": true}}')"
+code "system-scoped" 201
+expect_eq "system all" True "$(jq_ 'j["token"]["system"]["all"]')"
+call POST /v3/auth/tokens "$(pw_body admin secret-admin \
+    '{"domain": {"id": "default"}}')"
+code "a domain where admin has no role" 401
+expect_ok "grant admin on the default domain" mgr role-grant admin \
+    --user admin --domain default
+call POST /v3/auth/tokens "$(pw_body admin secret-admin \
+    '{"domain": {"id": "default"}}')"
+code "domain-scoped" 201
+expect_eq "domain name" Default "$(jq_ 'j["token"]["domain"]["name"]')"
+
+# Validation.
+call GET /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $DEMO"
+code "a user validates their own token" 200
+expect_eq "the subject is echoed" "$DEMO" "$(subject)"
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $DEMO"
+code "admin validates demo's token" 200
+expect_eq "with demo's roles" "['member', 'reader']" \
+    "$(jq_ 'sorted(r["name"] for r in j["token"]["roles"])')"
+call GET /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $ADMIN"
+code "demo may not validate admin's token" 403
+call HEAD /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $DEMO"
+code "HEAD" 200
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN"
+code "no subject token" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: garbage"
+code "a garbage subject token" 404
+flipped=$(printf '%s' "$DEMO" | sed 's/.$/A/;t' | sed 's/A$/B/')
+[ "$flipped" = "$DEMO" ] && flipped="${DEMO%?}C"
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $flipped"
+code "a tampered subject token" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: garbage" -H "X-Subject-Token: $DEMO"
+code "a garbage X-Auth-Token" 401
+grep -qi '^WWW-Authenticate: Keystone uri=' "$H" || fail "no WWW-Authenticate"
+
+# Bad input (TESTPLAN B1-B8, B12): each a 4xx; the server keeps serving.
+bad() {		# bad DESC WANT DATA [CURL ARGS]
+	desc=$1 want=$2; shift 2
+	call POST /v3/auth/tokens "$@"
+	code "$desc" "$want"
+	! grep -q 'secret-' "$BODY" || fail "$desc: a password was echoed"
+}
+bad "not JSON" 400 '{"auth": '
+bad "garbage after the object" 400 "$(pw_body demo secret-demo) x"
+CODE=$(curl -s -o "$BODY" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' \
+    --data-binary "$(pw_body demo secret-demo)" "$API/v3/auth/tokens")
+code "wrong content type" 400
+bad "empty object" 400 '{}'
+bad "auth without identity" 400 '{"auth": {}}'
+bad "unknown method" 400 "$(pw_body demo secret-demo | sed 's/\["password"\]/["magic"]/')"
+bad "methods repeated" 400 "$(pw_body demo secret-demo | sed 's/\["password"\]/["password", "password"]/')"
+bad "a number for the password" 400 "$(pw_body demo secret-demo | sed 's/"secret-demo"/5/')"
+bad "a name without its domain" 400 '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "demo", "password": "x"}}}}}'
+bad "a duplicate key" 400 "$(pw_body demo secret-demo | sed 's/"password": "secret-demo"/"password": "secret-demo", "password": "x"/')"
+bad "a NUL in the name" 400 "$(pw_body 'de\u0000mo' secret-demo)"
+bad "project and domain in one scope" 400 "$(pw_body demo secret-demo '{"project": {"id": "x"}, "domain": {"id": "default"}}')"
+bad "wrong password" 401 "$(pw_body demo wrong)"
+bad "unknown user" 401 "$(pw_body nobody secret-demo)"
+bad "unknown project" 401 "$(pw_body demo secret-demo '{"project": {"id": "0123"}}')"
+bad "a project without a role" 401 "$(pw_body demo secret-demo '{"project": {"name": "admin", "domain": {"id": "default"}}}')"
+head -c 102400 /dev/zero | tr '\0' p > "$WORK/bigpw"
+bad "a 100 kB password" 400 "$(pw_body demo "$(cat "$WORK/bigpw")")"
+head -c 1048576 /dev/zero | tr '\0' ' ' > "$WORK/big.json"
+call POST /v3/auth/tokens "@$WORK/big.json"
+code "a 1 MB body" 413
+/usr/bin/python3 -c 'print("[" * 100000)' > "$WORK/deep.json"
+call POST /v3/auth/tokens "@$WORK/deep.json"
+code "100000 nested brackets" 400
+call PUT /v3/auth/tokens
+code "PUT" 405
+call GET /v3/nothing
+code "an unknown path" 404
+
+# A disabled user: no new token, and the old ones stop validating.
+expect_ok "disable demo" mgr user-disable demo
+bad "a disabled user" 401 "$(pw_body demo secret-demo)"
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $DEMO"
+code "a disabled user's token" 404
+
+# Real clients.
+osenv() {
+	url=$1
+	shift
+	env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$url" \
+	    OS_USERNAME=admin OS_PASSWORD=secret-admin OS_PROJECT_NAME=admin \
+	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+	    OS_IDENTITY_API_VERSION=3 "$@"
+}
+expect_ok "openstack token issue (auth URL /v3)" osenv "$API/v3" \
+    /usr/bin/openstack token issue -f value -c user_id
+expect_ok "openstack token issue (discovery from /)" osenv "$API" \
+    /usr/bin/openstack token issue -f value -c project_id
+expect_ok "a keystoneauth1 password session" /usr/bin/python3 - "$API" <<'PY'
+import sys
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+auth = v3.Password(auth_url=sys.argv[1] + '/v3', username='admin',
+                   password='secret-admin', project_name='admin',
+                   user_domain_id='default', project_domain_id='default')
+s = session.Session(auth=auth)
+assert s.get_token()
+assert s.get_project_id()
+assert s.get_endpoint(service_type='identity', interface='public')
+PY
+
+# libmicrohttpd's GnuTLS links libp11-kit (a loader); no module is mapped.
+! grep -qE 'softhsm|libp11\.so|engines-3/pkcs11|p11-kit-(trust|proxy|client)' \
+    "/proc/$API_PID/maps" || fail "signet-api maps a PKCS#11 module"
+call GET /v3
+code "still serving" 200
+expect_ok "clean shutdown of the API" stop_api
+finish
