@@ -1,7 +1,9 @@
 #!/bin/sh
 # `make run`: a SoftHSM2 token under var/ with random PINs in 0600 files,
-# provisioned with a CMS signing key (local CA) and Fernet keys, and
-# var/signet.conf naming it all. A second run reuses what exists.
+# provisioned with a CMS signing key (local CA) and Fernet keys, the
+# identity store bootstrapped with an admin, var/signet.conf naming it all;
+# then the signer in the background and the API on 127.0.0.1:5000 in the
+# foreground. A second run reuses what exists.
 set -eu
 BIN=${1:-build/bin}
 VAR="$PWD/var"
@@ -58,19 +60,47 @@ mkdir -p "$VAR/certs"
 $P export-certs "$VAR/certs" > /dev/null
 echo
 $P status
+# The identity store and its admin (keystone-manage bootstrap).
+if [ ! -s "$VAR/admin.password" ]; then
+	if [ -n "${SIGNET_ADMIN_PASSWORD:-}" ]; then
+		printf '%s\n' "$SIGNET_ADMIN_PASSWORD" > "$VAR/admin.password"
+	else
+		od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/admin.password"
+	fi
+fi
+M="$BIN/signet-manage -c $VAR/signet.conf"
+$M db-sync > /dev/null
+$M bootstrap --admin-password-file "$VAR/admin.password" \
+    --public-url http://127.0.0.1:5000/v3/ --region RegionOne > /dev/null
+
+"$BIN/signet-signerd" -c "$VAR/signet.conf" 2> "$VAR/signer.log" &
+signer=$!
+trap 'kill $signer 2>/dev/null' EXIT INT TERM
+while [ ! -S "$VAR/signer.sock" ]; do
+	kill -0 $signer 2>/dev/null || { cat "$VAR/signer.log"; exit 1; }
+	sleep 0.1
+done
+
 cat <<EOF2
 
-The token is provisioned under $VAR (config: $VAR/signet.conf).
-Starting signet-signerd on $VAR/signer.sock (Ctrl-C stops it). From
-another terminal:
-  $BIN/signet-rpc -c var/signet.conf health
-  $BIN/signet-rpc -c var/signet.conf issue-fernet '{"user_id": "u1",
-      "methods": ["password"], "project_id": "p1",
-      "expires_at": "'"\$(date -u -d '+50 min' +%Y-%m-%dT%H:%M:%SZ)"'",
-      "audit_ids": ["DMz0_i0HjcyWYPLiLhVsqA"]}'
-  $BIN/signet-rpc -c var/signet.conf open-fernet TOKEN
-  $BIN/signet-provision -c var/signet.conf fernet-rotate   (then kill -HUP the signer)
-The Keystone API front-end (signet-api on 127.0.0.1:5000) is not built
-yet; make run will start it beside the signer once it is.
+signet is serving the Keystone v3 token API on http://127.0.0.1:5000
+(Ctrl-C stops it; the signer's log is var/signer.log). The admin password
+is in $VAR/admin.password. From another terminal:
+
+  curl -si http://127.0.0.1:5000/v3/auth/tokens \\
+    -H 'Content-Type: application/json' -d '{"auth": {"identity":
+    {"methods": ["password"], "password": {"user": {"name": "admin",
+    "domain": {"id": "default"}, "password": "'\$(cat var/admin.password)'"}}},
+    "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
+
+  export OS_AUTH_URL=http://127.0.0.1:5000/v3 OS_IDENTITY_API_VERSION=3 \\
+    OS_USERNAME=admin OS_PASSWORD=\$(cat var/admin.password) \\
+    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \\
+    OS_PROJECT_DOMAIN_NAME=Default
+  openstack token issue
+
+Operator tools, all with -c var/signet.conf: signet-manage (users,
+projects, roles), signet-provision (the token; rotate Fernet keys, then
+kill -HUP the signer), signet-rpc (the signer directly).
 EOF2
-exec "$BIN/signet-signerd" -c "$VAR/signet.conf"
+"$BIN/signet-api" -c "$VAR/signet.conf"
