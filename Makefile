@@ -38,7 +38,7 @@ RPC_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
 		   $(call obj,$(wildcard appliance/rpc/*.c))
 STORE_OBJS	:= $(call obj,appliance/api/store_sqlite.c \
 		   appliance/api/store_read.c appliance/api/password.c \
-		   appliance/api/db_path.c)
+		   appliance/api/db_path.c appliance/api/store_revoke.c)
 API_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
 		   $(call obj,$(wildcard appliance/api/*.c))
 MANAGE_OBJS	:= $(COMMON_OBJS) $(STORE_OBJS) \

@@ -16,6 +16,7 @@
 #include "log.h"
 
 #define AUTH_FAILED	"The request you have made requires authentication."
+#define CLAIMS_METHODS_MAX_API	8
 #define S(p)		((char *)(uintptr_t)(p))
 
 enum scope_kind { SC_UNSCOPED, SC_PROJECT, SC_DOMAIN, SC_SYSTEM };
@@ -51,6 +52,7 @@ has_arg(struct MHD_Connection *cn, const char *key)
 struct auth_req {
 	const char	*user_id, *user_name, *udom_id, *udom_name;
 	const char	*password;
+	const char	*token;		/* the token method's parent */
 	enum scope_kind	 scope;
 	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
 };
@@ -120,30 +122,50 @@ parse_scope(json_t *s, struct auth_req *ar)
 	return "scope";
 }
 
+/* The token method: auth.identity.token.id, or else X-Auth-Token. */
 static const char *
-parse_auth(json_t *doc, struct auth_req *ar)
+parse_token_method(json_t *id, const char *header, struct auth_req *ar)
 {
-	json_t	*auth = json_object_get(doc, "auth");
-	json_t	*id = json_object_get(auth, "identity");
-	json_t	*m = json_object_get(id, "methods");
-	json_t	*user = json_object_get(json_object_get(id, "password"),
-		    "user");
+	json_t	*t = json_object_get(id, "token");
+
+	if (t != NULL && (!json_is_object(t) ||
+	    jstr(t, "id", API_TOKEN_MAX, &ar->token) < 0))
+		return "auth.identity.token.id";
+	if (ar->token == NULL)
+		ar->token = header;
+	return ar->token == NULL ? "auth.identity.token.id" : NULL;
+}
+
+static const char *
+parse_auth(json_t *doc, const char *header, struct auth_req *ar)
+{
+	json_t		*auth = json_object_get(doc, "auth");
+	json_t		*id = json_object_get(auth, "identity");
+	json_t		*m = json_object_get(id, "methods");
+	json_t		*user = json_object_get(json_object_get(id,
+			    "password"), "user");
+	const char	*method, *bad;
 
 	memset(ar, 0, sizeof(*ar));
 	if (!json_is_object(doc) || json_object_size(doc) != 1 ||
 	    !json_is_object(auth) || !json_is_object(id))
 		return "auth.identity";
 	if (!json_is_array(m) || json_array_size(m) != 1 ||
-	    !json_is_string(json_array_get(m, 0)) ||
-	    strcmp(json_string_value(json_array_get(m, 0)), "password") != 0)
-		return "auth.identity.methods (only [\"password\"] is served)";
-	if (!json_is_object(user) || jstr(user, "password", STORE_PASSWORD_MAX,
-	    &ar->password) != 1)
-		return "auth.identity.password.user.password";
-	if (parse_named(user, &ar->user_id, &ar->user_name, &ar->udom_id,
+	    (method = json_string_value(json_array_get(m, 0))) == NULL ||
+	    (strcmp(method, "password") != 0 && strcmp(method, "token") != 0))
+		return "auth.identity.methods (one of password, token)";
+	if (strcmp(method, "token") == 0)
+		bad = parse_token_method(id, header, ar);
+	else if (!json_is_object(user) || jstr(user, "password",
+	    STORE_PASSWORD_MAX, &ar->password) != 1)
+		bad = "auth.identity.password.user.password";
+	else if (parse_named(user, &ar->user_id, &ar->user_name, &ar->udom_id,
 	    &ar->udom_name) != NULL)
-		return "auth.identity.password.user";
-	return parse_scope(json_object_get(auth, "scope"), ar);
+		bad = "auth.identity.password.user";
+	else
+		bad = NULL;
+	return bad != NULL ? bad : parse_scope(json_object_get(auth, "scope"),
+	    ar);
 }
 
 /* Fills the claims' scope, or SIG_ERR_KEY_NOT_FOUND (-> 401). */
@@ -205,7 +227,7 @@ token_issued_at(const char *tok)
 
 static enum MHD_Result
 issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
-    int catalog)
+    const char *parent, int catalog)
 {
 	Signet__V1__Request	 req;
 	Signet__V1__IssueFernetRequest in;
@@ -217,6 +239,7 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	signet__v1__request__init(&req);
 	signet__v1__issue_fernet_request__init(&in);
 	in.claims = c;
+	in.parent_token = S(parent != NULL ? parent : "");
 	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
 	req.issue_fernet = &in;
 	if (api_signer_call(a, &req, &resp) != 0 ||
@@ -237,53 +260,14 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	return ret;
 }
 
-static enum MHD_Result
-authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
-{
-	static char		 pw_method[] = "password";
-	struct auth_req		 ar;
-	struct store_user	 u;
-	Signet__V1__Claims	 c;
-	char			*methods[1] = { pw_method }, *audit[1];
-	char			 aid[23], pid[STORE_NAME_MAX + 1];
-	char			 did[STORE_NAME_MAX + 1], msg[160];
-	uint8_t			 rnd[16];
-	const char		*bad;
-
-	if ((bad = parse_auth(doc, &ar)) != NULL) {
-		snprintf(msg, sizeof(msg), "Invalid input for field '%s'.",
-		    bad);
-		return api_error(a, cn, 400, msg);
-	}
-	if (store_user_get(a->st, ar.user_id ? ar.user_id : ar.user_name,
-	    ar.user_id ? NULL : ar.udom_id, ar.user_id ? NULL : ar.udom_name,
-	    &u) != 0 || !u.enabled ||
-	    password_check(ar.password, strlen(ar.password), u.hash) != 0)
-		return api_error(a, cn, 401, AUTH_FAILED);
-	signet__v1__claims__init(&c);
-	c.user_id = u.id;
-	if (resolve_scope(a, &ar, &c, pid, did) != 0)
-		return api_error(a, cn, 401, AUTH_FAILED);
-	RAND_bytes(rnd, sizeof(rnd));
-	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a uuid4, as Keystone's */
-	rnd[8] = (rnd[8] & 0x3f) | 0x80;
-	b64url_encode(rnd, sizeof(rnd), B64URL_NOPAD, aid, sizeof(aid));
-	audit[0] = aid;
-	c.methods = methods;
-	c.n_methods = 1;
-	c.audit_ids = audit;
-	c.n_audit_ids = 1;
-	c.expires_at = time(NULL) + a->cf->token_expiration;
-	return issue(a, cn, &c, !has_arg(cn, "nocatalog"));
-}
-
-/* OpenFernet; caller owns *respp. */
+/* OpenFernet, then the revocation events; caller owns *respp. */
 static int
 open_token(struct api *a, const char *tok, int allow_expired,
     Signet__V1__Response **respp)
 {
 	Signet__V1__Request	 req;
 	Signet__V1__OpenFernetRequest in;
+	Signet__V1__Claims	*c;
 	int			 r;
 
 	*respp = NULL;
@@ -295,20 +279,145 @@ open_token(struct api *a, const char *tok, int allow_expired,
 	in.allow_expired = allow_expired;
 	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 	req.open_fernet = &in;
-	if ((r = api_signer_call(a, &req, respp)) != 0)
+	if (api_signer_call(a, &req, respp) != 0)
 		return SIG_ERR_HSM_REINIT;
-	if ((*respp)->status == SIGNET__V1__STATUS__STATUS_OK)
-		return 0;
-	r = (*respp)->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
-	    SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
+	if ((*respp)->status == SIGNET__V1__STATUS__STATUS_OK) {
+		c = (*respp)->open_fernet->claims;
+		if ((r = store_is_revoked(a->st, c->audit_ids,
+		    c->n_audit_ids)) == 0)
+			return 0;
+		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
+	} else
+		r = (*respp)->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
+		    SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
 	sigc_response_free(*respp);
 	*respp = NULL;
 	return r;
 }
 
-/* admin or service on the caller's scope, or the subject's own user. */
+static enum MHD_Result
+unavailable(struct api *a, struct MHD_Connection *cn)
+{
+	return api_error(a, cn, 503, "The token service is temporarily "
+	    "unavailable.");
+}
+
+/* A password's user: the same 401 whatever was wrong. */
 static int
-may_validate(json_t *caller, const char *subject_user)
+password_user(struct api *a, const struct auth_req *ar,
+    struct store_user *u)
+{
+	if (store_user_get(a->st, ar->user_id ? ar->user_id : ar->user_name,
+	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
+	    ar->udom_name, u) != 0 || !u->enabled ||
+	    password_check(ar->password, strlen(ar->password), u->hash) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	return 0;
+}
+
+struct new_token {
+	Signet__V1__Claims	 c;
+	char			*methods[CLAIMS_METHODS_MAX_API];
+	char			*audit[2];
+	char			 aid[23];
+	char			 pid[STORE_NAME_MAX + 1];
+	char			 did[STORE_NAME_MAX + 1];
+};
+
+static void
+new_audit_id(struct new_token *nt)
+{
+	uint8_t	 rnd[16];
+
+	RAND_bytes(rnd, sizeof(rnd));
+	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a uuid4, as Keystone's */
+	rnd[8] = (rnd[8] & 0x3f) | 0x80;
+	b64url_encode(rnd, sizeof(rnd), B64URL_NOPAD, nt->aid,
+	    sizeof(nt->aid));
+	nt->audit[0] = nt->aid;
+	nt->c.audit_ids = nt->audit;
+	nt->c.n_audit_ids = 1;
+}
+
+/*
+ * The token method: the parent's user and methods plus "token", the
+ * parent's expiry (never extended) and its audit chain.
+ */
+static int
+from_parent(struct api *a, const char *tok, struct new_token *nt,
+    Signet__V1__Response **pr)
+{
+	Signet__V1__Claims	*p;
+	json_t			*doc;
+	size_t			 i, n = 0;
+	int			 r, has = 0;
+
+	if ((r = open_token(a, tok, 0, pr)) != 0)
+		return r;
+	p = (*pr)->open_fernet->claims;
+	if (token_doc(a, p, (*pr)->open_fernet->issued_at, 0, &doc) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	json_decref(doc);
+	nt->c.user_id = p->user_id;
+	for (i = 0; i < p->n_methods && n < CLAIMS_METHODS_MAX_API - 1; i++) {
+		nt->methods[n++] = p->methods[i];
+		has |= strcmp(p->methods[i], "token") == 0;
+	}
+	if (!has)
+		nt->methods[n++] = S("token");
+	nt->c.methods = nt->methods;
+	nt->c.n_methods = n;
+	nt->c.expires_at = p->expires_at;
+	nt->audit[1] = p->audit_ids[p->n_audit_ids - 1];
+	nt->c.n_audit_ids = 2;
+	return 0;
+}
+
+static enum MHD_Result
+authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
+{
+	struct auth_req		 ar;
+	struct store_user	 u;
+	struct new_token	 nt;
+	Signet__V1__Response	*pr = NULL;
+	enum MHD_Result		 ret;
+	char			 msg[160];
+	const char		*bad;
+	int			 r;
+
+	if ((bad = parse_auth(doc, MHD_lookup_connection_value(cn,
+	    MHD_HEADER_KIND, "X-Auth-Token"), &ar)) != NULL) {
+		snprintf(msg, sizeof(msg), "Invalid input for field '%s'.",
+		    bad);
+		return api_error(a, cn, 400, msg);
+	}
+	memset(&nt, 0, sizeof(nt));
+	signet__v1__claims__init(&nt.c);
+	new_audit_id(&nt);
+	if (ar.token != NULL)
+		r = from_parent(a, ar.token, &nt, &pr);
+	else if ((r = password_user(a, &ar, &u)) == 0) {
+		nt.c.user_id = u.id;
+		nt.methods[0] = S("password");
+		nt.c.methods = nt.methods;
+		nt.c.n_methods = 1;
+		nt.c.expires_at = time(NULL) + a->cf->token_expiration;
+	}
+	if (r == 0)
+		r = resolve_scope(a, &ar, &nt.c, nt.pid, nt.did);
+	if (r == SIG_ERR_HSM_REINIT)
+		ret = unavailable(a, cn);
+	else if (r != 0)
+		ret = api_error(a, cn, 401, AUTH_FAILED);
+	else
+		ret = issue(a, cn, &nt.c, ar.token, !has_arg(cn, "nocatalog"));
+	sigc_response_free(pr);
+	return ret;
+}
+
+/* admin or service (validation only) on the caller's scope, or self. */
+static int
+may_act(json_t *caller, const char *subject_user, int service_ok)
 {
 	json_t		*t = json_object_get(caller, "token"), *role;
 	const char	*uid = json_string_value(json_object_get(
@@ -322,53 +431,73 @@ may_validate(json_t *caller, const char *subject_user)
 		    "name"));
 
 		if (n != NULL && (strcmp(n, "admin") == 0 ||
-		    strcmp(n, "service") == 0))
+		    (service_ok && strcmp(n, "service") == 0)))
 			return 1;
 	}
 	return 0;
 }
 
-static enum MHD_Result
-validate(struct api *a, struct MHD_Connection *cn)
+/* The caller's X-Auth-Token as a token document, or the answer to send. */
+static int
+caller_doc(struct api *a, struct MHD_Connection *cn, json_t **docp,
+    enum MHD_Result *ret)
 {
-	const char	*auth = MHD_lookup_connection_value(cn,
-			    MHD_HEADER_KIND, "X-Auth-Token");
+	Signet__V1__Response	*cr = NULL;
+	int			 r;
+
+	*docp = NULL;
+	r = open_token(a, MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
+	    "X-Auth-Token"), 0, &cr);
+	if (r == 0 && token_doc(a, cr->open_fernet->claims,
+	    cr->open_fernet->issued_at, 0, docp) != 0)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	sigc_response_free(cr);
+	if (r != 0)
+		*ret = r == SIG_ERR_HSM_REINIT ? unavailable(a, cn) :
+		    api_error(a, cn, 401, AUTH_FAILED);
+	return r;
+}
+
+static enum MHD_Result
+validate(struct api *a, struct MHD_Connection *cn, int revoke)
+{
 	const char	*subj = MHD_lookup_connection_value(cn,
 			    MHD_HEADER_KIND, "X-Subject-Token");
 	const char	*ae = MHD_lookup_connection_value(cn,
 			    MHD_GET_ARGUMENT_KIND, "allow_expired");
-	Signet__V1__Response *cr = NULL, *sr = NULL;
-	json_t		*caller = NULL, *doc = NULL;
+	Signet__V1__Response *sr = NULL;
+	Signet__V1__Claims *sc;
+	json_t		*caller, *doc = NULL;
 	enum MHD_Result	 ret;
 	int		 r;
 
-	if ((r = open_token(a, auth, 0, &cr)) != 0 ||
-	    token_doc(a, cr->open_fernet->claims, cr->open_fernet->issued_at,
-	    0, &caller) != 0) {
-		ret = r == SIG_ERR_HSM_REINIT ? api_error(a, cn, 503,
-		    "The token service is temporarily unavailable.") :
-		    api_error(a, cn, 401, AUTH_FAILED);
-		goto out;
-	}
+	if (caller_doc(a, cn, &caller, &ret) != 0)
+		return ret;
 	if (subj == NULL) {
 		ret = api_error(a, cn, 404, "No token in the request");
 		goto out;
 	}
-	r = open_token(a, subj, ae != NULL && (strcmp(ae, "1") == 0 ||
-	    strcasecmp(ae, "true") == 0), &sr);
-	if (r == 0 && !may_validate(caller, sr->open_fernet->claims->user_id))
+	r = open_token(a, subj, !revoke && ae != NULL && (strcmp(ae, "1") ==
+	    0 || strcasecmp(ae, "true") == 0), &sr);
+	sc = r == 0 ? sr->open_fernet->claims : NULL;
+	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
-	else if (r != 0 || token_doc(a, sr->open_fernet->claims,
-	    sr->open_fernet->issued_at, !has_arg(cn, "nocatalog"), &doc) != 0)
-		ret = r == SIG_ERR_HSM_REINIT ? api_error(a, cn, 503,
-		    "The token service is temporarily unavailable.") :
-		    api_error(a, cn, 404, "Failed to validate token");
-	else
+	else if (r == SIG_ERR_HSM_REINIT)
+		ret = unavailable(a, cn);
+	else if (r != 0 || token_doc(a, sc, sr->open_fernet->issued_at,
+	    !has_arg(cn, "nocatalog"), &doc) != 0)
+		ret = api_error(a, cn, 404, "Failed to validate token");
+	else if (revoke) {
+		json_decref(doc);
+		/* 204 only once the event is committed. */
+		ret = store_revoke_audit(a->st, sc->audit_ids[0],
+		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
+		    api_json(cn, 204, NULL, NULL) : unavailable(a, cn);
+	} else
 		ret = api_json(cn, 200, doc, subj);
  out:
 	json_decref(caller);
-	sigc_response_free(cr);
 	sigc_response_free(sr);
 	return ret;
 }
@@ -383,7 +512,9 @@ route_tokens(struct api *a, struct MHD_Connection *cn, const char *method,
 	enum MHD_Result	 ret;
 
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
-		return validate(a, cn);
+		return validate(a, cn, 0);
+	if (strcmp(method, "DELETE") == 0)
+		return validate(a, cn, 1);
 	if (strcmp(method, "POST") != 0)
 		return api_error(a, cn, 405, "The method is not allowed.");
 	if (rq->too_big)

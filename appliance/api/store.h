@@ -91,3 +91,7 @@ int	store_domain_get(struct store *, const char *, const char *,
 int	store_roles_json(struct store *, const char *, const char *,
 	    const char *, void *);
 int	store_catalog_json(struct store *, void *);
+
+/* Revocation events (store_revoke.c). */
+int	store_revoke_audit(struct store *, const char *, int64_t, int64_t);
+int	store_is_revoked(struct store *, char **, size_t);

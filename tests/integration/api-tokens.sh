@@ -150,6 +150,54 @@ code "PUT" 405
 call GET /v3/nothing
 code "an unknown path" 404
 
+# Re-scoping with the token method (keystoneauth v3.Token).
+call POST /v3/auth/tokens "$(pw_body demo secret-demo)"
+code "an unscoped parent" 201
+PARENT=$(subject)
+pexp=$(jq_ 'j["token"]["expires_at"]')
+paid=$(jq_ 'j["token"]["audit_ids"][0]')
+sleep 1
+call POST /v3/auth/tokens "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$PARENT\"}}, \"scope\": {\"project\": {\"name\": \"demo\", \"domain\": {\"id\": \"default\"}}}}}"
+code "re-scoped to a project" 201
+CHILD=$(subject)
+expect_eq "expires_at copied from the parent" "$pexp" \
+    "$(jq_ 'j["token"]["expires_at"]')"
+expect_eq "the parent's audit id as the chain" "$paid" \
+    "$(jq_ 'j["token"]["audit_ids"][1]')"
+expect_eq "methods" "['password', 'token']" "$(jq_ 'j["token"]["methods"]')"
+call POST /v3/auth/tokens '{"auth": {"identity": {"methods": ["token"]}, "scope": {"project": {"name": "demo", "domain": {"id": "default"}}}}}' \
+    -H "X-Auth-Token: $PARENT"
+code "the token method with X-Auth-Token only" 201
+call POST /v3/auth/tokens '{"auth": {"identity": {"methods": ["token"], "token": {"id": "garbage"}}}}'
+code "the token method with a garbage token" 401
+
+# Revocation (TESTPLAN S5): by audit id, children through their chain.
+expect_ok "a service user" mgr user-create svc --password-file "$WORK/demo.pw"
+expect_ok "with the service role" mgr role-grant service --user svc \
+    --project demo
+call POST /v3/auth/tokens "$(pw_body svc secret-demo \
+    '{"project": {"name": "demo", "domain": {"id": "default"}}}')"
+SVC=$(subject)
+call GET /v3/auth/tokens -H "X-Auth-Token: $SVC" -H "X-Subject-Token: $CHILD"
+code "the service role may validate" 200
+call DELETE /v3/auth/tokens -H "X-Auth-Token: $SVC" -H "X-Subject-Token: $CHILD"
+code "but not revoke someone else's token" 403
+call DELETE /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $PARENT"
+code "demo revokes its unscoped parent" 204
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $PARENT"
+code "the revoked token" 404
+call GET '/v3/auth/tokens?allow_expired=1' -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $PARENT"
+code "the revoked token with allow_expired" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $CHILD"
+code "its re-scoped child is revoked with it" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: $PARENT" -H "X-Subject-Token: $DEMO"
+code "a revoked X-Auth-Token" 401
+call DELETE /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $PARENT"
+code "a second DELETE" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $DEMO"
+code "demo's other token is untouched" 200
+
 # A disabled user: no new token, and the old ones stop validating.
 expect_ok "disable demo" mgr user-disable demo
 bad "a disabled user" 401 "$(pw_body demo secret-demo)"
@@ -169,6 +217,13 @@ expect_ok "openstack token issue (auth URL /v3)" osenv "$API/v3" \
     /usr/bin/openstack token issue -f value -c user_id
 expect_ok "openstack token issue (discovery from /)" osenv "$API" \
     /usr/bin/openstack token issue -f value -c project_id
+osenv "$API/v3" /usr/bin/openstack token issue -f value -c id \
+    > "$WORK/cli.token" 2>&1 || fail "no token from the CLI"
+expect_ok "openstack token revoke" osenv "$API/v3" /usr/bin/openstack \
+    token revoke "$(cat "$WORK/cli.token")"
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $(cat "$WORK/cli.token")"
+code "the CLI-revoked token" 404
 expect_ok "a keystoneauth1 password session" /usr/bin/python3 - "$API" <<'PY'
 import sys
 from keystoneauth1 import session

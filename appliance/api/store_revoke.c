@@ -1,0 +1,120 @@
+/*
+ * signet-api: revocation events. A token is revoked when an event names
+ * its own audit id or the chain id it carries: revoking a token revokes
+ * what was re-scoped from it (whose chain id is the revoked token's id),
+ * never its parent or siblings. Matching is by audit id, never by time, so
+ * a token revoked in the second it was issued stays revoked. Events
+ * outlive their tokens by the allow_expired window, then go.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "log.h"
+#include "store.h"
+
+sqlite3	*store_db(struct store *);
+
+static int
+run(struct store *s, const char *sql, int (*bind)(sqlite3_stmt *, void *),
+    void *arg, int *rows)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*rows = 0;
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK ||
+	    bind(st, arg) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return SIG_ERR_SYSTEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		(*rows)++;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_err("store: revocation: %s", sqlite3_errmsg(store_db(s)));
+		return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */
+	}
+	return 0;
+}
+
+struct rev_args {
+	const char	*audit_id;
+	int64_t		 expires_at;
+	int64_t		 now;
+	int64_t		 keep;
+};
+
+static int
+bind_insert(sqlite3_stmt *st, void *arg)
+{
+	struct rev_args	*a = arg;
+
+	return sqlite3_bind_text(st, 1, a->audit_id, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 2, a->now) |
+	    sqlite3_bind_int64(st, 3, a->expires_at);
+}
+
+static int
+bind_prune(sqlite3_stmt *st, void *arg)
+{
+	struct rev_args	*a = arg;
+
+	return sqlite3_bind_int64(st, 1, a->now - a->keep);
+}
+
+/* Commits before it returns 0: a 204 is answered only after that. */
+int
+store_revoke_audit(struct store *s, const char *audit_id, int64_t expires_at,
+    int64_t keep)
+{
+	struct rev_args	 a = { audit_id, expires_at, time(NULL), keep };
+	int		 r, rows;
+
+	if ((r = store_begin(s)) != 0)
+		return SIG_ERR_HSM_RETRY;
+	if ((r = run(s, "INSERT INTO revocation_event (audit_id, "
+	    "issued_before, revoked_at, expires_at) VALUES (?1, ?2, ?2, ?3)",
+	    bind_insert, &a, &rows)) != 0 ||
+	    (r = run(s, "DELETE FROM revocation_event WHERE expires_at < ?1",
+	    bind_prune, &a, &rows)) != 0) {
+		store_rollback(s);
+		return r;
+	}
+	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+struct ids {
+	char	**v;
+	size_t	 n;
+};
+
+static int
+bind_ids(sqlite3_stmt *st, void *arg)
+{
+	struct ids	*ids = arg;
+	size_t		 i;
+	int		 rc = SQLITE_OK;
+
+	for (i = 0; i < 2; i++)
+		rc |= sqlite3_bind_text(st, (int)i + 1, ids->v[i < ids->n ? i :
+		    0], -1, SQLITE_STATIC);
+	return rc;
+}
+
+/* 1 revoked, 0 not, <0 the store could not say (the caller answers 503). */
+int
+store_is_revoked(struct store *s, char **audit_ids, size_t n)
+{
+	struct ids	 ids = { audit_ids, n };
+	int		 r, rows;
+
+	if (n == 0)
+		return 1;
+	r = run(s, "SELECT 1 FROM revocation_event WHERE audit_id IN "
+	    "(?1, ?2) LIMIT 1", bind_ids, &ids, &rows);
+	return r != 0 ? r : rows > 0;
+}
