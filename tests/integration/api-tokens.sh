@@ -171,6 +171,13 @@ code "the token method with X-Auth-Token only" 201
 call POST /v3/auth/tokens '{"auth": {"identity": {"methods": ["token"], "token": {"id": "garbage"}}}}'
 code "the token method with a garbage token" 401
 
+# keystonemiddleware auth_token in front of a WSGI app (service user svc).
+mw_check() {	# mw_check DESC WANT TOKEN
+	printf '%s\n' "$3" | /usr/bin/python3 tests/integration/lib/middleware.py \
+	    "$API" secret-demo > "$WORK/mw" 2>"$WORK/mw.err"
+	expect_eq "$1" "$2" "$(cat "$WORK/mw")"
+}
+
 # Revocation (TESTPLAN S5): by audit id, children through their chain.
 expect_ok "a service user" mgr user-create svc --password-file "$WORK/demo.pw"
 expect_ok "with the service role" mgr role-grant service --user svc \
@@ -180,6 +187,11 @@ call POST /v3/auth/tokens "$(pw_body svc secret-demo \
 SVC=$(subject)
 call GET /v3/auth/tokens -H "X-Auth-Token: $SVC" -H "X-Subject-Token: $CHILD"
 code "the service role may validate" 200
+demo_user=$(jq_ 'j["token"]["user"]["id"]')
+demo_proj=$(jq_ 'j["token"]["project"]["id"]')
+mw_check "auth_token passes a valid token, identity headers set" \
+    "200 $demo_user $demo_proj member,reader" "$CHILD"
+mw_check "auth_token refuses garbage" "401 -" "garbage"
 call DELETE /v3/auth/tokens -H "X-Auth-Token: $SVC" -H "X-Subject-Token: $CHILD"
 code "but not revoke someone else's token" 403
 call DELETE /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $PARENT"
@@ -191,6 +203,7 @@ call GET '/v3/auth/tokens?allow_expired=1' -H "X-Auth-Token: $ADMIN" \
 code "the revoked token with allow_expired" 404
 call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $CHILD"
 code "its re-scoped child is revoked with it" 404
+mw_check "auth_token refuses the revoked token" "401 -" "$CHILD"
 call GET /v3/auth/tokens -H "X-Auth-Token: $PARENT" -H "X-Subject-Token: $DEMO"
 code "a revoked X-Auth-Token" 401
 call DELETE /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $PARENT"
