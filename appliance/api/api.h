@@ -54,6 +54,13 @@ enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,
 		    const char *);
 enum MHD_Result	 route_tokens(struct api *, struct MHD_Connection *,
 		    const char *, struct api_req *);
+int		 api_caller(struct api *, struct MHD_Connection *, json_t **,
+		    enum MHD_Result *);
+
+/* route_auth.c */
+enum MHD_Result	 route_auth(struct api *, struct MHD_Connection *,
+		    const char *, const char *);
+enum MHD_Result	 route_certs(struct api *, struct MHD_Connection *, int);
 
 /* token_doc.c: the token document a client reads */
 struct token_info {

@@ -32,6 +32,19 @@ dispatch(struct api *a, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/v3/auth/tokens") == 0 ||
 	    strcmp(url, "/v3/auth/tokens/") == 0)
 		return route_tokens(a, c, method, rq);
+	if (strcmp(url, "/v3/auth/projects") == 0 ||
+	    strcmp(url, "/v3/auth/domains") == 0 ||
+	    strcmp(url, "/v3/auth/catalog") == 0)
+		return route_auth(a, c, url, method);
+	if (strcmp(url, "/v2.0/certificates/signing") == 0 ||
+	    strcmp(url, "/v3/OS-SIMPLE-CERT/certificates") == 0 ||
+	    strcmp(url, "/v2.0/certificates/ca") == 0 ||
+	    strcmp(url, "/v3/OS-SIMPLE-CERT/ca") == 0) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return api_error(a, c, 405, "The method is not "
+			    "allowed.");
+		return route_certs(a, c, strstr(url, "/ca") != NULL);
+	}
 	if (strcmp(url, "/") == 0 || strcmp(url, "/v3") == 0 ||
 	    strcmp(url, "/v3/") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)

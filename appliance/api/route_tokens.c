@@ -438,8 +438,8 @@ may_act(json_t *caller, const char *subject_user, int service_ok)
 }
 
 /* The caller's X-Auth-Token as a token document, or the answer to send. */
-static int
-caller_doc(struct api *a, struct MHD_Connection *cn, json_t **docp,
+int
+api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
     enum MHD_Result *ret)
 {
 	Signet__V1__Response	*cr = NULL;
@@ -471,7 +471,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	enum MHD_Result	 ret;
 	int		 r;
 
-	if (caller_doc(a, cn, &caller, &ret) != 0)
+	if (api_caller(a, cn, &caller, &ret) != 0)
 		return ret;
 	if (subj == NULL) {
 		ret = api_error(a, cn, 404, "No token in the request");

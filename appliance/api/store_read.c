@@ -188,3 +188,46 @@ store_catalog_json(struct store *s, void *arr)
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
+
+static int
+rows_json(struct store *s, const char *sql, const char *user, json_t *arr,
+    int projects)
+{
+	const char	*args[1] = { user };
+	sqlite3_stmt	*st = prep(s, sql, args, 1);
+	int		 rc;
+
+	if (st == NULL)
+		return SIG_ERR_SYSTEM;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, projects ?
+		    json_pack("{s:s,s:s,s:s,s:b,s:b}", "id",
+		    sqlite3_column_text(st, 0), "name",
+		    sqlite3_column_text(st, 1), "domain_id",
+		    sqlite3_column_text(st, 2), "enabled", 1, "is_domain", 0) :
+		    json_pack("{s:s,s:s,s:b}", "id",
+		    sqlite3_column_text(st, 0), "name",
+		    sqlite3_column_text(st, 1), "enabled", 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+/* Enabled projects where the user holds a role (GET /v3/auth/projects). */
+int
+store_user_projects_json(struct store *s, const char *user, void *arr)
+{
+	return rows_json(s, "SELECT DISTINCT p.id, p.name, p.domain_id FROM "
+	    "project p JOIN domain d ON d.id = p.domain_id JOIN assignment a "
+	    "ON a.target_type = 'project' AND a.target_id = p.id WHERE "
+	    "a.user_id = ?1 AND p.enabled AND d.enabled ORDER BY p.name",
+	    user, arr, 1);
+}
+
+int
+store_user_domains_json(struct store *s, const char *user, void *arr)
+{
+	return rows_json(s, "SELECT DISTINCT d.id, d.name FROM domain d JOIN "
+	    "assignment a ON a.target_type = 'domain' AND a.target_id = d.id "
+	    "WHERE a.user_id = ?1 AND d.enabled ORDER BY d.name", user, arr,
+	    0);
+}

@@ -6,6 +6,9 @@
 
 expect_ok "init-token" prov init-token
 expect_ok "fernet-setup" prov fernet-setup
+expect_ok "pki-setup" prov pki-setup
+mkdir "$WORK/certs"
+expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
 printf 'secret-admin\n' > "$WORK/admin.pw"
 printf 'secret-demo\n' > "$WORK/demo.pw"
@@ -87,6 +90,30 @@ call POST /v3/auth/tokens "$(pw_body admin secret-admin \
     '{"domain": {"id": "default"}}')"
 code "domain-scoped" 201
 expect_eq "domain name" Default "$(jq_ 'j["token"]["domain"]["name"]')"
+
+# What the caller may see, and the certificates PKI verifiers fetch.
+call GET /v3/auth/projects -H "X-Auth-Token: $DEMO"
+code "auth/projects" 200
+expect_eq "demo's projects" "['demo']" "$(jq_ '[p["name"] for p in j["projects"]]')"
+call GET /v3/auth/domains -H "X-Auth-Token: $ADMIN"
+code "auth/domains" 200
+expect_eq "admin's domains" "['Default']" "$(jq_ '[d["name"] for d in j["domains"]]')"
+call GET /v3/auth/catalog -H "X-Auth-Token: $ADMIN"
+code "auth/catalog" 200
+expect_eq "the catalog" identity "$(jq_ 'j["catalog"][0]["type"]')"
+call GET /v3/auth/projects
+code "auth/projects without a token" 401
+for p in /v2.0/certificates/signing /v3/OS-SIMPLE-CERT/certificates; do
+	call GET "$p"
+	code "GET $p" 200
+	cmp -s "$BODY" "$WORK/certs/signing_cert.pem" || fail "$p differs"
+done
+for p in /v2.0/certificates/ca /v3/OS-SIMPLE-CERT/ca; do
+	call GET "$p"
+	code "GET $p" 200
+	cmp -s "$BODY" "$WORK/certs/ca.pem" || fail "$p differs"
+done
+grep -qi '^Content-Type: application/x-pem-file' "$H" || fail "PEM type"
 
 # Validation.
 call GET /v3/auth/tokens -H "X-Auth-Token: $DEMO" -H "X-Subject-Token: $DEMO"

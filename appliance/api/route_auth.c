@@ -1,0 +1,99 @@
+/*
+ * signet-api: GET /v3/auth/projects, /v3/auth/domains and
+ * /v3/auth/catalog for the X-Auth-Token's user, and the public
+ * certificates PKI verifiers download (v2.0 and OS-SIMPLE-CERT paths),
+ * which the signer hands out through PublicMaterial.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "err.h"
+
+static json_t *
+links(struct api *a, struct MHD_Connection *c, const char *url)
+{
+	char	 base[512], self[1024];
+
+	api_base_url(a, c, base, sizeof(base));
+	snprintf(self, sizeof(self), "%s%s", base, url);
+	return json_pack("{s:s,s:n,s:n}", "self", self, "previous", "next");
+}
+
+enum MHD_Result
+route_auth(struct api *a, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	json_t		*caller, *arr = json_array(), *t;
+	const char	*uid;
+	enum MHD_Result	 ret;
+	int		 r;
+
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		json_decref(arr);
+		return api_error(a, c, 405, "The method is not allowed.");
+	}
+	if (api_caller(a, c, &caller, &ret) != 0) {
+		json_decref(arr);
+		return ret;
+	}
+	t = json_object_get(caller, "token");
+	uid = json_string_value(json_object_get(json_object_get(t, "user"),
+	    "id"));
+	if (strcmp(url, "/v3/auth/catalog") == 0) {
+		r = store_catalog_json(a->st, arr);
+		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
+		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",
+		    "catalog", arr, "links", links(a, c, url)), NULL);
+	} else {
+		int proj = strcmp(url, "/v3/auth/projects") == 0;
+
+		r = proj ? store_user_projects_json(a->st, uid, arr) :
+		    store_user_domains_json(a->st, uid, arr);
+		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
+		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",
+		    proj ? "projects" : "domains", arr, "links",
+		    links(a, c, url)), NULL);
+	}
+	if (r != 0)
+		json_decref(arr);
+	json_decref(caller);
+	return ret;
+}
+
+enum MHD_Result
+route_certs(struct api *a, struct MHD_Connection *c, int ca)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__PublicMaterialRequest pm;
+	Signet__V1__Response	*resp = NULL;
+	struct MHD_Response	*r;
+	const char		*pem;
+	enum MHD_Result		 ret;
+
+	signet__v1__request__init(&req);
+	signet__v1__public_material_request__init(&pm);
+	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	req.public_material = &pm;
+	if (api_signer_call(a, &req, &resp) != 0 ||
+	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
+		sigc_response_free(resp);
+		return api_error(a, c, 503, "The token service is "
+		    "temporarily unavailable.");
+	}
+	pem = ca ? resp->public_material->ca_cert_pem :
+	    resp->public_material->signing_cert_pem;
+	if (*pem == '\0') {
+		sigc_response_free(resp);
+		return api_error(a, c, 404, "No certificate is provisioned.");
+	}
+	r = MHD_create_response_from_buffer(strlen(pem), (void *)(uintptr_t)pem,
+	    MHD_RESPMEM_MUST_COPY);
+	sigc_response_free(resp);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/x-pem-file");
+	ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
