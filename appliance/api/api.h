@@ -18,7 +18,7 @@
 #define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
 #define API_SIGNER_CONNS	8
 #define API_CALL_TIMEOUT_MS	2000
-#define API_TOKEN_MAX		8192
+#define API_TOKEN_MAX		16384
 
 struct api {
 	struct config	*cf;

@@ -15,6 +15,7 @@
 #include "api.h"
 #include "err.h"
 #include "log.h"
+#include "provider_pki.h"
 
 static volatile sig_atomic_t	 stop;
 
@@ -156,6 +157,17 @@ main(int argc, char **argv)
 	if ((r = api_db_path(a.cf, path, sizeof(path))) != 0 ||
 	    (r = store_open(path, 0, &a.st)) != 0 ||
 	    (r = store_ready(a.st)) != 0 || (r = api_signer_open(&a)) != 0)
+		goto out;
+	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
+	    strcmp(a.cf->token_provider, "pki") != 0 &&
+	    strcmp(a.cf->token_provider, "pkiz") != 0) {
+		log_err("[token] provider: '%s' is not fernet, pki or pkiz",
+		    a.cf->token_provider);
+		r = SIG_ERR_CONFIG;
+		goto out;
+	}
+	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
+	    (r = pki_load_certs(&a)) != 0)
 		goto out;
 	if ((d = start_http(&a)) == NULL) {
 		log_err("[api] cannot listen on %s:%d", a.cf->api_bind_host,

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "isotime.h"
 #include "log.h"
+#include "provider_pki.h"
 
 #define AUTH_FAILED	"The request you have made requires authentication."
 #define CLAIMS_METHODS_MAX_API	8
@@ -226,6 +227,33 @@ token_issued_at(const char *tok)
 }
 
 static enum MHD_Result
+unavailable(struct api *a, struct MHD_Connection *cn)
+{
+	return api_error(a, cn, 503, "The token service is temporarily "
+	    "unavailable.");
+}
+
+/* PKI or PKIZ: the document is built first, and signed as it is sent. */
+static enum MHD_Result
+issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
+    int catalog, int pkiz)
+{
+	enum MHD_Result	 ret;
+	json_t		*doc;
+	char		*tok;
+
+	if (token_doc(a, c, time(NULL), catalog, &doc) != 0)
+		return api_error(a, cn, 401, AUTH_FAILED);
+	if (pki_issue(a, doc, pkiz, &tok) != 0) {
+		json_decref(doc);
+		return unavailable(a, cn);
+	}
+	ret = api_json(cn, 201, doc, tok);
+	free(tok);
+	return ret;
+}
+
+static enum MHD_Result
 issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
     const char *parent, int catalog)
 {
@@ -236,6 +264,9 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	json_t			*doc;
 	char			*tok;
 
+	if (strcmp(a->cf->token_provider, "fernet") != 0)
+		return issue_pki(a, cn, c, catalog,
+		    strcmp(a->cf->token_provider, "pkiz") == 0);
 	signet__v1__request__init(&req);
 	signet__v1__issue_fernet_request__init(&in);
 	in.claims = c;
@@ -260,47 +291,70 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	return ret;
 }
 
-/* OpenFernet, then the revocation events; caller owns *respp. */
+/* A token opened by the signer (Fernet) or verified here (PKI, PKIZ). */
+struct opened {
+	Signet__V1__Response	*resp;
+	struct pki_opened	*pki;
+	Signet__V1__Claims	*c;
+	int64_t			 issued_at;
+};
+
+static void
+opened_free(struct opened *o)
+{
+	sigc_response_free(o->resp);
+	pki_opened_free(o->pki);
+	memset(o, 0, sizeof(*o));
+}
+
 static int
-open_token(struct api *a, const char *tok, int allow_expired,
-    Signet__V1__Response **respp)
+open_fernet(struct api *a, const char *tok, int allow_expired,
+    struct opened *o)
 {
 	Signet__V1__Request	 req;
 	Signet__V1__OpenFernetRequest in;
-	Signet__V1__Claims	*c;
-	int			 r;
 
-	*respp = NULL;
-	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
-		return SIG_ERR_KEY_NOT_FOUND;
 	signet__v1__request__init(&req);
 	signet__v1__open_fernet_request__init(&in);
 	in.token = S(tok);
 	in.allow_expired = allow_expired;
 	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 	req.open_fernet = &in;
-	if (api_signer_call(a, &req, respp) != 0)
+	if (api_signer_call(a, &req, &o->resp) != 0)
 		return SIG_ERR_HSM_REINIT;
-	if ((*respp)->status == SIGNET__V1__STATUS__STATUS_OK) {
-		c = (*respp)->open_fernet->claims;
-		if ((r = store_is_revoked(a->st, c->audit_ids,
-		    c->n_audit_ids)) == 0)
-			return 0;
-		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
-	} else
-		r = (*respp)->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
+	if (o->resp->status != SIGNET__V1__STATUS__STATUS_OK)
+		return o->resp->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
 		    SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
-	sigc_response_free(*respp);
-	*respp = NULL;
+	o->c = o->resp->open_fernet->claims;
+	o->issued_at = o->resp->open_fernet->issued_at;
+	return 0;
+}
+
+/* Any token kind, then the revocation events; caller opened_free()s. */
+static int
+open_token(struct api *a, const char *tok, int allow_expired,
+    struct opened *o)
+{
+	int	 r;
+
+	memset(o, 0, sizeof(*o));
+	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
+		return SIG_ERR_KEY_NOT_FOUND;
+	if (pki_is_token(tok)) {
+		if ((r = pki_open(a, tok, allow_expired, &o->pki)) == 0) {
+			o->c = &o->pki->c;
+			o->issued_at = o->pki->issued_at;
+		}
+	} else
+		r = open_fernet(a, tok, allow_expired, o);
+	if (r == 0 && (r = store_is_revoked(a->st, o->c->audit_ids,
+	    o->c->n_audit_ids)) != 0)
+		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
+	if (r != 0)
+		opened_free(o);
 	return r;
 }
 
-static enum MHD_Result
-unavailable(struct api *a, struct MHD_Connection *cn)
-{
-	return api_error(a, cn, 503, "The token service is temporarily "
-	    "unavailable.");
-}
 
 /* A password's user: the same 401 whatever was wrong. */
 static int
@@ -345,17 +399,17 @@ new_audit_id(struct new_token *nt)
  */
 static int
 from_parent(struct api *a, const char *tok, struct new_token *nt,
-    Signet__V1__Response **pr)
+    struct opened *po)
 {
 	Signet__V1__Claims	*p;
 	json_t			*doc;
 	size_t			 i, n = 0;
 	int			 r, has = 0;
 
-	if ((r = open_token(a, tok, 0, pr)) != 0)
+	if ((r = open_token(a, tok, 0, po)) != 0)
 		return r;
-	p = (*pr)->open_fernet->claims;
-	if (token_doc(a, p, (*pr)->open_fernet->issued_at, 0, &doc) != 0)
+	p = po->c;
+	if (token_doc(a, p, po->issued_at, 0, &doc) != 0)
 		return SIG_ERR_KEY_NOT_FOUND;
 	json_decref(doc);
 	nt->c.user_id = p->user_id;
@@ -379,7 +433,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	struct auth_req		 ar;
 	struct store_user	 u;
 	struct new_token	 nt;
-	Signet__V1__Response	*pr = NULL;
+	struct opened		 po;
 	enum MHD_Result		 ret;
 	char			 msg[160];
 	const char		*bad;
@@ -392,10 +446,11 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		return api_error(a, cn, 400, msg);
 	}
 	memset(&nt, 0, sizeof(nt));
+	memset(&po, 0, sizeof(po));
 	signet__v1__claims__init(&nt.c);
 	new_audit_id(&nt);
 	if (ar.token != NULL)
-		r = from_parent(a, ar.token, &nt, &pr);
+		r = from_parent(a, ar.token, &nt, &po);
 	else if ((r = password_user(a, &ar, &u)) == 0) {
 		nt.c.user_id = u.id;
 		nt.methods[0] = S("password");
@@ -411,7 +466,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		ret = api_error(a, cn, 401, AUTH_FAILED);
 	else
 		ret = issue(a, cn, &nt.c, ar.token, !has_arg(cn, "nocatalog"));
-	sigc_response_free(pr);
+	opened_free(&po);
 	return ret;
 }
 
@@ -442,16 +497,15 @@ int
 api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
     enum MHD_Result *ret)
 {
-	Signet__V1__Response	*cr = NULL;
+	struct opened		 co;
 	int			 r;
 
 	*docp = NULL;
 	r = open_token(a, MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
-	    "X-Auth-Token"), 0, &cr);
-	if (r == 0 && token_doc(a, cr->open_fernet->claims,
-	    cr->open_fernet->issued_at, 0, docp) != 0)
+	    "X-Auth-Token"), 0, &co);
+	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
 		r = SIG_ERR_KEY_NOT_FOUND;
-	sigc_response_free(cr);
+	opened_free(&co);
 	if (r != 0)
 		*ret = r == SIG_ERR_HSM_REINIT ? unavailable(a, cn) :
 		    api_error(a, cn, 401, AUTH_FAILED);
@@ -465,12 +519,13 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 			    MHD_HEADER_KIND, "X-Subject-Token");
 	const char	*ae = MHD_lookup_connection_value(cn,
 			    MHD_GET_ARGUMENT_KIND, "allow_expired");
-	Signet__V1__Response *sr = NULL;
+	struct opened	 so;
 	Signet__V1__Claims *sc;
 	json_t		*caller, *doc = NULL;
 	enum MHD_Result	 ret;
 	int		 r;
 
+	memset(&so, 0, sizeof(so));
 	if (api_caller(a, cn, &caller, &ret) != 0)
 		return ret;
 	if (subj == NULL) {
@@ -478,14 +533,14 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		goto out;
 	}
 	r = open_token(a, subj, !revoke && ae != NULL && (strcmp(ae, "1") ==
-	    0 || strcasecmp(ae, "true") == 0), &sr);
-	sc = r == 0 ? sr->open_fernet->claims : NULL;
+	    0 || strcasecmp(ae, "true") == 0), &so);
+	sc = so.c;
 	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
 	else if (r == SIG_ERR_HSM_REINIT)
 		ret = unavailable(a, cn);
-	else if (r != 0 || token_doc(a, sc, sr->open_fernet->issued_at,
+	else if (r != 0 || token_doc(a, sc, so.issued_at,
 	    !has_arg(cn, "nocatalog"), &doc) != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
 	else if (revoke) {
@@ -498,7 +553,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		ret = api_json(cn, 200, doc, subj);
  out:
 	json_decref(caller);
-	sigc_response_free(sr);
+	opened_free(&so);
 	return ret;
 }
 

@@ -1,0 +1,276 @@
+/*
+ * signet-api: issues PKI and PKIZ tokens through the signer's SignCms and
+ * verifies them in-process: the CMS signature under the signing
+ * certificate chained to the CA (S/MIME signing purpose), PKIZ inflated
+ * under a cap with no trailing bytes, then the document's claims, expiry
+ * first. The document is signed as Python's json.dumps would write it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/pem.h>
+#include <openssl/cms.h>
+#include <zlib.h>
+
+#include "b64url.h"
+#include "err.h"
+#include "isotime.h"
+#include "log.h"
+#include "provider_pki.h"
+
+static X509		*sign_cert;
+static X509_STORE	*ca_store;
+static pthread_mutex_t	 certs_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int
+pki_is_token(const char *tok)
+{
+	return strncmp(tok, "MII", 3) == 0 || strncmp(tok, "PKIZ_", 5) == 0;
+}
+
+static X509 *
+pem_cert(const char *pem)
+{
+	BIO	*b = BIO_new_mem_buf(pem, -1);
+	X509	*x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+
+	BIO_free(b);
+	return x;
+}
+
+/* The signer's certificates, once; PKI validation needs them. */
+int
+pki_load_certs(struct api *a)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__PublicMaterialRequest pm;
+	Signet__V1__Response	*resp = NULL;
+	X509			*ca = NULL;
+	int			 r = SIG_ERR_KEY_NOT_FOUND;
+
+	signet__v1__request__init(&req);
+	signet__v1__public_material_request__init(&pm);
+	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	req.public_material = &pm;
+	if (api_signer_call(a, &req, &resp) != 0 ||
+	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
+		sigc_response_free(resp);
+		return SIG_ERR_HSM_REINIT;
+	}
+	pthread_mutex_lock(&certs_mu);
+	if (sign_cert == NULL &&
+	    (sign_cert = pem_cert(resp->public_material->signing_cert_pem)) &&
+	    (ca = pem_cert(resp->public_material->ca_cert_pem)) != NULL &&
+	    (ca_store = X509_STORE_new()) != NULL &&
+	    X509_STORE_add_cert(ca_store, ca))
+		r = 0;
+	else if (sign_cert != NULL && ca_store != NULL)
+		r = 0;
+	pthread_mutex_unlock(&certs_mu);
+	X509_free(ca);
+	sigc_response_free(resp);
+	if (r != 0)
+		log_err("the signer has no CMS certificates; PKI tokens fail");
+	return r;
+}
+
+/* Caller owns *tokp (free). */
+int
+pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__SignCmsRequest sc;
+	Signet__V1__Response	*resp = NULL;
+	char			*body;
+	int			 r = SIG_ERR_HSM_REINIT;
+
+	*tokp = NULL;
+	/* Python's separators (", ", ": ") and ensure_ascii. */
+	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
+		return SIG_ERR_NOMEM;
+	signet__v1__request__init(&req);
+	signet__v1__sign_cms_request__init(&sc);
+	sc.body.data = (uint8_t *)body;
+	sc.body.len = strlen(body);
+	sc.compress = pkiz;
+	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+	req.sign_cms = &sc;
+	if (api_signer_call(a, &req, &resp) == 0 &&
+	    resp->status == SIGNET__V1__STATUS__STATUS_OK &&
+	    (*tokp = strdup(resp->sign_cms->token)) != NULL)
+		r = 0;
+	else if (resp != NULL)
+		log_warn("signer refused a PKI token: %s", resp->error);
+	sigc_response_free(resp);
+	free(body);
+	return r;
+}
+
+/* PKI: '-' back to '/', 64-character lines inside the armour. */
+static BIO *
+pki_pem(const char *tok)
+{
+	size_t	 n = strlen(tok), i;
+	BIO	*b = BIO_new(BIO_s_mem());
+
+	if (b == NULL)
+		return NULL;
+	BIO_puts(b, "-----BEGIN CMS-----\n");
+	for (i = 0; i < n; i++) {
+		BIO_write(b, tok[i] == '-' ? "/" : &tok[i], 1);
+		if (i % 64 == 63 || i + 1 == n)
+			BIO_write(b, "\n", 1);
+	}
+	BIO_puts(b, "-----END CMS-----\n");
+	return b;
+}
+
+/* PKIZ: padded base64url of zlib(PEM); capped, nothing after the end. */
+static BIO *
+pkiz_pem(const char *tok)
+{
+	size_t		 n = strlen(tok + 5), zlen;
+	uint8_t		*z = malloc(n + 1), *out = NULL;
+	z_stream	 zs;
+	BIO		*b = NULL;
+
+	memset(&zs, 0, sizeof(zs));
+	if (z == NULL || b64url_decode(tok + 5, n, B64URL_PAD, z, n,
+	    &zlen) != 0 || (out = malloc(PKI_INFLATE_MAX)) == NULL ||
+	    inflateInit(&zs) != Z_OK)
+		goto out;
+	zs.next_in = z;
+	zs.avail_in = zlen;
+	zs.next_out = out;
+	zs.avail_out = PKI_INFLATE_MAX;
+	if (inflate(&zs, Z_FINISH) == Z_STREAM_END && zs.avail_in == 0 &&
+	    (b = BIO_new(BIO_s_mem())) != NULL)
+		BIO_write(b, out, PKI_INFLATE_MAX - zs.avail_out);
+	inflateEnd(&zs);
+ out:
+	free(z);
+	free(out);
+	return b;
+}
+
+/* The verified content of tok, NUL-terminated; caller owns it. */
+static char *
+pki_verify(const char *tok)
+{
+	BIO		*in, *out = BIO_new(BIO_s_mem());
+	CMS_ContentInfo	*cms = NULL;
+	STACK_OF(X509)	*certs = sk_X509_new_null();
+	char		*data, *res = NULL;
+	long		 n;
+
+	in = strncmp(tok, "PKIZ_", 5) == 0 ? pkiz_pem(tok) : pki_pem(tok);
+	pthread_mutex_lock(&certs_mu);
+	if (in != NULL && out != NULL && certs != NULL && sign_cert != NULL &&
+	    (cms = PEM_read_bio_CMS(in, NULL, NULL, NULL)) != NULL &&
+	    sk_X509_push(certs, sign_cert) &&
+	    CMS_verify(cms, certs, ca_store, NULL, out, CMS_BINARY) == 1 &&
+	    (n = BIO_get_mem_data(out, &data)) > 0 &&
+	    (res = malloc(n + 1)) != NULL) {
+		memcpy(res, data, n);
+		res[n] = '\0';
+	}
+	pthread_mutex_unlock(&certs_mu);
+	CMS_ContentInfo_free(cms);
+	sk_X509_free(certs);
+	BIO_free(in);
+	BIO_free(out);
+	return res;
+}
+
+static const char *
+id_of(json_t *t, const char *k)
+{
+	const char	*v = json_string_value(json_object_get(
+			    json_object_get(t, k), "id"));
+
+	return v != NULL ? v : "";
+}
+
+/* The claims of a verified document, in the shape OpenFernet gives. */
+static int
+claims_of(struct pki_opened *po)
+{
+	json_t		*t = json_object_get(po->body, "token");
+	json_t		*m = json_object_get(t, "methods");
+	json_t		*au = json_object_get(t, "audit_ids");
+	Signet__V1__Claims *c = &po->c;
+	size_t		 i;
+
+	signet__v1__claims__init(c);
+	if (!json_is_object(t) || json_array_size(m) > 8 ||
+	    json_array_size(au) < 1 || json_array_size(au) > 2 ||
+	    isotime_parse(json_string_value(json_object_get(t, "expires_at")) ?
+	    json_string_value(json_object_get(t, "expires_at")) : "",
+	    &c->expires_at) != 0 ||
+	    isotime_parse(json_string_value(json_object_get(t, "issued_at")) ?
+	    json_string_value(json_object_get(t, "issued_at")) : "",
+	    &po->issued_at) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	for (i = 0; i < json_array_size(m); i++)
+		if ((po->methods[i] = (char *)(uintptr_t)json_string_value(
+		    json_array_get(m, i))) == NULL)
+			return SIG_ERR_KEY_NOT_FOUND;
+	for (i = 0; i < json_array_size(au); i++)
+		if ((po->audit[i] = (char *)(uintptr_t)json_string_value(
+		    json_array_get(au, i))) == NULL)
+			return SIG_ERR_KEY_NOT_FOUND;
+	c->methods = po->methods;
+	c->n_methods = json_array_size(m);
+	c->audit_ids = po->audit;
+	c->n_audit_ids = json_array_size(au);
+	c->user_id = (char *)(uintptr_t)id_of(t, "user");
+	c->project_id = (char *)(uintptr_t)id_of(t, "project");
+	c->domain_id = (char *)(uintptr_t)id_of(t, "domain");
+	c->system = (char *)(uintptr_t)(json_object_get(t, "system") ? "all" :
+	    "");
+	c->scope = *c->project_id ? SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT :
+	    *c->domain_id ? SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN :
+	    *c->system ? SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM :
+	    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
+	return *c->user_id != '\0' ? 0 : SIG_ERR_KEY_NOT_FOUND;
+}
+
+/* Caller owns *pop (pki_opened_free). Expired tokens fail offline. */
+int
+pki_open(struct api *a, const char *tok, int allow_expired,
+    struct pki_opened **pop)
+{
+	struct pki_opened	*po;
+	char			*text;
+	int64_t			 now = time(NULL);
+
+	*pop = NULL;
+	if (sign_cert == NULL && pki_load_certs(a) != 0)
+		return SIG_ERR_HSM_REINIT;
+	if ((text = pki_verify(tok)) == NULL)
+		return SIG_ERR_KEY_NOT_FOUND;
+	if ((po = calloc(1, sizeof(*po))) == NULL) {
+		free(text);
+		return SIG_ERR_NOMEM;
+	}
+	po->body = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	free(text);
+	if (po->body == NULL || claims_of(po) != 0 ||
+	    (now >= po->c.expires_at && (!allow_expired || now >=
+	    po->c.expires_at + a->cf->token_allow_expired_window))) {
+		pki_opened_free(po);
+		return SIG_ERR_KEY_NOT_FOUND;
+	}
+	*pop = po;
+	return 0;
+}
+
+void
+pki_opened_free(struct pki_opened *po)
+{
+	if (po == NULL)
+		return;
+	json_decref(po->body);
+	free(po);
+}

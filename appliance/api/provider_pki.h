@@ -1,0 +1,27 @@
+/*
+ * signet-api: PKI and PKIZ tokens ([token] provider = pki | pkiz). The
+ * signer signs the token document; the API verifies tokens itself with
+ * the public certificates it got from the signer (PublicMaterial).
+ */
+#ifndef SIGNET_PROVIDER_PKI_H
+#define SIGNET_PROVIDER_PKI_H
+
+#include "api.h"
+
+#define PKI_INFLATE_MAX	(1024 * 1024)	/* a zlib bomb stops here */
+
+struct pki_opened {
+	json_t			*body;		/* the signed document */
+	Signet__V1__Claims	 c;
+	char			*methods[8];
+	char			*audit[2];
+	int64_t			 issued_at;
+};
+
+int	pki_is_token(const char *);
+int	pki_load_certs(struct api *);
+int	pki_issue(struct api *, json_t *, int, char **);
+int	pki_open(struct api *, const char *, int, struct pki_opened **);
+void	pki_opened_free(struct pki_opened *);
+
+#endif
