@@ -42,6 +42,7 @@ enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 		    unsigned int, const char *);
 void		 api_base_url(struct api *, struct MHD_Connection *, char *,
 		    size_t);
+int		 api_has_arg(struct MHD_Connection *, const char *);
 
 /* signer.c: a small pool of signer connections */
 int	api_signer_open(struct api *);
@@ -61,6 +62,7 @@ int		 api_caller(struct api *, struct MHD_Connection *, json_t **,
 enum MHD_Result	 route_auth(struct api *, struct MHD_Connection *,
 		    const char *, const char *);
 enum MHD_Result	 route_certs(struct api *, struct MHD_Connection *, int);
+enum MHD_Result	 route_revoked(struct api *, struct MHD_Connection *, int);
 
 /* token_doc.c: the token document a client reads */
 struct token_info {

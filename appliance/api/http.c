@@ -108,3 +108,31 @@ api_base_url(struct api *a, struct MHD_Connection *c, char *out, size_t sz)
 	for (i = strlen(out); i > 0 && out[i - 1] == '/'; i--)
 		out[i - 1] = '\0';
 }
+
+struct arg_probe {
+	const char	*key;
+	int		 found;
+};
+
+static enum MHD_Result
+arg_seen(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct arg_probe	*ap = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcmp(key, ap->key) == 0)
+		ap->found = 1;
+	return MHD_YES;
+}
+
+/* "?nocatalog" carries no value: presence is what counts. */
+int
+api_has_arg(struct MHD_Connection *cn, const char *key)
+{
+	struct arg_probe	 ap = { key, 0 };
+
+	MHD_get_connection_values(cn, MHD_GET_ARGUMENT_KIND, arg_seen, &ap);
+	return ap.found;
+}

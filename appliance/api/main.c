@@ -33,6 +33,14 @@ dispatch(struct api *a, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/v3/auth/tokens") == 0 ||
 	    strcmp(url, "/v3/auth/tokens/") == 0)
 		return route_tokens(a, c, method, rq);
+	if (strcmp(url, "/v3/auth/tokens/OS-PKI/revoked") == 0 ||
+	    strcmp(url, "/v2.0/tokens/revoked") == 0 ||
+	    strcmp(url, "/v3/OS-REVOKE/events") == 0) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return api_error(a, c, 405, "The method is not "
+			    "allowed.");
+		return route_revoked(a, c, strstr(url, "OS-REVOKE") != NULL);
+	}
 	if (strcmp(url, "/v3/auth/projects") == 0 ||
 	    strcmp(url, "/v3/auth/domains") == 0 ||
 	    strcmp(url, "/v3/auth/catalog") == 0)

@@ -97,3 +97,83 @@ route_certs(struct api *a, struct MHD_Connection *c, int ca)
 	MHD_destroy_response(r);
 	return ret;
 }
+
+static int
+may_see_revocations(json_t *caller)
+{
+	json_t	*role;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(caller, "token"),
+	    "roles"), i, role) {
+		const char *n = json_string_value(json_object_get(role,
+		    "name"));
+
+		if (n != NULL && (strcmp(n, "admin") == 0 ||
+		    strcmp(n, "service") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The list signed by the signer (left as PEM), inside {"signed": ...}. */
+static enum MHD_Result
+signed_list(struct api *a, struct MHD_Connection *c, json_t *list)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__SignCmsRequest sc;
+	Signet__V1__Response	*resp = NULL;
+	enum MHD_Result		 ret;
+	char			*body = json_dumps(list, JSON_ENSURE_ASCII);
+
+	json_decref(list);
+	if (body == NULL)
+		return MHD_NO;
+	signet__v1__request__init(&req);
+	signet__v1__sign_cms_request__init(&sc);
+	sc.body.data = (uint8_t *)body;
+	sc.body.len = strlen(body);
+	sc.revocation_list = 1;
+	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+	req.sign_cms = &sc;
+	if (api_signer_call(a, &req, &resp) != 0 ||
+	    resp->status != SIGNET__V1__STATUS__STATUS_OK)
+		ret = api_error(a, c, 503, "The token service is temporarily "
+		    "unavailable.");
+	else
+		ret = api_json(c, 200, json_pack("{s:s}", "signed",
+		    resp->sign_cms->token), NULL);
+	sigc_response_free(resp);
+	free(body);
+	return ret;
+}
+
+/* /v3/auth/tokens/OS-PKI/revoked, /v2.0/tokens/revoked, OS-REVOKE/events */
+enum MHD_Result
+route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
+{
+	json_t		*caller, *arr;
+	enum MHD_Result	 ret;
+
+	if (api_caller(a, c, &caller, &ret) != 0)
+		return ret;
+	if (!may_see_revocations(caller)) {
+		json_decref(caller);
+		return api_error(a, c, 403, "You are not authorized to "
+		    "perform the requested action.");
+	}
+	json_decref(caller);
+	arr = json_array();
+	if (store_revocations_json(a->st, os_revoke, arr) != 0) {
+		json_decref(arr);
+		return api_error(a, c, 503, "The identity store is "
+		    "unavailable.");
+	}
+	if (os_revoke)
+		return api_json(c, 200, json_pack("{s:o}", "events", arr),
+		    NULL);
+	if (api_has_arg(c, "audit_id_only"))
+		return api_json(c, 200, json_pack("{s:o}", "revoked", arr),
+		    NULL);
+	return signed_list(a, c, json_pack("{s:o}", "revoked", arr));
+}

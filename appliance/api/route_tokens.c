@@ -22,33 +22,6 @@
 
 enum scope_kind { SC_UNSCOPED, SC_PROJECT, SC_DOMAIN, SC_SYSTEM };
 
-struct arg_probe {
-	const char	*key;
-	int		 found;
-};
-
-static enum MHD_Result
-arg_seen(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct arg_probe	*ap = cls;
-
-	(void)kind;
-	(void)value;
-	if (strcmp(key, ap->key) == 0)
-		ap->found = 1;
-	return MHD_YES;
-}
-
-/* "?nocatalog" carries no value: presence is what counts. */
-static int
-has_arg(struct MHD_Connection *cn, const char *key)
-{
-	struct arg_probe	 ap = { key, 0 };
-
-	MHD_get_connection_values(cn, MHD_GET_ARGUMENT_KIND, arg_seen, &ap);
-	return ap.found;
-}
 
 struct auth_req {
 	const char	*user_id, *user_name, *udom_id, *udom_name;
@@ -465,7 +438,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	else if (r != 0)
 		ret = api_error(a, cn, 401, AUTH_FAILED);
 	else
-		ret = issue(a, cn, &nt.c, ar.token, !has_arg(cn, "nocatalog"));
+		ret = issue(a, cn, &nt.c, ar.token, !api_has_arg(cn, "nocatalog"));
 	opened_free(&po);
 	return ret;
 }
@@ -541,7 +514,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	else if (r == SIG_ERR_HSM_REINIT)
 		ret = unavailable(a, cn);
 	else if (r != 0 || token_doc(a, sc, so.issued_at,
-	    !has_arg(cn, "nocatalog"), &doc) != 0)
+	    !api_has_arg(cn, "nocatalog"), &doc) != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
 	else if (revoke) {
 		json_decref(doc);

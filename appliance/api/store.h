@@ -95,5 +95,6 @@ int	store_catalog_json(struct store *, void *);
 /* Revocation events (store_revoke.c). */
 int	store_revoke_audit(struct store *, const char *, int64_t, int64_t);
 int	store_is_revoked(struct store *, char **, size_t);
+int	store_revocations_json(struct store *, int, void *);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "err.h"
+#include "isotime.h"
 #include "log.h"
 #include "store.h"
 
@@ -117,4 +119,42 @@ store_is_revoked(struct store *s, char **audit_ids, size_t n)
 	r = run(s, "SELECT 1 FROM revocation_event WHERE audit_id IN "
 	    "(?1, ?2) LIMIT 1", bind_ids, &ids, &rows);
 	return r != 0 ? r : rows > 0;
+}
+
+/*
+ * The live revocation events as JSON: for the revocation list
+ * ({"expires", "audit_id"}) or for OS-REVOKE ({"audit_id",
+ * "issued_before", "revoked_at"}), oldest first.
+ */
+int
+store_revocations_json(struct store *s, int os_revoke, void *arr)
+{
+	sqlite3_stmt	*st;
+	char		 exp[ISOTIME_LEN + 1], ib[ISOTIME_LEN + 1];
+	int		 rc;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT audit_id, expires_at, "
+	    "issued_before, revoked_at FROM revocation_event WHERE "
+	    "expires_at > ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return SIG_ERR_SYSTEM;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *aid = (const char *)sqlite3_column_text(st, 0);
+
+		if (os_revoke) {
+			isotime_format(sqlite3_column_int64(st, 2), ib);
+			isotime_format(sqlite3_column_int64(st, 3), exp);
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}",
+			    "audit_id", aid, "issued_before", ib,
+			    "revoked_at", exp));
+		} else {
+			/* the list's own format: no fraction */
+			isotime_format(sqlite3_column_int64(st, 1), exp);
+			strcpy(exp + 19, "Z");
+			json_array_append_new(arr, json_pack("{s:s,s:s}",
+			    "expires", exp, "audit_id", aid));
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }

@@ -6,7 +6,7 @@
  *   signet-rpc -c FILE health | public-material
  *   signet-rpc -c FILE issue-fernet CLAIMS_JSON
  *   signet-rpc -c FILE open-fernet [--allow-expired] TOKEN|-
- *   signet-rpc -c FILE sign-cms [--pkiz] BODY_FILE
+ *   signet-rpc -c FILE sign-cms [--pkiz | --revocation-list] BODY_FILE
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: signet-rpc -c FILE health | public-material |"
 	    " issue-fernet CLAIMS_JSON | open-fernet [--allow-expired] "
-	    "TOKEN|- | sign-cms [--pkiz] BODY_FILE\n");
+	    "TOKEN|- | sign-cms [--pkiz | --revocation-list] BODY_FILE\n");
 	exit(2);
 }
 
@@ -173,7 +173,8 @@ build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 	uint8_t					*buf;
 	size_t					 n;
 
-	if (argc == 3 && strcmp(argv[1], "--pkiz") != 0)
+	if (argc == 3 && strcmp(argv[1], "--pkiz") != 0 &&
+	    strcmp(argv[1], "--revocation-list") != 0)
 		usage();
 	if ((f = fopen(argv[argc - 1], "r")) == NULL ||
 	    (buf = malloc(64 * 1024)) == NULL) {
@@ -188,7 +189,8 @@ build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 	signet__v1__sign_cms_request__init(&sc);
 	sc.body.data = buf;
 	sc.body.len = n;
-	sc.compress = argc == 3;
+	sc.compress = argc == 3 && strcmp(argv[1], "--pkiz") == 0;
+	sc.revocation_list = argc == 3 && !sc.compress;
 	req->call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
 	req->sign_cms = &sc;
 	return 0;

@@ -85,6 +85,24 @@ pkiz_from_pem(const char *pem, size_t pemlen, char *tok, size_t toksz)
 	return 0;
 }
 
+/* The signed revocation list, left as PEM as keystone did. */
+int
+cms_pem_sign(X509 *cert, EVP_PKEY *key, const uint8_t *body, size_t len,
+    char *out, size_t outsz)
+{
+	char	*pem;
+	size_t	 pemlen;
+	int	 r;
+
+	if ((r = cms_pem(cert, key, body, len, &pem, &pemlen)) != 0)
+		return r;
+	r = pemlen < outsz ? 0 : SIG_ERR_BAD_INPUT;
+	if (r == 0)
+		memcpy(out, pem, pemlen + 1);
+	free(pem);
+	return r;
+}
+
 int
 cms_token_sign(X509 *cert, EVP_PKEY *key, const uint8_t *body, size_t len,
     int pkiz, char *tok, size_t toksz)

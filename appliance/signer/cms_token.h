@@ -15,5 +15,7 @@
 int	cms_token_sign(X509 *, EVP_PKEY *, const uint8_t *, size_t, int,
 	    char *, size_t);
 int	cms_token_selftest(X509 *, EVP_PKEY *);
+int	cms_pem_sign(X509 *, EVP_PKEY *, const uint8_t *, size_t, char *,
+	    size_t);
 
 #endif

@@ -233,6 +233,34 @@ op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	resp->open_fernet = &sc->u.open;
 }
 
+/* The signed revocation list: its own, equally narrow, policy. */
+static void
+op_sign_revoked(struct signer *sg, uid_t peer,
+    const Signet__V1__SignCmsRequest *in, Signet__V1__Response *resp,
+    struct scratch *sc)
+{
+	struct audit_rec rec = { "sign_revocation_list", peer, NULL, "ok" };
+	char		 denied[sizeof(sc->why) + 16];
+	int		 r;
+
+	if ((r = policy_revocation_body(in->body.data, in->body.len, sc->why,
+	    sizeof(sc->why))) != 0) {
+		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
+		rec.result = denied;
+		(void)audit_write(sg->audit, &rec);
+		return fail(resp, sg, r, sc->why);
+	}
+	if ((r = cms_pem_sign(sg->sign_cert, sg->sign_key, in->body.data,
+	    in->body.len, sc->cms, sizeof(sc->cms))) != 0)
+		return fail(resp, sg, r, NULL);
+	if ((r = audit_write(sg->audit, &rec)) != 0)
+		return fail(resp, sg, r, NULL);
+	signet__v1__sign_cms_response__init(&sc->u.sign);
+	sc->u.sign.token = sc->cms;
+	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;
+	resp->sign_cms = &sc->u.sign;
+}
+
 static void
 op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, struct scratch *sc)
@@ -246,6 +274,8 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if (sg->sign_key == NULL)
 		return fail(resp, sg, SIG_ERR_KEY_NOT_FOUND,
 		    "no CMS signing key and certificate in the token");
+	if (in->revocation_list)
+		return op_sign_revoked(sg, peer, in, resp, sc);
 	if ((r = policy_cms_body(sg, in->body.data, in->body.len, &sc->c,
 	    sc->why, sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);

@@ -148,3 +148,62 @@ policy_cms_body(struct signer *sg, const uint8_t *body, size_t len,
 	json_decref(doc);
 	return r;
 }
+
+static int
+hex_id(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n >= 32 && n <= 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+static const char *
+check_revoked_entry(json_t *e)
+{
+	const char	*k;
+	json_t		*v;
+	int64_t		 t;
+	uint8_t		 aid[CLAIMS_AUDIT_LEN];
+
+	if (!json_is_object(e) || json_object_get(e, "expires") == NULL)
+		return "an entry without expires";
+	json_object_foreach(e, k, v) {
+		if (!json_is_string(v))
+			return "a value that is not a string";
+		if (strcmp(k, "expires") == 0 ?
+		    isotime_parse(json_string_value(v), &t) != 0 :
+		    strcmp(k, "audit_id") == 0 ?
+		    claims_audit_parse(json_string_value(v), aid) != 0 :
+		    strcmp(k, "id") == 0 ? !hex_id(json_string_value(v)) : 1)
+			return k;
+	}
+	return NULL;
+}
+
+/* {"revoked": [{"id"?, "expires", "audit_id"?}, ...]} and nothing else. */
+int
+policy_revocation_body(const uint8_t *body, size_t len, char *why,
+    size_t whysz)
+{
+	json_t		*doc, *list, *e;
+	const char	*bad = NULL;
+	size_t		 i;
+
+	if (len == 0 || len > CMS_BODY_MAX || memchr(body, '\n', len) ||
+	    (doc = json_loadb((const char *)body, len,
+	    JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+		snprintf(why, whysz, "revocation list: not one line of JSON");
+		return SIG_ERR_BAD_INPUT;
+	}
+	list = json_object_get(doc, "revoked");
+	if (json_object_size(doc) != 1 || !json_is_array(list))
+		bad = "not {\"revoked\": [...]}";
+	json_array_foreach(list, i, e)
+		if (bad == NULL)
+			bad = check_revoked_entry(e);
+	json_decref(doc);
+	if (bad == NULL)
+		return 0;
+	snprintf(why, whysz, "revocation list: %.60s", bad);
+	return SIG_ERR_POLICY;
+}

@@ -72,6 +72,7 @@ int	policy_claims(struct signer *, const Signet__V1__Claims *,
 	    struct claims *, char *, size_t);
 int	policy_cms_body(struct signer *, const uint8_t *, size_t,
 	    struct claims *, char *, size_t);
+int	policy_revocation_body(const uint8_t *, size_t, char *, size_t);
 
 /* audit.c */
 struct audit_rec {

@@ -16,7 +16,6 @@ printf '[token]\nprovider = pki\n' >> "$CONF"
 
 for provider in pki pkiz; do
 	sed -i "s/^provider = .*/provider = $provider/" "$CONF"
-	sed -i '/^\[api\]$/,/^port = /d' "$CONF"
 	start_api
 	body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
 	code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
@@ -63,6 +62,46 @@ PY
 	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
 	    OS_IDENTITY_API_VERSION=3 /usr/bin/openstack token issue -f value \
 	    -c id
+	# The revocation list, signed by the signer (admin or service only).
+	code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
+	    -H 'Content-Type: application/json' -d "$body" "$API/v3/auth/tokens")
+	fresh=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+	for path in /v3/auth/tokens/OS-PKI/revoked /v2.0/tokens/revoked; do
+		code=$(curl -s -o "$WORK/rl" -w '%{http_code}' \
+		    -H "X-Auth-Token: $fresh" "$API$path")
+		expect_eq "$provider: GET $path" 200 "$code"
+		expect_ok "$provider: $path verifies and lists the revoked token" \
+		    /usr/bin/python3 - "$WORK" <<'PY'
+import json, sys
+from keystoneclient.common import cms
+w = sys.argv[1]
+pem = json.load(open(w + '/rl'))['signed']
+assert pem.startswith('-----BEGIN CMS-----'), pem[:40]
+out = json.loads(cms.cms_verify(pem, w + '/certs/signing_cert.pem',
+                                w + '/certs/ca.pem'))
+ids = [e['audit_id'] for e in out['revoked']]
+body = json.load(open(w + '/body'))
+assert body['token']['audit_ids'][0] in ids, (ids, body['token']['audit_ids'])
+PY
+	done
+	code=$(curl -s -o "$WORK/ev" -w '%{http_code}' \
+	    -H "X-Auth-Token: $fresh" "$API/v3/OS-REVOKE/events")
+	expect_eq "$provider: OS-REVOKE events" 200 "$code"
+	grep -q "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"]["audit_ids"][0])' "$WORK/body")" "$WORK/ev" ||
+	    fail "$provider: the event is not listed"
 	expect_ok "$provider: clean shutdown" stop_api
 done
+
+# Someone without admin or service may not read the list.
+expect_ok "a plain user" mgr user-create plain --password-file "$WORK/admin.pw"
+expect_ok "a plain project" mgr project-create plainp
+expect_ok "a member of it" mgr role-grant member --user plain --project plainp
+start_api
+code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
+    -H 'Content-Type: application/json' -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "plain", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "plainp", "domain": {"id": "default"}}}}}' \
+    "$API/v3/auth/tokens")
+plain=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $plain" \
+    "$API/v3/auth/tokens/OS-PKI/revoked")
+expect_eq "a member may not read the revocation list" 403 "$code"
 finish

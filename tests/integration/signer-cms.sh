@@ -70,6 +70,19 @@ refused "a duplicate key" "not JSON" \
 refused "a raw newline" "raw newline" "$(body "" | sed 's/, "roles"/,\n"roles"/')"
 refused "beyond [token] expiration" "expires_at" "$(body "" "$(in_minutes 600)")"
 refused "arbitrary JSON" "not a v3" '{"sign": "this"}'
+# Revocation lists: signed as PEM, and nothing but a revocation list.
+printf '{"revoked": [{"expires": "2100-01-01T00:00:00Z", "audit_id": "DMz0_i0HjcyWYPLiLhVsqA"}]}' > "$WORK/rl.json"
+expect_ok "a revocation list" rpc sign-cms --revocation-list "$WORK/rl.json"
+grep -q 'BEGIN CMS' "$WORK/out" || fail "the list is not left as PEM"
+printf '{"revoked": [], "token": {}}' > "$WORK/rl-bad.json"
+expect_fail "a list with more than the list" "revocation list" \
+    rpc sign-cms --revocation-list "$WORK/rl-bad.json"
+printf '{"revoked": [{"expires": "soon", "audit_id": "x"}]}' > "$WORK/rl-bad.json"
+expect_fail "an entry that is not one" "revocation list" \
+    rpc sign-cms --revocation-list "$WORK/rl-bad.json"
+expect_fail "a token document as a list" "revocation list" \
+    rpc sign-cms --revocation-list "$WORK/body.json"
+
 expect_eq "denials audited" 8 \
     "$(grep -c '"op":"sign_pki","result":"denied' "$WORK/audit.log")"
 

@@ -136,6 +136,7 @@ in_minutes() {
 # URL) and API_PID. The signer must be running.
 start_api() {
 	API_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	sed -i '/^\[api\]$/,/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
 	API="http://127.0.0.1:$API_PORT"
 	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" -c "$CONF" \
