@@ -168,13 +168,15 @@ main(int argc, char **argv)
 		goto out;
 	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
 	    strcmp(a.cf->token_provider, "pki") != 0 &&
-	    strcmp(a.cf->token_provider, "pkiz") != 0) {
-		log_err("[token] provider: '%s' is not fernet, pki or pkiz",
-		    a.cf->token_provider);
+	    strcmp(a.cf->token_provider, "pkiz") != 0 &&
+	    strcmp(a.cf->token_provider, "uuid") != 0) {
+		log_err("[token] provider: '%s' is not fernet, pki, pkiz or "
+		    "uuid", a.cf->token_provider);
 		r = SIG_ERR_CONFIG;
 		goto out;
 	}
-	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
+	if ((strcmp(a.cf->token_provider, "pki") == 0 ||
+	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
 	    (r = pki_load_certs(&a)) != 0)
 		goto out;
 	if ((d = start_http(&a)) == NULL) {

@@ -236,20 +236,15 @@ claims_of(struct pki_opened *po)
 	return *c->user_id != '\0' ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
 
-/* Caller owns *pop (pki_opened_free). Expired tokens fail offline. */
+/* Caller owns *pop: the claims of a trusted document (text is freed). */
 int
-pki_open(struct api *a, const char *tok, int allow_expired,
+doc_open(struct api *a, char *text, int allow_expired,
     struct pki_opened **pop)
 {
 	struct pki_opened	*po;
-	char			*text;
 	int64_t			 now = time(NULL);
 
 	*pop = NULL;
-	if (sign_cert == NULL && pki_load_certs(a) != 0)
-		return SIG_ERR_HSM_REINIT;
-	if ((text = pki_verify(tok)) == NULL)
-		return SIG_ERR_KEY_NOT_FOUND;
 	if ((po = calloc(1, sizeof(*po))) == NULL) {
 		free(text);
 		return SIG_ERR_NOMEM;
@@ -264,6 +259,61 @@ pki_open(struct api *a, const char *tok, int allow_expired,
 	}
 	*pop = po;
 	return 0;
+}
+
+/* Caller owns *pop (pki_opened_free). Expired tokens fail offline. */
+int
+pki_open(struct api *a, const char *tok, int allow_expired,
+    struct pki_opened **pop)
+{
+	char	*text;
+
+	*pop = NULL;
+	if (sign_cert == NULL && pki_load_certs(a) != 0)
+		return SIG_ERR_HSM_REINIT;
+	if ((text = pki_verify(tok)) == NULL)
+		return SIG_ERR_KEY_NOT_FOUND;
+	return doc_open(a, text, allow_expired, pop);
+}
+
+/* A UUID token: 32 lowercase hex digits, looked up exactly. */
+int
+uuid_is_token(const char *tok)
+{
+	return strlen(tok) == 32 && strspn(tok, "0123456789abcdef") == 32;
+}
+
+int
+uuid_open(struct api *a, const char *tok, int allow_expired,
+    struct pki_opened **pop)
+{
+	char	*text;
+	int	 r;
+
+	*pop = NULL;
+	if ((r = store_uuid_get(a->st, tok, &text)) != 0)
+		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
+	return doc_open(a, text, allow_expired, pop);
+}
+
+/* Caller owns *tokp (free): a fresh id, the document kept under it. */
+int
+uuid_issue(struct api *a, json_t *doc, const char *user, int64_t expires_at,
+    char **tokp)
+{
+	char	*body, id[STORE_ID_LEN + 1];
+	int	 r;
+
+	*tokp = NULL;
+	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
+		return SIG_ERR_NOMEM;
+	store_new_id(id);
+	r = store_uuid_put(a->st, id, user, expires_at, body,
+	    a->cf->token_allow_expired_window);
+	free(body);
+	if (r == 0 && (*tokp = strdup(id)) == NULL)
+		r = SIG_ERR_NOMEM;
+	return r;
 }
 
 void

@@ -23,5 +23,11 @@ int	pki_load_certs(struct api *);
 int	pki_issue(struct api *, json_t *, int, char **);
 int	pki_open(struct api *, const char *, int, struct pki_opened **);
 void	pki_opened_free(struct pki_opened *);
+int	doc_open(struct api *, char *, int, struct pki_opened **);
+
+/* [token] provider = uuid: documents persisted in the store */
+int	uuid_is_token(const char *);
+int	uuid_open(struct api *, const char *, int, struct pki_opened **);
+int	uuid_issue(struct api *, json_t *, const char *, int64_t, char **);
 
 #endif

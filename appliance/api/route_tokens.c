@@ -206,7 +206,10 @@ unavailable(struct api *a, struct MHD_Connection *cn)
 	    "unavailable.");
 }
 
-/* PKI or PKIZ: the document is built first, and signed as it is sent. */
+/*
+ * PKI or PKIZ (kind 0, 1): the document is built first and signed as it
+ * is sent; UUID (kind 2): it is kept in the store under a fresh id.
+ */
 static enum MHD_Result
 issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
     int catalog, int pkiz)
@@ -217,7 +220,8 @@ issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 
 	if (token_doc(a, c, time(NULL), catalog, &doc) != 0)
 		return api_error(a, cn, 401, AUTH_FAILED);
-	if (pki_issue(a, doc, pkiz, &tok) != 0) {
+	if ((pkiz == 2 ? uuid_issue(a, doc, c->user_id, c->expires_at, &tok) :
+	    pki_issue(a, doc, pkiz, &tok)) != 0) {
 		json_decref(doc);
 		return unavailable(a, cn);
 	}
@@ -239,6 +243,7 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 
 	if (strcmp(a->cf->token_provider, "fernet") != 0)
 		return issue_pki(a, cn, c, catalog,
+		    strcmp(a->cf->token_provider, "uuid") == 0 ? 2 :
 		    strcmp(a->cf->token_provider, "pkiz") == 0);
 	signet__v1__request__init(&req);
 	signet__v1__issue_fernet_request__init(&in);
@@ -313,8 +318,10 @@ open_token(struct api *a, const char *tok, int allow_expired,
 	memset(o, 0, sizeof(*o));
 	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
 		return SIG_ERR_KEY_NOT_FOUND;
-	if (pki_is_token(tok)) {
-		if ((r = pki_open(a, tok, allow_expired, &o->pki)) == 0) {
+	if (pki_is_token(tok) || uuid_is_token(tok)) {
+		r = pki_is_token(tok) ? pki_open(a, tok, allow_expired,
+		    &o->pki) : uuid_open(a, tok, allow_expired, &o->pki);
+		if (r == 0) {
 			o->c = &o->pki->c;
 			o->issued_at = o->pki->issued_at;
 		}

@@ -96,5 +96,8 @@ int	store_catalog_json(struct store *, void *);
 int	store_revoke_audit(struct store *, const char *, int64_t, int64_t);
 int	store_is_revoked(struct store *, char **, size_t);
 int	store_revocations_json(struct store *, int, void *);
+int	store_uuid_put(struct store *, const char *, const char *, int64_t,
+	    const char *, int64_t);
+int	store_uuid_get(struct store *, const char *, char **);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);

@@ -7,6 +7,7 @@
  * outlive their tokens by the allow_expired window, then go.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -157,4 +158,58 @@ store_revocations_json(struct store *s, int os_revoke, void *arr)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+/* UUID tokens: the document under its id; expired ones are pruned. */
+int
+store_uuid_put(struct store *s, const char *id, const char *user,
+    int64_t expires_at, const char *body, int64_t keep)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_begin(s) != 0)
+		return SIG_ERR_HSM_RETRY;
+	if (sqlite3_prepare_v2(store_db(s), "INSERT INTO uuid_token VALUES "
+	    "(?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, expires_at);
+	sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || sqlite3_prepare_v2(store_db(s), "DELETE FROM "
+	    "uuid_token WHERE expires_at < ?1", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, time(NULL) - keep);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
+ fail:
+	store_rollback(s);
+	return SIG_ERR_HSM_RETRY;
+}
+
+/* Caller owns *bodyp (free); an exact match on the id, nothing else. */
+int
+store_uuid_get(struct store *s, const char *id, char **bodyp)
+{
+	sqlite3_stmt	*st;
+	int		 rc, r = SIG_ERR_KEY_NOT_FOUND;
+
+	*bodyp = NULL;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT body FROM uuid_token "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return SIG_ERR_HSM_RETRY;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*bodyp = strdup((const char *)sqlite3_column_text(st, 0));
+		r = *bodyp != NULL ? 0 : SIG_ERR_NOMEM;
+	} else if (rc != SQLITE_DONE)
+		r = SIG_ERR_HSM_RETRY;
+	sqlite3_finalize(st);
+	return r;
 }

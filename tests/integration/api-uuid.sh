@@ -1,0 +1,41 @@
+# [token] provider = uuid: 32-hex tokens kept in the store, looked up by
+# exact match (TESTPLAN B21), revocable, usable by the openstack CLI.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+printf '[token]\nprovider = uuid\n' >> "$CONF"
+start_api
+body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
+code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
+    -H 'Content-Type: application/json' -d "$body" "$API/v3/auth/tokens")
+expect_eq "issued" 201 "$code"
+tok=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+case "$tok" in
+????????????????????????????????) ok "32 characters" ;;
+*) fail "token $tok" ;;
+esac
+[ "$(printf '%s' "$tok" | tr -d '0-9a-f')" = "" ] || fail "not lowercase hex"
+get() {
+	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
+	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+}
+expect_eq "validates" 200 "$(get "$tok")"
+for v in "${tok%??}%%" "${tok%?}_" "${tok%?}" "${tok}0" \
+    "$(printf '%s' "$tok" | tr a-f A-F)" "%" "________________________________"; do
+	expect_eq "no match for '$v'" 404 "$(get "$v")"
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+    -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
+expect_eq "revoked" 204 "$code"
+expect_eq "the revoked token as X-Auth-Token" 401 "$(get "$tok")"
+expect_ok "openstack token issue" env -i PATH=/usr/bin:/bin HOME="$WORK" \
+    OS_AUTH_URL="$API/v3" OS_USERNAME=admin OS_PASSWORD=secret-admin \
+    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
+    /usr/bin/openstack token issue -f value -c id
+expect_ok "clean shutdown" stop_api
+finish
