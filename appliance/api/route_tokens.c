@@ -336,17 +336,25 @@ open_token(struct api *a, const char *tok, int allow_expired,
 }
 
 
-/* A password's user: the same 401 whatever was wrong. */
+/*
+ * A password's user: the same 401 whatever was wrong, a locked-out user
+ * included (its password is not even checked while the lock holds).
+ */
 static int
 password_user(struct api *a, const struct auth_req *ar,
     struct store_user *u)
 {
+	int	 ok;
+
 	if (store_user_get(a->st, ar->user_id ? ar->user_id : ar->user_name,
 	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
 	    ar->udom_name, u) != 0 || !u->enabled ||
-	    password_check(ar->password, strlen(ar->password), u->hash) != 0)
+	    u->locked_until > time(NULL))
 		return SIG_ERR_KEY_NOT_FOUND;
-	return 0;
+	ok = password_check(ar->password, strlen(ar->password), u->hash) == 0;
+	(void)store_login_result(a->st, u->id, ok,
+	    a->cf->lockout_failure_attempts, a->cf->lockout_duration);
+	return ok ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
 
 struct new_token {

@@ -66,6 +66,7 @@ int	password_check(const char *, size_t, const char *);
 
 /* Lookups for the API (store_read.c). Names and ids are exact matches. */
 struct store_user {
+	int64_t	 locked_until;
 	char	 id[STORE_NAME_MAX + 1];
 	char	 name[STORE_NAME_MAX + 1];
 	char	 domain_id[STORE_NAME_MAX + 1];
@@ -84,6 +85,7 @@ struct store_scope {
 
 int	store_user_get(struct store *, const char *, const char *,
 	    const char *, struct store_user *);
+int	store_login_result(struct store *, const char *, int, int, int);
 int	store_project_get(struct store *, const char *, const char *,
 	    const char *, struct store_scope *);
 int	store_domain_get(struct store *, const char *, const char *,

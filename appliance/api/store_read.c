@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -59,10 +60,10 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 
 	st = prep(s, dom_id == NULL && dom_name == NULL ?
 	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
-	    "u.enabled AND d.enabled FROM user u JOIN domain d ON "
-	    "d.id = u.domain_id WHERE u.id = ?1" :
+	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN domain "
+	    "d ON d.id = u.domain_id WHERE u.id = ?1" :
 	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
-	    "u.enabled AND d.enabled FROM user u JOIN domain d ON "
+	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN domain d ON "
 	    "d.id = u.domain_id WHERE u.name = ?1 AND (d.id = ?2 OR "
 	    "(?2 IS NULL AND d.name = ?3))", args, 3);
 	if (st == NULL)
@@ -75,6 +76,7 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 		col(st, 3, u->domain_name, sizeof(u->domain_name));
 		col(st, 4, u->hash, sizeof(u->hash));
 		u->enabled = sqlite3_column_int(st, 5);
+		u->locked_until = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
 	return r;
@@ -230,4 +232,33 @@ store_user_domains_json(struct store *s, const char *user, void *arr)
 	    "assignment a ON a.target_type = 'domain' AND a.target_id = d.id "
 	    "WHERE a.user_id = ?1 AND d.enabled ORDER BY d.name", user, arr,
 	    0);
+}
+
+/*
+ * [security_compliance] lockout: a failure counts, attempts failures in a
+ * row lock the user for duration seconds; a success clears the count.
+ */
+int
+store_login_result(struct store *s, const char *user, int ok, int attempts,
+    int duration)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (attempts == 0)
+		return 0;
+	if (sqlite3_prepare_v2(store_db(s), ok ?
+	    "UPDATE user SET failed_logins = 0 WHERE id = ?1" :
+	    "UPDATE user SET failed_logins = failed_logins + 1, locked_until = "
+	    "CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END "
+	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return SIG_ERR_SYSTEM;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	if (!ok) {
+		sqlite3_bind_int(st, 2, attempts);
+		sqlite3_bind_int64(st, 3, (int64_t)time(NULL) + duration);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }

@@ -38,6 +38,9 @@ struct config {
 	char	*api_public_endpoint;
 	int	 api_connection_limit;
 	int	 api_timeout;
+	/* [security_compliance] */
+	int	 lockout_failure_attempts;	/* 0: no lockout */
+	int	 lockout_duration;
 	/* [database] */
 	char	*database_connection;
 	/* [auth] */

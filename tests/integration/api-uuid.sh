@@ -7,7 +7,7 @@ expect_ok "fernet-setup" prov fernet-setup
 start_signer
 printf 'secret-admin\n' > "$WORK/admin.pw"
 expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
-printf '[token]\nprovider = uuid\n' >> "$CONF"
+printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempts = 3\nlockout_duration = 3\n' >> "$CONF"
 start_api
 body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
 code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
@@ -37,5 +37,19 @@ expect_ok "openstack token issue" env -i PATH=/usr/bin:/bin HOME="$WORK" \
     OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
     OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
     /usr/bin/openstack token issue -f value -c id
+# Lockout: 3 failures in a row lock the user for 3 s; a success resets.
+login() {	# login PASSWORD -> HTTP status
+	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	    -d "$(printf '%s' "$body" | sed "s/secret-admin/$1/")" \
+	    "$API/v3/auth/tokens"
+}
+for i in 1 2; do login wrong > /dev/null; done
+expect_eq "two failures, then the right password" 201 "$(login secret-admin)"
+for i in 1 2; do login wrong > /dev/null; done
+expect_eq "the count restarted after the success" 201 "$(login secret-admin)"
+for i in 1 2 3; do login wrong > /dev/null; done
+expect_eq "locked out after three failures" 401 "$(login secret-admin)"
+sleep 3.5
+expect_eq "the lock expires" 201 "$(login secret-admin)"
 expect_ok "clean shutdown" stop_api
 finish
