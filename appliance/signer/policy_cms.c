@@ -201,9 +201,8 @@ policy_revocation_body(const uint8_t *body, size_t len, char *why,
 	json_array_foreach(list, i, e)
 		if (bad == NULL)
 			bad = check_revoked_entry(e);
+	if (bad != NULL)	/* bad may point into doc: use it first */
+		snprintf(why, whysz, "revocation list: %.60s", bad);
 	json_decref(doc);
-	if (bad == NULL)
-		return 0;
-	snprintf(why, whysz, "revocation list: %.60s", bad);
-	return SIG_ERR_POLICY;
+	return bad == NULL ? 0 : SIG_ERR_POLICY;
 }
