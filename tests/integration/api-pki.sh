@@ -17,6 +17,8 @@ printf '[token]\nprovider = pki\n' >> "$CONF"
 for provider in pki pkiz; do
 	sed -i "s/^provider = .*/provider = $provider/" "$CONF"
 	start_api
+	expect_ok "$provider: the identity endpoint" mgr endpoint-create \
+	    identity public "$API/v3/"
 	body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
 	code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' -d "$body" \
@@ -56,12 +58,20 @@ PY
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
 	    -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
 	expect_eq "$provider: the revoked token" 401 "$code"
-	expect_ok "$provider: openstack token issue" env -i PATH=/usr/bin:/bin \
-	    HOME="$WORK" OS_AUTH_URL="$API/v3" OS_USERNAME=admin \
-	    OS_PASSWORD=secret-admin OS_PROJECT_NAME=admin \
-	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
-	    OS_IDENTITY_API_VERSION=3 /usr/bin/openstack token issue -f value \
+	os() {
+		env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
+		    OS_USERNAME=admin OS_PASSWORD=secret-admin \
+		    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+		    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
+		    /usr/bin/openstack "$@"
+	}
+	expect_ok "$provider: openstack token issue" os token issue -f value \
 	    -c id
+	cli=$(cat "$WORK/out")
+	expect_ok "$provider: openstack token revoke" os token revoke "$cli"
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $cli" \
+	    -H "X-Subject-Token: $cli" "$API/v3/auth/tokens")
+	expect_eq "$provider: the CLI-revoked token" 401 "$code"
 	# The revocation list, signed by the signer (admin or service only).
 	code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' -d "$body" "$API/v3/auth/tokens")

@@ -9,6 +9,8 @@ printf 'secret-admin\n' > "$WORK/admin.pw"
 expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
 printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempts = 3\nlockout_duration = 3\n' >> "$CONF"
 start_api
+expect_ok "the identity endpoint" mgr endpoint-create identity public \
+    "$API/v3/"
 body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
 code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
     -H 'Content-Type: application/json' -d "$body" "$API/v3/auth/tokens")
@@ -32,11 +34,17 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
     -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
 expect_eq "revoked" 204 "$code"
 expect_eq "the revoked token as X-Auth-Token" 401 "$(get "$tok")"
-expect_ok "openstack token issue" env -i PATH=/usr/bin:/bin HOME="$WORK" \
-    OS_AUTH_URL="$API/v3" OS_USERNAME=admin OS_PASSWORD=secret-admin \
-    OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
-    OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 \
-    /usr/bin/openstack token issue -f value -c id
+os() {
+	env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
+	    OS_USERNAME=admin OS_PASSWORD=secret-admin OS_PROJECT_NAME=admin \
+	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+	    OS_IDENTITY_API_VERSION=3 /usr/bin/openstack "$@"
+}
+expect_ok "openstack token issue" os token issue -f value -c id
+cli=$(cat "$WORK/out")
+expect_ok "openstack token revoke" os token revoke "$cli"
+tok=$cli
+expect_eq "the CLI-revoked token" 401 "$(get "$cli")"
 # Lockout: 3 failures in a row lock the user for 3 s; a success resets.
 login() {	# login PASSWORD -> HTTP status
 	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
