@@ -4,6 +4,8 @@
  * the identity store and asks the signer for every token; it never loads
  * a PKCS#11 module and never sees a key or a PIN.
  */
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,12 +113,48 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	*req_cls = NULL;
 }
 
+/* A whole PEM file into memory; the key file must be ours alone. */
+static char *
+read_pem(const char *path, int secret)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	FILE		*f;
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL || fstat(fileno(f), &st) != 0 ||
+	    st.st_size <= 0 || st.st_size > 1024 * 1024 ||
+	    (secret && (st.st_uid != geteuid() || (st.st_mode & 077) != 0))) {
+		log_err("[api] %s: %s", path, secret ? "must exist, be ours "
+		    "and be mode 0600" : "cannot read it");
+		if (f != NULL)
+			fclose(f);
+		return NULL;
+	}
+	if ((buf = calloc(1, st.st_size + 1)) != NULL &&
+	    (n = fread(buf, 1, st.st_size, f)) != (size_t)st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
 static struct MHD_Daemon *
 start_http(struct api *a)
 {
 	struct sockaddr_in	 sin;
 	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
+	static char		*cert, *key;
+	unsigned int		 tls = 0;
 
+	if (a->cf->api_tls_cert != NULL || a->cf->api_tls_key != NULL) {
+		if (a->cf->api_tls_cert == NULL || a->cf->api_tls_key == NULL ||
+		    (cert = read_pem(a->cf->api_tls_cert, 0)) == NULL ||
+		    (key = read_pem(a->cf->api_tls_key, 1)) == NULL)
+			return NULL;
+		tls = MHD_USE_TLS;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(a->cf->api_port);
@@ -126,9 +164,13 @@ start_http(struct api *a)
 		return NULL;
 	}
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls, 0, NULL, NULL,
 	    handler, a,
 	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_HTTPS_MEM_CERT, tls ? cert : NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, tls ? key : NULL,
+	    MHD_OPTION_HTTPS_PRIORITIES, tls ? "SECURE:-VERS-ALL:+VERS-TLS1.3:"
+	    "+VERS-TLS1.2" : NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 2),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)a->cf->api_connection_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,

@@ -66,6 +66,8 @@ static const struct opt opts[] = {
 	O("api", "connection_limit", OPT_INT, api_connection_limit, 1, 65536,
 	    "1024"),
 	O("api", "timeout", OPT_INT, api_timeout, 1, 3600, "30"),
+	O("api", "tls_cert", OPT_PATH, api_tls_cert, 0, 0, NULL),
+	O("api", "tls_key", OPT_PATH, api_tls_key, 0, 0, NULL),
 	O("security_compliance", "lockout_failure_attempts", OPT_INT,
 	    lockout_failure_attempts, 0, 1000, "0"),
 	O("security_compliance", "lockout_duration", OPT_INT,

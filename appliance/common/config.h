@@ -38,6 +38,8 @@ struct config {
 	char	*api_public_endpoint;
 	int	 api_connection_limit;
 	int	 api_timeout;
+	char	*api_tls_cert;
+	char	*api_tls_key;
 	/* [security_compliance] */
 	int	 lockout_failure_attempts;	/* 0: no lockout */
 	int	 lockout_duration;
