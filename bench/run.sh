@@ -66,3 +66,36 @@ soak=${BENCH_SOAK_SECONDS:-90}
 set -- $("$B/bench/signer_rpc" rpc "$CONF" "$soak" 4 open)
 echo "signer RSS: ${before} kB; after $(awk -v r="$1" -v s="$soak" \
     'BEGIN { printf "%.0f", r * s }') more OpenFernet calls: $(rss) kB"
+
+# The HTTP path (issue #4 targets: issuance >= 0.6 x the signer's
+# IssueFernet, validation >= 0.6 x OpenFernet, both at 16 connections).
+issue16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue | cut -d' ' -f1)
+open16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open | cut -d' ' -f1)
+printf 'bench-admin\n' > "$WORK/admin.pw"
+"$BIN/signet-manage" -c "$CONF" bootstrap --admin-password-file \
+    "$WORK/admin.pw" > /dev/null
+printf '[api]\nport = %s\n' "${BENCH_API_PORT:-5990}" >> "$CONF"
+"$BIN/signet-api" -c "$CONF" > "$WORK/api.log" 2>&1 &
+apid=$!
+trap 'kill $spid $apid 2>/dev/null; rm -rf "$WORK"' EXIT
+API="http://127.0.0.1:${BENCH_API_PORT:-5990}"
+while ! grep -q serving "$WORK/api.log"; do sleep 0.1; done
+TOKEN=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "bench-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
+export TOKEN
+export BODY="{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$TOKEN\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}"
+wrk_run() {	# wrk_run SCRIPT: "req/s p99_ms"
+	wrk -t2 -c16 -d"${SECS}s" --latency -s "bench/wrk/$1" "$API/v3/auth/tokens" |
+	    awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 }
+	    END { print r, p }'
+}
+echo
+printf '%-22s %10s %9s  %s\n' "HTTP (wrk, 16 conns)" "req/s" "p99" "ratio"
+set -- $(wrk_run post.lua)
+printf '%-22s %10s %9s  %s\n' "POST (token method)" "$1" "$2" \
+    "$(awk -v a="$1" -v b="$issue16" 'BEGIN { printf "%.2f x IssueFernet (%d/s)", a / b, b }')"
+set -- $(wrk_run get.lua)
+printf '%-22s %10s %9s  %s\n' "GET (validation)" "$1" "$2" \
+    "$(awk -v a="$1" -v b="$open16" 'BEGIN { printf "%.2f x OpenFernet (%d/s)", a / b, b }')"
+echo "api RSS: $(awk '/VmRSS/ { print $2, $3 }' /proc/$apid/status)"
