@@ -20,9 +20,14 @@
 #define API_CALL_TIMEOUT_MS	2000
 #define API_TOKEN_MAX		16384
 
+#define API_STORES_MAX		256
+
 struct api {
 	struct config	*cf;
-	struct store	*st;
+	char		 db[4096];
+	struct store	*stores[API_STORES_MAX];	/* one per thread */
+	int		 nstores;
+	pthread_mutex_t	 stores_mu;
 	struct sigc	*conns[API_SIGNER_CONNS];
 	int		 busy[API_SIGNER_CONNS];
 	pthread_mutex_t	 mu;
@@ -43,6 +48,10 @@ enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 void		 api_base_url(struct api *, struct MHD_Connection *, char *,
 		    size_t);
 int		 api_has_arg(struct MHD_Connection *, const char *);
+
+/* stores.c: the calling thread's own connection to the store */
+struct store	*api_store(struct api *);
+void		 api_stores_close(struct api *);
 
 /* signer.c: a small pool of signer connections */
 int	api_signer_open(struct api *);

@@ -187,7 +187,8 @@ main(int argc, char **argv)
 	static struct api	 a;
 	struct MHD_Daemon	*d = NULL;
 	struct sigaction	 sa;
-	char			 err[CONFIG_ERR_MAX], path[4096];
+	char			 err[CONFIG_ERR_MAX];
+	struct store		*st = NULL;
 	int			 r;
 
 	log_init("signet-api", LOGL_INFO);
@@ -204,9 +205,10 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = api_db_path(a.cf, path, sizeof(path))) != 0 ||
-	    (r = store_open(path, 0, &a.st)) != 0 ||
-	    (r = store_ready(a.st)) != 0 || (r = api_signer_open(&a)) != 0)
+	pthread_mutex_init(&a.stores_mu, NULL);
+	if ((r = api_db_path(a.cf, a.db, sizeof(a.db))) != 0 ||
+	    (r = store_open(a.db, 0, &st)) != 0 ||
+	    (r = store_ready(st)) != 0 || (r = api_signer_open(&a)) != 0)
 		goto out;
 	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
 	    strcmp(a.cf->token_provider, "pki") != 0 &&
@@ -234,7 +236,8 @@ main(int argc, char **argv)
 	MHD_stop_daemon(d);
  out:
 	api_signer_close(&a);
-	store_close(a.st);
+	api_stores_close(&a);
+	store_close(st);
 	config_free(a.cf);
 	return r == 0 ? 0 : 1;
 }

@@ -291,7 +291,7 @@ uuid_open(struct api *a, const char *tok, int allow_expired,
 	int	 r;
 
 	*pop = NULL;
-	if ((r = store_uuid_get(a->st, tok, &text)) != 0)
+	if ((r = store_uuid_get(api_store(a), tok, &text)) != 0)
 		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
 	return doc_open(a, text, allow_expired, pop);
 }
@@ -308,7 +308,7 @@ uuid_issue(struct api *a, json_t *doc, const char *user, int64_t expires_at,
 	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
 		return SIG_ERR_NOMEM;
 	store_new_id(id);
-	r = store_uuid_put(a->st, id, user, expires_at, body,
+	r = store_uuid_put(api_store(a), id, user, expires_at, body,
 	    a->cf->token_allow_expired_window);
 	free(body);
 	if (r == 0 && (*tokp = strdup(id)) == NULL)

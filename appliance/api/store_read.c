@@ -14,7 +14,8 @@
 #include "log.h"
 #include "store.h"
 
-sqlite3	*store_db(struct store *);
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 static void
 col(sqlite3_stmt *st, int i, char *out, size_t sz)
@@ -24,16 +25,15 @@ col(sqlite3_stmt *st, int i, char *out, size_t sz)
 	snprintf(out, sz, "%s", v != NULL ? v : "");
 }
 
+/* sql must be a string literal: the statement is cached under it. */
 static sqlite3_stmt *
 prep(struct store *s, const char *sql, const char *const *args, int n)
 {
 	sqlite3_stmt	*st;
 	int		 i;
 
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	if ((st = store_stmt(s, sql)) == NULL)
 		return NULL;
-	}
 	for (i = 0; i < n; i++)
 		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
 	return st;
@@ -78,7 +78,7 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 		u->enabled = sqlite3_column_int(st, 5);
 		u->locked_until = sqlite3_column_int64(st, 6);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r;
 }
 
@@ -95,7 +95,7 @@ scope_row(sqlite3_stmt *st, struct store_scope *sc)
 		col(st, 3, sc->domain_name, sizeof(sc->domain_name));
 		sc->enabled = sqlite3_column_int(st, 4);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r;
 }
 
@@ -152,7 +152,7 @@ store_roles_json(struct store *s, const char *user, const char *type,
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "id",
 		    sqlite3_column_text(st, 0), "name",
 		    sqlite3_column_text(st, 1)));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
@@ -187,7 +187,7 @@ store_catalog_json(struct store *s, void *arr)
 		    sqlite3_column_text(st, 5), "region_id", region,
 		    "region", region));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
@@ -210,7 +210,7 @@ rows_json(struct store *s, const char *sql, const char *user, json_t *arr,
 		    json_pack("{s:s,s:s,s:b}", "id",
 		    sqlite3_column_text(st, 0), "name",
 		    sqlite3_column_text(st, 1), "enabled", 1));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 

@@ -19,7 +19,8 @@
 #include "log.h"
 #include "store.h"
 
-sqlite3	*store_db(struct store *);
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 static int
 run(struct store *s, const char *sql, int (*bind)(sqlite3_stmt *, void *),
@@ -29,14 +30,14 @@ run(struct store *s, const char *sql, int (*bind)(sqlite3_stmt *, void *),
 	int		 rc;
 
 	*rows = 0;
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK ||
-	    bind(st, arg) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	if ((st = store_stmt(s, sql)) == NULL || bind(st, arg) != SQLITE_OK) {
+		if (st != NULL)
+			sqlite3_reset(st);
 		return SIG_ERR_SYSTEM;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		(*rows)++;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		log_err("store: revocation: %s", sqlite3_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */

@@ -18,9 +18,20 @@
 #include "log.h"
 #include "store.h"
 
+#define STORE_STMT_CACHE	32
+
+/* Prepared statements kept per connection, keyed by their SQL text's
+ * address (always a string literal): the hot lookups prepare once. */
+struct stmt_slot {
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+
 struct store {
-	sqlite3	*db;
-	char	*path;
+	sqlite3			*db;
+	char			*path;
+	struct stmt_slot	 cache[STORE_STMT_CACHE];
+	int			 ncache;
 };
 
 static const char *const schema[] = {
@@ -73,7 +84,8 @@ static const char *const schema[] = {
 	"INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
 };
 
-sqlite3	*store_db(struct store *);
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 sqlite3 *
 store_db(struct store *s)
@@ -147,7 +159,7 @@ store_open(const char *path, int create, struct store **sp)
 {
 	struct store	*s;
 	int		 fd, flags = SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_FULLMUTEX;
+			    SQLITE_OPEN_NOMUTEX;	/* one thread per store */
 
 	*sp = NULL;
 	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC,
@@ -171,11 +183,42 @@ store_open(const char *path, int create, struct store **sp)
 	return 0;
 }
 
+/*
+ * A cached statement for sql (a string literal), reset and unbound; give
+ * it back with sqlite3_reset, never sqlite3_finalize. NULL on error.
+ */
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int		 i;
+
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	if (s->ncache == STORE_STMT_CACHE ||
+	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_err("store: %s", sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache++].st = st;
+	return st;
+}
+
 void
 store_close(struct store *s)
 {
+	int	 i;
+
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
