@@ -58,6 +58,7 @@ int	api_signer_open(struct api *);
 void	api_signer_close(struct api *);
 int	api_signer_call(struct api *, Signet__V1__Request *,
 	    Signet__V1__Response **);
+int	api_public_material(struct api *, Signet__V1__Response **);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

@@ -43,21 +43,12 @@ pem_cert(const char *pem)
 int
 pki_load_certs(struct api *a)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__PublicMaterialRequest pm;
 	Signet__V1__Response	*resp = NULL;
 	X509			*ca = NULL;
 	int			 r = SIG_ERR_KEY_NOT_FOUND;
 
-	signet__v1__request__init(&req);
-	signet__v1__public_material_request__init(&pm);
-	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
-	req.public_material = &pm;
-	if (api_signer_call(a, &req, &resp) != 0 ||
-	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
-		sigc_response_free(resp);
+	if (api_public_material(a, &resp) != 0)
 		return SIG_ERR_HSM_REINIT;
-	}
 	pthread_mutex_lock(&certs_mu);
 	if (sign_cert == NULL &&
 	    (sign_cert = pem_cert(resp->public_material->signing_cert_pem)) &&

@@ -64,23 +64,14 @@ route_auth(struct api *a, struct MHD_Connection *c, const char *url,
 enum MHD_Result
 route_certs(struct api *a, struct MHD_Connection *c, int ca)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__PublicMaterialRequest pm;
 	Signet__V1__Response	*resp = NULL;
 	struct MHD_Response	*r;
 	const char		*pem;
 	enum MHD_Result		 ret;
 
-	signet__v1__request__init(&req);
-	signet__v1__public_material_request__init(&pm);
-	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
-	req.public_material = &pm;
-	if (api_signer_call(a, &req, &resp) != 0 ||
-	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
-		sigc_response_free(resp);
+	if (api_public_material(a, &resp) != 0)
 		return api_error(a, c, 503, "The token service is "
 		    "temporarily unavailable.");
-	}
 	pem = ca ? resp->public_material->ca_cert_pem :
 	    resp->public_material->signing_cert_pem;
 	if (*pem == '\0') {

@@ -61,3 +61,22 @@ api_signer_call(struct api *a, Signet__V1__Request *req,
 	pthread_mutex_unlock(&a->mu);
 	return r;
 }
+
+/* PublicMaterial; caller owns *respp (sigc_response_free) on success. */
+int
+api_public_material(struct api *a, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__PublicMaterialRequest pm;
+
+	signet__v1__request__init(&req);
+	signet__v1__public_material_request__init(&pm);
+	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	req.public_material = &pm;
+	if (api_signer_call(a, &req, respp) == 0 &&
+	    (*respp)->status == SIGNET__V1__STATUS__STATUS_OK)
+		return 0;
+	sigc_response_free(*respp);
+	*respp = NULL;
+	return SIG_ERR_HSM_REINIT;
+}
