@@ -172,7 +172,8 @@ start_http(struct api *a)
 	    MHD_OPTION_HTTPS_PRIORITIES, tls ? "SECURE:-VERS-ALL:+VERS-TLS1.3:"
 	    "+VERS-TLS1.2" : NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 2),
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)a->cf->api_connection_limit,
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)a->cf->api_connection_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)a->cf->api_connection_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cf->api_timeout,

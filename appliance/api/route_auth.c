@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "api.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 
 static json_t *
@@ -41,15 +43,15 @@ route_auth(struct api *a, struct MHD_Connection *c, const char *url,
 	uid = json_string_value(json_object_get(json_object_get(t, "user"),
 	    "id"));
 	if (strcmp(url, "/v3/auth/catalog") == 0) {
-		r = store_catalog_json(api_store(a), arr);
+		r = store_catalog_json(ST, arr);
 		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
 		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",
 		    "catalog", arr, "links", links(a, c, url)), NULL);
 	} else {
 		int proj = strcmp(url, "/v3/auth/projects") == 0;
 
-		r = proj ? store_user_projects_json(api_store(a), uid, arr) :
-		    store_user_domains_json(api_store(a), uid, arr);
+		r = proj ? store_user_projects_json(ST, uid, arr) :
+		    store_user_domains_json(ST, uid, arr);
 		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
 		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",
 		    proj ? "projects" : "domains", arr, "links",
@@ -155,7 +157,7 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 	}
 	json_decref(caller);
 	arr = json_array();
-	if (store_revocations_json(api_store(a), os_revoke, arr) != 0) {
+	if (store_revocations_json(ST, os_revoke, arr) != 0) {
 		json_decref(arr);
 		return api_error(a, c, 503, "The identity store is "
 		    "unavailable.");

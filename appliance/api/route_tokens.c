@@ -10,6 +10,8 @@
 #include <openssl/rand.h>
 
 #include "api.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
 #include "b64url.h"
 #include "err.h"
 #include "isotime.h"
@@ -61,7 +63,8 @@ parse_named(json_t *o, const char **id, const char **name,
 	if (*id == NULL && *name == NULL)
 		return "id or name";
 	if (*id == NULL && (!json_is_object(d) || jstr(d, "id", 255, did) < 0 ||
-	    jstr(d, "name", 255, dname) < 0 || (*did == NULL && *dname == NULL)))
+	    jstr(d, "name", 255, dname) < 0 ||
+	    (*did == NULL && *dname == NULL)))
 		return "domain";
 	return NULL;
 }
@@ -152,18 +155,18 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	int			 r = 0;
 
 	if (ar->scope == SC_PROJECT) {
-		if ((r = store_project_get(api_store(a), ar->p_id ? ar->p_id :
+		if ((r = store_project_get(ST, ar->p_id ? ar->p_id :
 		    ar->p_name, ar->p_id ? NULL : ar->pdom_id, ar->p_id ?
 		    NULL : ar->pdom_name, &sc)) == 0 && sc.enabled &&
-		    (r = store_roles_json(api_store(a), c->user_id, "project", sc.id,
+		    (r = store_roles_json(ST, c->user_id, "project", sc.id,
 		    roles)) == 0) {
 			strcpy(pid, sc.id);
 			c->project_id = pid;
 			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT;
 		}
 	} else if (ar->scope == SC_DOMAIN) {
-		if ((r = store_domain_get(api_store(a), ar->d_id, ar->d_name,
-		    &sc)) == 0 && sc.enabled && (r = store_roles_json(api_store(a),
+		if ((r = store_domain_get(ST, ar->d_id, ar->d_name,
+		    &sc)) == 0 && sc.enabled && (r = store_roles_json(ST,
 		    c->user_id, "domain", sc.id, roles)) == 0) {
 			strcpy(did, sc.id);
 			c->domain_id = did;
@@ -172,7 +175,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	} else if (ar->scope == SC_SYSTEM) {
 		c->system = S("all");
 		c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM;
-		r = store_roles_json(api_store(a), c->user_id, "system", "all", roles);
+		r = store_roles_json(ST, c->user_id, "system", "all", roles);
 	}
 	if (r == 0 && ar->scope != SC_UNSCOPED &&
 	    (json_array_size(roles) == 0 || (ar->scope != SC_SYSTEM &&
@@ -327,7 +330,7 @@ open_token(struct api *a, const char *tok, int allow_expired,
 		}
 	} else
 		r = open_fernet(a, tok, allow_expired, o);
-	if (r == 0 && (r = store_is_revoked(api_store(a), o->c->audit_ids,
+	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids)) != 0)
 		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
 	if (r != 0)
@@ -346,13 +349,13 @@ password_user(struct api *a, const struct auth_req *ar,
 {
 	int	 ok;
 
-	if (store_user_get(api_store(a), ar->user_id ? ar->user_id : ar->user_name,
+	if (store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
 	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
 	    ar->udom_name, u) != 0 || !u->enabled ||
 	    u->locked_until > time(NULL))
 		return SIG_ERR_KEY_NOT_FOUND;
 	ok = password_check(ar->password, strlen(ar->password), u->hash) == 0;
-	(void)store_login_result(api_store(a), u->id, ok,
+	(void)store_login_result(ST, u->id, ok,
 	    a->cf->lockout_failure_attempts, a->cf->lockout_duration);
 	return ok ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
@@ -453,7 +456,8 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	else if (r != 0)
 		ret = api_error(a, cn, 401, AUTH_FAILED);
 	else
-		ret = issue(a, cn, &nt.c, ar.token, !api_has_arg(cn, "nocatalog"));
+		ret = issue(a, cn, &nt.c, ar.token,
+		    !api_has_arg(cn, "nocatalog"));
 	opened_free(&po);
 	return ret;
 }
@@ -534,7 +538,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	else if (revoke) {
 		json_decref(doc);
 		/* 204 only once the event is committed. */
-		ret = store_revoke_audit(api_store(a), sc->audit_ids[0],
+		ret = store_revoke_audit(ST, sc->audit_ids[0],
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
 		    api_json(cn, 204, NULL, NULL) : unavailable(a, cn);
 	} else

@@ -63,7 +63,8 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN domain "
 	    "d ON d.id = u.domain_id WHERE u.id = ?1" :
 	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
-	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN domain d ON "
+	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN "
+	    "domain d ON "
 	    "d.id = u.domain_id WHERE u.name = ?1 AND (d.id = ?2 OR "
 	    "(?2 IS NULL AND d.name = ?3))", args, 3);
 	if (st == NULL)

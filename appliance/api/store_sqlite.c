@@ -47,7 +47,8 @@ static const char *const schema[] = {
 	    "name TEXT NOT NULL, domain_id TEXT NOT NULL REFERENCES domain(id),"
 	    " enabled INTEGER NOT NULL DEFAULT 1, password_hash TEXT, "
 	    "failed_logins INTEGER NOT NULL DEFAULT 0, "
-	    "locked_until INTEGER NOT NULL DEFAULT 0, UNIQUE (domain_id, name))",
+	    "locked_until INTEGER NOT NULL DEFAULT 0, "
+	    "UNIQUE (domain_id, name))",
 	"CREATE TABLE IF NOT EXISTS role (id TEXT PRIMARY KEY, "
 	    "name TEXT NOT NULL UNIQUE)",
 	"CREATE TABLE IF NOT EXISTS implied_role (prior TEXT NOT NULL "
@@ -61,7 +62,8 @@ static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS region (id TEXT PRIMARY KEY, "
 	    "description TEXT)",
 	"CREATE TABLE IF NOT EXISTS service (id TEXT PRIMARY KEY, "
-	    "type TEXT NOT NULL, name TEXT, enabled INTEGER NOT NULL DEFAULT 1)",
+	    "type TEXT NOT NULL, name TEXT, "
+	    "enabled INTEGER NOT NULL DEFAULT 1)",
 	"CREATE TABLE IF NOT EXISTS endpoint (id TEXT PRIMARY KEY, "
 	    "service_id TEXT NOT NULL REFERENCES service(id), "
 	    "interface TEXT NOT NULL CHECK (interface IN "
@@ -159,7 +161,7 @@ store_open(const char *path, int create, struct store **sp)
 {
 	struct store	*s;
 	int		 fd, flags = SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_NOMUTEX;	/* one thread per store */
+			    SQLITE_OPEN_NOMUTEX;	/* one thread each */
 
 	*sp = NULL;
 	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC,

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "api.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 #include "isotime.h"
 
@@ -26,26 +28,26 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 	int			 r;
 
 	if (*c->project_id != '\0') {
-		if ((r = store_project_get(api_store(a), c->project_id, NULL, NULL,
+		if ((r = store_project_get(ST, c->project_id, NULL, NULL,
 		    &sc)) != 0 || !sc.enabled)
 			return SIG_ERR_KEY_NOT_FOUND;
 		json_object_set_new(t, "project", id_name_domain(sc.id,
 		    sc.name, sc.domain_id, sc.domain_name));
 		json_object_set_new(t, "is_domain", json_false());
-		return store_roles_json(api_store(a), c->user_id, "project", sc.id,
+		return store_roles_json(ST, c->user_id, "project", sc.id,
 		    roles);
 	}
 	if (*c->domain_id != '\0') {
-		if ((r = store_domain_get(api_store(a), c->domain_id, NULL, &sc)) != 0 ||
+		if ((r = store_domain_get(ST, c->domain_id, NULL, &sc)) != 0 ||
 		    !sc.enabled)
 			return SIG_ERR_KEY_NOT_FOUND;
 		json_object_set_new(t, "domain", json_pack("{s:s,s:s}", "id",
 		    sc.id, "name", sc.name));
-		return store_roles_json(api_store(a), c->user_id, "domain", sc.id,
+		return store_roles_json(ST, c->user_id, "domain", sc.id,
 		    roles);
 	}
 	json_object_set_new(t, "system", json_pack("{s:b}", "all", 1));
-	return store_roles_json(api_store(a), c->user_id, "system", "all", roles);
+	return store_roles_json(ST, c->user_id, "system", "all", roles);
 }
 
 /* Caller owns *docp (json_decref). */
@@ -62,7 +64,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 				    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
 
 	*docp = NULL;
-	if ((r = store_user_get(api_store(a), c->user_id, NULL, NULL, &u)) != 0 ||
+	if ((r = store_user_get(ST, c->user_id, NULL, NULL, &u)) != 0 ||
 	    !u.enabled) {
 		json_decref(m);
 		json_decref(au);
@@ -91,7 +93,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 		json_decref(roles);
 	if (scoped && catalog) {
 		cat = json_array();
-		store_catalog_json(api_store(a), cat);
+		store_catalog_json(ST, cat);
 		json_object_set_new(t, "catalog", cat);
 	}
 	*docp = json_pack("{s:o}", "token", t);
