@@ -75,11 +75,6 @@ enum MHD_Result	 route_certs(struct api *, struct MHD_Connection *, int);
 enum MHD_Result	 route_revoked(struct api *, struct MHD_Connection *, int);
 
 /* token_doc.c: the token document a client reads */
-struct token_info {
-	Signet__V1__Claims	*claims;
-	int64_t			 issued_at;
-};
-
 int	token_doc(struct api *, const Signet__V1__Claims *, int64_t, int,
 	    json_t **);
 

@@ -27,7 +27,7 @@ title_of(unsigned int code)
 	}
 }
 
-/* Takes body (json_decref); header/value pairs follow in extra. */
+/* Takes body (json_decref; NULL: empty); subject, if set, is echoed. */
 enum MHD_Result
 api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
     const char *subject)

@@ -4,8 +4,11 @@
  * the identity store and asks the signer for every token; it never loads
  * a PKCS#11 module and never sees a key or a PIN.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,29 @@
 #include "provider_pki.h"
 
 static volatile sig_atomic_t	 stop;
+
+/*
+ * Passwords pass through jansson's strings: every JSON allocation is
+ * wiped when freed, and the process never dumps core.
+ */
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void
+harden(void)
+{
+	struct rlimit	 rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	json_set_alloc_funcs(malloc, wipe_free);
+}
 
 static void
 on_signal(int sig)
@@ -193,6 +219,7 @@ main(int argc, char **argv)
 	int			 r;
 
 	log_init("signet-api", LOGL_INFO);
+	harden();
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
 		fprintf(stderr, "usage: signet-api -c FILE\n");
 		return 2;

@@ -152,21 +152,28 @@ pki_verify(const char *tok)
 	BIO		*in, *out = BIO_new(BIO_s_mem());
 	CMS_ContentInfo	*cms = NULL;
 	STACK_OF(X509)	*certs = sk_X509_new_null();
+	X509		*cert;
+	X509_STORE	*store;
 	char		*data, *res = NULL;
 	long		 n;
 
-	in = strncmp(tok, "PKIZ_", 5) == 0 ? pkiz_pem(tok) : pki_pem(tok);
+	/* Set once, never changed: the lock guards the load, not the use,
+	 * so PKI validations on every HTTP thread run side by side. */
 	pthread_mutex_lock(&certs_mu);
-	if (in != NULL && out != NULL && certs != NULL && sign_cert != NULL &&
+	cert = sign_cert;
+	store = ca_store;
+	pthread_mutex_unlock(&certs_mu);
+	in = strncmp(tok, "PKIZ_", 5) == 0 ? pkiz_pem(tok) : pki_pem(tok);
+	if (in != NULL && out != NULL && certs != NULL && cert != NULL &&
+	    store != NULL &&
 	    (cms = PEM_read_bio_CMS(in, NULL, NULL, NULL)) != NULL &&
-	    sk_X509_push(certs, sign_cert) &&
-	    CMS_verify(cms, certs, ca_store, NULL, out, CMS_BINARY) == 1 &&
+	    sk_X509_push(certs, cert) &&
+	    CMS_verify(cms, certs, store, NULL, out, CMS_BINARY) == 1 &&
 	    (n = BIO_get_mem_data(out, &data)) > 0 &&
 	    (res = malloc(n + 1)) != NULL) {
 		memcpy(res, data, n);
 		res[n] = '\0';
 	}
-	pthread_mutex_unlock(&certs_mu);
 	CMS_ContentInfo_free(cms);
 	sk_X509_free(certs);
 	BIO_free(in);
@@ -258,9 +265,13 @@ pki_open(struct api *a, const char *tok, int allow_expired,
     struct pki_opened **pop)
 {
 	char	*text;
+	int	 n;
 
 	*pop = NULL;
-	if (sign_cert == NULL && pki_load_certs(a) != 0)
+	pthread_mutex_lock(&certs_mu);
+	n = sign_cert != NULL && ca_store != NULL;
+	pthread_mutex_unlock(&certs_mu);
+	if (!n && pki_load_certs(a) != 0)
 		return SIG_ERR_HSM_REINIT;
 	if ((text = pki_verify(tok)) == NULL)
 		return SIG_ERR_KEY_NOT_FOUND;

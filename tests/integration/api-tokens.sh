@@ -280,6 +280,8 @@ PY
 # libmicrohttpd's GnuTLS links libp11-kit (a loader); no module is mapped.
 ! grep -qE 'softhsm|libp11\.so|engines-3/pkcs11|p11-kit-(trust|proxy|client)' \
     "/proc/$API_PID/maps" || fail "signet-api maps a PKCS#11 module"
+grep -q "Max core file size *0 *0" "/proc/$API_PID/limits" ||
+    fail "signet-api, which sees passwords, can dump core"
 call GET /v3
 code "still serving" 200
 expect_ok "clean shutdown of the API" stop_api
