@@ -11,9 +11,8 @@
 
 #include <openssl/pem.h>
 #include <openssl/cms.h>
-#include <zlib.h>
 
-#include "b64url.h"
+#include "cms_verify.h"
 #include "err.h"
 #include "isotime.h"
 #include "log.h"
@@ -26,7 +25,7 @@ static pthread_mutex_t	 certs_mu = PTHREAD_MUTEX_INITIALIZER;
 int
 pki_is_token(const char *tok)
 {
-	return strncmp(tok, "MII", 3) == 0 || strncmp(tok, "PKIZ_", 5) == 0;
+	return cmsv_is_token(tok);
 }
 
 static X509 *
@@ -98,64 +97,16 @@ pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
 	return r;
 }
 
-/* PKI: '-' back to '/', 64-character lines inside the armour. */
-static BIO *
-pki_pem(const char *tok)
-{
-	size_t	 n = strlen(tok), i;
-	BIO	*b = BIO_new(BIO_s_mem());
-
-	if (b == NULL)
-		return NULL;
-	BIO_puts(b, "-----BEGIN CMS-----\n");
-	for (i = 0; i < n; i++) {
-		BIO_write(b, tok[i] == '-' ? "/" : &tok[i], 1);
-		if (i % 64 == 63 || i + 1 == n)
-			BIO_write(b, "\n", 1);
-	}
-	BIO_puts(b, "-----END CMS-----\n");
-	return b;
-}
-
-/* PKIZ: padded base64url of zlib(PEM); capped, nothing after the end. */
-static BIO *
-pkiz_pem(const char *tok)
-{
-	size_t		 n = strlen(tok + 5), zlen;
-	uint8_t		*z = malloc(n + 1), *out = NULL;
-	z_stream	 zs;
-	BIO		*b = NULL;
-
-	memset(&zs, 0, sizeof(zs));
-	if (z == NULL || b64url_decode(tok + 5, n, B64URL_PAD, z, n,
-	    &zlen) != 0 || (out = malloc(PKI_INFLATE_MAX)) == NULL ||
-	    inflateInit(&zs) != Z_OK)
-		goto out;
-	zs.next_in = z;
-	zs.avail_in = zlen;
-	zs.next_out = out;
-	zs.avail_out = PKI_INFLATE_MAX;
-	if (inflate(&zs, Z_FINISH) == Z_STREAM_END && zs.avail_in == 0 &&
-	    (b = BIO_new(BIO_s_mem())) != NULL)
-		BIO_write(b, out, PKI_INFLATE_MAX - zs.avail_out);
-	inflateEnd(&zs);
- out:
-	free(z);
-	free(out);
-	return b;
-}
-
 /* The verified content of tok, NUL-terminated; caller owns it. */
 static char *
 pki_verify(const char *tok)
 {
-	BIO		*in, *out = BIO_new(BIO_s_mem());
-	CMS_ContentInfo	*cms = NULL;
-	STACK_OF(X509)	*certs = sk_X509_new_null();
 	X509		*cert;
 	X509_STORE	*store;
-	char		*data, *res = NULL;
-	long		 n;
+	uint8_t		*der;
+	size_t		 len, n;
+	char		*res = NULL;
+	int		 r;
 
 	/* Set once, never changed: the lock guards the load, not the use,
 	 * so PKI validations on every HTTP thread run side by side. */
@@ -163,21 +114,12 @@ pki_verify(const char *tok)
 	cert = sign_cert;
 	store = ca_store;
 	pthread_mutex_unlock(&certs_mu);
-	in = strncmp(tok, "PKIZ_", 5) == 0 ? pkiz_pem(tok) : pki_pem(tok);
-	if (in != NULL && out != NULL && certs != NULL && cert != NULL &&
-	    store != NULL &&
-	    (cms = PEM_read_bio_CMS(in, NULL, NULL, NULL)) != NULL &&
-	    sk_X509_push(certs, cert) &&
-	    CMS_verify(cms, certs, store, NULL, out, CMS_BINARY) == 1 &&
-	    (n = BIO_get_mem_data(out, &data)) > 0 &&
-	    (res = malloc(n + 1)) != NULL) {
-		memcpy(res, data, n);
-		res[n] = '\0';
+	if ((r = cmsv_token_der(tok, &der, &len)) == CMSV_OK) {
+		r = cmsv_open(der, len, cert, store, &res, &n);
+		free(der);
 	}
-	CMS_ContentInfo_free(cms);
-	sk_X509_free(certs);
-	BIO_free(in);
-	BIO_free(out);
+	if (r != CMSV_OK)
+		log_debug("PKI token refused: %s", cmsv_str(r));
 	return res;
 }
 

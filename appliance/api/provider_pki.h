@@ -8,8 +8,6 @@
 
 #include "api.h"
 
-#define PKI_INFLATE_MAX	(1024 * 1024)	/* a zlib bomb stops here */
-
 struct pki_opened {
 	json_t			*body;		/* the signed document */
 	Signet__V1__Claims	 c;
