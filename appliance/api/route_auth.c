@@ -6,11 +6,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
+#include "isotime.h"
 
 static json_t *
 links(struct api *a, struct MHD_Connection *c, const char *url)
@@ -147,6 +149,7 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 {
 	json_t		*caller, *arr;
 	enum MHD_Result	 ret;
+	char		 now[ISOTIME_LEN + 1];
 
 	if (api_caller(a, c, &caller, &ret) != 0)
 		return ret;
@@ -168,5 +171,9 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 	if (api_has_arg(c, "audit_id_only"))
 		return api_json(c, 200, json_pack("{s:o}", "revoked", arr),
 		    NULL);
-	return signed_list(a, c, json_pack("{s:o}", "revoked", arr));
+	/* verifiers keep the newest list: say when this one was made */
+	isotime_format(time(NULL), now);
+	strcpy(now + 19, "Z");
+	return signed_list(a, c, json_pack("{s:o,s:s}", "revoked", arr,
+	    "issued_at", now));
 }

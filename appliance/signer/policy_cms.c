@@ -180,7 +180,22 @@ check_revoked_entry(json_t *e)
 	return NULL;
 }
 
-/* {"revoked": [{"id"?, "expires", "audit_id"?}, ...]} and nothing else. */
+/*
+ * A list's issued_at is the signer's now: verifiers take the newest list,
+ * so a front-end that could post-date one would freeze revocation.
+ */
+static const char *
+check_list_time(json_t *v)
+{
+	int64_t	 t, now = time(NULL);
+
+	if (isotime_parse(json_string_value(v) ? json_string_value(v) : "",
+	    &t) != 0 || t > now + 60 || t < now - 60)
+		return "issued_at is not now";
+	return NULL;
+}
+
+/* {"revoked": [{"id"?, "expires", "audit_id"?}, ...], "issued_at"?}. */
 int
 policy_revocation_body(const uint8_t *body, size_t len, char *why,
     size_t whysz)
@@ -196,8 +211,11 @@ policy_revocation_body(const uint8_t *body, size_t len, char *why,
 		return SIG_ERR_BAD_INPUT;
 	}
 	list = json_object_get(doc, "revoked");
-	if (json_object_size(doc) != 1 || !json_is_array(list))
+	if (json_object_size(doc) != 1 + (json_object_get(doc,
+	    "issued_at") != NULL) || !json_is_array(list))
 		bad = "not {\"revoked\": [...]}";
+	else if (json_object_get(doc, "issued_at") != NULL)
+		bad = check_list_time(json_object_get(doc, "issued_at"));
 	json_array_foreach(list, i, e)
 		if (bad == NULL)
 			bad = check_revoked_entry(e);
