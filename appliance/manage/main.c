@@ -3,10 +3,7 @@
  * keystone-manage. It never opens the HSM. Passwords come from files
  * (owner-only) or standard input ("-"), never from arguments.
  */
-#include <sys/stat.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +13,8 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "secmem.h"
+#include "secret_file.h"
 #include "store.h"
 
 #define ID_BUF	(STORE_ID_LEN + 1)
@@ -58,34 +57,29 @@ usage(void)
 static int
 read_password(const char *path, char *out, size_t outsz)
 {
-	struct stat	 st;
+	struct secmem	*sm;
+	char		 why[160];
 	ssize_t		 n;
-	int		 fd;
+	int		 r;
 
 	if (path == NULL)
 		return SIG_ERR_USAGE;
-	fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_err("password file %s: %s", path, strerror(errno));
-		return SIG_ERR_BAD_INPUT;
+	if (strcmp(path, "-") != 0) {
+		if ((r = secret_file_read(path, outsz - 2, &sm, why,
+		    sizeof(why))) != 0) {
+			log_err("password file %s: %s", path, why);
+			return SIG_ERR_BAD_INPUT;
+		}
+		memcpy(out, secmem_data(sm), secmem_len(sm) + 1);
+		secmem_free(sm);
+		return 0;
 	}
-	if (fd != STDIN_FILENO && (!S_ISREG(st.st_mode) ||
-	    (st.st_mode & 077) != 0)) {
-		log_err("password file %s: must be a regular file readable "
-		    "only by its owner (chmod 600)", path);
-		close(fd);
-		return SIG_ERR_BAD_INPUT;
-	}
-	n = read(fd, out, outsz - 1);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	n = read(STDIN_FILENO, out, outsz - 1);
 	if (n > 0 && out[n - 1] == '\n')
 		n--;
-	if (n <= 0 || (size_t)n > STORE_PASSWORD_MAX ||
-	    memchr(out, '\0', n) != NULL) {
-		log_err("password file %s: empty, over %d bytes, or with a "
-		    "NUL", path, STORE_PASSWORD_MAX);
+	if (n <= 0 || (size_t)n > outsz - 2 || memchr(out, '\0', n) != NULL) {
+		log_err("password on standard input: empty, over %zu bytes, "
+		    "or with a NUL", outsz - 2);
 		return SIG_ERR_BAD_INPUT;
 	}
 	out[n] = '\0';

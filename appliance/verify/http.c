@@ -1,0 +1,143 @@
+/*
+ * libsignet-verify: requests to the token service with libcurl. TLS peer
+ * and host verification are always on; there is no option that turns
+ * them off (OSSA-2014-030). Answers are capped at SV_BODY_MAX.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "verify.h"
+
+static pthread_once_t	curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct sv_http	*h = arg;
+	char		*nb;
+
+	n *= sz;
+	if (h->len + n > SV_BODY_MAX ||
+	    (nb = realloc(h->body, h->len + n + 1)) == NULL)
+		return 0;	/* curl fails the transfer */
+	memcpy(nb + h->len, p, n);
+	h->len += n;
+	nb[h->len] = '\0';
+	h->body = nb;
+	return n;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct sv_http	*h = arg;
+	static const char name[] = "x-subject-token:";
+	size_t		 len = sz * n, i = sizeof(name) - 1;
+
+	if (len > i && strncasecmp(p, name, i) == 0 && h->subject_token ==
+	    NULL) {
+		while (i < len && p[i] == ' ')
+			i++;
+		while (len > i && (p[len - 1] == '\r' || p[len - 1] == '\n'))
+			len--;
+		h->subject_token = strndup(p + i, len - i);
+	}
+	return sz * n;
+}
+
+static struct curl_slist *
+headers(const char *auth, const char *subject, const char *body)
+{
+	struct curl_slist	*l = NULL, *t;
+	char			 buf[SV_TOKEN_MAX + 32];
+
+	if ((l = curl_slist_append(NULL, "Accept: application/json")) == NULL)
+		return NULL;
+	if (body != NULL && (t = curl_slist_append(l,
+	    "Content-Type: application/json")) != NULL)
+		l = t;
+	if (auth != NULL && strlen(auth) < SV_TOKEN_MAX) {
+		snprintf(buf, sizeof(buf), "X-Auth-Token: %s", auth);
+		if ((t = curl_slist_append(l, buf)) != NULL)
+			l = t;
+	}
+	if (subject != NULL && strlen(subject) < SV_TOKEN_MAX) {
+		snprintf(buf, sizeof(buf), "X-Subject-Token: %s", subject);
+		if ((t = curl_slist_append(l, buf)) != NULL)
+			l = t;
+	}
+	return l;
+}
+
+static void
+set_tls(CURL *c, const struct signet_verify_config *cf)
+{
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+	if (cf->https_ca_file != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, cf->https_ca_file);
+}
+
+/* 0 with h filled (any HTTP status), or -1: no answer at all. */
+int
+sv_http(struct signet_verifier *v, const char *method, const char *path,
+    const char *auth, const char *subject, const char *body,
+    struct sv_http *h)
+{
+	CURL			*c;
+	struct curl_slist	*hd;
+	char			*url;
+	CURLcode		 rc = CURLE_FAILED_INIT;
+
+	memset(h, 0, sizeof(*h));
+	pthread_once(&curl_once, curl_init);
+	if (asprintf(&url, "%s%s", v->cf.url, path) < 0)
+		return -1;
+	hd = headers(auth, subject, body);
+	if ((c = curl_easy_init()) != NULL && hd != NULL) {
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)v->cf.http_timeout);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		if (body != NULL)
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+		set_tls(c, &v->cf);
+		if ((rc = curl_easy_perform(c)) == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE,
+			    &h->status);
+	}
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hd);
+	free(url);
+	if (rc != CURLE_OK) {
+		sv_http_clear(h);
+		atomic_fetch_add(&v->n_fetch_err, 1);
+		return -1;
+	}
+	if (h->body == NULL && (h->body = strdup("")) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+sv_http_clear(struct sv_http *h)
+{
+	free(h->body);
+	free(h->subject_token);
+	memset(h, 0, sizeof(*h));
+}
