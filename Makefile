@@ -15,7 +15,7 @@ GEN	:= $(B)/gen
 
 CC	?= cc
 PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack \
-	   sqlite3 libxcrypt libmicrohttpd
+	   sqlite3 libxcrypt libmicrohttpd libcurl
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
@@ -46,6 +46,15 @@ MANAGE_OBJS	:= $(COMMON_OBJS) $(STORE_OBJS) \
 PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
 		   $(call obj,$(wildcard provisioning/*.c))
 
+# libsignet-verify: position-independent, only signet_* exported.
+VERIFY_SRCS	:= $(filter-out appliance/verify/main.c,\
+		   $(wildcard appliance/verify/*.c)) \
+		   $(addprefix appliance/common/,cms_verify.c b64url.c \
+		   isotime.c secmem.c secret_file.c)
+VERIFY_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(VERIFY_SRCS))
+VERIFY_SO	:= $(B)/lib/libsignet-verify.so
+VERIFY_A	:= $(B)/lib/libsignet-verify.a
+
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 		   $(wildcard tests/unit/*.c))
 ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
@@ -53,7 +62,8 @@ ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
 BENCH_BINS	:= $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
-		   $(BIN)/signet-manage $(BIN)/signet-api
+		   $(BIN)/signet-manage $(BIN)/signet-api $(BIN)/signet-verify \
+		   $(VERIFY_SO)
 
 .PHONY: all deps test check check-san unit integration run bench clean \
 	check-boundary
@@ -104,6 +114,26 @@ $(BIN)/signet-manage: $(MANAGE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(WARN) -fPIC -fvisibility=hidden -MMD -MP \
+	    -c -o $@ $<
+
+$(VERIFY_A): $(VERIFY_PIC)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(VERIFY_SO): $(VERIFY_PIC)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libsignet-verify.so.0 \
+	    -o $@.0 $^ $(LDLIBS)
+	ln -sf libsignet-verify.so.0 $@
+
+$(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o $(VERIFY_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Generated headers come first: every object that includes them waits.
 $(SIGNERD_OBJS) $(RPC_OBJS) $(API_OBJS): $(GEN)/proto/signer.pb-c.h
 
@@ -125,6 +155,14 @@ $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(COMMON_OBJS) \
 
 $(B)/obj/bench/%.o: ALL_CFLAGS += -Iappliance/signer
 $(B)/obj/bench/%.o: $(GEN)/proto/signer.pb-c.h
+
+# A consumer of the shared library, as a service would link it.
+$(B)/obj/tests/integration/verify-driver.o: ALL_CFLAGS += -Iappliance/verify
+$(B)/tests/integration/verify-driver: \
+    $(B)/obj/tests/integration/verify-driver.o $(VERIFY_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsignet-verify \
+	    -Wl,-rpath,$(abspath $(B)/lib)
 
 $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
     $(SIGNERLIB_OBJS) $(PROTO_OBJS)
@@ -165,4 +203,4 @@ bench: deps all $(BENCH_BINS)
 clean:
 	rm -rf build
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/pic -name '*.d' 2>/dev/null)

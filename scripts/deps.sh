@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
 libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
-libjansson-dev libmsgpack-dev libsqlite3-dev libcrypt-dev libmicrohttpd-dev
+libjansson-dev libmsgpack-dev libsqlite3-dev libcurl4-openssl-dev libcrypt-dev libmicrohttpd-dev
 curl python3-openstackclient python3-keystoneauth1
 python3-keystonemiddleware wrk
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev

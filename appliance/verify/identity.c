@@ -131,7 +131,7 @@ sv_ident_put(struct sv_ident *id)
 	free(id);
 }
 
-void
+SV_EXPORT void
 signet_identity_free(struct signet_identity *p)
 {
 	if (p != NULL)

@@ -13,6 +13,9 @@
 
 #include "signet_verify.h"
 
+/* The public API; everything else stays inside the library. */
+#define SV_EXPORT	__attribute__((visibility("default")))
+
 #define SV_TOKEN_MAX	(128 * 1024)	/* longer is no token of ours */
 #define SV_BODY_MAX	(8 * 1024 * 1024) /* a download stops here */
 #define SV_REFETCH_MIN	5		/* seconds between unknown-signer
