@@ -204,7 +204,11 @@ class Proxy:
 
             do_GET = do_POST = do_DELETE = do_HEAD = do_any
 
-        self.srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+        class Quiet(http.server.ThreadingHTTPServer):
+            def handle_error(self, *a):
+                pass    # dropped connections are the point of 'down'
+
+        self.srv = Quiet(('127.0.0.1', 0), H)
         self.url = 'http://127.0.0.1:%d' % self.srv.server_address[1]
         threading.Thread(target=self.srv.serve_forever, daemon=True).start()
 
