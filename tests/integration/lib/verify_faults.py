@@ -28,14 +28,21 @@ def stats(d=None):
     return (d or drv).stats()
 
 
+def alive(pid):
+    """Not the shell's child: gone, or a zombie it has yet to reap."""
+    try:
+        return open('/proc/%d/stat' % pid).read().split()[2] != 'Z'
+    except OSError:
+        return False
+
+
 def restart_signer():
     """The running signer refuses a changed key: stop, rotate, start."""
     global signer
     if signer is None:
         pid = int(os.environ['SIGNER_PID'])
         os.kill(pid, signal.SIGTERM)
-        while os.path.exists('/proc/%d' % pid) and \
-                open('/proc/%d/stat' % pid).read().split()[2] != 'Z':
+        while alive(pid):
             time.sleep(0.05)
     else:
         signer.stop()
