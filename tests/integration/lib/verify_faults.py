@@ -85,6 +85,7 @@ try:
 
     # -- the token service goes down --------------------------------------
     app.restart_api(provider='pki')
+    drv.wait_fresh()
     pki, _ = app.token()
     pki_cold, _ = app.token()
     c.eq('OK', drv.verify(pki)[0], 'pki: valid')

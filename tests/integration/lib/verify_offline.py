@@ -98,6 +98,7 @@ def add_certificate(der, cert):
 admin, doc = app.token()
 for provider in ('pki', 'pkiz'):
     app.restart_api(provider=provider)
+    drv.wait_fresh()
     tok, doc = app.token()
     st, user, project, kind = drv.verify(tok)
     c.eq(['OK', doc['user']['id'], doc['project']['id'], provider],
@@ -167,6 +168,7 @@ c.until(lambda: drv.verify(recoded)[0], 'REVOKED', POLL + 1,
 
 # -- expiry -----------------------------------------------------------------
 app.restart_api(provider='pki', expiration='3')
+drv.wait_fresh()
 tok, doc = app.token()
 c.eq('OK', drv.verify(tok)[0], 'a 3-second token, fresh')
 time.sleep(3.2)

@@ -240,6 +240,15 @@ class Driver:
     def stats(self):
         return dict(kv.split('=') for kv in self.ask('stats'))
 
+    def wait_fresh(self, limit=5):
+        """Until the verifier holds a list made from now on: a restart
+        of the API may outlast max staleness, failing PKI closed."""
+        t0 = int(time.time())
+        end = time.monotonic() + limit
+        while int(self.stats()['list_issued_at']) < t0 and \
+                time.monotonic() < end:
+            time.sleep(0.05)
+
     def close(self):
         """0 when the driver (and its sanitizers) ended cleanly."""
         self.p.stdin.write('quit\n')
