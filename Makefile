@@ -164,6 +164,12 @@ $(B)/tests/integration/verify-driver: \
 	$(CC) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsignet-verify \
 	    -Wl,-rpath,$(abspath $(B)/lib)
 
+$(B)/obj/bench/verify.o: ALL_CFLAGS += -Iappliance/verify
+$(B)/bench/verify: $(B)/obj/bench/verify.o $(VERIFY_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsignet-verify $(LDLIBS) \
+	    -Wl,-rpath,$(abspath $(B)/lib)
+
 $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
     $(SIGNERLIB_OBJS) $(PROTO_OBJS)
 	@mkdir -p $(dir $@)

@@ -99,3 +99,47 @@ set -- $(wrk_run get.lua)
 printf '%-22s %10s %9s  %s\n' "GET (validation)" "$1" "$2" \
     "$(awk -v a="$1" -v b="$open16" 'BEGIN { printf "%.2f x OpenFernet (%d/s)", a / b, b }')"
 echo "api RSS: $(awk '/VmRSS/ { print $2, $3 }' /proc/$apid/status)"
+
+# libsignet-verify (issue #5 targets: cold >= 0.8 x a bare CMS_verify
+# loop, cached >= 10 x cold), beside `openssl cms -verify` run once per
+# token as keystonemiddleware did.
+kill $apid; wait $apid 2>/dev/null || true
+printf '[token]\nprovider = pki\n' >> "$CONF"
+"$BIN/signet-api" -c "$CONF" > "$WORK/api.log" 2>&1 &
+apid=$!
+trap 'kill $spid $apid 2>/dev/null; rm -rf "$WORK"' EXIT
+while ! grep -q serving "$WORK/api.log"; do sleep 0.1; done
+i=0
+while [ $i -lt 64 ]; do
+	curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "bench-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p'
+	i=$((i + 1))
+done > "$WORK/pki.tokens"
+"$B/bench/verify" "$API" "$WORK/sd" "$WORK/admin.pw" "$WORK/pki.tokens" \
+    "$SECS" > "$WORK/v"
+v() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/v"; }
+head -1 "$WORK/pki.tokens" | tr -- - / | fold -w 64 |
+    { echo '-----BEGIN CMS-----'; cat; echo '-----END CMS-----'; } \
+    > "$WORK/tok.pem"
+n=0
+end=$(($(date +%s) + SECS))
+start=$(date +%s.%N)
+while [ "$(date +%s)" -lt "$end" ]; do
+	openssl cms -verify -inform PEM -in "$WORK/tok.pem" -nosmimecap \
+	    -nodetach -nocerts -noattr -certfile "$WORK/sd/signing_cert.pem" \
+	    -CAfile "$WORK/sd/ca.pem" > /dev/null 2>&1
+	n=$((n + 1))
+done
+proc=$(awk -v n="$n" -v s="$start" -v e="$(date +%s.%N)" \
+    'BEGIN { printf "%.0f", n / (e - s) }')
+echo
+printf '%-30s %10s  %s\n' "PKI verification (1 thread)" "per s" "ratio"
+printf '%-30s %10s\n' "bare CMS_verify (ceiling)" "$(v bare)"
+printf '%-30s %10s  %s\n' "libsignet-verify, cold" "$(v cold)" \
+    "$(awk -v a="$(v cold)" -v b="$(v bare)" -v p="$proc" \
+    'BEGIN { printf "%.2f x bare, %.0f x openssl per token", a / b, a / p }')"
+printf '%-30s %10s  %s\n' "libsignet-verify, cached" "$(v cached)" \
+    "$(awk -v a="$(v cached)" -v b="$(v cold)" \
+    'BEGIN { printf "%.1f x cold", a / b }')"
+printf '%-30s %10s\n' "openssl cms -verify per token" "$proc"

@@ -115,7 +115,7 @@ pki_verify(const char *tok)
 	store = ca_store;
 	pthread_mutex_unlock(&certs_mu);
 	if ((r = cmsv_token_der(tok, &der, &len)) == CMSV_OK) {
-		r = cmsv_open(der, len, cert, store, &res, &n);
+		r = cmsv_open(der, len, cert, store, 0, &res, &n);
 		free(der);
 	}
 	if (r != CMSV_OK)

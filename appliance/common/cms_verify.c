@@ -198,7 +198,7 @@ cms_parse(const uint8_t *der, size_t len, CMS_ContentInfo **cmsp)
 /* The verified content, NUL-terminated; caller owns *outp (free). */
 int
 cmsv_open(const uint8_t *der, size_t len, X509 *signer, X509_STORE *ca,
-    char **outp, size_t *outlen)
+    int flags, char **outp, size_t *outlen)
 {
 	CMS_ContentInfo	*cms;
 	STACK_OF(X509)	*certs = NULL;
@@ -221,7 +221,8 @@ cmsv_open(const uint8_t *der, size_t len, X509 *signer, X509_STORE *ca,
 	    (out = BIO_new(BIO_s_mem())) == NULL)
 		goto out;
 	r = CMSV_BAD_SIGNATURE;
-	if (CMS_verify(cms, certs, ca, NULL, out, CMS_BINARY) != 1 ||
+	if (CMS_verify(cms, certs, ca, NULL, out, CMS_BINARY |
+	    (flags & CMSV_PREVERIFIED ? CMS_NO_SIGNER_CERT_VERIFY : 0)) != 1 ||
 	    (n = BIO_get_mem_data(out, &data)) <= 0 ||
 	    memchr(data, '\0', n) != NULL)
 		goto out;

@@ -23,11 +23,16 @@ enum cmsv_err {
 	CMSV_NOMEM = -4,
 };
 
+/* cmsv_open flags */
+#define CMSV_PREVERIFIED	0x1	/* the caller verified the signer's chain
+					   and validity; skip per-token chain
+					   building */
+
 int		 cmsv_is_token(const char *);
 int		 cmsv_token_der(const char *, uint8_t **, size_t *);
 int		 cmsv_pem_der(const char *, size_t, uint8_t **, size_t *);
 int		 cmsv_open(const uint8_t *, size_t, X509 *, X509_STORE *,
-		    char **, size_t *);
+		    int, char **, size_t *);
 const char	*cmsv_str(int);
 
 #endif

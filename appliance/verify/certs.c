@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 #include <openssl/pem.h>
 
+#include "cms_verify.h"
 #include "verify.h"
 
 X509 *
@@ -49,6 +50,30 @@ chains(X509_STORE *store, X509 *signer)
 	return ok;
 }
 
+static int64_t
+asn1_time(const ASN1_TIME *t)
+{
+	struct tm	 tm;
+
+	if (!ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* When both certificates are valid: CMS_verify's own time check,
+ * done once here since the chain is verified once per install. */
+static void
+validity(struct sv_certs *c)
+{
+	int64_t	 a = asn1_time(X509_get0_notBefore(c->signer));
+	int64_t	 b = asn1_time(X509_get0_notBefore(c->ca));
+	int64_t	 y = asn1_time(X509_get0_notAfter(c->signer));
+	int64_t	 z = asn1_time(X509_get0_notAfter(c->ca));
+
+	c->not_before = a > b ? a : b;
+	c->not_after = y < z ? y : z;
+}
+
 /* Takes both references; NULL unless signer chains to ca. */
 static struct sv_certs *
 certs_new(X509 *signer, X509 *ca)
@@ -69,6 +94,7 @@ certs_new(X509 *signer, X509 *ca)
 		sv_certs_put(c);
 		return NULL;
 	}
+	validity(c);
 	return c;
 }
 
@@ -94,6 +120,32 @@ sv_certs_get(struct signet_verifier *v)
 		atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_unlock(&v->mu);
 	return c;
+}
+
+/*
+ * The content of DER under the current certificates. Their chain was
+ * verified when they were installed, so only the signature and the
+ * validity window are checked per call.
+ */
+int
+sv_certs_open(struct signet_verifier *v, const uint8_t *der, size_t len,
+    char **textp)
+{
+	struct sv_certs	*c = sv_certs_get(v);
+	int64_t		 now = time(NULL);
+	size_t		 n;
+	int		 r;
+
+	*textp = NULL;
+	if (c == NULL)
+		return CMSV_UNKNOWN_SIGNER;
+	if (now < c->not_before || now >= c->not_after)
+		r = CMSV_BAD_SIGNATURE;
+	else
+		r = cmsv_open(der, len, c->signer, c->store, CMSV_PREVERIFIED,
+		    textp, &n);
+	sv_certs_put(c);
+	return r;
 }
 
 static X509 *

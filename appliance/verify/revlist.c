@@ -125,17 +125,14 @@ list_parse(const char *text)
 static int
 list_open(struct signet_verifier *v, const char *pem, struct sv_list **lp)
 {
-	struct sv_certs	*c = sv_certs_get(v);
 	uint8_t		*der = NULL;
-	size_t		 len, n;
+	size_t		 len;
 	char		*text = NULL;
 	int		 r;
 
 	*lp = NULL;
 	if ((r = cmsv_pem_der(pem, strlen(pem), &der, &len)) == CMSV_OK)
-		r = cmsv_open(der, len, c ? c->signer : NULL,
-		    c ? c->store : NULL, &text, &n);
-	sv_certs_put(c);
+		r = sv_certs_open(v, der, len, &text);
 	free(der);
 	if (r == CMSV_OK && (*lp = list_parse(text)) == NULL)
 		r = CMSV_MALFORMED;

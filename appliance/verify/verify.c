@@ -39,20 +39,6 @@ cms_status(int r)
 	}
 }
 
-static int
-open_der(struct signet_verifier *v, const uint8_t *der, size_t len,
-    char **textp)
-{
-	struct sv_certs	*c = sv_certs_get(v);
-	size_t		 n;
-	int		 r;
-
-	r = cmsv_open(der, len, c ? c->signer : NULL, c ? c->store : NULL,
-	    textp, &n);
-	sv_certs_put(c);
-	return r;
-}
-
 static enum signet_verify_status
 pki_open(struct signet_verifier *v, const char *tok, struct sv_ident **idp)
 {
@@ -65,9 +51,9 @@ pki_open(struct signet_verifier *v, const char *tok, struct sv_ident **idp)
 	if ((r = cmsv_token_der(tok, &der, &len)) != CMSV_OK)
 		return cms_status(r);
 	/* a new signing certificate: fetch once (rate-limited), retry */
-	if ((r = open_der(v, der, len, &text)) == CMSV_UNKNOWN_SIGNER &&
+	if ((r = sv_certs_open(v, der, len, &text)) == CMSV_UNKNOWN_SIGNER &&
 	    sv_certs_refetch(v) == 0)
-		r = open_der(v, der, len, &text);
+		r = sv_certs_open(v, der, len, &text);
 	free(der);
 	if (r != CMSV_OK)
 		return cms_status(r);

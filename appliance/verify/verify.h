@@ -27,6 +27,8 @@ struct sv_certs {
 	X509		*signer;
 	X509		*ca;
 	X509_STORE	*store;
+	int64_t		 not_before;	/* both certificates valid between */
+	int64_t		 not_after;
 };
 
 /* One accepted revocation list, immutable once built. */
@@ -94,6 +96,8 @@ int	sv_certs_load(struct signet_verifier *);
 int	sv_certs_fetch(struct signet_verifier *);
 int	sv_certs_refetch(struct signet_verifier *);
 struct sv_certs *sv_certs_get(struct signet_verifier *);
+int	sv_certs_open(struct signet_verifier *, const uint8_t *, size_t,
+	    char **);
 void	sv_certs_put(struct sv_certs *);
 
 /* revlist.c */
