@@ -5,9 +5,13 @@
  *   verify TOKEN -> STATUS USER_ID PROJECT_ID KIND
  *   stats        -> verified= hits= lists_ok= lists_bad= refetch= stale=
  *   refresh      -> ok | fail
+ *   burst T1 T2..-> checked= mismatches= errors= (16 threads at once, each
+ *                   answer compared with the token's own audit id)
  * usage: verify-driver URL DIR USER PWFILE PROJECT POLL STALENESS
  *        [SIGNING_CA]
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,76 @@ static const char *const names[] = {
 	"OK", "MALFORMED", "BAD_SIGNATURE", "EXPIRED", "REVOKED", "STALE",
 	"INVALID", "UNAVAILABLE", "ERROR",
 };
+
+#define BURST_THREADS	16
+#define BURST_ROUNDS	500
+#define BURST_TOKENS	16
+
+struct burst {
+	struct signet_verifier	*v;
+	char			*tok[BURST_TOKENS];
+	char			*aid[BURST_TOKENS];
+	int			 n;
+	atomic_long		 checked, mismatches, errors, started;
+};
+
+static void *
+burst_thread(void *arg)
+{
+	struct burst		*b = arg;
+	struct signet_identity	*id;
+	unsigned int		 i, k, start = (unsigned int)atomic_fetch_add(
+				    &b->started, 1);
+
+	for (i = 0; i < BURST_ROUNDS; i++) {
+		k = (i + start) % (unsigned int)b->n;
+		enum signet_verify_status st;
+
+		if ((st = signet_verify(b->v, b->tok[k], &id)) !=
+		    SIGNET_VERIFY_OK) {
+			fprintf(stderr, "burst: %s\n", names[st]);
+			atomic_fetch_add(&b->errors, 1);
+			continue;
+		}
+		if (strcmp(id->audit_ids[0], b->aid[k]) != 0)
+			atomic_fetch_add(&b->mismatches, 1);
+		atomic_fetch_add(&b->checked, 1);
+		signet_identity_free(id);
+	}
+	return NULL;
+}
+
+/* Each token's audit id alone first, then all of them from 16 threads. */
+static void
+burst(struct signet_verifier *v, char *toks)
+{
+	struct burst		 b;
+	struct signet_identity	*id;
+	pthread_t		 t[BURST_THREADS];
+	char			*s;
+	int			 i;
+
+	memset(&b, 0, sizeof(b));
+	b.v = v;
+	for (s = strtok(toks, " "); s != NULL && b.n < BURST_TOKENS;
+	    s = strtok(NULL, " ")) {
+		if (signet_verify(v, s, &id) != SIGNET_VERIFY_OK) {
+			puts("checked=0 mismatches=0 errors=1");
+			return;
+		}
+		b.tok[b.n] = s;
+		b.aid[b.n++] = strdup(id->audit_ids[0]);
+		signet_identity_free(id);
+	}
+	for (i = 0; i < BURST_THREADS; i++)
+		pthread_create(&t[i], NULL, burst_thread, &b);
+	for (i = 0; i < BURST_THREADS; i++)
+		pthread_join(t[i], NULL);
+	printf("checked=%ld mismatches=%ld errors=%ld\n", b.checked,
+	    b.mismatches, b.errors);
+	for (i = 0; i < b.n; i++)
+		free(b.aid[i]);
+}
 
 static void
 verify_one(struct signet_verifier *v, const char *tok)
@@ -76,6 +150,8 @@ main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "verify ", 7) == 0)
 			verify_one(v, line + 7);
+		else if (strncmp(line, "burst ", 6) == 0)
+			burst(v, line + 6);
 		else if (strcmp(line, "stats") == 0)
 			stats(v);
 		else if (strcmp(line, "refresh") == 0)

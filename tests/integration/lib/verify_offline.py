@@ -112,6 +112,12 @@ for provider in ('pki', 'pkiz'):
     else:
         pkiz_tok = tok
 
+# -- 16 threads, several tokens (one cached, the rest cold) -----------
+mix = [pki_tok, pkiz_tok] + [app.token()[0] for _ in range(4)]
+got = dict(kv.split('=') for kv in drv.ask('burst ' + ' '.join(mix)))
+c.eq({'checked': str(16 * 500), 'mismatches': '0', 'errors': '0'}, got,
+     '16 threads x 500 verifications: every answer is its own token\'s')
+
 # -- tampering -----------------------------------------------------------
 mid = len(pki_tok) // 2
 flip = pki_tok[:mid] + ('A' if pki_tok[mid] != 'A' else 'B') + \
