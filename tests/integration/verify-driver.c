@@ -27,8 +27,10 @@ static const char *const names[] = {
 #define BURST_ROUNDS	500
 #define BURST_TOKENS	16
 
+static struct signet_verify_config cf;
+
 struct burst {
-	struct signet_verifier	*v;
+	struct signet_verifier	*v, *cold;
 	char			*tok[BURST_TOKENS];
 	char			*aid[BURST_TOKENS];
 	int			 n;
@@ -47,7 +49,8 @@ burst_thread(void *arg)
 		k = (i + start) % (unsigned int)b->n;
 		enum signet_verify_status st;
 
-		if ((st = signet_verify(b->v, b->tok[k], &id)) !=
+		if ((st = signet_verify(start % 2 ? b->cold : b->v, b->tok[k],
+		    &id)) !=
 		    SIGNET_VERIFY_OK) {
 			fprintf(stderr, "burst: %s\n", names[st]);
 			atomic_fetch_add(&b->errors, 1);
@@ -61,27 +64,39 @@ burst_thread(void *arg)
 	return NULL;
 }
 
-/* Each token's audit id alone first, then all of them from 16 threads. */
+/*
+ * Each token's audit id alone first, then all of them from 16 threads:
+ * half on this verifier (cached), half on one whose cache holds a single
+ * token (every call cold).
+ */
 static void
 burst(struct signet_verifier *v, char *toks)
 {
-	struct burst		 b;
-	struct signet_identity	*id;
-	pthread_t		 t[BURST_THREADS];
-	char			*s;
-	int			 i;
+	struct signet_verify_config	 ccf = cf;
+	struct burst			 b;
+	struct signet_identity		*id;
+	pthread_t			 t[BURST_THREADS];
+	char				*s, err[256];
+	int				 i;
 
 	memset(&b, 0, sizeof(b));
 	b.v = v;
 	for (s = strtok(toks, " "); s != NULL && b.n < BURST_TOKENS;
 	    s = strtok(NULL, " ")) {
-		if (signet_verify(v, s, &id) != SIGNET_VERIFY_OK) {
-			puts("checked=0 mismatches=0 errors=1");
-			return;
-		}
+		if (signet_verify(v, s, &id) != SIGNET_VERIFY_OK)
+			break;
 		b.tok[b.n] = s;
 		b.aid[b.n++] = strdup(id->audit_ids[0]);
 		signet_identity_free(id);
+	}
+	ccf.cache_size = 1;
+	if (b.n == 0) {
+		puts("checked=0 mismatches=0 errors=1");
+		return;
+	}
+	if (signet_verifier_new(&ccf, &b.cold, err, sizeof(err)) != 0) {
+		printf("checked=0 mismatches=0 errors=%s\n", err);
+		return;
 	}
 	for (i = 0; i < BURST_THREADS; i++)
 		pthread_create(&t[i], NULL, burst_thread, &b);
@@ -91,6 +106,7 @@ burst(struct signet_verifier *v, char *toks)
 	    b.mismatches, b.errors);
 	for (i = 0; i < b.n; i++)
 		free(b.aid[i]);
+	signet_verifier_free(b.cold);
 }
 
 static void
@@ -123,7 +139,6 @@ stats(struct signet_verifier *v)
 int
 main(int argc, char **argv)
 {
-	struct signet_verify_config	 cf;
 	struct signet_verifier		*v;
 	char				 err[256], *line = NULL;
 	size_t				 cap = 0;
