@@ -21,6 +21,7 @@
 #include "err.h"
 #include "log.h"
 #include "provider_pki.h"
+#include "token_cache.h"
 
 static volatile sig_atomic_t	 stop;
 
@@ -234,6 +235,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&a.stores_mu, NULL);
+	tcache_init(a.cf->token_cache_time);
 	if ((r = api_db_path(a.cf, a.db, sizeof(a.db))) != 0 ||
 	    (r = store_open(a.db, 0, &st)) != 0 ||
 	    (r = store_ready(st)) != 0 || (r = api_signer_open(&a)) != 0)
@@ -263,6 +265,7 @@ main(int argc, char **argv)
 		pause();
 	MHD_stop_daemon(d);
  out:
+	tcache_free();
 	api_signer_close(&a);
 	api_stores_close(&a);
 	store_close(st);

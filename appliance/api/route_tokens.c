@@ -17,6 +17,7 @@
 #include "isotime.h"
 #include "log.h"
 #include "provider_pki.h"
+#include "token_cache.h"
 
 #define AUTH_FAILED	"The request you have made requires authentication."
 #define CLAIMS_METHODS_MAX_API	8
@@ -484,24 +485,56 @@ may_act(json_t *caller, const char *subject_user, int service_ok)
 	return 0;
 }
 
-/* The caller's X-Auth-Token as a token document, or the answer to send. */
-int
-api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
-    enum MHD_Result *ret)
+/* The caller's token document under epoch ep, cached or made. */
+static int
+caller_doc(struct api *a, struct MHD_Connection *cn, uint64_t ep,
+    json_t **docp, enum MHD_Result *ret)
 {
-	struct opened		 co;
-	int			 r;
+	const char	*tok = MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
+			    "X-Auth-Token");
+	char		 user[TC_USER_MAX + 1];
+	struct opened	 co;
+	int		 r;
 
-	*docp = NULL;
-	r = open_token(a, MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
-	    "X-Auth-Token"), 0, &co);
+	if (tok != NULL && (*docp = tcache_get(tok, 0, ep, user)) != NULL)
+		return 0;
+	r = open_token(a, tok, 0, &co);
 	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
 		r = SIG_ERR_KEY_NOT_FOUND;
+	if (r == 0)
+		tcache_put(tok, 0, ep, *docp, co.c->user_id,
+		    co.c->expires_at);
 	opened_free(&co);
 	if (r != 0)
 		*ret = r == SIG_ERR_HSM_REINIT ? unavailable(a, cn) :
 		    api_error(a, cn, 401, AUTH_FAILED);
 	return r;
+}
+
+/* The caller's X-Auth-Token as a token document, or the answer to send. */
+int
+api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
+    enum MHD_Result *ret)
+{
+	*docp = NULL;
+	return caller_doc(a, cn, tcache_epoch(ST), docp, ret);
+}
+
+/* A cached subject: the caller may see it, then the document itself. */
+static enum MHD_Result
+validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
+    json_t *doc, const char *user, const char *subj)
+{
+	enum MHD_Result	 ret;
+
+	if (!may_act(caller, user, 1)) {
+		json_decref(doc);
+		ret = api_error(a, cn, 403, "You are not authorized to "
+		    "perform the requested action.");
+	} else
+		ret = api_json(cn, 200, doc, subj);
+	json_decref(caller);
+	return ret;
 }
 
 static enum MHD_Result
@@ -513,27 +546,33 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 			    MHD_GET_ARGUMENT_KIND, "allow_expired");
 	struct opened	 so;
 	Signet__V1__Claims *sc;
-	json_t		*caller, *doc = NULL;
+	json_t		*caller = NULL, *doc = NULL;
 	enum MHD_Result	 ret;
-	int		 r;
+	uint64_t	 ep = tcache_epoch(ST);
+	int		 r, catalog = !api_has_arg(cn, "nocatalog");
+	int		 expired_ok = !revoke && ae != NULL && (strcmp(ae,
+			    "1") == 0 || strcasecmp(ae, "true") == 0);
+	char		 user[TC_USER_MAX + 1];
 
 	memset(&so, 0, sizeof(so));
-	if (api_caller(a, cn, &caller, &ret) != 0)
+	if (caller_doc(a, cn, ep, &caller, &ret) != 0)
 		return ret;
 	if (subj == NULL) {
 		ret = api_error(a, cn, 404, "No token in the request");
 		goto out;
 	}
-	r = open_token(a, subj, !revoke && ae != NULL && (strcmp(ae, "1") ==
-	    0 || strcasecmp(ae, "true") == 0), &so);
+	if (!revoke && !expired_ok &&
+	    (doc = tcache_get(subj, catalog, ep, user)) != NULL)
+		return validate_cached(a, cn, caller, doc, user, subj);
+	r = open_token(a, subj, expired_ok, &so);
 	sc = so.c;
 	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
 	else if (r == SIG_ERR_HSM_REINIT)
 		ret = unavailable(a, cn);
-	else if (r != 0 || token_doc(a, sc, so.issued_at,
-	    !api_has_arg(cn, "nocatalog"), &doc) != 0)
+	else if (r != 0 || token_doc(a, sc, so.issued_at, catalog,
+	    &doc) != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
 	else if (revoke) {
 		json_decref(doc);
@@ -541,8 +580,12 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		ret = store_revoke_audit(ST, sc->audit_ids[0],
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
 		    api_json(cn, 204, NULL, NULL) : unavailable(a, cn);
-	} else
+	} else {
+		if (!expired_ok)
+			tcache_put(subj, catalog, ep, doc, sc->user_id,
+			    sc->expires_at);
 		ret = api_json(cn, 200, doc, subj);
+	}
  out:
 	json_decref(caller);
 	opened_free(&so);

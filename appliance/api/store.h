@@ -26,6 +26,7 @@ enum store_target {
 
 int	store_open(const char *, int, struct store **);
 void	store_close(struct store *);
+int	store_versions(struct store *, int64_t *, int64_t *);
 int	store_sync(struct store *);
 int	store_ready(struct store *);
 int	store_begin(struct store *);
@@ -61,8 +62,6 @@ int	api_db_path(const struct config *, char *, size_t);
 /* password.c */
 int	password_hash(const char *, size_t, char *, size_t);
 int	password_check(const char *, size_t, const char *);
-
-#endif
 
 /* Lookups for the API (store_read.c). Names and ids are exact matches. */
 struct store_user {
@@ -103,3 +102,5 @@ int	store_uuid_put(struct store *, const char *, const char *, int64_t,
 int	store_uuid_get(struct store *, const char *, char **);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);
+
+#endif

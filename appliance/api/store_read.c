@@ -249,7 +249,8 @@ store_login_result(struct store *s, const char *user, int ok, int attempts,
 	if (attempts == 0)
 		return 0;
 	if (sqlite3_prepare_v2(store_db(s), ok ?
-	    "UPDATE user SET failed_logins = 0 WHERE id = ?1" :
+	    "UPDATE user SET failed_logins = 0 WHERE id = ?1 AND "
+	    "failed_logins != 0" :
 	    "UPDATE user SET failed_logins = failed_logins + 1, locked_until = "
 	    "CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END "
 	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)

@@ -60,6 +60,7 @@ static const struct opt opts[] = {
 	    "3600"),
 	O("token", "allow_expired_window", OPT_INT,
 	    token_allow_expired_window, 0, 31536000, "172800"),
+	O("token", "cache_time", OPT_INT, token_cache_time, 0, 86400, "300"),
 	O("api", "bind_host", OPT_STR, api_bind_host, 0, 0, "127.0.0.1"),
 	O("api", "port", OPT_INT, api_port, 1, 65535, "5000"),
 	O("api", "public_endpoint", OPT_STR, api_public_endpoint, 0, 0, NULL),

@@ -32,6 +32,7 @@ struct config {
 	char	*token_provider;
 	int	 token_expiration;
 	int	 token_allow_expired_window;
+	int	 token_cache_time;	/* signet-api's validated tokens */
 	/* [api] */
 	char	*api_bind_host;
 	int	 api_port;

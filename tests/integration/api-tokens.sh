@@ -244,6 +244,32 @@ bad "a disabled user" 401 "$(pw_body demo secret-demo)"
 call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $DEMO"
 code "a disabled user's token" 404
 
+# Validated documents are cached until the store changes: a role taken
+# away by signet-manage (another process) shows on the very next GET.
+expect_ok "carol" mgr user-create carol --password-file "$WORK/demo.pw"
+expect_ok "carol is a member of demo" mgr role-grant member --user carol \
+    --project demo
+call POST /v3/auth/tokens "$(pw_body carol secret-demo \
+    '{"project": {"name": "demo", "domain": {"id": "default"}}}')"
+CAROL=$(subject)
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $CAROL"
+cp "$BODY" "$WORK/carol.1"
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $CAROL"
+code "carol's token, twice" 200
+cmp -s "$BODY" "$WORK/carol.1" && ok "the same document both times" ||
+    fail "the second document differs"
+call GET '/v3/auth/tokens?nocatalog' -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $CAROL"
+expect_eq "nocatalog is not served from the catalog entry" False \
+    "$(jq_ '"catalog" in j["token"]')"
+call GET /v3/auth/tokens -H "X-Auth-Token: $CAROL" -H "X-Subject-Token: $ADMIN"
+code "carol may not see admin's token" 403
+expect_ok "role-revoke" mgr role-revoke member --user carol --project demo
+call GET /v3/auth/tokens -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $CAROL"
+code "carol's token without the role, at once" 404
+call GET /v3/auth/tokens -H "X-Auth-Token: $CAROL" -H "X-Subject-Token: $CAROL"
+code "nor may it authenticate" 401
+
 # Real clients.
 osenv() {
 	url=$1

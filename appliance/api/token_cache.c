@@ -1,0 +1,143 @@
+/*
+ * signet-api: validated token documents, by the SHA-256 of the token and
+ * the catalog flag, for at most [token] cache_time seconds. Any write to
+ * the store (a revocation, a disabled user, a lost role: by this process,
+ * another signet-api or signet-manage) moves the epoch and so empties the
+ * cache: SQLite's data_version shows other connections' commits, and
+ * total_changes our own. Revocation stays visible on the next request.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/sha.h>
+
+#include "api.h"
+#include "token_cache.h"
+
+#define TC_SHARDS	16
+#define TC_SLOTS	512		/* per shard: direct-mapped */
+
+struct tc_entry {
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	json_t		*doc;
+	char		 user[TC_USER_MAX + 1];
+	int64_t		 expires_at;
+	int64_t		 at;
+	uint64_t	 epoch;
+	int		 catalog;
+};
+
+struct tc_shard {
+	pthread_mutex_t	 mu;
+	struct tc_entry	 e[TC_SLOTS];
+};
+
+static struct tc_shard	 shards[TC_SHARDS];
+static atomic_uint_fast64_t epoch = 1;
+static int		 ttl;
+static __thread int64_t	 seen_version = -1, seen_changes = -1;
+
+void
+tcache_init(int cache_time)
+{
+	int	 i;
+
+	ttl = cache_time;
+	for (i = 0; i < TC_SHARDS; i++)
+		pthread_mutex_init(&shards[i].mu, NULL);
+}
+
+void
+tcache_free(void)
+{
+	int	 i, j;
+
+	for (i = 0; i < TC_SHARDS; i++)
+		for (j = 0; j < TC_SLOTS; j++) {
+			json_decref(shards[i].e[j].doc);
+			shards[i].e[j].doc = NULL;
+		}
+}
+
+/*
+ * The epoch a request works under. Changes this thread's connection has
+ * not seen yet move it first; the first look of a thread moves it too,
+ * as it cannot tell what it missed.
+ */
+uint64_t
+tcache_epoch(struct store *st)
+{
+	int64_t	 v, n;
+
+	if (ttl > 0 && store_versions(st, &v, &n) == 0 &&
+	    (v != seen_version || n != seen_changes)) {
+		atomic_fetch_add(&epoch, 1);
+		seen_version = v;
+		seen_changes = n;
+	}
+	return atomic_load(&epoch);
+}
+
+static struct tc_entry *
+slot(const char *tok, int catalog, uint8_t *key, struct tc_shard **shp)
+{
+	uint32_t	 h;
+
+	SHA256((const uint8_t *)tok, strlen(tok), key);
+	memcpy(&h, key, sizeof(h));
+	h += (uint32_t)catalog * TC_SHARDS;
+	*shp = &shards[h % TC_SHARDS];
+	return &(*shp)->e[(h / TC_SHARDS) % TC_SLOTS];
+}
+
+/* A reference to the cached document (json_decref), or NULL. */
+json_t *
+tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
+{
+	struct tc_shard	*sh;
+	struct tc_entry	*e;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	int64_t		 now = time(NULL);
+	json_t		*doc = NULL;
+
+	if (ttl <= 0)
+		return NULL;
+	e = slot(tok, catalog, key, &sh);
+	pthread_mutex_lock(&sh->mu);
+	if (e->doc != NULL && e->epoch == ep && e->catalog == catalog &&
+	    now < e->expires_at &&
+	    now - e->at < ttl && memcmp(e->key, key, sizeof(key)) == 0) {
+		doc = json_incref(e->doc);
+		memcpy(user, e->user, sizeof(e->user));
+	}
+	pthread_mutex_unlock(&sh->mu);
+	return doc;
+}
+
+/* Keeps a reference to doc, made under epoch ep. */
+void
+tcache_put(const char *tok, int catalog, uint64_t ep, json_t *doc,
+    const char *user, int64_t expires_at)
+{
+	struct tc_shard	*sh;
+	struct tc_entry	*e;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	json_t		*old;
+
+	if (ttl <= 0 || strlen(user) > TC_USER_MAX)
+		return;
+	e = slot(tok, catalog, key, &sh);
+	pthread_mutex_lock(&sh->mu);
+	old = e->doc;
+	memcpy(e->key, key, sizeof(key));
+	e->doc = json_incref(doc);
+	strcpy(e->user, user);
+	e->expires_at = expires_at;
+	e->at = time(NULL);
+	e->epoch = ep;
+	e->catalog = catalog;
+	pthread_mutex_unlock(&sh->mu);
+	json_decref(old);
+}

@@ -1,0 +1,23 @@
+/*
+ * signet-api: a cache of validated token documents, emptied by any write
+ * to the identity store ([token] cache_time; 0 turns it off).
+ */
+#ifndef SIGNET_TOKEN_CACHE_H
+#define SIGNET_TOKEN_CACHE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct store;
+
+#define TC_USER_MAX	64
+
+void	 tcache_init(int);
+void	 tcache_free(void);
+uint64_t tcache_epoch(struct store *);
+json_t	*tcache_get(const char *, int, uint64_t, char *);
+void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,
+	    int64_t);
+
+#endif
