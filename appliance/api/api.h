@@ -16,7 +16,7 @@
 #include "store.h"
 
 #define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
-#define API_SIGNER_CONNS	8
+#define API_SIGNER_CONNS	16
 #define API_CALL_TIMEOUT_MS	2000
 #define API_TOKEN_MAX		16384
 

@@ -46,6 +46,10 @@ harden(void)
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	json_set_alloc_funcs(malloc, wipe_free);
+	/* Per-thread arenas otherwise give pages back after most requests
+	 * (madvise, then a TLB shootdown on every core, then page faults). */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 }
 
 static void
@@ -198,7 +202,7 @@ start_http(struct api *a)
 	    MHD_OPTION_HTTPS_MEM_KEY, tls ? key : NULL,
 	    MHD_OPTION_HTTPS_PRIORITIES, tls ? "SECURE:-VERS-ALL:+VERS-TLS1.3:"
 	    "+VERS-TLS1.2" : NULL,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 2),
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
 	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)a->cf->api_connection_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,

@@ -385,37 +385,79 @@ new_audit_id(struct new_token *nt)
 	nt->c.n_audit_ids = 1;
 }
 
-/*
- * The token method: the parent's user and methods plus "token", the
- * parent's expiry (never extended) and its audit chain.
- */
-static int
-from_parent(struct api *a, const char *tok, struct new_token *nt,
-    struct opened *po)
+/* The parent's user, methods plus "token", expiry (never extended) and
+ * audit chain. */
+static void
+inherit(struct new_token *nt, const char *user, char **methods, size_t nm,
+    int64_t expires_at, char *last_audit)
 {
-	Signet__V1__Claims	*p;
-	json_t			*doc;
-	size_t			 i, n = 0;
-	int			 r, has = 0;
+	size_t	 i, n = 0;
+	int	 has = 0;
 
-	if ((r = open_token(a, tok, 0, po)) != 0)
-		return r;
-	p = po->c;
-	if (token_doc(a, p, po->issued_at, 0, &doc) != 0)
-		return SIG_ERR_KEY_NOT_FOUND;
-	json_decref(doc);
-	nt->c.user_id = p->user_id;
-	for (i = 0; i < p->n_methods && n < CLAIMS_METHODS_MAX_API - 1; i++) {
-		nt->methods[n++] = p->methods[i];
-		has |= strcmp(p->methods[i], "token") == 0;
+	nt->c.user_id = S(user);
+	for (i = 0; i < nm && n < CLAIMS_METHODS_MAX_API - 1; i++) {
+		nt->methods[n++] = methods[i];
+		has |= strcmp(methods[i], "token") == 0;
 	}
 	if (!has)
 		nt->methods[n++] = S("token");
 	nt->c.methods = nt->methods;
 	nt->c.n_methods = n;
-	nt->c.expires_at = p->expires_at;
-	nt->audit[1] = p->audit_ids[p->n_audit_ids - 1];
+	nt->c.expires_at = expires_at;
+	nt->audit[1] = last_audit;
 	nt->c.n_audit_ids = 2;
+}
+
+/* A parent validated under this epoch: its document says it all. */
+static int
+inherit_doc(struct new_token *nt, json_t *doc)
+{
+	json_t		*t = json_object_get(doc, "token");
+	json_t		*m = json_object_get(t, "methods");
+	json_t		*au = json_object_get(t, "audit_ids");
+	char		*methods[CLAIMS_METHODS_MAX_API];
+	const char	*user = json_string_value(json_object_get(
+			    json_object_get(t, "user"), "id"));
+	int64_t		 exp;
+	size_t		 i, nm = json_array_size(m), na = json_array_size(au);
+
+	if (user == NULL || nm > CLAIMS_METHODS_MAX_API || na < 1 ||
+	    isotime_parse(json_string_value(json_object_get(t,
+	    "expires_at")) ?: "", &exp) != 0 ||
+	    json_string_value(json_array_get(au, na - 1)) == NULL)
+		return SIG_ERR_KEY_NOT_FOUND;
+	for (i = 0; i < nm; i++)
+		if ((methods[i] = S(json_string_value(json_array_get(m,
+		    i)))) == NULL)
+			return SIG_ERR_KEY_NOT_FOUND;
+	inherit(nt, user, methods, nm, exp,
+	    S(json_string_value(json_array_get(au, na - 1))));
+	return 0;
+}
+
+/*
+ * The token method's parent: from the cache when validated under this
+ * epoch, else opened and checked against the store (and then cached).
+ * *pdoc and po keep what nt points to; the caller frees both.
+ */
+static int
+from_parent(struct api *a, uint64_t ep, const char *tok,
+    struct new_token *nt, struct opened *po, json_t **pdoc)
+{
+	Signet__V1__Claims	*p;
+	char			 user[TC_USER_MAX + 1];
+	int			 r;
+
+	if ((*pdoc = tcache_get(tok, 0, ep, user)) != NULL)
+		return inherit_doc(nt, *pdoc);
+	if ((r = open_token(a, tok, 0, po)) != 0)
+		return r;
+	p = po->c;
+	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	tcache_put(tok, 0, ep, *pdoc, p->user_id, p->expires_at);
+	inherit(nt, p->user_id, p->methods, p->n_methods, p->expires_at,
+	    p->audit_ids[p->n_audit_ids - 1]);
 	return 0;
 }
 
@@ -427,6 +469,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	struct new_token	 nt;
 	struct opened		 po;
 	enum MHD_Result		 ret;
+	json_t			*pdoc = NULL;
 	char			 msg[160];
 	const char		*bad;
 	int			 r;
@@ -442,7 +485,8 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	signet__v1__claims__init(&nt.c);
 	new_audit_id(&nt);
 	if (ar.token != NULL)
-		r = from_parent(a, ar.token, &nt, &po);
+		r = from_parent(a, tcache_epoch(ST), ar.token, &nt, &po,
+		    &pdoc);
 	else if ((r = password_user(a, &ar, &u)) == 0) {
 		nt.c.user_id = u.id;
 		nt.methods[0] = S("password");
@@ -459,6 +503,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	else
 		ret = issue(a, cn, &nt.c, ar.token,
 		    !api_has_arg(cn, "nocatalog"));
+	json_decref(pdoc);
 	opened_free(&po);
 	return ret;
 }
