@@ -47,6 +47,7 @@ keyring_load(struct keyring *kr, struct hsm_pool *pool)
 	kr->inv = inv;
 	kr->nlive = n;
 	kr->gen = hsm_pool_generation(pool);
+	atomic_fetch_add(&kr->loads, 1);
 	pthread_rwlock_unlock(&kr->lk);
 	fernet_inv_clear(&old);
 	log_info("Fernet keys loaded: %zu, primary %d", n, inv.keys[0].index);

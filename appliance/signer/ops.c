@@ -161,22 +161,27 @@ static const char *
 check_parent(struct signer *sg, const char *parent, const struct claims *c)
 {
 	static const char *const token_method[] = { "token" };
-	const uint8_t	*chain;
-	struct claims	 pc;
-	uint64_t	 ts, bit = 0;
+	struct claims		 pc;
+	struct parent_seen	 p;
+	uint64_t		 ts, bit = 0;
+	unsigned int		 loads = atomic_load(&sg->kr.loads);
 
 	claims_methods_encode(&sg->methods, token_method, 1, &bit);
 	if (*parent == '\0')
 		return (c->methods & bit) != 0 ? "rescoping needs the parent "
 		    "token" : NULL;
-	if (unseal(sg, parent, &pc, &ts) != 0 || pc.expires_at <= time(NULL))
+	if (!parents_get(parent, loads, &p)) {
+		if (unseal(sg, parent, &pc, &ts) != 0)
+			return "parent token not valid";
+		parents_put(parent, loads, &pc, &p);
+	}
+	if (p.expires_at <= time(NULL))
 		return "parent token not valid";
-	chain = pc.audit[pc.n_audit - 1];
-	if (strcmp(pc.user_id, c->user_id) != 0)
+	if (strcmp(p.user_id, c->user_id) != 0)
 		return "parent token is another user's";
-	if (c->expires_at > pc.expires_at)
+	if (c->expires_at > p.expires_at)
 		return "expires_at beyond the parent token's";
-	if (c->n_audit != 2 || memcmp(c->audit[1], chain,
+	if (c->n_audit != 2 || memcmp(c->audit[1], p.chain,
 	    CLAIMS_AUDIT_LEN) != 0)
 		return "audit_ids lack the parent's chain";
 	return NULL;

@@ -29,6 +29,7 @@ struct keyring {
 	struct fernet_inv	 inv;
 	size_t			 nlive;
 	unsigned int		 gen;	/* the pool generation it was read at */
+	atomic_uint		 loads;	/* bumped by every reload */
 };
 
 struct audit;
@@ -73,6 +74,16 @@ int	policy_claims(struct signer *, const Signet__V1__Claims *,
 int	policy_cms_body(struct signer *, const uint8_t *, size_t,
 	    struct claims *, char *, size_t);
 int	policy_revocation_body(const uint8_t *, size_t, char *, size_t);
+
+/* parents.c: re-scope parents recently opened */
+struct parent_seen {
+	char		 user_id[CLAIMS_ID_MAX + 1];
+	uint8_t		 chain[CLAIMS_AUDIT_LEN];
+	int64_t		 expires_at;
+};
+int	parents_get(const char *, unsigned int, struct parent_seen *);
+void	parents_put(const char *, unsigned int, const struct claims *,
+	    struct parent_seen *);
 
 /* audit.c */
 struct audit_rec {
