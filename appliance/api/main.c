@@ -123,6 +123,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* a thread that cannot open the store serves nothing, this time */
+	if (api_store(cls) == NULL)
+		return api_error(cls, c, 503, "The identity store is "
+		    "unavailable.");
+	tcache_begin(api_store(cls));
 	return dispatch(cls, c, url, method, rq);
 }
 
@@ -270,6 +275,7 @@ main(int argc, char **argv)
 	MHD_stop_daemon(d);
  out:
 	tcache_free();
+	scache_free();
 	api_signer_close(&a);
 	api_stores_close(&a);
 	store_close(st);

@@ -159,7 +159,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 		if ((r = store_project_get(ST, ar->p_id ? ar->p_id :
 		    ar->p_name, ar->p_id ? NULL : ar->pdom_id, ar->p_id ?
 		    NULL : ar->pdom_name, &sc)) == 0 && sc.enabled &&
-		    (r = store_roles_json(ST, c->user_id, "project", sc.id,
+		    (r = scache_roles(ST, c->user_id, "project", sc.id,
 		    roles)) == 0) {
 			strcpy(pid, sc.id);
 			c->project_id = pid;
@@ -167,7 +167,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 		}
 	} else if (ar->scope == SC_DOMAIN) {
 		if ((r = store_domain_get(ST, ar->d_id, ar->d_name,
-		    &sc)) == 0 && sc.enabled && (r = store_roles_json(ST,
+		    &sc)) == 0 && sc.enabled && (r = scache_roles(ST,
 		    c->user_id, "domain", sc.id, roles)) == 0) {
 			strcpy(did, sc.id);
 			c->domain_id = did;
@@ -176,7 +176,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	} else if (ar->scope == SC_SYSTEM) {
 		c->system = S("all");
 		c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM;
-		r = store_roles_json(ST, c->user_id, "system", "all", roles);
+		r = scache_roles(ST, c->user_id, "system", "all", roles);
 	}
 	if (r == 0 && ar->scope != SC_UNSCOPED &&
 	    (json_array_size(roles) == 0 || (ar->scope != SC_SYSTEM &&
@@ -485,7 +485,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	signet__v1__claims__init(&nt.c);
 	new_audit_id(&nt);
 	if (ar.token != NULL)
-		r = from_parent(a, tcache_epoch(ST), ar.token, &nt, &po,
+		r = from_parent(a, tcache_now(), ar.token, &nt, &po,
 		    &pdoc);
 	else if ((r = password_user(a, &ar, &u)) == 0) {
 		nt.c.user_id = u.id;
@@ -562,7 +562,7 @@ api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
     enum MHD_Result *ret)
 {
 	*docp = NULL;
-	return caller_doc(a, cn, tcache_epoch(ST), docp, ret);
+	return caller_doc(a, cn, tcache_now(), docp, ret);
 }
 
 /* A cached subject: the caller may see it, then the document itself. */
@@ -593,7 +593,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	Signet__V1__Claims *sc;
 	json_t		*caller = NULL, *doc = NULL;
 	enum MHD_Result	 ret;
-	uint64_t	 ep = tcache_epoch(ST);
+	uint64_t	 ep = tcache_now();
 	int		 r, catalog = !api_has_arg(cn, "nocatalog");
 	int		 expired_ok = !revoke && ae != NULL && (strcmp(ae,
 			    "1") == 0 || strcasecmp(ae, "true") == 0);

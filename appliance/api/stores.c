@@ -26,7 +26,7 @@ api_store(struct api *a)
 	}
 	pthread_mutex_unlock(&a->stores_mu);
 	if (mine == NULL)
-		abort();	/* our bug or no file: nothing can be served */
+		log_err("store: this thread cannot open %s", a->db);
 	return mine;
 }
 

@@ -38,6 +38,7 @@ static struct tc_shard	 shards[TC_SHARDS];
 static atomic_uint_fast64_t epoch = 1;
 static int		 ttl;
 static __thread int64_t	 seen_version = -1, seen_changes = -1;
+static __thread uint64_t current;	/* this request's epoch */
 
 void
 tcache_init(int cache_time)
@@ -62,22 +63,29 @@ tcache_free(void)
 }
 
 /*
- * The epoch a request works under. Changes this thread's connection has
- * not seen yet move it first; the first look of a thread moves it too,
- * as it cannot tell what it missed.
+ * At the start of every request: the epoch it works under. Changes this
+ * thread's connection has not seen yet move it first; the first look of a
+ * thread moves it too, as it cannot tell what it missed.
  */
-uint64_t
-tcache_epoch(struct store *st)
+void
+tcache_begin(struct store *st)
 {
 	int64_t	 v, n;
 
-	if (ttl > 0 && store_versions(st, &v, &n) == 0 &&
+	if (st != NULL && store_versions(st, &v, &n) == 0 &&
 	    (v != seen_version || n != seen_changes)) {
 		atomic_fetch_add(&epoch, 1);
 		seen_version = v;
 		seen_changes = n;
-	}
-	return atomic_load(&epoch);
+	} else if (st == NULL || ttl <= 0)
+		atomic_fetch_add(&epoch, 1);	/* nothing cached is trusted */
+	current = atomic_load(&epoch);
+}
+
+uint64_t
+tcache_now(void)
+{
+	return current;
 }
 
 static struct tc_entry *

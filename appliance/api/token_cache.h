@@ -15,9 +15,16 @@ struct store;
 
 void	 tcache_init(int);
 void	 tcache_free(void);
-uint64_t tcache_epoch(struct store *);
+void	 tcache_begin(struct store *);
+uint64_t tcache_now(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
 void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,
 	    int64_t);
+
+/* store_cache.c: store answers every token needs, per epoch */
+int	 scache_roles(struct store *, const char *, const char *,
+	    const char *, json_t *);
+json_t	*scache_catalog(struct store *);
+void	 scache_free(void);
 
 #endif

@@ -11,6 +11,7 @@
 #define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 #include "isotime.h"
+#include "token_cache.h"
 
 static json_t *
 id_name_domain(const char *id, const char *name, const char *did,
@@ -34,7 +35,7 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 		json_object_set_new(t, "project", id_name_domain(sc.id,
 		    sc.name, sc.domain_id, sc.domain_name));
 		json_object_set_new(t, "is_domain", json_false());
-		return store_roles_json(ST, c->user_id, "project", sc.id,
+		return scache_roles(ST, c->user_id, "project", sc.id,
 		    roles);
 	}
 	if (*c->domain_id != '\0') {
@@ -43,11 +44,11 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 			return SIG_ERR_KEY_NOT_FOUND;
 		json_object_set_new(t, "domain", json_pack("{s:s,s:s}", "id",
 		    sc.id, "name", sc.name));
-		return store_roles_json(ST, c->user_id, "domain", sc.id,
+		return scache_roles(ST, c->user_id, "domain", sc.id,
 		    roles);
 	}
 	json_object_set_new(t, "system", json_pack("{s:b}", "all", 1));
-	return store_roles_json(ST, c->user_id, "system", "all", roles);
+	return scache_roles(ST, c->user_id, "system", "all", roles);
 }
 
 /* Caller owns *docp (json_decref). */
@@ -92,8 +93,8 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 	else
 		json_decref(roles);
 	if (scoped && catalog) {
-		cat = json_array();
-		store_catalog_json(ST, cat);
+		if ((cat = scache_catalog(ST)) == NULL)
+			cat = json_array();
 		json_object_set_new(t, "catalog", cat);
 	}
 	*docp = json_pack("{s:o}", "token", t);
