@@ -68,47 +68,81 @@ echo "signer RSS: ${before} kB; after $(awk -v r="$1" -v s="$soak" \
     'BEGIN { printf "%.0f", r * s }') more OpenFernet calls: $(rss) kB"
 
 # The HTTP path (issue #4 targets: issuance >= 0.6 x the signer's
-# IssueFernet, validation >= 0.6 x OpenFernet, both at 16 connections).
+# IssueFernet, validation >= 0.6 x OpenFernet, both at 16 connections),
+# for every provider, and for Fernet once more with the API's cache of
+# validated tokens off ([token] cache_time = 0).
 issue16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue | cut -d' ' -f1)
 open16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open | cut -d' ' -f1)
+sign16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 sign | cut -d' ' -f1)
 printf 'bench-admin\n' > "$WORK/admin.pw"
 "$BIN/signet-manage" -c "$CONF" bootstrap --admin-password-file \
     "$WORK/admin.pw" > /dev/null
 printf '[api]\nport = %s\n' "${BENCH_API_PORT:-5990}" >> "$CONF"
-"$BIN/signet-api" -c "$CONF" > "$WORK/api.log" 2>&1 &
-apid=$!
-trap 'kill $spid $apid 2>/dev/null; rm -rf "$WORK"' EXIT
+printf '[token]\nprovider = fernet\ncache_time = 300\n' >> "$CONF"
 API="http://127.0.0.1:${BENCH_API_PORT:-5990}"
-while ! grep -q serving "$WORK/api.log"; do sleep 0.1; done
-TOKEN=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "bench-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
-export TOKEN
-export BODY="{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$TOKEN\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}"
+apid=
+api_start() {	# api_start PROVIDER CACHE_TIME
+	if [ -n "$apid" ]; then
+		kill "$apid"
+		wait "$apid" 2>/dev/null || true
+	fi
+	sed -i "s/^provider = .*/provider = $1/; s/^cache_time = .*/cache_time = $2/" \
+	    "$CONF"
+	: > "$WORK/api.log"
+	"$BIN/signet-api" -c "$CONF" > "$WORK/api.log" 2>&1 &
+	apid=$!
+	trap 'kill $spid $apid 2>/dev/null; rm -rf "$WORK"' EXIT
+	while ! grep -q serving "$WORK/api.log"; do sleep 0.1; done
+	TOKEN=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "bench-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
+	export TOKEN
+	export BODY="{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$TOKEN\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}"
+}
 wrk_run() {	# wrk_run SCRIPT: "req/s p99_ms"
 	wrk -t2 -c16 -d"${SECS}s" --latency -s "bench/wrk/$1" "$API/v3/auth/tokens" |
 	    awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 }
 	    END { print r, p }'
 }
+ratio() {	# ratio RATE CEILING NAME
+	awk -v a="$1" -v b="$2" -v n="$3" \
+	    'BEGIN { printf "%.2f x %s (%d/s)", a / b, n, b }'
+}
 echo
-printf '%-22s %10s %9s  %s\n' "HTTP (wrk, 16 conns)" "req/s" "p99" "ratio"
-set -- $(wrk_run post.lua)
-printf '%-22s %10s %9s  %s\n' "POST (token method)" "$1" "$2" \
-    "$(awk -v a="$1" -v b="$issue16" 'BEGIN { printf "%.2f x IssueFernet (%d/s)", a / b, b }')"
-set -- $(wrk_run get.lua)
-printf '%-22s %10s %9s  %s\n' "GET (validation)" "$1" "$2" \
-    "$(awk -v a="$1" -v b="$open16" 'BEGIN { printf "%.2f x OpenFernet (%d/s)", a / b, b }')"
-echo "api RSS: $(awk '/VmRSS/ { print $2, $3 }' /proc/$apid/status)"
+printf '%-36s %9s %9s  %s\n' "HTTP (wrk, 16 conns)" "req/s" "p99" "ratio"
+for run in fernet:300 fernet:0 pki:300 pkiz:300 uuid:300; do
+	api_start "${run%:*}" "${run#*:}"
+	label=${run%:*}
+	[ "${run#*:}" != 0 ] || label="$label, cache off"
+	case ${run%:*} in
+	fernet) ceil="$issue16 IssueFernet" ;;
+	pki*) ceil="$sign16 SignCms" ;;
+	*) ceil="" ;;
+	esac
+	set -- $(wrk_run post.lua)
+	printf '%-36s %9s %9s  %s\n' "POST token method ($label)" "$1" "$2" \
+	    "$([ -z "$ceil" ] || ratio "$1" $ceil)"
+	set -- $(wrk_run get.lua)
+	printf '%-36s %9s %9s  %s\n' "GET validation ($label)" "$1" "$2" \
+	    "$(ratio "$1" "$open16" OpenFernet)"
+done
+# Memory over about a million requests (issue #4: no growth).
+api_start fernet 300
+soak=${BENCH_API_SOAK_SECONDS:-30}
+wrk -t2 -c16 -d2s -s bench/wrk/post.lua "$API/v3/auth/tokens" > /dev/null
+before=$(awk '/VmRSS/ { print $2 }' /proc/$apid/status)
+n=0
+for script in get.lua post.lua; do
+	set -- $(wrk -t2 -c16 -d"${soak}s" -s "bench/wrk/$script" \
+	    "$API/v3/auth/tokens" | awk '/requests in/ { print $1 }')
+	n=$((n + $1))
+done
+echo "api RSS: ${before} kB; after $n more requests: $(awk '/VmRSS/ { print $2 }' /proc/$apid/status) kB"
 
 # libsignet-verify (issue #5 targets: cold >= 0.8 x a bare CMS_verify
 # loop, cached >= 10 x cold), beside `openssl cms -verify` run once per
 # token as keystonemiddleware did.
-kill $apid; wait $apid 2>/dev/null || true
-printf '[token]\nprovider = pki\n' >> "$CONF"
-"$BIN/signet-api" -c "$CONF" > "$WORK/api.log" 2>&1 &
-apid=$!
-trap 'kill $spid $apid 2>/dev/null; rm -rf "$WORK"' EXIT
-while ! grep -q serving "$WORK/api.log"; do sleep 0.1; done
+api_start pki 300
 i=0
 while [ $i -lt 64 ]; do
 	curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
