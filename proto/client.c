@@ -236,16 +236,45 @@ sigc_close(struct sigc *c)
 }
 
 
+/* Frames over SIG_FRAME_MAX (revocation lists) are packed on the heap. */
 static int
 send_request(struct sigc *c, Signet__V1__Request *req)
 {
-	uint8_t		 buf[SIG_FRAME_MAX];
+	uint8_t		 small[SIG_FRAME_MAX], *buf = small;
 	size_t		 n;
+	int		 r;
 
-	if ((n = signet__v1__request__get_packed_size(req)) > sizeof(buf))
+	if ((n = signet__v1__request__get_packed_size(req)) >
+	    SIG_FRAME_BIG_MAX)
 		return SIG_ERR_BAD_INPUT;
+	if (n > sizeof(small) && (buf = malloc(n)) == NULL)
+		return SIG_ERR_NOMEM;
 	signet__v1__request__pack(req, buf);
-	return frame_write(&c->ch, buf, n);
+	r = frame_write(&c->ch, buf, n);
+	if (buf != small)
+		free(buf);
+	return r;
+}
+
+/* The answer's frame into c->buf or, when bigger, a heap buffer; NULL
+ * *respp when the frame came but did not parse. */
+static int
+read_response(struct sigc *c, Signet__V1__Response **respp)
+{
+	uint8_t		*buf = c->buf;
+	uint32_t	 n;
+	int		 r;
+
+	*respp = NULL;
+	if ((r = frame_read_len(&c->ch, SIG_FRAME_BIG_MAX, &n)) != 0)
+		return r;
+	if (n > sizeof(c->buf) && (buf = malloc(n)) == NULL)
+		return SIG_ERR_NOMEM;
+	if ((r = frame_read_body(&c->ch, buf, n)) == 0)
+		*respp = signet__v1__response__unpack(NULL, n, buf);
+	if (buf != c->buf)
+		free(buf);
+	return r;
 }
 
 /* Caller owns *respp (sigc_response_free). */
@@ -254,7 +283,6 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
     Signet__V1__Response **respp)
 {
 	Signet__V1__Response *resp;
-	size_t		 n;
 	int		 r;
 
 	*respp = NULL;
@@ -268,11 +296,10 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		    (r = send_request(c, req)) != 0)
 			return SIG_ERR_HSM_REINIT;
 	}
-	if ((r = frame_read(&c->ch, c->buf, sizeof(c->buf), &n)) != 0) {
+	if (read_response(c, &resp) != 0) {
 		sigc_drop(c);
 		return SIG_ERR_HSM_REINIT;
 	}
-	resp = signet__v1__response__unpack(NULL, n, c->buf);
 	if (resp == NULL || resp->id != req->id) {
 		log_err("signer answered %s", resp == NULL ? "garbage" :
 		    "another request");

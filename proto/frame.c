@@ -50,22 +50,41 @@ read_full(struct chan *ch, uint8_t *p, size_t n, size_t *got)
 	return 0;
 }
 
+/* The next frame's length, judged against max before any body byte. */
+int
+frame_read_len(struct chan *ch, size_t max, uint32_t *np)
+{
+	uint8_t		 hdr[4];
+	size_t		 got;
+
+	*np = 0;
+	if (read_full(ch, hdr, 4, &got) != 0)
+		return got == 0 ? 1 : SIG_ERR_BAD_INPUT;
+	*np = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+	    (uint32_t)hdr[2] << 8 | hdr[3];
+	if (*np == 0 || *np > max || *np > SIG_FRAME_BIG_MAX)
+		return SIG_ERR_BAD_INPUT;
+	return 0;
+}
+
+int
+frame_read_body(struct chan *ch, uint8_t *buf, uint32_t n)
+{
+	size_t	 got;
+
+	return read_full(ch, buf, n, &got) == 0 ? 0 : SIG_ERR_BAD_INPUT;
+}
+
 int
 frame_read(struct chan *ch, uint8_t *buf, size_t bufsz, size_t *len)
 {
-	uint8_t		 hdr[4];
 	uint32_t	 n;
-	size_t		 got;
+	int		 r;
 
 	*len = 0;
-	if (read_full(ch, hdr, 4, &got) != 0)
-		return got == 0 ? 1 : SIG_ERR_BAD_INPUT;
-	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-	    (uint32_t)hdr[2] << 8 | hdr[3];
-	if (n == 0 || n > SIG_FRAME_MAX || n > bufsz)
-		return SIG_ERR_BAD_INPUT;	/* before any body byte */
-	if (read_full(ch, buf, n, &got) != 0)
-		return SIG_ERR_BAD_INPUT;
+	if ((r = frame_read_len(ch, bufsz < SIG_FRAME_MAX ? bufsz :
+	    SIG_FRAME_MAX, &n)) != 0 || (r = frame_read_body(ch, buf, n)) != 0)
+		return r;
 	*len = n;
 	return 0;
 }
@@ -78,7 +97,7 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 	size_t	 off = 0;
 	ssize_t	 r;
 
-	if (len == 0 || len > SIG_FRAME_MAX)
+	if (len == 0 || len > SIG_FRAME_BIG_MAX)
 		return SIG_ERR_BAD_INPUT;
 	while (off < 4 + len) {
 		if (off < 4)

@@ -12,7 +12,9 @@
 
 #include <openssl/ssl.h>
 
-#define SIG_FRAME_MAX	(64 * 1024)
+#define SIG_FRAME_MAX	(64 * 1024)	/* every call but one */
+#define SIG_FRAME_BIG_MAX (12 * 1024 * 1024) /* a signed revocation list:
+					   one at a time, heap buffers */
 
 struct chan {
 	int	 fd;
@@ -21,6 +23,9 @@ struct chan {
 
 /* 0: a frame; 1: clean EOF before its first byte; <0: drop the peer. */
 int	frame_read(struct chan *, uint8_t *, size_t, size_t *);
+/* The same in two steps, for a reader that sizes its buffer itself. */
+int	frame_read_len(struct chan *, size_t, uint32_t *);
+int	frame_read_body(struct chan *, uint8_t *, uint32_t);
 int	frame_write(struct chan *, const uint8_t *, size_t);
 
 #endif

@@ -13,6 +13,7 @@
 #define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 #include "isotime.h"
+#include "token_cache.h"
 
 static json_t *
 links(struct api *a, struct MHD_Connection *c, const char *url)
@@ -111,9 +112,48 @@ may_see_revocations(json_t *caller)
 	return 0;
 }
 
+/*
+ * The last signed list, reused for LIST_REUSE_S seconds while the store's
+ * epoch holds (no revocation since): a list of 10^5 entries is megabytes
+ * to sign, and every verifying service polls it.
+ */
+#define LIST_REUSE_S	5
+
+static pthread_mutex_t	 list_mu = PTHREAD_MUTEX_INITIALIZER;
+static char		*list_pem;
+static uint64_t		 list_epoch;
+static int64_t		 list_at;
+
+static json_t *
+list_reused(void)
+{
+	json_t	*doc = NULL;
+
+	pthread_mutex_lock(&list_mu);
+	if (list_pem != NULL && list_epoch == tcache_now() &&
+	    time(NULL) - list_at < LIST_REUSE_S)
+		doc = json_pack("{s:s}", "signed", list_pem);
+	pthread_mutex_unlock(&list_mu);
+	return doc;
+}
+
+static void
+list_keep(const char *pem, uint64_t ep, int64_t at)
+{
+	char	*copy = strdup(pem);
+
+	pthread_mutex_lock(&list_mu);
+	free(list_pem);
+	list_pem = copy;
+	list_epoch = ep;
+	list_at = at;
+	pthread_mutex_unlock(&list_mu);
+}
+
 /* The list signed by the signer (left as PEM), inside {"signed": ...}. */
 static enum MHD_Result
-signed_list(struct api *a, struct MHD_Connection *c, json_t *list)
+signed_list(struct api *a, struct MHD_Connection *c, json_t *list,
+    int64_t at)
 {
 	Signet__V1__Request	 req;
 	Signet__V1__SignCmsRequest sc;
@@ -135,9 +175,11 @@ signed_list(struct api *a, struct MHD_Connection *c, json_t *list)
 	    resp->status != SIGNET__V1__STATUS__STATUS_OK)
 		ret = api_error(a, c, 503, "The token service is temporarily "
 		    "unavailable.");
-	else
+	else {
+		list_keep(resp->sign_cms->token, tcache_now(), at);
 		ret = api_json(c, 200, json_pack("{s:s}", "signed",
 		    resp->sign_cms->token), NULL);
+	}
 	sigc_response_free(resp);
 	free(body);
 	return ret;
@@ -150,6 +192,7 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 	json_t		*caller, *arr;
 	enum MHD_Result	 ret;
 	char		 now[ISOTIME_LEN + 1];
+	int64_t		 at;
 
 	if (api_caller(a, c, &caller, &ret) != 0)
 		return ret;
@@ -159,6 +202,9 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 		    "perform the requested action.");
 	}
 	json_decref(caller);
+	if (!os_revoke && !api_has_arg(c, "audit_id_only") &&
+	    (arr = list_reused()) != NULL)
+		return api_json(c, 200, arr, NULL);
 	arr = json_array();
 	if (store_revocations_json(ST, os_revoke, arr) != 0) {
 		json_decref(arr);
@@ -172,8 +218,9 @@ route_revoked(struct api *a, struct MHD_Connection *c, int os_revoke)
 		return api_json(c, 200, json_pack("{s:o}", "revoked", arr),
 		    NULL);
 	/* verifiers keep the newest list: say when this one was made */
-	isotime_format(time(NULL), now);
+	at = time(NULL);
+	isotime_format(at, now);
 	strcpy(now + 19, "Z");
 	return signed_list(a, c, json_pack("{s:o,s:s}", "revoked", arr,
-	    "issued_at", now));
+	    "issued_at", now), at);
 }

@@ -183,7 +183,7 @@ cms_parse(const uint8_t *der, size_t len, CMS_ContentInfo **cmsp)
 	const unsigned char	*p = der;
 
 	*cmsp = NULL;
-	if (len == 0 || len > CMSV_INFLATE_MAX)
+	if (len == 0 || len > CMSV_LIST_MAX)
 		return CMSV_MALFORMED;
 	if ((*cmsp = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL ||
 	    p != der + len || !cms_shape(*cmsp, der, len)) {

@@ -14,6 +14,7 @@
 
 #define CMSV_INFLATE_MAX	(1024 * 1024)	/* a zlib bomb stops here */
 #define CMSV_DER_MAX		65535		/* "MII": 256..65535 bytes */
+#define CMSV_LIST_MAX		(12 * 1024 * 1024) /* a signed list's DER */
 
 enum cmsv_err {
 	CMSV_OK = 0,

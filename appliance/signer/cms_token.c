@@ -85,22 +85,15 @@ pkiz_from_pem(const char *pem, size_t pemlen, char *tok, size_t toksz)
 	return 0;
 }
 
-/* The signed revocation list, left as PEM as keystone did. */
+/* The signed revocation list, left as PEM as keystone did; caller frees
+ * *pemp. */
 int
 cms_pem_sign(X509 *cert, EVP_PKEY *key, const uint8_t *body, size_t len,
-    char *out, size_t outsz)
+    char **pemp)
 {
-	char	*pem;
 	size_t	 pemlen;
-	int	 r;
 
-	if ((r = cms_pem(cert, key, body, len, &pem, &pemlen)) != 0)
-		return r;
-	r = pemlen < outsz ? 0 : SIG_ERR_BAD_INPUT;
-	if (r == 0)
-		memcpy(out, pem, pemlen + 1);
-	free(pem);
-	return r;
+	return cms_pem(cert, key, body, len, pemp, &pemlen);
 }
 
 int

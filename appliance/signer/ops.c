@@ -31,6 +31,7 @@ struct scratch {
 	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
 	char		 why[160];
 	char		 cms[CMS_TOKEN_MAX];
+	char		*list;		/* a signed revocation list (heap) */
 	union {
 		Signet__V1__SignCmsResponse	 sign;
 		Signet__V1__IssueFernetResponse	 issue;
@@ -256,12 +257,12 @@ op_sign_revoked(struct signer *sg, uid_t peer,
 		return fail(resp, sg, r, sc->why);
 	}
 	if ((r = cms_pem_sign(sg->sign_cert, sg->sign_key, in->body.data,
-	    in->body.len, sc->cms, sizeof(sc->cms))) != 0)
+	    in->body.len, &sc->list)) != 0)
 		return fail(resp, sg, r, NULL);
 	if ((r = audit_write(sg->audit, &rec)) != 0)
 		return fail(resp, sg, r, NULL);
 	signet__v1__sign_cms_response__init(&sc->u.sign);
-	sc->u.sign.token = sc->cms;
+	sc->u.sign.token = sc->list;
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;
 	resp->sign_cms = &sc->u.sign;
 }
@@ -336,6 +337,8 @@ op_scratch_wipe(uint8_t *scratch)
 	explicit_bzero(sc->cms, strnlen(sc->cms, sizeof(sc->cms)));
 	explicit_bzero(&sc->c, sizeof(sc->c));
 	explicit_bzero(sc->audit, sizeof(sc->audit));
+	free(sc->list);		/* public once signed: no wipe */
+	sc->list = NULL;
 }
 
 /* scratch (at least sizeof(struct scratch)) backs every pointer in resp. */

@@ -204,10 +204,11 @@ policy_revocation_body(const uint8_t *body, size_t len, char *why,
 	const char	*bad = NULL;
 	size_t		 i;
 
-	if (len == 0 || len > CMS_BODY_MAX || memchr(body, '\n', len) ||
+	if (len == 0 || len > CMS_LIST_MAX || memchr(body, '\n', len) ||
 	    (doc = json_loadb((const char *)body, len,
 	    JSON_REJECT_DUPLICATES, NULL)) == NULL) {
-		snprintf(why, whysz, "revocation list: not one line of JSON");
+		snprintf(why, whysz, "revocation list: not one line of JSON "
+		    "of at most %d bytes", CMS_LIST_MAX);
 		return SIG_ERR_BAD_INPUT;
 	}
 	list = json_object_get(doc, "revoked");

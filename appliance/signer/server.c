@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
@@ -166,34 +167,101 @@ run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
 	atomic_fetch_add(&cn->sg->errors, 1);
 }
 
+/* Only a signed revocation list may travel in a frame this big. */
+static int
+big_allowed(const Signet__V1__Request *req)
+{
+	return req->call_case == SIGNET__V1__REQUEST__CALL_SIGN_CMS &&
+	    req->sign_cms->revocation_list;
+}
+
+/*
+ * Frames over SIG_FRAME_MAX (revocation lists) get heap buffers, one
+ * connection at a time: the signer's memory is locked, so it must stay
+ * bounded whatever the peers send.
+ */
+static pthread_mutex_t	big_mu = PTHREAD_MUTEX_INITIALIZER;
+
+struct frame_bufs {
+	uint8_t		*in, *out;	/* the connection's own buffers */
+	uint8_t		*bin, *bout;	/* heap, while big */
+	int		 big;
+};
+
+static void
+bufs_release(struct frame_bufs *fb)
+{
+	free(fb->bin);
+	free(fb->bout);
+	fb->bin = fb->bout = NULL;
+	if (fb->big) {
+		malloc_trim(0);	/* a list's tens of MB: locked memory */
+		pthread_mutex_unlock(&big_mu);
+	}
+	fb->big = 0;
+}
+
+static uint8_t *
+bufs_big(struct frame_bufs *fb, uint8_t **slot, size_t n)
+{
+	if (!fb->big) {
+		pthread_mutex_lock(&big_mu);
+		fb->big = 1;
+	}
+	return *slot = malloc(n);
+}
+
+static Signet__V1__Request *
+read_request(struct conn *cn, struct frame_bufs *fb)
+{
+	Signet__V1__Request	*req;
+	uint8_t			*buf = fb->in;
+	uint32_t		 n;
+	int			 r;
+
+	if ((r = frame_read_len(&cn->ch, SIG_FRAME_BIG_MAX, &n)) != 0 ||
+	    (n > SIG_FRAME_MAX && (buf = bufs_big(fb, &fb->bin, n)) ==
+	    NULL) || (r = frame_read_body(&cn->ch, buf, n)) != 0) {
+		if (r < 0)
+			log_info("peer uid %u: bad or cut frame; dropped",
+			    (unsigned)cn->uid);
+		return NULL;
+	}
+	req = signet__v1__request__unpack(NULL, n, buf);
+	if (req == NULL || !request_known(req) ||
+	    (n > SIG_FRAME_MAX && !big_allowed(req))) {
+		log_info("peer uid %u: malformed or oversized request; "
+		    "dropped", (unsigned)cn->uid);
+		signet__v1__request__free_unpacked(req, NULL);
+		return NULL;
+	}
+	return req;
+}
+
 static int
 serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
     uint8_t *scratch)
 {
+	struct frame_bufs	 fb = { in, out, NULL, NULL, 0 };
 	Signet__V1__Request	*req;
 	Signet__V1__Response	 resp;
+	uint8_t			*obuf = out;
 	size_t			 n;
-	int			 r;
+	int			 r = SIG_ERR_SYSTEM;
 
-	if ((r = frame_read(&cn->ch, in, SIG_FRAME_MAX, &n)) != 0) {
-		if (r < 0)
-			log_info("peer uid %u: bad or cut frame; dropped",
-			    (unsigned)cn->uid);
-		return -1;
-	}
-	req = signet__v1__request__unpack(NULL, n, in);
-	if (req == NULL || !request_known(req)) {
-		log_info("peer uid %u: malformed request; dropped",
-		    (unsigned)cn->uid);
-		signet__v1__request__free_unpacked(req, NULL);
+	if ((req = read_request(cn, &fb)) == NULL) {
+		bufs_release(&fb);
 		return -1;
 	}
 	run_request(cn, j, req, &resp, scratch);
 	n = signet__v1__response__get_packed_size(&resp);
-	r = n <= SIG_FRAME_MAX ? (signet__v1__response__pack(&resp, out),
-	    frame_write(&cn->ch, out, n)) : SIG_ERR_SYSTEM;
+	if (n <= SIG_FRAME_MAX || (big_allowed(req) &&
+	    (obuf = bufs_big(&fb, &fb.bout, n)) != NULL))
+		r = (signet__v1__response__pack(&resp, obuf),
+		    frame_write(&cn->ch, obuf, n));
 	op_scratch_wipe(scratch);
 	signet__v1__request__free_unpacked(req, NULL);
+	bufs_release(&fb);
 	return r == 0 ? 0 : -1;
 }
 

@@ -18,20 +18,28 @@ curl_init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* Grows by doubling: a list of megabytes arrives in 16 kB pieces. */
 static size_t
 on_body(char *p, size_t sz, size_t n, void *arg)
 {
 	struct sv_http	*h = arg;
+	size_t		 cap = h->cap ? h->cap : 4096;
 	char		*nb;
 
 	n *= sz;
-	if (h->len + n > SV_BODY_MAX ||
-	    (nb = realloc(h->body, h->len + n + 1)) == NULL)
+	if (h->len + n > SV_BODY_MAX)
 		return 0;	/* curl fails the transfer */
-	memcpy(nb + h->len, p, n);
+	while (cap < h->len + n + 1)
+		cap *= 2;
+	if (cap != h->cap) {
+		if ((nb = realloc(h->body, cap)) == NULL)
+			return 0;
+		h->body = nb;
+		h->cap = cap;
+	}
+	memcpy(h->body + h->len, p, n);
 	h->len += n;
-	nb[h->len] = '\0';
-	h->body = nb;
+	h->body[h->len] = '\0';
 	return n;
 }
 

@@ -17,7 +17,7 @@
 #define SV_EXPORT	__attribute__((visibility("default")))
 
 #define SV_TOKEN_MAX	(128 * 1024)	/* longer is no token of ours */
-#define SV_BODY_MAX	(8 * 1024 * 1024) /* a download stops here */
+#define SV_BODY_MAX	(24 * 1024 * 1024) /* a download stops here */
 #define SV_REFETCH_MIN	5		/* seconds between unknown-signer
 					   certificate refetches */
 
@@ -53,6 +53,7 @@ struct sv_http {
 	long		 status;
 	char		*body;		/* NUL-terminated */
 	size_t		 len;
+	size_t		 cap;
 	char		*subject_token;	/* X-Subject-Token, if any */
 };
 

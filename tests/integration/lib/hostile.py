@@ -59,7 +59,12 @@ def expect_error(path, what, msg):
 def frames(path):
     good = sp.health(1)
     expect_closed(path, 'length 0', struct.pack('>I', 0))
-    expect_closed(path, 'length max+1', struct.pack('>I', 64 * 1024 + 1))
+    expect_closed(path, 'length max+1',
+                  struct.pack('>I', 12 * 1024 * 1024 + 1))
+    # over 64 KiB only a revocation list may be: anything else is dropped
+    big = sp.field(1, 0, 9) + sp.field(4, 2, sp.field(1, 2, b'{' * 70000))
+    expect_closed(path, 'a 70 kB frame that is no revocation list',
+                  sp.frame(big))
     expect_closed(path, 'length 0xffffffff', b'\xff\xff\xff\xff' + b'x' * 64)
     for n in (1, 2, 3):
         expect_closed(path, 'prefix cut to %d' % n, sp.frame(good)[:n],
