@@ -128,6 +128,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return api_error(cls, c, 503, "The identity store is "
 		    "unavailable.");
 	tcache_begin(api_store(cls));
+	/* the path only: no query, no header, never a token */
+	log_debug("%s %s", method, url);
 	return dispatch(cls, c, url, method, rq);
 }
 
@@ -176,6 +178,21 @@ read_pem(const char *path, int secret)
 	return buf;
 }
 
+/* TLS options only with TLS: MHD complains of them otherwise. */
+static struct MHD_OptionItem *
+https_options(char *cert, char *key)
+{
+	static struct MHD_OptionItem	 o[4];
+	static char			 prio[] = "SECURE:-VERS-ALL:"
+					    "+VERS-TLS1.3:+VERS-TLS1.2";
+
+	o[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+	o[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+	o[2] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0, prio };
+	o[3] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	return cert != NULL ? o : &o[3];
+}
+
 static struct MHD_Daemon *
 start_http(struct api *a)
 {
@@ -203,10 +220,7 @@ start_http(struct api *a)
 	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls, 0, NULL, NULL,
 	    handler, a,
 	    MHD_OPTION_SOCK_ADDR, &sin,
-	    MHD_OPTION_HTTPS_MEM_CERT, tls ? cert : NULL,
-	    MHD_OPTION_HTTPS_MEM_KEY, tls ? key : NULL,
-	    MHD_OPTION_HTTPS_PRIORITIES, tls ? "SECURE:-VERS-ALL:+VERS-TLS1.3:"
-	    "+VERS-TLS1.2" : NULL,
+	    MHD_OPTION_ARRAY, https_options(tls ? cert : NULL, key),
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
 	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)a->cf->api_connection_limit,
@@ -230,8 +244,13 @@ main(int argc, char **argv)
 
 	log_init("signet-api", LOGL_INFO);
 	harden();
+	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
+		log_set_level(LOGL_DEBUG);
+		argc--;
+		argv++;
+	}
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
-		fprintf(stderr, "usage: signet-api -c FILE\n");
+		fprintf(stderr, "usage: signet-api [-d] -c FILE\n");
 		return 2;
 	}
 	if (config_load(argv[2], &a.cf, err, sizeof(err)) != 0) {

@@ -21,6 +21,8 @@
 
 static const char *check_parent(struct signer *, const char *,
 	    const struct claims *);
+static void	dispatch(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, uint8_t *, size_t);
 
 struct scratch {
 	char		 token[FERNET_TOKEN_MAX + 1];
@@ -344,6 +346,18 @@ op_scratch_wipe(uint8_t *scratch)
 /* scratch (at least sizeof(struct scratch)) backs every pointer in resp. */
 void
 op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
+{
+	dispatch(sg, peer, req, resp, scratch, scratchsz);
+	/* the call and its outcome; never a token, claims or a body */
+	log_debug("uid %u: request %llu, call %d: status %d%s%s",
+	    (unsigned)peer, (unsigned long long)req->id, (int)req->call_case,
+	    (int)resp->status, resp->error != NULL && *resp->error ? ": " :
+	    "", resp->error != NULL ? resp->error : "");
+}
+
+static void
+dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
 {
 	struct scratch	*sc = (struct scratch *)(void *)scratch;

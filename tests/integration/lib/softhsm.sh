@@ -105,8 +105,9 @@ finish() {
 # the test exits. Waits for its socket; SIGNER_PID names it.
 SOCK="$WORK/signer.sock"
 start_signer() {
-	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" -c "$CONF" \
-	    > "$WORK/signer.log" 2>&1 &
+	# shellcheck disable=SC2086
+	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" \
+	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
 	SIGNER_PID=$!
 	trap 'kill $SIGNER_PID 2>/dev/null; wait $SIGNER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 	i=0
@@ -139,8 +140,10 @@ start_api() {
 	sed -i '/^\[api\]$/,/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
 	API="http://127.0.0.1:$API_PORT"
-	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" -c "$CONF" \
-	    > "$WORK/api.log" 2>&1 &
+	[ -f "$WORK/api.log" ] && cat "$WORK/api.log" >> "$WORK/api.old.log"
+	# shellcheck disable=SC2086
+	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" ${API_FLAGS:-} \
+	    -c "$CONF" > "$WORK/api.log" 2>&1 &
 	API_PID=$!
 	trap 'kill $API_PID $SIGNER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 	i=0
