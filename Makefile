@@ -2,7 +2,13 @@
 # `make SAN=1` builds the same tree with ASan+UBSan into build/asan/.
 
 SAN	?= 0
-ifeq ($(SAN),1)
+FUZZ	?= 0
+ifeq ($(FUZZ),1)
+# make fuzz: everything built by clang for libFuzzer
+B	:= build/fuzz
+CC	:= clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+else ifeq ($(SAN),1)
 B	:= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
@@ -55,6 +61,14 @@ VERIFY_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(VERIFY_SRCS))
 VERIFY_SO	:= $(B)/lib/libsignet-verify.so
 VERIFY_A	:= $(B)/lib/libsignet-verify.a
 
+# Fuzz targets: replayed over the corpus by make test, run by make fuzz.
+FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	:= $(addprefix $(B)/tests/fuzz/,$(FUZZ_NAMES))
+FUZZ_DEPS	:= $(COMMON_OBJS) $(HSM_OBJS) $(SIGNERLIB_OBJS) $(PROTO_OBJS) \
+		   $(filter-out %/main.o,$(call obj,$(wildcard provisioning/*.c))) \
+		   $(call obj,appliance/api/auth_request.c) \
+		   $(B)/obj/tests/fuzz/cstr.o
+
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 		   $(wildcard tests/unit/*.c))
 ITEST_BINS	:= $(patsubst tests/integration/%.c,$(B)/tests/integration/%,\
@@ -66,7 +80,7 @@ PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
 		   $(VERIFY_SO)
 
 .PHONY: all deps test check check-san unit integration run bench clean \
-	check-boundary
+	check-boundary fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -170,6 +184,20 @@ $(B)/bench/verify: $(B)/obj/bench/verify.o $(VERIFY_SO)
 	$(CC) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsignet-verify $(LDLIBS) \
 	    -Wl,-rpath,$(abspath $(B)/lib)
 
+$(B)/obj/tests/fuzz/%.o: ALL_CFLAGS += -Iappliance/signer -Iappliance/api \
+    -Iprovisioning
+$(B)/obj/tests/fuzz/%.o: $(GEN)/proto/signer.pb-c.h
+ifeq ($(FUZZ),1)
+$(B)/tests/fuzz/%: $(B)/obj/tests/fuzz/fuzz_%.o $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+else
+$(B)/tests/fuzz/%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.o \
+    $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endif
+
 $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
     $(SIGNERLIB_OBJS) $(PROTO_OBJS)
 	@mkdir -p $(dir $@)
@@ -192,13 +220,21 @@ $(B)/tests/nodlclose.so: tests/asan/nodlclose.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC $(WARN) -o $@ $<
 
-check: all $(UNIT_TESTS) $(ITEST_BINS) $(if $(SANFLAGS),$(B)/tests/nodlclose.so)
+check: all $(UNIT_TESTS) $(ITEST_BINS) $(FUZZ_BINS) $(if $(SANFLAGS),$(B)/tests/nodlclose.so)
 	@sh tests/run.sh $(B)
 
 test: deps
 	$(MAKE) all
 	$(MAKE) check-boundary
 	$(MAKE) SAN=1 check
+
+# FUZZ_SECONDS per target; new crashes land in tests/fuzz/crashes/.
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) FUZZ=1 fuzz-build
+	@sh tests/fuzz/run.sh build/fuzz $(or $(FUZZ_SECONDS),60)
+
+fuzz-build: $(FUZZ_BINS)
 
 run: deps all
 	@sh scripts/run.sh $(BIN)

@@ -37,6 +37,15 @@ run_one() {
 for t in "$B"/tests/unit/*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
+# Every fuzz target over its committed corpus and every crash found.
+for t in "$B"/tests/fuzz/*; do
+	[ -x "$t" ] || continue
+	n=$(basename "$t")
+	# shellcheck disable=SC2046
+	run_one "fuzz/$n" sh -c 'LD_PRELOAD= "$0" "$@"' "$t" \
+	    $(find "tests/fuzz/corpus/$n" "tests/fuzz/crashes/$n" -type f \
+	    2>/dev/null | sort)
+done
 for t in tests/integration/*.sh; do
 	run_one "integration/$(basename "$t" .sh)" sh "$t"
 done

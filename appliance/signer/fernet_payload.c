@@ -272,6 +272,65 @@ unpack_fields(const msgpack_object *a, size_t n, struct claims *c)
 	return 0;
 }
 
+/* The big-endian length of n bytes at p (n <= 4). */
+static size_t
+be_len(const uint8_t *p, size_t n)
+{
+	size_t	 v = 0, i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * Walks msgpack bytes before msgpack-c sees them: a container may not
+ * claim more elements than bytes remain, as msgpack-c allocates for the
+ * claimed count first (a 5-byte header can ask for 128 GB). Only the
+ * types Keystone's payloads use; nesting at most 3 deep. 0 when sane.
+ */
+static int
+mp_sane(const uint8_t *p, size_t len, size_t *used, int depth)
+{
+	static const uint8_t fixed[] = { 4, 8, 1, 2, 4, 8, 1, 2, 4, 8 };
+	size_t	 hdr = 1, n = 0, items = 0, i, u;
+	uint8_t	 b;
+
+	if (len == 0 || depth > 3)
+		return -1;
+	b = p[0];
+	if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+		n = 0;				/* fixint, nil, bool */
+	else if (b >= 0xa0 && b <= 0xbf)
+		n = b & 0x1f;			/* fixstr */
+	else if (b >= 0x90 && b <= 0x9f)
+		items = b & 0x0f;		/* fixarray */
+	else if (b == 0xc4 || b == 0xc5 || b == 0xc6 || b == 0xd9 ||
+	    b == 0xda || b == 0xdb) {		/* bin, str 8/16/32 */
+		hdr = 1 + ((b == 0xc4 || b == 0xd9) ? 1 : (b == 0xc5 ||
+		    b == 0xda) ? 2 : 4);
+		if (len < hdr)
+			return -1;
+		n = be_len(p + 1, hdr - 1);
+	} else if (b >= 0xca && b <= 0xd3)	/* float 32/64, (u)int 8..64 */
+		n = fixed[b - 0xca];
+	else if (b == 0xdc || b == 0xdd) {	/* array 16/32 */
+		hdr = b == 0xdc ? 3 : 5;
+		if (len < hdr)
+			return -1;
+		items = be_len(p + 1, hdr - 1);
+	} else
+		return -1;			/* maps, ext: never ours */
+	if (hdr + n > len || items > len - hdr)
+		return -1;
+	for (*used = hdr + n, i = 0; i < items; i++) {
+		if (mp_sane(p + *used, len - *used, &u, depth + 1) != 0)
+			return -1;
+		*used += u;
+	}
+	return 0;
+}
+
 /* Payload bytes (already authenticated) to claims; every byte consumed. */
 int
 fernet_payload_unpack(const uint8_t *p, size_t len, struct claims *c)
@@ -282,8 +341,10 @@ fernet_payload_unpack(const uint8_t *p, size_t len, struct claims *c)
 	int			 r = SIG_ERR_BAD_INPUT;
 
 	memset(c, 0, sizeof(*c));
-	if (len > FERNET_PAYLOAD_MAX)
+	if (len > FERNET_PAYLOAD_MAX || mp_sane(p, len, &off, 0) != 0 ||
+	    off != len)
 		return r;
+	off = 0;
 	msgpack_unpacked_init(&u);
 	if (msgpack_unpack_next(&u, (const char *)p, len, &off) !=
 	    MSGPACK_UNPACK_SUCCESS || off != len)

@@ -101,8 +101,8 @@ peer_allowed(struct signer *sg, int fd, uid_t *uid)
 }
 
 /* The RPC stays narrow: a message with fields we do not know is refused. */
-static int
-request_known(const Signet__V1__Request *req)
+int
+server_request_known(const Signet__V1__Request *req)
 {
 	const ProtobufCMessage	*sub = NULL;
 
@@ -228,7 +228,7 @@ read_request(struct conn *cn, struct frame_bufs *fb)
 		return NULL;
 	}
 	req = signet__v1__request__unpack(NULL, n, buf);
-	if (req == NULL || !request_known(req) ||
+	if (req == NULL || !server_request_known(req) ||
 	    (n > SIG_FRAME_MAX && !big_allowed(req))) {
 		log_info("peer uid %u: malformed or oversized request; "
 		    "dropped", (unsigned)cn->uid);

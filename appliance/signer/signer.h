@@ -75,6 +75,9 @@ int	policy_cms_body(struct signer *, const uint8_t *, size_t,
 	    struct claims *, char *, size_t);
 int	policy_revocation_body(const uint8_t *, size_t, char *, size_t);
 
+/* server.c: a request that names only fields signer.proto knows */
+int	server_request_known(const Signet__V1__Request *);
+
 /* parents.c: re-scope parents recently opened */
 struct parent_seen {
 	char		 user_id[CLAIMS_ID_MAX + 1];

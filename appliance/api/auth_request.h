@@ -1,0 +1,24 @@
+/*
+ * signet-api: the body of POST /v3/auth/tokens, checked against
+ * Keystone's schema before anything is looked up.
+ */
+#ifndef SIGNET_AUTH_REQUEST_H
+#define SIGNET_AUTH_REQUEST_H
+
+#include <jansson.h>
+
+enum scope_kind { SC_UNSCOPED, SC_PROJECT, SC_DOMAIN, SC_SYSTEM };
+
+/* Pointers into the parsed document (or the header): valid while it is. */
+struct auth_req {
+	const char	*user_id, *user_name, *udom_id, *udom_name;
+	const char	*password;
+	const char	*token;		/* the token method's parent */
+	enum scope_kind	 scope;
+	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
+};
+
+/* NULL, or the name of the field that is wrong (for the 400). */
+const char	*auth_request_parse(json_t *, const char *, struct auth_req *);
+
+#endif
