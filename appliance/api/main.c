@@ -127,7 +127,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	if (api_store(cls) == NULL)
 		return api_error(cls, c, 503, "The identity store is "
 		    "unavailable.");
-	tcache_begin(api_store(cls));
+	tcache_begin();
 	/* the path only: no query, no header, never a token */
 	log_debug("%s %s", method, url);
 	return dispatch(cls, c, url, method, rq);
@@ -263,11 +263,11 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&a.stores_mu, NULL);
-	tcache_init(a.cf->token_cache_time);
 	if ((r = api_db_path(a.cf, a.db, sizeof(a.db))) != 0 ||
 	    (r = store_open(a.db, 0, &st)) != 0 ||
 	    (r = store_ready(st)) != 0 || (r = api_signer_open(&a)) != 0)
 		goto out;
+	tcache_init(a.cf->token_cache_time, st);
 	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
 	    strcmp(a.cf->token_provider, "pki") != 0 &&
 	    strcmp(a.cf->token_provider, "pkiz") != 0 &&

@@ -26,7 +26,7 @@ enum store_target {
 
 int	store_open(const char *, int, struct store **);
 void	store_close(struct store *);
-int	store_versions(struct store *, int64_t *, int64_t *);
+int	store_data_version(struct store *, int64_t *);
 int	store_sync(struct store *);
 int	store_ready(struct store *);
 int	store_begin(struct store *);

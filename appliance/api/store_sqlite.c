@@ -458,19 +458,15 @@ store_endpoint_ensure(struct store *s, const char *service,
 	    url, region);
 }
 
-/*
- * What moves when the store changes: data_version for other connections'
- * commits (other threads, processes), total_changes for our own.
- */
+/* Moves whenever another connection (thread or process) commits. */
 int
-store_versions(struct store *s, int64_t *version, int64_t *changes)
+store_data_version(struct store *s, int64_t *version)
 {
 	sqlite3_stmt	*st = store_stmt(s, "PRAGMA data_version");
 	int		 r = SIG_ERR_HSM_RETRY;
 
 	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 		*version = sqlite3_column_int64(st, 0);
-		*changes = sqlite3_total_changes64(store_db(s));
 		r = 0;
 	}
 	if (st != NULL)

@@ -3,8 +3,8 @@
  * the catalog flag, for at most [token] cache_time seconds. Any write to
  * the store (a revocation, a disabled user, a lost role: by this process,
  * another signet-api or signet-manage) moves the epoch and so empties the
- * cache: SQLite's data_version shows other connections' commits, and
- * total_changes our own. Revocation stays visible on the next request.
+ * cache: SQLite's data_version on a connection kept for watching shows
+ * every commit. Revocation stays visible on the next request.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -37,15 +37,19 @@ struct tc_shard {
 static struct tc_shard	 shards[TC_SHARDS];
 static atomic_uint_fast64_t epoch = 1;
 static int		 ttl;
-static __thread int64_t	 seen_version = -1, seen_changes = -1;
+static struct store	*watch;		/* never writes */
+static pthread_mutex_t	 watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t		 seen_version = -1;
 static __thread uint64_t current;	/* this request's epoch */
 
+/* w: a connection of its own, for watching only; it stays the caller's. */
 void
-tcache_init(int cache_time)
+tcache_init(int cache_time, struct store *w)
 {
 	int	 i;
 
 	ttl = cache_time;
+	watch = w;
 	for (i = 0; i < TC_SHARDS; i++)
 		pthread_mutex_init(&shards[i].mu, NULL);
 }
@@ -63,22 +67,24 @@ tcache_free(void)
 }
 
 /*
- * At the start of every request: the epoch it works under. Changes this
- * thread's connection has not seen yet move it first; the first look of a
- * thread moves it too, as it cannot tell what it missed.
+ * At the start of every request: the epoch it works under. One connection
+ * that never writes watches the file: its data_version moves with every
+ * commit by any other connection, this process's threads included, so
+ * no thread can miss a change made before its request began.
  */
 void
-tcache_begin(struct store *st)
+tcache_begin(void)
 {
-	int64_t	 v, n;
+	int64_t	 v;
 
-	if (st != NULL && store_versions(st, &v, &n) == 0 &&
-	    (v != seen_version || n != seen_changes)) {
+	pthread_mutex_lock(&watch_mu);
+	if (ttl <= 0 || watch == NULL || store_data_version(watch, &v) != 0)
+		atomic_fetch_add(&epoch, 1);	/* nothing cached is trusted */
+	else if (v != seen_version) {
 		atomic_fetch_add(&epoch, 1);
 		seen_version = v;
-		seen_changes = n;
-	} else if (st == NULL || ttl <= 0)
-		atomic_fetch_add(&epoch, 1);	/* nothing cached is trusted */
+	}
+	pthread_mutex_unlock(&watch_mu);
 	current = atomic_load(&epoch);
 }
 

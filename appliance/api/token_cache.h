@@ -13,9 +13,9 @@ struct store;
 
 #define TC_USER_MAX	64
 
-void	 tcache_init(int);
+void	 tcache_init(int, struct store *);
 void	 tcache_free(void);
-void	 tcache_begin(struct store *);
+void	 tcache_begin(void);
 uint64_t tcache_now(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
 void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,

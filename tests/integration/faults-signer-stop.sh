@@ -1,0 +1,81 @@
+# TESTPLAN F-stop: the signer frozen (SIGSTOP) for 10 s under requests.
+# Calls that need it get 503 within the API's deadline, nothing piles up
+# without bound, the cached validation of a known token goes on, and after
+# SIGCONT every answer belongs to its own request (no late reply is taken
+# for another).
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+start_api
+
+token() {
+	curl -s -m 20 -D "$WORK/h.$1" -o "$WORK/b.$1" -w '%{http_code}' \
+	    -H 'Content-Type: application/json' \
+	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    "$API/v3/auth/tokens"
+}
+subject() {
+	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h.$1"
+}
+expect_eq "a token before" 201 "$(token before)"
+ADMIN=$(subject before)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")
+expect_eq "validated (and cached) before" 200 "$code"
+
+kill -STOP "$SIGNER_PID"
+# 16 issuances at once against a frozen signer
+i=0
+while [ $i -lt 16 ]; do
+	( t0=$(date +%s%N); c=$(token "f$i"); t1=$(date +%s%N)
+	  echo "$c $(( (t1 - t0) / 1000000 ))" > "$WORK/r.$i" ) &
+	i=$((i + 1))
+done
+wait_all() {
+	n=0
+	while [ "$(ls "$WORK"/r.* 2>/dev/null | wc -l)" -lt "$1" ] &&
+	    [ $n -lt 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+wait_all 16
+codes=$(cat "$WORK"/r.* | cut -d' ' -f1 | sort -u | tr '\n' ' ')
+expect_eq "every issuance while frozen: 503" "503 " "$codes"
+slowest=$(cat "$WORK"/r.* | cut -d' ' -f2 | sort -n | tail -1)
+[ "$slowest" -lt 8000 ] && ok "each answered within the deadline (slowest ${slowest} ms)" ||
+    fail "an answer took ${slowest} ms"
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")
+expect_eq "a cached validation goes on while frozen" 200 "$code"
+sleep 6
+kill -CONT "$SIGNER_PID"
+
+# After the thaw: tokens and their validation, each answer its own.
+i=0
+pids=""
+while [ $i -lt 20 ]; do
+	token "a$i" > "$WORK/c.$i" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+wait $pids
+bad=0
+i=0
+while [ $i -lt 20 ]; do
+	[ "$(cat "$WORK/c.$i")" = 201 ] || bad=$((bad + 1))
+	t=$(subject "a$i")
+	aid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"]["audit_ids"][0])' "$WORK/b.a$i" 2>/dev/null)
+	got=$(curl -s -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $t" \
+	    "$API/v3/auth/tokens" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"]["audit_ids"][0])' 2>/dev/null)
+	[ -n "$aid" ] && [ "$aid" = "$got" ] || bad=$((bad + 1))
+	i=$((i + 1))
+done
+expect_eq "after SIGCONT: 20 issued, each validates as itself" 0 "$bad"
+kill -0 "$API_PID" && ok "signet-api still runs" || fail "signet-api died"
+finish
