@@ -18,6 +18,7 @@
 #define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
 #define API_SIGNER_CONNS	16
 #define API_CALL_TIMEOUT_MS	2000
+#define API_LIST_TIMEOUT_MS	30000	/* signing a 10^5-entry list */
 #define API_TOKEN_MAX		16384
 
 #define API_STORES_MAX		256
@@ -32,6 +33,8 @@ struct api {
 	int		 busy[API_SIGNER_CONNS];
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
+	struct sigc	*list_conn;	/* revocation lists only */
+	pthread_mutex_t	 list_mu;
 };
 
 struct api_req {
@@ -57,6 +60,8 @@ void		 api_stores_close(struct api *);
 int	api_signer_open(struct api *);
 void	api_signer_close(struct api *);
 int	api_signer_call(struct api *, Signet__V1__Request *,
+	    Signet__V1__Response **);
+int	api_signer_call_list(struct api *, Signet__V1__Request *,
 	    Signet__V1__Response **);
 int	api_public_material(struct api *, Signet__V1__Response **);
 

@@ -171,7 +171,7 @@ signed_list(struct api *a, struct MHD_Connection *c, json_t *list,
 	sc.revocation_list = 1;
 	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
 	req.sign_cms = &sc;
-	if (api_signer_call(a, &req, &resp) != 0 ||
+	if (api_signer_call_list(a, &req, &resp) != 0 ||
 	    resp->status != SIGNET__V1__STATUS__STATUS_OK)
 		ret = api_error(a, c, 503, "The token service is temporarily "
 		    "unavailable.");

@@ -23,7 +23,26 @@ api_signer_open(struct api *a)
 			    a->cf->signer_socket);
 			return SIG_ERR_HSM_REINIT;
 		}
+	/* revocation lists: megabytes to sign, so a connection of their own
+	 * with a longer deadline */
+	pthread_mutex_init(&a->list_mu, NULL);
+	sigc_opts_config(a->cf, API_LIST_TIMEOUT_MS, &o);
+	if (sigc_open(&o, &a->list_conn) != 0)
+		return SIG_ERR_HSM_REINIT;
 	return 0;
+}
+
+/* Caller owns *respp (sigc_response_free). One list at a time. */
+int
+api_signer_call_list(struct api *a, Signet__V1__Request *req,
+    Signet__V1__Response **respp)
+{
+	int	 r;
+
+	pthread_mutex_lock(&a->list_mu);
+	r = sigc_call(a->list_conn, req, respp);
+	pthread_mutex_unlock(&a->list_mu);
+	return r;
 }
 
 void
@@ -33,6 +52,7 @@ api_signer_close(struct api *a)
 
 	for (i = 0; i < API_SIGNER_CONNS; i++)
 		sigc_close(a->conns[i]);
+	sigc_close(a->list_conn);
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 }
