@@ -117,7 +117,7 @@ may_see_revocations(json_t *caller)
  * epoch holds (no revocation since): a list of 10^5 entries is megabytes
  * to sign, and every verifying service polls it.
  */
-#define LIST_REUSE_S	5
+#define LIST_REUSE_S	2
 
 static pthread_mutex_t	 list_mu = PTHREAD_MUTEX_INITIALIZER;
 static char		*list_pem;

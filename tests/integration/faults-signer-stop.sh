@@ -18,6 +18,12 @@ token() {
 	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
 	    "$API/v3/auth/tokens"
 }
+rescope() {	# the token method (no bcrypt): only the signer's share waits
+	curl -s -m 20 -o /dev/null -w '%{http_code}' \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$ADMIN\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
+	    "$API/v3/auth/tokens"
+}
 subject() {
 	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h.$1"
 }
@@ -28,10 +34,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
 expect_eq "validated (and cached) before" 200 "$code"
 
 kill -STOP "$SIGNER_PID"
-# 16 issuances at once against a frozen signer
+# 16 re-scopes at once against a frozen signer
 i=0
 while [ $i -lt 16 ]; do
-	( t0=$(date +%s%N); c=$(token "f$i"); t1=$(date +%s%N)
+	( t0=$(date +%s%N); c=$(rescope); t1=$(date +%s%N)
 	  echo "$c $(( (t1 - t0) / 1000000 ))" > "$WORK/r.$i" ) &
 	i=$((i + 1))
 done
@@ -47,7 +53,7 @@ wait_all 16
 codes=$(cat "$WORK"/r.* | cut -d' ' -f1 | sort -u | tr '\n' ' ')
 expect_eq "every issuance while frozen: 503" "503 " "$codes"
 slowest=$(cat "$WORK"/r.* | cut -d' ' -f2 | sort -n | tail -1)
-[ "$slowest" -lt 8000 ] && ok "each answered within the deadline (slowest ${slowest} ms)" ||
+[ "$slowest" -lt 8000 ] && ok "each answered within 8 s (slowest ${slowest} ms)" ||
     fail "an answer took ${slowest} ms"
 code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
     -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")

@@ -14,7 +14,7 @@ import time
 from verify_world import (Appliance, Checks, Driver, Proc, Proxy, BIN, CONF,
                           WORK, ours_env)
 
-POLL, STALE = 1, 3
+POLL, STALE = 1, 6
 c = Checks()
 app = Appliance(int(sys.argv[1]))
 app.start_api()

@@ -20,7 +20,7 @@ app = Appliance(int(sys.argv[1]))
 app.start_api()
 proxy = Proxy(app.url)
 sdir = os.path.join(WORK, 'sd')
-drv = Driver(proxy.url, sdir, POLL, 3 * POLL)
+drv = Driver(proxy.url, sdir, POLL, 6 * POLL)
 certs = (os.path.join(sdir, 'signing_cert.pem'), os.path.join(sdir, 'ca.pem'))
 
 
