@@ -61,28 +61,33 @@ on_header(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
+/* name: value appended; the list unchanged when it cannot be. */
+static struct curl_slist *
+add_header(struct curl_slist *l, const char *name, const char *value)
+{
+	struct curl_slist	*t;
+	char			*h;
+
+	if (value == NULL || strlen(value) >= SV_TOKEN_MAX ||
+	    asprintf(&h, "%s: %s", name, value) < 0)
+		return l;
+	t = curl_slist_append(l, h);
+	free(h);
+	return t != NULL ? t : l;
+}
+
+/* Built on the heap: a service's threads may have small stacks. */
 static struct curl_slist *
 headers(const char *auth, const char *subject, const char *body)
 {
-	struct curl_slist	*l = NULL, *t;
-	char			 buf[SV_TOKEN_MAX + 32];
+	struct curl_slist	*l;
 
 	if ((l = curl_slist_append(NULL, "Accept: application/json")) == NULL)
 		return NULL;
-	if (body != NULL && (t = curl_slist_append(l,
-	    "Content-Type: application/json")) != NULL)
-		l = t;
-	if (auth != NULL && strlen(auth) < SV_TOKEN_MAX) {
-		snprintf(buf, sizeof(buf), "X-Auth-Token: %s", auth);
-		if ((t = curl_slist_append(l, buf)) != NULL)
-			l = t;
-	}
-	if (subject != NULL && strlen(subject) < SV_TOKEN_MAX) {
-		snprintf(buf, sizeof(buf), "X-Subject-Token: %s", subject);
-		if ((t = curl_slist_append(l, buf)) != NULL)
-			l = t;
-	}
-	return l;
+	if (body != NULL)
+		l = add_header(l, "Content-Type", "application/json");
+	l = add_header(l, "X-Auth-Token", auth);
+	return add_header(l, "X-Subject-Token", subject);
 }
 
 static void
