@@ -145,8 +145,8 @@ connect_one(struct sigc *c, const char *ep)
 	return 0;
 }
 
-static long
-mono_ms(void)
+long
+sigc_mono_ms(void)
 {
 	struct timespec	 ts;
 
@@ -158,7 +158,7 @@ mono_ms(void)
 static int
 sigc_connect(struct sigc *c)
 {
-	long	 deadline = mono_ms() + c->timeout_ms;
+	long	 deadline = sigc_mono_ms() + c->timeout_ms;
 	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_HSM_REINIT;
 
 	for (;;) {
@@ -170,7 +170,7 @@ sigc_connect(struct sigc *c)
 				return 0;
 			}
 		}
-		if (r == SIG_ERR_CONFIG || mono_ms() + backoff > deadline)
+		if (r == SIG_ERR_CONFIG || sigc_mono_ms() + backoff > deadline)
 			break;
 		usleep(backoff * 1000);
 		backoff = backoff * 2 > SIGC_BACKOFF_MAX_MS ?

@@ -19,6 +19,7 @@
 #define API_SIGNER_CONNS	16
 #define API_CALL_TIMEOUT_MS	2000
 #define API_LIST_TIMEOUT_MS	30000	/* signing a 10^5-entry list */
+#define API_PROBE_MS		500	/* a silent signer: one call per */
 #define API_TOKEN_MAX		16384
 
 #define API_STORES_MAX		256
@@ -33,6 +34,9 @@ struct api {
 	int		 busy[API_SIGNER_CONNS];
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
+	int		 signer_down;	/* missed a deadline: fail fast */
+	int		 probing;	/* one call tries it meanwhile */
+	long		 probe_at;	/* monotonic ms of the next try */
 	struct sigc	*list_conn;	/* revocation lists only */
 	pthread_mutex_t	 list_mu;
 };

@@ -57,19 +57,64 @@ api_signer_close(struct api *a)
 	pthread_mutex_destroy(&a->mu);
 }
 
+/*
+ * A signer that missed a deadline (frozen, killed, restarting) is presumed
+ * down: every call fails at once, and one call every API_PROBE_MS tries
+ * it, so a request waits at most one deadline, not one per queued call.
+ * Called under a->mu; 1 when this call may go to the signer.
+ */
+static int
+signer_admit(struct api *a, int *probe)
+{
+	long	 now;
+
+	*probe = 0;
+	if (!a->signer_down)
+		return 1;
+	now = sigc_mono_ms();
+	if (a->probing || now < a->probe_at)
+		return 0;
+	a->probing = *probe = 1;
+	return 1;
+}
+
+static void
+signer_outcome(struct api *a, int probe, int r)
+{
+	if (r == SIG_ERR_HSM_REINIT) {
+		if (!a->signer_down)
+			log_warn("the signer does not answer; failing calls "
+			    "until it does");
+		a->signer_down = 1;
+		a->probe_at = sigc_mono_ms() + API_PROBE_MS;
+	} else if (r == 0 && a->signer_down) {
+		log_info("the signer answers again");
+		a->signer_down = 0;
+	}
+	if (probe)
+		a->probing = 0;
+}
+
 /* Caller owns *respp (sigc_response_free). */
 int
 api_signer_call(struct api *a, Signet__V1__Request *req,
     Signet__V1__Response **respp)
 {
-	int	 i, r;
+	int	 i, r, probe;
 
+	*respp = NULL;
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
+		if (!signer_admit(a, &probe)) {
+			pthread_mutex_unlock(&a->mu);
+			return SIG_ERR_HSM_REINIT;
+		}
 		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
 			;
 		if (i < API_SIGNER_CONNS)
 			break;
+		if (probe)
+			a->probing = 0;
 		pthread_cond_wait(&a->cv, &a->mu);
 	}
 	a->busy[i] = 1;
@@ -77,7 +122,11 @@ api_signer_call(struct api *a, Signet__V1__Request *req,
 	r = sigc_call(a->conns[i], req, respp);
 	pthread_mutex_lock(&a->mu);
 	a->busy[i] = 0;
-	pthread_cond_signal(&a->cv);
+	signer_outcome(a, probe, r);
+	if (a->signer_down)	/* every waiter gives up now */
+		pthread_cond_broadcast(&a->cv);
+	else
+		pthread_cond_signal(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 	return r;
 }

@@ -53,13 +53,24 @@ wait_all 16
 codes=$(cat "$WORK"/r.* | cut -d' ' -f1 | sort -u | tr '\n' ' ')
 expect_eq "every issuance while frozen: 503" "503 " "$codes"
 slowest=$(cat "$WORK"/r.* | cut -d' ' -f2 | sort -n | tail -1)
-[ "$slowest" -lt 8000 ] && ok "each answered within 8 s (slowest ${slowest} ms)" ||
+[ "$slowest" -lt 6000 ] && ok "each answered within 6 s (slowest ${slowest} ms)" ||
     fail "an answer took ${slowest} ms"
 code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
     -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")
 expect_eq "a cached validation goes on while frozen" 200 "$code"
 sleep 6
 kill -CONT "$SIGNER_PID"
+# The API presumes a silent signer down and probes it twice a second:
+# issuance resumes once a probe gets through the thawed signer's backlog.
+t0=$(date +%s%N)
+n=0
+while [ "$(rescope)" != 201 ] && [ $n -lt 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+resumed=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $n -lt 50 ] && ok "issuance resumed ${resumed} ms after SIGCONT" ||
+    fail "no issuance within ${resumed} ms of SIGCONT"
 
 # After the thaw: tokens and their validation, each answer its own.
 i=0

@@ -105,6 +105,7 @@ finish() {
 # the test exits. Waits for its socket; SIGNER_PID names it.
 SOCK="$WORK/signer.sock"
 start_signer() {
+	rm -f "$SOCK"	# a killed signer leaves it; the wait below needs the new one
 	# shellcheck disable=SC2086
 	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" \
 	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
@@ -140,18 +141,23 @@ start_api() {
 	sed -i '/^\[api\]$/,/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
 	API="http://127.0.0.1:$API_PORT"
-	[ -f "$WORK/api.log" ] && cat "$WORK/api.log" >> "$WORK/api.old.log"
+	# gone before the new one starts: its redirection runs in the
+	# background child, and the wait below must not read the old log
+	[ -f "$WORK/api.log" ] && cat "$WORK/api.log" >> "$WORK/api.old.log" &&
+	    rm -f "$WORK/api.log"
 	# shellcheck disable=SC2086
 	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" ${API_FLAGS:-} \
 	    -c "$CONF" > "$WORK/api.log" 2>&1 &
 	API_PID=$!
 	trap 'kill $API_PID $SIGNER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 	i=0
-	while ! grep -q "serving the Keystone" "$WORK/api.log" && [ $i -lt 100 ]; do
+	while ! grep -qs "serving the Keystone" "$WORK/api.log" &&
+	    kill -0 "$API_PID" 2>/dev/null && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	grep -q "serving the Keystone" "$WORK/api.log" ||
+	[ $i -lt 20 ] || echo "signet-api took $((i / 10)) s to start"
+	grep -qs "serving the Keystone" "$WORK/api.log" ||
 	    fail "signet-api did not start: $(cat "$WORK/api.log")"
 }
 
