@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -22,6 +23,7 @@ struct audit {
 	char		*path;
 	int		 fd;
 	pthread_mutex_t	 mu;
+	int		 err;	/* errno of the last failed write, or 0 */
 };
 
 static const char *const scope_names[] = { "unscoped", "project", "domain",
@@ -82,6 +84,24 @@ audit_reopen(struct audit *a)
 	return 0;
 }
 
+/* Health: why records cannot be written (static text), or NULL. */
+const char *
+audit_failing(struct audit *a)
+{
+	int	 e;
+
+	pthread_mutex_lock(&a->mu);
+	e = a->err;
+	pthread_mutex_unlock(&a->mu);
+	if (e == 0)
+		return NULL;
+	return e == ENOSPC || e == EFBIG || e == EDQUOT ?
+	    "the audit log cannot be written: its disk is full; issuance "
+	    "is refused until a write succeeds (SIGHUP reopens it)" :
+	    "the audit log cannot be written; issuance is refused until a "
+	    "write succeeds (SIGHUP reopens it)";
+}
+
 static void
 add_claims(json_t *o, const struct claims *c)
 {
@@ -104,16 +124,28 @@ add_claims(json_t *o, const struct claims *c)
 	json_object_set_new(o, "expires_at", json_string(t));
 }
 
+/*
+ * A full disk or a file size limit can take part of a record: what was
+ * written is cut off again so the log still parses line by line.
+ */
 static int
 write_all(int fd, const char *p, size_t n)
 {
-	ssize_t	 w;
+	struct stat	 st;
+	ssize_t		 w;
+	int		 e;
 
+	if (fstat(fd, &st) != 0)
+		return -1;
 	while (n > 0) {
 		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			e = w == 0 ? ENOSPC : errno;
+			(void)ftruncate(fd, st.st_size);
+			errno = e;
 			return -1;
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -146,9 +178,14 @@ audit_write(struct audit *a, const struct audit_rec *rec)
 	line[n++] = '\n';	/* one write per record: no torn lines */
 	pthread_mutex_lock(&a->mu);
 	if (write_all(a->fd, line, n) != 0) {
-		log_err("audit log %s: %s; refusing issuance", a->path,
-		    strerror(errno));
+		if (a->err != errno)	/* once per failure, not per call */
+			log_err("audit log %s: %s; refusing issuance",
+			    a->path, strerror(errno));
+		a->err = errno;
 		r = SIG_ERR_AUDIT;
+	} else if (a->err != 0) {
+		log_info("audit log %s is written again", a->path);
+		a->err = 0;
 	}
 	pthread_mutex_unlock(&a->mu);
 	free(line);

@@ -137,6 +137,7 @@ start(struct signer *sg)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, refused */
 	if ((r = keyring_init(&sg->kr)) != 0 || (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
 	    (r = audit_open(sg->cf->signer_audit_log, &sg->audit)) != 0 ||

@@ -307,9 +307,12 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 static void
 op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 {
+	const char	*audit = audit_failing(sg->audit);
+
 	signet__v1__health_response__init(&sc->u.health);
-	sc->u.health.ready = atomic_load(&sg->ready);
-	sc->u.health.reason = sg->why;
+	sc->u.health.ready = atomic_load(&sg->ready) && audit == NULL;
+	sc->u.health.reason = sg->why[0] == '\0' && audit != NULL ?
+	    S(audit) : sg->why;
 	pthread_rwlock_rdlock(&sg->kr.lk);
 	sc->u.health.fernet_keys = sg->kr.nlive;
 	pthread_rwlock_unlock(&sg->kr.lk);

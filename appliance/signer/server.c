@@ -370,14 +370,22 @@ mono_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* SIGHUP, or the periodic rescan: the token's keys as they are now. */
+/*
+ * SIGHUP, or the periodic rescan: the token's keys as they are now. A
+ * SIGHUP is recorded: that record tells whether the log is writable
+ * again (a disk freed), so Health is true before the next issuance.
+ */
 static void
-reload(struct signer *sg)
+reload(struct signer *sg, int hup)
 {
+	struct audit_rec rec = { "reload", getuid(), NULL, "ok" };
+
 	if (keyring_load(&sg->kr, sg->pool) != 0)
 		log_err("reload: keeping the previous Fernet keys");
 	if (audit_reopen(sg->audit) != 0)
 		log_err("reload: audit log not reopened");
+	if (hup)
+		(void)audit_write(sg->audit, &rec);
 	cms_key_recheck(sg);
 }
 
@@ -458,8 +466,8 @@ server_run(struct signer *sg)
 	while (!sg->stop) {
 		if (sg->reload || (sg->cf->signer_rescan_interval > 0 &&
 		    mono_now() >= next_scan)) {
+			reload(sg, sg->reload);
 			sg->reload = 0;
-			reload(sg);
 			next_scan = mono_now() + sg->cf->signer_rescan_interval;
 		}
 		if (poll(p, 2, 200) <= 0)

@@ -100,6 +100,7 @@ int	audit_open(const char *, struct audit **);
 void	audit_close(struct audit *);
 int	audit_reopen(struct audit *);
 int	audit_write(struct audit *, const struct audit_rec *);
+const char *audit_failing(struct audit *);
 
 /* ops.c: one handler per call; each fills resp and returns its status */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
