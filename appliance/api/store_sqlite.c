@@ -245,10 +245,16 @@ store_begin(struct store *s)
 	return exec(s, "BEGIN IMMEDIATE");
 }
 
+/* A COMMIT that fails (busy, disk full) leaves the transaction open:
+ * it is rolled back, so the connection's next call starts clean. */
 int
 store_commit(struct store *s)
 {
-	return exec(s, "COMMIT");
+	int	 r;
+
+	if ((r = exec(s, "COMMIT")) != 0 && !sqlite3_get_autocommit(s->db))
+		store_rollback(s);
+	return r;
 }
 
 void
