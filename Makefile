@@ -79,7 +79,7 @@ PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
 		   $(BIN)/signet-manage $(BIN)/signet-api $(BIN)/signet-verify \
 		   $(VERIFY_SO)
 
-.PHONY: all deps test check check-san unit integration run bench clean \
+.PHONY: all deps test check check-san unit integration run bench soak clean \
 	check-boundary fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -241,6 +241,9 @@ run: deps all
 
 bench: deps all $(BENCH_BINS)
 	@sh bench/run.sh $(B)
+
+soak: deps all $(BENCH_BINS)
+	@sh bench/soak.sh $(B)
 
 clean:
 	rm -rf build

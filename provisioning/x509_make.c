@@ -88,10 +88,13 @@ cert_base(EVP_PKEY *pub, const char *subject, int days)
 		log_err("subject '%s' is not of the form /K=V/K=V", subject);
 		return NULL;
 	}
+	/* valid from an hour back: a verifier whose clock is behind (up to
+	 * [signer] max_clock_skew) must not see a fresh certificate as
+	 * not yet valid */
 	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
 	    !random_serial(x) || !X509_set_subject_name(x, name) ||
 	    !X509_set_pubkey(x, pub) ||
-	    X509_gmtime_adj(X509_getm_notBefore(x), -60) == NULL ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), -3600) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL) == NULL) {
 		X509_free(x);
 		x = NULL;

@@ -122,7 +122,7 @@ arg_seen(void *cls, enum MHD_ValueKind kind, const char *key,
 
 	(void)kind;
 	(void)value;
-	if (strcmp(key, ap->key) == 0)
+	if (strcmp(key, ap->key) == 0)	/* arg name: not secret */
 		ap->found = 1;
 	return MHD_YES;
 }

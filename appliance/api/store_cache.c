@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "api.h"
@@ -60,7 +61,7 @@ scache_roles(struct store *st, const char *user, const char *type,
 		return store_roles_json(st, user, type, target, arr);
 	pthread_mutex_lock(&mu);
 	if (s->roles != NULL && s->epoch == ep &&
-	    memcmp(s->key, key, sizeof(key)) == 0)
+	    CRYPTO_memcmp(s->key, key, sizeof(key)) == 0)
 		got = json_incref(s->roles);
 	pthread_mutex_unlock(&mu);
 	if (got != NULL) {

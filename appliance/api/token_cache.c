@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "api.h"
@@ -122,7 +123,7 @@ tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
 	pthread_mutex_lock(&sh->mu);
 	if (e->doc != NULL && e->epoch == ep && e->catalog == catalog &&
 	    now < e->expires_at &&
-	    now - e->at < ttl && memcmp(e->key, key, sizeof(key)) == 0) {
+	    now - e->at < ttl && CRYPTO_memcmp(e->key, key, sizeof(key)) == 0) {
 		doc = json_incref(e->doc);
 		memcpy(user, e->user, sizeof(e->user));
 	}

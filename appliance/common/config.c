@@ -90,6 +90,8 @@ static const struct opt opts[] = {
 	O("signer", "queue_max", OPT_INT, signer_queue_max, 1, 65536, "4096"),
 	O("signer", "rescan_interval", OPT_INT, signer_rescan_interval, 0,
 	    86400, "60"),
+	O("signer", "max_clock_skew", OPT_INT, signer_max_clock_skew, 0,
+	    3600, "300"),
 	O("signer", "tcp_listen", OPT_STR, signer_tcp_listen, 0, 0, NULL),
 	O("signer", "tls_cert", OPT_PATH, signer_tls_cert, 0, 0, NULL),
 	O("signer", "tls_key", OPT_PATH, signer_tls_key, 0, 0, NULL),

@@ -57,6 +57,7 @@ struct config {
 	int	 signer_max_connections;
 	int	 signer_queue_max;
 	int	 signer_rescan_interval;
+	int	 signer_max_clock_skew;	/* api vs signer, seconds */
 	char	*signer_tcp_listen;
 	char	*signer_tls_cert;
 	char	*signer_tls_key;

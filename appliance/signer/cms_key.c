@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "cms_engine.h"
@@ -70,7 +71,7 @@ cms_key_recheck(struct signer *sg)
 	r = cms_cert_read(s, CMS_SIGN_LABEL, &x);
 	hsm_sess_put(sg->pool, s, r);
 	if (r != 0 || fingerprint(x, fpr) != 0 ||
-	    memcmp(fpr, sg->sign_fpr, sizeof(fpr)) != 0) {
+	    CRYPTO_memcmp(fpr, sg->sign_fpr, sizeof(fpr)) != 0) {
 		snprintf(sg->why, sizeof(sg->why), "KEY_CHANGED: the token's "
 		    "CMS signing key is not the one this signer started with; "
 		    "restart it to use the new key");

@@ -251,8 +251,8 @@ op_sign_revoked(struct signer *sg, uid_t peer,
 	char		 denied[sizeof(sc->why) + 16];
 	int		 r;
 
-	if ((r = policy_revocation_body(in->body.data, in->body.len, sc->why,
-	    sizeof(sc->why))) != 0) {
+	if ((r = policy_revocation_body(in->body.data, in->body.len,
+	    sg->cf->signer_max_clock_skew, sc->why, sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
 		rec.result = denied;
 		(void)audit_write(sg->audit, &rec);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "signer.h"
@@ -49,7 +50,7 @@ parents_get(const char *tok, unsigned int loads, struct parent_seen *out)
 	pthread_mutex_lock(&mu);
 	hit = s->used && s->loads == loads &&
 	    time(NULL) - s->at < PARENTS_TTL &&
-	    memcmp(s->key, key, sizeof(key)) == 0;
+	    CRYPTO_memcmp(s->key, key, sizeof(key)) == 0;
 	if (hit)
 		*out = s->p;
 	pthread_mutex_unlock(&mu);

@@ -124,7 +124,8 @@ check_rest(struct signer *sg, const Signet__V1__Claims *in, struct claims *c)
 	c->expires_at = in->expires_at;
 	if (c->expires_at <= now)
 		return "expires_at (in the past)";
-	if (c->expires_at > now + sg->cf->token_expiration)
+	if (c->expires_at > now + sg->cf->token_expiration +
+	    sg->cf->signer_max_clock_skew)
 		return "expires_at (beyond [token] expiration)";
 	return NULL;
 }

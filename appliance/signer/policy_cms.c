@@ -118,7 +118,8 @@ check_doc(struct signer *sg, json_t *doc, struct claims *c, char *why,
 		snprintf(why, whysz, "body: %s", bad);
 		return SIG_ERR_BAD_INPUT;
 	}
-	if (issued > time(NULL) + 60 || issued > pc.expires_at) {
+	if (issued > time(NULL) + sg->cf->signer_max_clock_skew ||
+	    issued >= pc.expires_at) {
 		snprintf(why, whysz, "body: issued_at");
 		return SIG_ERR_POLICY;
 	}
@@ -181,24 +182,25 @@ check_revoked_entry(json_t *e)
 }
 
 /*
- * A list's issued_at is the signer's now: verifiers take the newest list,
- * so a front-end that could post-date one would freeze revocation.
+ * A list's issued_at is the signer's now (within the clock skew allowed
+ * between hosts): verifiers take the newest list, so a front-end that
+ * could post-date one further would freeze revocation.
  */
 static const char *
-check_list_time(json_t *v)
+check_list_time(json_t *v, int skew)
 {
 	int64_t	 t, now = time(NULL);
 
 	if (isotime_parse(json_string_value(v) ? json_string_value(v) : "",
-	    &t) != 0 || t > now + 60 || t < now - 60)
+	    &t) != 0 || t > now + skew || t < now - skew)
 		return "issued_at is not now";
 	return NULL;
 }
 
 /* {"revoked": [{"id"?, "expires", "audit_id"?}, ...], "issued_at"?}. */
 int
-policy_revocation_body(const uint8_t *body, size_t len, char *why,
-    size_t whysz)
+policy_revocation_body(const uint8_t *body, size_t len, int skew,
+    char *why, size_t whysz)
 {
 	json_t		*doc, *list, *e;
 	const char	*bad = NULL;
@@ -216,7 +218,7 @@ policy_revocation_body(const uint8_t *body, size_t len, char *why,
 	    "issued_at") != NULL) || !json_is_array(list))
 		bad = "not {\"revoked\": [...]}";
 	else if (json_object_get(doc, "issued_at") != NULL)
-		bad = check_list_time(json_object_get(doc, "issued_at"));
+		bad = check_list_time(json_object_get(doc, "issued_at"), skew);
 	json_array_foreach(list, i, e)
 		if (bad == NULL)
 			bad = check_revoked_entry(e);

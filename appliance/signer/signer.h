@@ -73,7 +73,7 @@ int	policy_claims(struct signer *, const Signet__V1__Claims *,
 	    struct claims *, char *, size_t);
 int	policy_cms_body(struct signer *, const uint8_t *, size_t,
 	    struct claims *, char *, size_t);
-int	policy_revocation_body(const uint8_t *, size_t, char *, size_t);
+int	policy_revocation_body(const uint8_t *, size_t, int, char *, size_t);
 
 /* server.c: a request that names only fields signer.proto knows */
 int	server_request_known(const Signet__V1__Request *);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "verify.h"
 
 struct sv_entry {
@@ -80,7 +82,7 @@ find_locked(struct sv_cache *c, const uint8_t *key)
 	long	 i;
 
 	for (i = c->heads[bucket(c, key)]; i >= 0; i = c->e[i].next)
-		if (c->e[i].id != NULL && memcmp(c->e[i].key, key, 32) == 0)
+		if (c->e[i].id != NULL && CRYPTO_memcmp(c->e[i].key, key, 32) == 0)
 			return i;
 	return -1;
 }

@@ -54,7 +54,7 @@ list_has(const struct sv_list *l, char kind, const char *val)
 		return 0;
 	for (i = fnv(key) & l->mask; l->slots[i] != NULL;
 	    i = (i + 1) & l->mask)
-		if (strcmp(l->slots[i], key) == 0)
+		if (strcmp(l->slots[i], key) == 0)	/* a listed hash: public */
 			return 1;
 	return 0;
 }

@@ -117,7 +117,8 @@ void
 sv_service_token_drop(struct signet_verifier *v, const char *tok)
 {
 	pthread_mutex_lock(&v->mu);
-	if (v->svc_token != NULL && strcmp(v->svc_token, tok) == 0) {
+	if (v->svc_token != NULL && strlen(v->svc_token) == strlen(tok) &&
+	    CRYPTO_memcmp(v->svc_token, tok, strlen(tok)) == 0) {
 		free(v->svc_token);
 		v->svc_token = NULL;
 	}

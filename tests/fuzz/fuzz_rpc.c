@@ -47,7 +47,7 @@ policy(const Signet__V1__Request *req)
 		return;
 	if (req->sign_cms->revocation_list)
 		(void)policy_revocation_body(req->sign_cms->body.data,
-		    req->sign_cms->body.len, why, sizeof(why));
+		    req->sign_cms->body.len, 300, why, sizeof(why));
 	else
 		(void)policy_cms_body(&sg, req->sign_cms->body.data,
 		    req->sign_cms->body.len, &c, why, sizeof(why));

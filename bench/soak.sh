@@ -1,0 +1,124 @@
+#!/bin/sh
+# make soak (minutes, not part of make test): TESTPLAN L1 and L2, then F4
+# at full count. 64 users each re-scope and validate their own tokens
+# through signet-api at 80% of the maximum measured first, for
+# SOAK_SECONDS (600): zero errors, p99 <= 5 x p50 per kind, RSS growth
+# <= 2% after the first fifth, a flat fd count, and zero identity
+# mix-ups. Then the signer is SIGKILLed SOAK_KILLS (200) times under load.
+# Exits 1 when a criterion fails.
+set -eu
+B=${1:-build}
+BIN="$PWD/$B/bin"
+SECS=${SOAK_SECONDS:-600}
+CLIENTS=${SOAK_CLIENTS:-64}
+. tests/integration/lib/softhsm.sh
+prov init-token > /dev/null
+prov fernet-setup > /dev/null
+printf '[signer]\nworkers = 4\nmax_connections = 64\n' >> "$CONF"
+start_signer
+printf 'soak-admin\n' > "$WORK/admin.pw"
+mgr bootstrap --admin-password-file "$WORK/admin.pw" > /dev/null
+printf '[token]\nprovider = fernet\n' >> "$CONF"
+
+echo "creating $CLIENTS users, each with a project of its own"
+printf 'soak-user-pw\n' > "$WORK/user.pw"
+i=0
+while [ $i -lt "$CLIENTS" ]; do
+	mgr project-create "p$i" > /dev/null
+	mgr user-create "u$i" --password-file "$WORK/user.pw" > /dev/null
+	mgr role-grant member --user "u$i" --project "p$i" > /dev/null
+	i=$((i + 1))
+done
+start_api
+/usr/bin/python3 - "$API" "$CLIENTS" > "$WORK/clients" <<'PY'
+import json, sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+api, n = sys.argv[1], int(sys.argv[2])
+def login(i):
+    body = {'auth': {'identity': {'methods': ['password'], 'password': {
+        'user': {'name': 'u%d' % i, 'domain': {'id': 'default'},
+                 'password': 'soak-user-pw'}}},
+        'scope': {'project': {'name': 'p%d' % i, 'domain': {'id': 'default'}}}}}
+    rq = urllib.request.Request(api + '/v3/auth/tokens',
+                                json.dumps(body).encode(),
+                                {'Content-Type': 'application/json'})
+    with urllib.request.urlopen(rq) as r:
+        t = json.load(r)['token']
+        return '%s %s %s' % (r.headers['X-Subject-Token'], t['user']['id'],
+                             t['project']['id'])
+with ThreadPoolExecutor(8) as ex:
+    for line in ex.map(login, range(n)):
+        print(line)
+PY
+APORT=${API##*:}
+
+soak() {	# soak SECONDS RATE
+	"$B/bench/soak" 127.0.0.1 "$APORT" "$WORK/clients" "$1" "$2" \
+	    > "$WORK/soak.out"
+	cat "$WORK/soak.out"
+}
+field() {
+	awk -v k="$1" -v n="$2" '$1 == k { print $n }' "$WORK/soak.out"
+}
+echo "-- the maximum (closed loop, 10 s)"
+soak 10 0
+max=$(field rate 2)
+target=$((max * 8 / 10))
+
+sample() {	# every 2 s: seconds rss_api fds_api rss_signer fds_signer
+	t=0
+	while [ -f "$WORK/sampling" ]; do
+		echo "$t $(awk '/VmRSS/ { print $2 }' /proc/$API_PID/status)" \
+		    "$(ls /proc/$API_PID/fd | wc -l)" \
+		    "$(awk '/VmRSS/ { print $2 }' /proc/$SIGNER_PID/status)" \
+		    "$(ls /proc/$SIGNER_PID/fd | wc -l)"
+		sleep 2
+		t=$((t + 2))
+	done > "$WORK/samples"
+}
+echo "-- soak: $SECS s at $target req/s (80% of $max), $CLIENTS clients"
+: > "$WORK/sampling"
+sample &
+SAMPLER=$!
+soak "$SECS" "$target"
+rm -f "$WORK/sampling"
+wait "$SAMPLER"
+
+bad=0
+check() {	# check DESCRIPTION CONDITION...
+	d=$1; shift
+	if "$@"; then echo "ok: $d"; else echo "FAIL: $d"; bad=1; fi
+}
+check "zero errors ($(field errors 2))" [ "$(field errors 2)" -eq 0 ]
+check "zero identity mix-ups over $(field validate 2) validations" \
+    [ "$(field mismatches 2)" -eq 0 ]
+check "at least 10^5 validations" [ "$(field validate 2)" -ge 100000 ]
+for k in issue validate; do
+	p50=$(field $k 3) p99=$(field $k 4)
+	check "$k: p99 ${p99} us <= 5 x p50 ${p50} us" [ "$p99" -le $((5 * p50)) ]
+done
+warm=$((SECS / 5))
+growth() {	# growth COLUMN: percent from the end of warm-up to the end
+	awk -v w="$warm" -v c="$1" '$1 >= w && !b { b = $c } { e = $c }
+	    END { printf "%.1f", b ? (e - b) * 100 / b : 0 }' "$WORK/samples"
+}
+fds() {	# the range while clients are connected (not the last seconds)
+	awk -v w="$warm" -v c="$1" -v e="$((SECS - 4))" '$1 >= w && $1 <= e {
+	    if (!m || $c > m) m = $c;
+	    if (!n || $c < n) n = $c } END { print m - n }' "$WORK/samples"
+}
+for p in api:2:3 signer:4:5; do
+	name=${p%%:*} rc=$(echo "$p" | cut -d: -f2) fc=${p##*:}
+	g=$(growth "$rc")
+	check "$name RSS growth after warm-up ${g}% <= 2%" \
+	    awk -v g="$g" 'BEGIN { exit !(g <= 2) }'
+	check "$name fd count flat after warm-up (range $(fds "$fc"))" \
+	    [ "$(fds "$fc")" -le 2 ]
+done
+stop_api
+stop_signer
+
+echo "-- the signer SIGKILLed ${SOAK_KILLS:-200} times under load"
+SIGNET_KILLS=${SOAK_KILLS:-200} BIN="$BIN" sh tests/integration/faults-signer-kill.sh ||
+    bad=1
+exit $bad
