@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "rate_limit.h"
 #include "store.h"
 
 #define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
@@ -39,6 +40,7 @@ struct api {
 	long		 probe_at;	/* monotonic ms of the next try */
 	struct sigc	*list_conn;	/* revocation lists only */
 	pthread_mutex_t	 list_mu;
+	struct rate_limit *revokers;	/* DELETEs per caller user */
 };
 
 struct api_req {

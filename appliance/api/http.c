@@ -22,6 +22,7 @@ title_of(unsigned int code)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Request Entity Too Large";
+	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
@@ -83,6 +84,8 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
 	if (code == 405)
 		MHD_add_response_header(r, "Allow",
 		    "DELETE, POST, OPTIONS, HEAD, GET");
+	if (code == 429 || code == 503)
+		MHD_add_response_header(r, "Retry-After", "1");
 	ret = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ret;

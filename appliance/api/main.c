@@ -268,6 +268,10 @@ main(int argc, char **argv)
 	    (r = store_ready(st)) != 0 || (r = api_signer_open(&a)) != 0)
 		goto out;
 	tcache_init(a.cf->token_cache_time, st);
+	if ((a.revokers = rl_new(a.cf->api_revocation_rate)) == NULL) {
+		r = SIG_ERR_NOMEM;
+		goto out;
+	}
 	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
 	    strcmp(a.cf->token_provider, "pki") != 0 &&
 	    strcmp(a.cf->token_provider, "pkiz") != 0 &&
@@ -295,6 +299,7 @@ main(int argc, char **argv)
  out:
 	tcache_free();
 	scache_free();
+	rl_free(a.revokers);
 	api_signer_close(&a);
 	api_stores_close(&a);
 	store_close(st);

@@ -485,6 +485,13 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		ret = api_error(a, cn, 404, "No token in the request");
 		goto out;
 	}
+	if (revoke && !rl_allow(a->revokers, json_string_value(
+	    json_object_get(json_object_get(json_object_get(caller, "token"),
+	    "user"), "id")))) {
+		ret = api_error(a, cn, 429, "Too many revocations; retry "
+		    "later.");
+		goto out;
+	}
 	if (!revoke && !expired_ok &&
 	    (doc = tcache_get(subj, catalog, ep, user)) != NULL)
 		return validate_cached(a, cn, caller, doc, user, subj);

@@ -39,6 +39,7 @@ struct config {
 	char	*api_public_endpoint;
 	int	 api_connection_limit;
 	int	 api_timeout;
+	int	 api_revocation_rate;	/* DELETEs per user per second */
 	char	*api_tls_cert;
 	char	*api_tls_key;
 	/* [security_compliance] */
@@ -58,6 +59,7 @@ struct config {
 	int	 signer_queue_max;
 	int	 signer_rescan_interval;
 	int	 signer_max_clock_skew;	/* api vs signer, seconds */
+	int	 signer_peer_rate;	/* calls per peer uid per second */
 	char	*signer_tcp_listen;
 	char	*signer_tls_cert;
 	char	*signer_tls_key;

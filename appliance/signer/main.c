@@ -140,6 +140,8 @@ start(struct signer *sg)
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, refused */
 	if ((r = keyring_init(&sg->kr)) != 0 || (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
+	    ((sg->peers = rl_new(sg->cf->signer_peer_rate)) == NULL &&
+	    (r = SIG_ERR_NOMEM) != 0) ||
 	    (r = audit_open(sg->cf->signer_audit_log, &sg->audit)) != 0 ||
 	    ((r = open_hsm(sg)) != 0 && sg->why[0] == '\0'))
 		return r;
@@ -159,6 +161,7 @@ signer_free(struct signer *sg)
 	hsm_module_free(sg->m);
 	keyring_free(&sg->kr);
 	audit_close(sg->audit);
+	rl_free(sg->peers);
 	free(sg->signing_pem);
 	free(sg->ca_pem);
 	free(sg->methods_buf);

@@ -148,22 +148,33 @@ wait_readable(struct conn *cn)
 	return 0;
 }
 
-/* The request goes to a worker; a full queue is answered BUSY here. */
+/*
+ * The request goes to a worker; a full queue, or a peer over its
+ * [signer] peer_rate, is answered BUSY here, before it takes a place in
+ * the queue from the other peers.
+ */
 static void
 run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
     Signet__V1__Response *resp, uint8_t *scratch)
 {
+	char	 who[24];
+	int	 limited;
+
 	j->req = req;
 	j->resp = resp;
 	j->scratch = scratch;
 	j->scratchsz = SCRATCH_SIZE;
 	j->peer = cn->uid;
-	if (workq_run(cn->sg->wq, j) == 0)
+	snprintf(who, sizeof(who), "%u", (unsigned)cn->uid);
+	if (!(limited = !rl_allow(cn->sg->peers, who)) &&
+	    workq_run(cn->sg->wq, j) == 0)
 		return;
 	signet__v1__response__init(resp);
 	resp->id = req->id;
 	resp->status = SIGNET__V1__STATUS__STATUS_BUSY;
-	resp->error = (char *)(uintptr_t)"signer busy: request queue full";
+	resp->error = (char *)(uintptr_t)(limited ?
+	    "signer busy: this peer's [signer] peer_rate is exceeded" :
+	    "signer busy: request queue full");
 	atomic_fetch_add(&cn->sg->errors, 1);
 }
 

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "fernet_keys.h"
 #include "hsm.h"
+#include "rate_limit.h"
 #include "signer.pb-c.h"
 
 #define SIGNER_UIDS_MAX		16
@@ -41,6 +42,7 @@ struct signer {
 	struct hsm_pool		*pool;
 	struct keyring		 kr;
 	struct audit		*audit;
+	struct rate_limit	*peers;		/* [signer] peer_rate */
 	struct workq		*wq;
 	struct claims_methods	 methods;
 	char			*methods_buf;
