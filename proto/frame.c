@@ -4,6 +4,8 @@
  * wait, so a peer that stops mid-frame costs a deadline, not a thread.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -99,6 +101,18 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 
 	if (len == 0 || len > SIG_FRAME_BIG_MAX)
 		return SIG_ERR_BAD_INPUT;
+	if (ch->ssl == NULL) {	/* header and message in one system call */
+		struct iovec	 iov[2] = { { hdr, 4 },
+				    { (void *)(uintptr_t)msg, len } };
+		struct msghdr	 mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+		while ((r = sendmsg(ch->fd, &mh, MSG_NOSIGNAL)) < 0 &&
+		    errno == EINTR)
+			;
+		if (r <= 0)
+			return SIG_ERR_SYSTEM;
+		off = (size_t)r;
+	}
 	while (off < 4 + len) {
 		if (off < 4)
 			r = chan_send(ch, hdr + off, 4 - off, 1);
