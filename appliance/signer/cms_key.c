@@ -57,7 +57,10 @@ cms_key_load(struct signer *sg)
 	return r;
 }
 
-/* SIGHUP: the token must still hold the key the signer started with. */
+/*
+ * SIGHUP: the token must still hold the key the signer started with. A
+ * certificate that cannot be read (the HSM lost) is not a changed key.
+ */
 void
 cms_key_recheck(struct signer *sg)
 {
@@ -70,8 +73,8 @@ cms_key_recheck(struct signer *sg)
 		return;
 	r = cms_cert_read(s, CMS_SIGN_LABEL, &x);
 	hsm_sess_put(sg->pool, s, r);
-	if (r != 0 || fingerprint(x, fpr) != 0 ||
-	    CRYPTO_memcmp(fpr, sg->sign_fpr, sizeof(fpr)) != 0) {
+	if (r == 0 && (fingerprint(x, fpr) != 0 ||
+	    CRYPTO_memcmp(fpr, sg->sign_fpr, sizeof(fpr)) != 0)) {
 		snprintf(sg->why, sizeof(sg->why), "KEY_CHANGED: the token's "
 		    "CMS signing key is not the one this signer started with; "
 		    "restart it to use the new key");

@@ -3,7 +3,11 @@
  * with. It is read from the token at start-up, on SIGHUP and after any
  * session or login loss (object handles are looked up again), and swapped
  * under a write lock, so a rotation never fails a call in flight.
+ * A token whose keys cannot be read stops the signer until they can; one
+ * that holds none of the keys the signer was using (re-initialised, or
+ * its keys replaced) stops it for good: a rotation always keeps one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
@@ -15,6 +19,19 @@ keyring_init(struct keyring *kr)
 {
 	memset(kr, 0, sizeof(*kr));
 	return pthread_rwlock_init(&kr->lk, NULL) == 0 ? 0 : SIG_ERR_SYSTEM;
+}
+
+static int
+shares_key(const struct fernet_inv *a, const struct fernet_inv *b)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < a->nkeys; i++)
+		for (j = 0; j < b->nkeys; j++)
+			if (memcmp(a->keys[i].id, b->keys[j].id,
+			    FERNET_ID_LEN) == 0)	/* CKA_IDs: not secret */
+				return 1;
+	return 0;
 }
 
 int
@@ -39,6 +56,13 @@ keyring_load(struct keyring *kr, struct hsm_pool *pool)
 		fernet_inv_clear(&inv);
 		return SIG_ERR_STATE;
 	}
+	pthread_rwlock_rdlock(&kr->lk);
+	kr->replaced = kr->nlive > 0 && !shares_key(&kr->inv, &inv);
+	pthread_rwlock_unlock(&kr->lk);
+	if (kr->replaced) {
+		fernet_inv_clear(&inv);
+		return SIG_ERR_STATE;
+	}
 	if (inv.journal_op[0] != '\0')
 		log_warn("Fernet keys: a provisioning change is unfinished "
 		    "(%s); serving the keys as they stand", inv.journal_op);
@@ -52,6 +76,27 @@ keyring_load(struct keyring *kr, struct hsm_pool *pool)
 	fernet_inv_clear(&old);
 	log_info("Fernet keys loaded: %zu, primary %d", n, inv.keys[0].index);
 	return 0;
+}
+
+/* Reloads the keys and sets what that means for serving. */
+void
+keyring_reload(struct signer *sg)
+{
+	if (keyring_load(&sg->kr, sg->pool) == 0) {
+		if (atomic_exchange(&sg->hsm_lost, 0))
+			log_info("HSM: the Fernet keys are readable again; "
+			    "serving");
+		return;
+	}
+	if (sg->kr.replaced) {
+		snprintf(sg->why, sizeof(sg->why), "KEYS_REPLACED: none of "
+		    "the token's Fernet keys is one this signer was using "
+		    "(re-initialised?); restart it to use them");
+		atomic_store(&sg->ready, 0);
+		log_err("%s", sg->why);
+	} else if (!atomic_exchange(&sg->hsm_lost, 1))
+		log_err("HSM_LOST: the token's Fernet keys cannot be read; "
+		    "refusing calls until they can");
 }
 
 void

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "signer.h"
 
+#define HSM_LOST_WHY	"HSM_LOST: the token's Fernet keys cannot be read " \
+			    "(token removed or unreachable); retrying every second"
 #define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
 
 static const char *check_parent(struct signer *, const char *,
@@ -46,6 +48,8 @@ struct scratch {
 static void
 fail(Signet__V1__Response *resp, struct signer *sg, int r, const char *why)
 {
+	if (r == SIG_ERR_HSM_REINIT)	/* the main loop looks at the token */
+		atomic_store(&sg->recheck, 1);
 	resp->status = (Signet__V1__Status)sig_err_status(r);
 	resp->error = S(why != NULL ? why : sig_err_str(r));
 	atomic_fetch_add(&sg->errors, 1);
@@ -64,9 +68,8 @@ audit_or_log(struct signer *sg, const char *op, uid_t peer,
 static void
 keyring_fresh(struct signer *sg)
 {
-	if (sg->kr.gen != hsm_pool_generation(sg->pool) &&
-	    keyring_load(&sg->kr, sg->pool) != 0)
-		log_err("Fernet keys could not be reloaded");
+	if (sg->kr.gen != hsm_pool_generation(sg->pool))
+		keyring_reload(sg);
 }
 
 static int
@@ -310,9 +313,11 @@ op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 	const char	*audit = audit_failing(sg->audit);
 
 	signet__v1__health_response__init(&sc->u.health);
-	sc->u.health.ready = atomic_load(&sg->ready) && audit == NULL;
-	sc->u.health.reason = sg->why[0] == '\0' && audit != NULL ?
-	    S(audit) : sg->why;
+	sc->u.health.ready = atomic_load(&sg->ready) &&
+	    !atomic_load(&sg->hsm_lost) && audit == NULL;
+	sc->u.health.reason = sg->why[0] != '\0' ? sg->why :
+	    atomic_load(&sg->hsm_lost) ? S(HSM_LOST_WHY) :
+	    audit != NULL ? S(audit) : sg->why;
 	pthread_rwlock_rdlock(&sg->kr.lk);
 	sc->u.health.fernet_keys = sg->kr.nlive;
 	pthread_rwlock_unlock(&sg->kr.lk);
@@ -374,6 +379,9 @@ dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if (!atomic_load(&sg->ready) && req->call_case !=
 	    SIGNET__V1__REQUEST__CALL_HEALTH)
 		return fail(resp, sg, SIG_ERR_STATE, sg->why);
+	if (atomic_load(&sg->hsm_lost) && req->call_case !=
+	    SIGNET__V1__REQUEST__CALL_HEALTH)
+		return fail(resp, sg, SIG_ERR_HSM_REINIT, HSM_LOST_WHY);
 	switch (req->call_case) {
 	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
 		if (req->issue_fernet->claims == NULL)

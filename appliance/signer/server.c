@@ -391,8 +391,7 @@ reload(struct signer *sg, int hup)
 {
 	struct audit_rec rec = { "reload", getuid(), NULL, "ok" };
 
-	if (keyring_load(&sg->kr, sg->pool) != 0)
-		log_err("reload: keeping the previous Fernet keys");
+	keyring_reload(sg);
 	if (audit_reopen(sg->audit) != 0)
 		log_err("reload: audit log not reopened");
 	if (hup)
@@ -461,7 +460,7 @@ server_run(struct signer *sg)
 {
 	struct pollfd	 p[2];
 	SSL_CTX		*tls;
-	double		 next_scan;
+	double		 next_scan, next_try = 0;
 	int		 waited, r;
 
 	next_scan = mono_now() + sg->cf->signer_rescan_interval;
@@ -475,11 +474,16 @@ server_run(struct signer *sg)
 	}
 	log_info("serving on %s", sg->cf->signer_socket);
 	while (!sg->stop) {
+		/* a lost HSM call, or keys that cannot be read: look at
+		 * the token again, once a second */
 		if (sg->reload || (sg->cf->signer_rescan_interval > 0 &&
-		    mono_now() >= next_scan)) {
+		    mono_now() >= next_scan) || ((atomic_load(&sg->recheck) ||
+		    atomic_load(&sg->hsm_lost)) && mono_now() >= next_try)) {
+			atomic_store(&sg->recheck, 0);
 			reload(sg, sg->reload);
 			sg->reload = 0;
 			next_scan = mono_now() + sg->cf->signer_rescan_interval;
+			next_try = mono_now() + 1;
 		}
 		if (poll(p, 2, 200) <= 0)
 			continue;

@@ -31,6 +31,7 @@ struct keyring {
 	size_t			 nlive;
 	unsigned int		 gen;	/* the pool generation it was read at */
 	atomic_uint		 loads;	/* bumped by every reload */
+	int			 replaced;	/* the last load shared no key */
 };
 
 struct audit;
@@ -62,11 +63,14 @@ struct signer {
 	atomic_ulong		 errors;
 	volatile sig_atomic_t	 stop;
 	volatile sig_atomic_t	 reload;
+	atomic_int		 recheck;	/* an HSM call was lost */
+	atomic_int		 hsm_lost;	/* the keys cannot be read */
 };
 
 /* keyring.c */
 int	keyring_init(struct keyring *);
 int	keyring_load(struct keyring *, struct hsm_pool *);
+void	keyring_reload(struct signer *);
 void	keyring_free(struct keyring *);
 
 /* policy.c */
