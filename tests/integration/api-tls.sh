@@ -24,7 +24,6 @@ chmod 600 "$WORK/api.key"
 LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" -c "$CONF" \
     > "$WORK/api.log" 2>&1 &
 API_PID=$!
-trap 'kill $API_PID $SIGNER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 i=0
 while ! grep -q "serving the Keystone" "$WORK/api.log" && [ $i -lt 100 ]; do
 	sleep 0.1

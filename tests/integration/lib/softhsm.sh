@@ -6,7 +6,17 @@ set -u
 
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/signet-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# One exit trap for every test: whatever signer and API it started last
+# are stopped (a restart replaces the pid, never the trap), then WORK goes.
+API_PID="" SIGNER_PID=""
+cleanup() {
+	# shellcheck disable=SC2086
+	kill $API_PID $SIGNER_PID 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $API_PID $SIGNER_PID 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
 mkdir -m 700 "$WORK/tokens"
 cat > "$WORK/softhsm2.conf" <<CONF
 directories.tokendir = $WORK/tokens
@@ -110,7 +120,6 @@ start_signer() {
 	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" \
 	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
 	SIGNER_PID=$!
-	trap 'kill $SIGNER_PID 2>/dev/null; wait $SIGNER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 	i=0
 	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
 		sleep 0.1
@@ -122,7 +131,8 @@ start_signer() {
 # stop_signer: SIGTERM, then its exit status (sanitizer reports count).
 stop_signer() {
 	kill "$SIGNER_PID"
-	wait "$SIGNER_PID"
+	wait "$SIGNER_PID" || { SIGNER_PID=""; return 1; }
+	SIGNER_PID=""
 }
 
 rpc() {
@@ -138,7 +148,7 @@ in_minutes() {
 # URL) and API_PID. The signer must be running.
 start_api() {
 	API_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	sed -i '/^\[api\]$/,/^port = /d' "$CONF"	# a restart: a new port
+	sed -i '/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
 	API="http://127.0.0.1:$API_PORT"
 	# gone before the new one starts: its redirection runs in the
@@ -149,7 +159,6 @@ start_api() {
 	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" ${API_FLAGS:-} \
 	    -c "$CONF" > "$WORK/api.log" 2>&1 &
 	API_PID=$!
-	trap 'kill $API_PID $SIGNER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 	i=0
 	while ! grep -qs "serving the Keystone" "$WORK/api.log" &&
 	    kill -0 "$API_PID" 2>/dev/null && [ $i -lt 300 ]; do
@@ -163,7 +172,8 @@ start_api() {
 
 stop_api() {
 	kill "$API_PID"
-	wait "$API_PID"
+	wait "$API_PID" || { API_PID=""; return 1; }
+	API_PID=""
 }
 
 mgr() {
