@@ -1,9 +1,9 @@
-# TESTPLAN F-store: the SQLite store locked by another writer. Calls that
-# must write get 503 after the busy timeout, and DELETE never answers 204
-# unless its revocation committed (the token stays valid, then is revoked
-# once the lock goes). Fernet issuance and validation, which only read,
-# go on; signet-manage fails with a clear error; UUID issuance (a write)
-# is 503, and works again afterwards.
+# TESTPLAN F10: the SQLite store locked by another writer, then its disk
+# full (prlimit --fsize on signet-api). Calls that must write get 503, and
+# DELETE never answers 204 unless its revocation committed (the token
+# stays valid, then is revoked once the store can be written). Fernet
+# issuance and validation, which only read, go on; signet-manage fails
+# with a clear error; UUID issuance (a write) is 503, then works again.
 . tests/integration/lib/softhsm.sh
 
 expect_ok "init-token" prov init-token
@@ -66,6 +66,17 @@ expect_eq "unlocked: DELETE" 204 "$(call DELETE "$VICTIM")"
 expect_eq "unlocked: the token is revoked" 404 "$(call GET "$VICTIM")"
 grep -q "database is locked" "$WORK/api.log" &&
     ok "the API logged why" || fail "no log line: $(cat "$WORK/api.log")"
+
+# A full disk (a 1 kB file size limit on signet-api: the write-ahead log
+# cannot take a page): the revocation cannot be written, so no 204, and
+# the token stays valid.
+VICTIM=$(issue)
+prlimit --pid "$API_PID" --fsize=1024:unlimited
+expect_eq "disk full: DELETE is 503, not 204" 503 "$(call DELETE "$VICTIM")"
+expect_eq "disk full: the token stays valid" 200 "$(call GET "$VICTIM")"
+prlimit --pid "$API_PID" --fsize=unlimited:unlimited
+expect_eq "room again: DELETE" 204 "$(call DELETE "$VICTIM")"
+expect_eq "room again: the token is revoked" 404 "$(call GET "$VICTIM")"
 
 sed -i "s/^provider = .*/provider = uuid/" "$CONF"
 stop_api
