@@ -2,11 +2,7 @@
 # exact match (TESTPLAN B21), revocable, usable by the openstack CLI.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempts = 3\nlockout_duration = 3\n' >> "$CONF"
 start_api
 expect_ok "the identity endpoint" mgr endpoint-create identity public \

@@ -8,11 +8,7 @@
 # keys it did not start with, unless a rotation kept one of them.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 start_api
 claims='{"user_id":"0c2b7eea0e925cc9974fab5df940c6bd","methods":["password"],"expires_at":"'$(in_minutes 30)'","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"]}'
 issue() {

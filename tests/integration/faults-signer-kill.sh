@@ -7,11 +7,7 @@
 . tests/integration/lib/softhsm.sh
 
 KILLS=${SIGNET_KILLS:-20}
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 start_api
 
 curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \

@@ -5,11 +5,7 @@
 # for another).
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 start_api
 
 token() {

@@ -6,11 +6,7 @@
 # with a clear error; UUID issuance (a write) is 503, then works again.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 printf '[token]\nprovider = fernet\n' >> "$CONF"
 start_api
 

@@ -144,6 +144,17 @@ in_minutes() {
 	date -u -d "+$1 min" +%Y-%m-%dT%H:%M:%S.000000Z
 }
 
+# appliance_up: a token with Fernet keys, the signer, and a bootstrapped
+# store whose admin's password is secret-admin ($WORK/admin.pw). Settings
+# for signet-api go into $CONF before the caller's start_api.
+appliance_up() {
+	expect_ok "init-token" prov init-token
+	expect_ok "fernet-setup" prov fernet-setup
+	start_signer
+	printf 'secret-admin\n' > "$WORK/admin.pw"
+	expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+}
+
 # start_api: signet-api on a free port of 127.0.0.1; sets API (its base
 # URL) and API_PID. The signer must be running.
 start_api() {
