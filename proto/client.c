@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,19 @@ read_response(struct sigc *c, Signet__V1__Response **respp)
 	return r;
 }
 
+/*
+ * An idle Unix connection with something to read has been closed by its
+ * peer (a signer restarted): it would fail the call, so it is dropped
+ * first. (Over TLS the peer may have sent session tickets: not checked.)
+ */
+static int
+stale(const struct sigc *c)
+{
+	struct pollfd	 p = { c->ch.fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) != 0;
+}
+
 /* Caller owns *respp (sigc_response_free). */
 int
 sigc_call(struct sigc *c, Signet__V1__Request *req,
@@ -287,6 +301,8 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 
 	*respp = NULL;
 	req->id = c->next_id++;
+	if (c->ch.fd >= 0 && c->ch.ssl == NULL && stale(c))
+		sigc_drop(c);
 	if (c->ch.fd < 0 && (r = sigc_connect(c)) != 0)
 		return r;
 	if ((r = send_request(c, req)) != 0) {
