@@ -1,0 +1,43 @@
+# libsignet-verify and the signing certificate's validity window, under
+# libfaketime: a PKI token that is itself still valid is refused once its
+# signing certificate has expired, and before the certificate is valid;
+# the same token verifies at the real time. (Certificates made by
+# signet-provision start an hour back, so -2 h is before them.)
+. tests/integration/lib/softhsm.sh
+
+FT=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+[ -f "$FT" ] || { fail "libfaketime is not installed"; finish; }
+expect_ok "init-token" prov init-token
+expect_ok "pki-setup, a certificate for one day" prov pki-setup --days 1
+expect_ok "fernet-setup" prov fernet-setup
+# tokens for two days (the signer's policy too): the token outlives its
+# certificate
+printf '[token]\nprovider = pki\nexpiration = 172800\n' >> "$CONF"
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+start_api
+curl -s -D "$WORK/h" -o "$WORK/b" -H 'Content-Type: application/json' \
+    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+    "$API/v3/auth/tokens"
+sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h" > "$WORK/tok"
+[ -s "$WORK/tok" ] && ok "a PKI token for two days" || fail "no token"
+
+verify_at() {	# verify_at OFFSET: signet-verify with its clock moved
+	FAKETIME="$1" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    LD_PRELOAD="${SIGNET_PRELOAD:-} $FT" "$BIN/signet-verify" \
+	    --url "$API" --signing-dir "$WORK/sd$2" --user admin \
+	    --password-file "$WORK/admin.pw" --project admin \
+	    --token-file "$WORK/tok" > "$WORK/out" 2>&1
+}
+verify_at +0 a && grep -q '"user"' "$WORK/out" &&
+    ok "now: valid" || fail "now: $(cat "$WORK/out")"
+verify_at +36h b
+expect_eq "certificate expired, token not: exit 1" 1 "$?"
+grep -q 'certificate refused' "$WORK/out" &&
+    ok "it says the certificate was refused" || fail "$(cat "$WORK/out")"
+verify_at -2h c
+expect_eq "before the certificate: exit 1" 1 "$?"
+grep -q 'certificate refused' "$WORK/out" &&
+    ok "it says the certificate was refused" || fail "$(cat "$WORK/out")"
+finish
