@@ -34,8 +34,9 @@ shares_key(const struct fernet_inv *a, const struct fernet_inv *b)
 	return 0;
 }
 
-int
-keyring_load(struct keyring *kr, struct hsm_pool *pool)
+/* *replaced: the token holds keys, none of them one already loaded. */
+static int
+load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 {
 	struct fernet_inv	 inv, old;
 	struct hsm_sess		*s;
@@ -57,9 +58,9 @@ keyring_load(struct keyring *kr, struct hsm_pool *pool)
 		return SIG_ERR_STATE;
 	}
 	pthread_rwlock_rdlock(&kr->lk);
-	kr->replaced = kr->nlive > 0 && !shares_key(&kr->inv, &inv);
+	*replaced = kr->nlive > 0 && !shares_key(&kr->inv, &inv);
 	pthread_rwlock_unlock(&kr->lk);
-	if (kr->replaced) {
+	if (*replaced) {
 		fernet_inv_clear(&inv);
 		return SIG_ERR_STATE;
 	}
@@ -78,17 +79,27 @@ keyring_load(struct keyring *kr, struct hsm_pool *pool)
 	return 0;
 }
 
+int
+keyring_load(struct keyring *kr, struct hsm_pool *pool)
+{
+	int	 replaced = 0;
+
+	return load(kr, pool, &replaced);
+}
+
 /* Reloads the keys and sets what that means for serving. */
 void
 keyring_reload(struct signer *sg)
 {
-	if (keyring_load(&sg->kr, sg->pool) == 0) {
+	int	 replaced = 0;
+
+	if (load(&sg->kr, sg->pool, &replaced) == 0) {
 		if (atomic_exchange(&sg->hsm_lost, 0))
 			log_info("HSM: the Fernet keys are readable again; "
 			    "serving");
 		return;
 	}
-	if (sg->kr.replaced) {
+	if (replaced) {
 		snprintf(sg->why, sizeof(sg->why), "KEYS_REPLACED: none of "
 		    "the token's Fernet keys is one this signer was using "
 		    "(re-initialised?); restart it to use them");

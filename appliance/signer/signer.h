@@ -31,7 +31,6 @@ struct keyring {
 	size_t			 nlive;
 	unsigned int		 gen;	/* the pool generation it was read at */
 	atomic_uint		 loads;	/* bumped by every reload */
-	int			 replaced;	/* the last load shared no key */
 };
 
 struct audit;
