@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,7 +34,26 @@ struct store {
 	char			*path;
 	struct stmt_slot	 cache[STORE_STMT_CACHE];
 	int			 ncache;
+	int			 writing;	/* holds writer_mu */
 };
+
+/*
+ * One writer at a time in this process: threads queue on a mutex rather
+ * than in SQLite's busy handler, whose sleeps grow to 100 ms. The wait is
+ * bounded like the busy timeout, so writers do not pile up behind a store
+ * another process holds locked.
+ */
+#define STORE_BUSY_MS	5000
+static pthread_mutex_t	 writer_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+writer_done(struct store *s)
+{
+	if (s->writing) {
+		s->writing = 0;
+		pthread_mutex_unlock(&writer_mu);
+	}
+}
 
 static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -178,7 +199,7 @@ store_open(const char *path, int create, struct store **sp)
 		store_close(s);
 		return SIG_ERR_CONFIG;
 	}
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	*sp = s;
@@ -242,7 +263,19 @@ exec(struct store *s, const char *sql)
 int
 store_begin(struct store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	struct timespec	 until;
+	int		 r;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += STORE_BUSY_MS / 1000;
+	if (pthread_mutex_clocklock(&writer_mu, CLOCK_MONOTONIC, &until) != 0) {
+		log_err("store %s: another writer holds it; busy", s->path);
+		return SIG_ERR_HSM_RETRY;
+	}
+	s->writing = 1;
+	if ((r = exec(s, "BEGIN IMMEDIATE")) != 0)
+		writer_done(s);
+	return r;
 }
 
 /* A COMMIT that fails (busy, disk full) leaves the transaction open:
@@ -253,7 +286,8 @@ store_commit(struct store *s)
 	int	 r;
 
 	if ((r = exec(s, "COMMIT")) != 0 && !sqlite3_get_autocommit(s->db))
-		store_rollback(s);
+		(void)exec(s, "ROLLBACK");
+	writer_done(s);
 	return r;
 }
 
@@ -261,6 +295,7 @@ void
 store_rollback(struct store *s)
 {
 	(void)exec(s, "ROLLBACK");
+	writer_done(s);
 }
 
 /* 0 when db-sync has run on this file. */
