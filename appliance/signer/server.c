@@ -353,10 +353,19 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 	}
 	if (atomic_load(&nconns) >= sg->cf->signer_max_connections ||
 	    (cn = calloc(1, sizeof(*cn))) == NULL) {
+		struct audit_rec rec = { "connect", uid, NULL,
+		    "refused: connection limit" };
+
 		log_warn("connection limit reached; peer uid %u refused",
 		    (unsigned)uid);
+		(void)audit_write(sg->audit, &rec);
 		close(fd);
 		return;
+	}
+	if (tls == NULL) {	/* a TLS peer is audited after its handshake */
+		struct audit_rec rec = { "connect", uid, NULL, "accepted" };
+
+		(void)audit_write(sg->audit, &rec);
 	}
 	cn->sg = sg;
 	cn->ch.fd = fd;

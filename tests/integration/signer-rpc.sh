@@ -91,6 +91,15 @@ expect_ok "expired token with allow_expired" rpc open-fernet \
 /usr/bin/python3 -c 'import json,sys
 [json.loads(l) for l in open(sys.argv[1])]' "$WORK/audit.log" ||
     fail "an audit line is not JSON"
+# every accepted peer is audited (TESTPLAN S3): one more connection, one
+# more record with its uid
+accepted() {
+	grep -c "\"peer_uid\":$(id -u),\"op\":\"connect\",\"result\":\"accepted\"" \
+	    "$WORK/audit.log"
+}
+n=$(accepted)
+rpc health > /dev/null
+expect_eq "a connection is audited with its peer uid" $((n + 1)) "$(accepted)"
 expect_eq "tokens checked against the logs" 7 "$(wc -l < "$WORK/issued")"
 while read -r t; do
 	! grep -qF "$t" "$WORK/audit.log" "$WORK/signer.log" ||
