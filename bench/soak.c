@@ -20,10 +20,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
+
+#include "monotime.h"
 
 #define CLIENTS_MAX	256
 #define TOKEN_MAX	512
@@ -46,15 +47,6 @@ struct client {
 
 static struct sockaddr_in	 addr;
 static double			 end_at;
-
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 dial(void)
@@ -193,9 +185,9 @@ issue(struct client *c)
 	    "Host: soak\r\nContent-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n\r\n%s", strlen(body_json), body_json);
 	sub[0] = '\0';
-	t0 = now();
+	t0 = mono_now();
 	st = exchange(c, req, (size_t)n, &body, sub, sizeof(sub));
-	note(c, 0, (now() - t0) * 1e6);
+	note(c, 0, (mono_now() - t0) * 1e6);
 	if (st != 201 || sub[0] == '\0') {
 		c->errors++;
 		return;
@@ -217,9 +209,9 @@ validate(struct client *c)
 	n = snprintf(req, sizeof(req), "GET /v3/auth/tokens HTTP/1.1\r\n"
 	    "Host: soak\r\nX-Auth-Token: %s\r\nX-Subject-Token: %s\r\n\r\n",
 	    c->token, c->child);
-	t0 = now();
+	t0 = mono_now();
 	st = exchange(c, req, (size_t)n, &body, NULL, 0);
-	note(c, 1, (now() - t0) * 1e6);
+	note(c, 1, (mono_now() - t0) * 1e6);
 	if (st != 200)
 		c->errors++;
 	else if (!own(c, body, c->child_audit, NULL))
@@ -230,21 +222,21 @@ static void *
 run(void *arg)
 {
 	struct client	*c = arg;
-	double		 next = now() + c->phase, d;
+	double		 next = mono_now() + c->phase, d;
 	unsigned long	 i = 0;
 
 	/* clients spread over the interval, not 64 requests at once */
 	if (c->phase > 0)
 		usleep((useconds_t)(c->phase * 1e6));
 	issue(c);
-	while (now() < end_at) {
+	while (mono_now() < end_at) {
 		if (c->child[0] == '\0' || i++ % 5 == 4)
 			issue(c);
 		else
 			validate(c);
 		if (c->interval > 0) {
 			next += c->interval;
-			if ((d = next - now()) > 0)
+			if ((d = next - mono_now()) > 0)
 				usleep((useconds_t)(d * 1e6));
 		}
 	}
@@ -325,7 +317,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "soak: no clients in %s\n", argv[3]);
 		return 2;
 	}
-	t0 = now();
+	t0 = mono_now();
 	end_at = t0 + secs;
 	for (i = 0; i < nc; i++)
 		pthread_create(&cs[i].t, NULL, run, &cs[i]);
@@ -337,7 +329,7 @@ main(int argc, char **argv)
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);
 	}
-	printf("rate %.0f\n", total / (now() - t0));
+	printf("rate %.0f\n", total / (mono_now() - t0));
 	for (k = 0; k < 2; k++) {
 		if ((all = merge(cs, nc, k, &n)) == NULL)
 			return 1;

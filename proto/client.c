@@ -16,10 +16,10 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "monotime.h"
 #include "config.h"
 #include "err.h"
 #include "frame.h"
@@ -146,20 +146,11 @@ connect_one(struct sigc *c, const char *ep)
 	return 0;
 }
 
-long
-sigc_mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
 /* Every endpoint in turn, from the last good one, until the deadline. */
 static int
 sigc_connect(struct sigc *c)
 {
-	long	 deadline = sigc_mono_ms() + c->timeout_ms;
+	long	 deadline = mono_ms() + c->timeout_ms;
 	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_HSM_REINIT;
 
 	for (;;) {
@@ -171,7 +162,7 @@ sigc_connect(struct sigc *c)
 				return 0;
 			}
 		}
-		if (r == SIG_ERR_CONFIG || sigc_mono_ms() + backoff > deadline)
+		if (r == SIG_ERR_CONFIG || mono_ms() + backoff > deadline)
 			break;
 		usleep(backoff * 1000);
 		backoff = backoff * 2 > SIGC_BACKOFF_MAX_MS ?

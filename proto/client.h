@@ -26,6 +26,5 @@ void	sigc_close(struct sigc *);
 int	sigc_call(struct sigc *, Signet__V1__Request *,
 	    Signet__V1__Response **);
 void	sigc_response_free(Signet__V1__Response *);
-long	sigc_mono_ms(void);
 
 #endif

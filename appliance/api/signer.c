@@ -7,6 +7,7 @@
 #include "api.h"
 #include "err.h"
 #include "log.h"
+#include "monotime.h"
 
 int
 api_signer_open(struct api *a)
@@ -71,7 +72,7 @@ signer_admit(struct api *a, int *probe)
 	*probe = 0;
 	if (!a->signer_down)
 		return 1;
-	now = sigc_mono_ms();
+	now = mono_ms();
 	if (a->probing || now < a->probe_at)
 		return 0;
 	a->probing = *probe = 1;
@@ -86,7 +87,7 @@ signer_outcome(struct api *a, int probe, int r)
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
 		a->signer_down = 1;
-		a->probe_at = sigc_mono_ms() + API_PROBE_MS;
+		a->probe_at = mono_ms() + API_PROBE_MS;
 	} else if (r == 0 && a->signer_down) {
 		log_info("the signer answers again");
 		a->signer_down = 0;

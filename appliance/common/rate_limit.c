@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "monotime.h"
 #include "rate_limit.h"
 
 #define RL_SLOTS	4096
@@ -29,15 +29,6 @@ struct rate_limit {
 	pthread_mutex_t	 mu[RL_LOCKS];
 	struct rl_slot	 s[RL_SLOTS];
 };
-
-static double
-mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct rate_limit *
 rl_new(double rate)
@@ -72,7 +63,7 @@ rl_allow(struct rate_limit *rl, const char *who)
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
 	uint32_t	 h;
 	struct rl_slot	*s;
-	double		 t = mono();
+	double		 t = mono_now();
 	int		 ok;
 
 	if (rl == NULL || rl->rate <= 0)

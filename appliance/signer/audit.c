@@ -126,28 +126,29 @@ add_claims(json_t *o, const struct claims *c)
 
 /*
  * A full disk or a file size limit can take part of a record: what was
- * written is cut off again so the log still parses line by line.
+ * written is cut off again so the log still parses line by line. Records
+ * are written under a->mu, so the part is the file's last bytes.
  */
 static int
 write_all(int fd, const char *p, size_t n)
 {
 	struct stat	 st;
+	size_t		 done = 0;
 	ssize_t		 w;
 	int		 e;
 
-	if (fstat(fd, &st) != 0)
-		return -1;
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
+	while (done < n) {
+		if ((w = write(fd, p + done, n - done)) < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
 			e = w == 0 ? ENOSPC : errno;
-			(void)ftruncate(fd, st.st_size);
+			if (done > 0 && fstat(fd, &st) == 0 &&
+			    st.st_size >= (off_t)done)
+				(void)ftruncate(fd, st.st_size - (off_t)done);
 			errno = e;
 			return -1;
 		}
-		p += w;
-		n -= (size_t)w;
+		done += (size_t)w;
 	}
 	return 0;
 }

@@ -16,12 +16,12 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "frame.h"
 #include "log.h"
+#include "monotime.h"
 #include "signer.h"
 #include "tls.h"
 
@@ -165,9 +165,12 @@ run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
 	j->scratch = scratch;
 	j->scratchsz = SCRATCH_SIZE;
 	j->peer = cn->uid;
-	snprintf(who, sizeof(who), "%u", (unsigned)cn->uid);
-	if (!(limited = !rl_allow(cn->sg->peers, who)) &&
-	    workq_run(cn->sg->wq, j) == 0)
+	limited = 0;
+	if (cn->sg->cf->signer_peer_rate > 0) {	/* off: no work per call */
+		snprintf(who, sizeof(who), "%u", (unsigned)cn->uid);
+		limited = !rl_allow(cn->sg->peers, who);
+	}
+	if (!limited && workq_run(cn->sg->wq, j) == 0)
 		return;
 	signet__v1__response__init(resp);
 	resp->id = req->id;
@@ -379,15 +382,6 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 		return;
 	}
 	pthread_detach(t);
-}
-
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*

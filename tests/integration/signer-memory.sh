@@ -10,13 +10,7 @@ PLAIN="$PWD/build/bin/signet-signerd"
 [ -x "$PLAIN" ] || { fail "no plain build at build/bin"; finish; }
 expect_ok "init-token" prov init-token
 expect_ok "fernet-setup" prov fernet-setup
-"$PLAIN" -c "$CONF" > "$WORK/signer.log" 2>&1 &
-SIGNER_PID=$!
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+start_signer "$PLAIN"
 expect_ok "it serves" rpc health
 lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$SIGNER_PID/status")
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SIGNER_PID/status")

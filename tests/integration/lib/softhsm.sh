@@ -111,13 +111,16 @@ finish() {
 	exit 0
 }
 
-# start_signer: signet-signerd on this token, in the background, until
-# the test exits. Waits for its socket; SIGNER_PID names it.
+# start_signer [PLAIN_BINARY]: signet-signerd on this token, in the
+# background, until the test exits. Waits for its socket; SIGNER_PID names
+# it. A binary given is a build without sanitizers: no ASan preload.
 SOCK="$WORK/signer.sock"
 start_signer() {
 	rm -f "$SOCK"	# a killed signer leaves it; the wait below needs the new one
+	preload=${SIGNET_PRELOAD:-}
+	[ $# -gt 0 ] && preload=""
 	# shellcheck disable=SC2086
-	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" \
+	LD_PRELOAD="$preload" "${1:-$BIN/signet-signerd}" \
 	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
 	SIGNER_PID=$!
 	i=0
