@@ -23,15 +23,13 @@
 #define API_PROBE_MS		500	/* a silent signer: one call per */
 #define API_TOKEN_MAX		16384
 
-#define API_STORES_MAX		1024	/* [api] connection_limit's default */
+#define API_STORES_MAX		256
 
 struct api {
 	struct config	*cf;
 	char		 db[4096];
 	struct store	*stores[API_STORES_MAX];	/* one per thread */
 	int		 nstores;
-	struct store	*free_stores[API_STORES_MAX];	/* threads ended */
-	int		 nfree;
 	pthread_mutex_t	 stores_mu;
 	struct sigc	*conns[API_SIGNER_CONNS];
 	int		 busy[API_SIGNER_CONNS];

@@ -197,6 +197,7 @@ static struct MHD_Daemon *
 start_http(struct api *a)
 {
 	struct sockaddr_in	 sin;
+	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
 	static char		*cert, *key;
 	unsigned int		 tls = 0;
 
@@ -215,16 +216,12 @@ start_http(struct api *a)
 		    a->cf->api_bind_host);
 		return NULL;
 	}
-	/*
-	 * A thread per connection: handlers block on the signer, and with a
-	 * pool a connection waits behind every slow request of its thread.
-	 */
-	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-	    MHD_USE_ERROR_LOG | tls, 0, NULL, NULL,
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls, 0, NULL, NULL,
 	    handler, a,
 	    MHD_OPTION_SOCK_ADDR, &sin,
 	    MHD_OPTION_ARRAY, https_options(tls ? cert : NULL, key),
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
 	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)a->cf->api_connection_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
