@@ -1,11 +1,12 @@
 /*
  * Benchmark (make bench, not a test): the signer's calls through the RPC
  * next to the same HSM work done in-process without it.
- *   signer_rpc rpc CONF SECONDS CONNS issue|open|sign
+ *   signer_rpc rpc CONF SECONDS CONNS issue|open|sign|health
  *   signer_rpc raw CONF SECONDS THREADS issue|open|sign
  * prints "calls_per_s P50_US P99_US". raw issue is fernet_seal, raw open
  * fernet_open of one sealed token, both on pooled sessions; raw sign is
- * C_Sign SHA256-RSA-PKCS with the CMS key.
+ * C_Sign SHA256-RSA-PKCS with the CMS key. rpc health is the round trip
+ * with no HSM work: the floor every other call stands on.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -74,6 +75,7 @@ rpc_once(struct run *rn, struct sigc *c)
 	Signet__V1__IssueFernetRequest i;
 	Signet__V1__OpenFernetRequest o;
 	Signet__V1__SignCmsRequest s;
+	Signet__V1__HealthRequest h;
 	Signet__V1__Claims	 cl;
 	Signet__V1__Response	*resp;
 	char			*m[1], *a[1];
@@ -91,6 +93,10 @@ rpc_once(struct run *rn, struct sigc *c)
 		o.token = rn->token;
 		req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 		req.open_fernet = &o;
+	} else if (strcmp(rn->op, "health") == 0) {
+		signet__v1__health_request__init(&h);
+		req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+		req.health = &h;
 	} else {
 		signet__v1__sign_cms_request__init(&s);
 		s.body.data = (uint8_t *)rn->body;
