@@ -31,6 +31,7 @@
 #define SIGC_ENDPOINTS_MAX	8
 #define SIGC_BACKOFF_MIN_MS	20
 #define SIGC_BACKOFF_MAX_MS	500
+#define SIGC_SPIN_US		200	/* a Fernet call's answer comes sooner */
 
 struct sigc {
 	char		*paths;		/* the list, split in place */
@@ -248,16 +249,22 @@ send_request(struct sigc *c, Signet__V1__Request *req)
 	return r;
 }
 
-/* The answer's frame into c->buf or, when bigger, a heap buffer; NULL
- * *respp when the frame came but did not parse. */
+/*
+ * The answer's frame into c->buf or, when bigger, a heap buffer; NULL
+ * *respp when the frame came but did not parse. A Fernet or Health
+ * answer is awaited awake for a while; an RSA signature takes
+ * milliseconds, so a SignCms caller sleeps at once.
+ */
 static int
-read_response(struct sigc *c, Signet__V1__Response **respp)
+read_response(struct sigc *c, int spin, Signet__V1__Response **respp)
 {
 	uint8_t		*buf = c->buf;
 	uint32_t	 n;
 	int		 r;
 
 	*respp = NULL;
+	if (spin)
+		(void)chan_spin_readable(&c->ch, SIGC_SPIN_US);
 	if ((r = frame_read_len(&c->ch, SIG_FRAME_BIG_MAX, &n)) != 0)
 		return r;
 	if (n > sizeof(c->buf) && (buf = malloc(n)) == NULL)
@@ -303,7 +310,8 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		    (r = send_request(c, req)) != 0)
 			return SIG_ERR_HSM_REINIT;
 	}
-	if (read_response(c, &resp) != 0) {
+	if (read_response(c, req->call_case !=
+	    SIGNET__V1__REQUEST__CALL_SIGN_CMS, &resp) != 0) {
 		sigc_drop(c);
 		return SIG_ERR_HSM_REINIT;
 	}

@@ -4,6 +4,8 @@
  * wait, so a peer that stops mid-frame costs a deadline, not a thread.
  */
 #include <errno.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdint.h>
 #include <sys/uio.h>
 #include <sys/socket.h>
@@ -11,6 +13,7 @@
 
 #include "err.h"
 #include "frame.h"
+#include "monotime.h"
 
 static ssize_t
 chan_recv(struct chan *ch, uint8_t *p, size_t n)
@@ -124,5 +127,27 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 			return SIG_ERR_SYSTEM;
 		off += (size_t)r;
 	}
+	return 0;
+}
+
+/*
+ * Waits up to us microseconds on the CPU for something to read: a frame
+ * that comes that soon then costs neither side a sleep and a wake-up,
+ * which on a virtual machine's idle CPU take longer than the call.
+ */
+int
+chan_spin_readable(struct chan *ch, int us)
+{
+	struct pollfd	 p = { ch->fd, POLLIN, 0 };
+	double		 end;
+
+	if (ch->ssl != NULL)
+		return SSL_pending(ch->ssl) > 0;
+	end = mono_now() + us / 1e6;
+	do {
+		if (poll(&p, 1, 0) != 0)
+			return 1;
+		sched_yield();
+	} while (mono_now() < end);
 	return 0;
 }

@@ -27,6 +27,7 @@
 
 #define SCRATCH_SIZE	(80 * 1024)
 
+
 struct conn {
 	struct signer	*sg;
 	struct chan	 ch;
@@ -139,7 +140,7 @@ wait_readable(struct conn *cn)
 {
 	struct pollfd	 p = { cn->ch.fd, POLLIN, 0 };
 
-	if (cn->ch.ssl != NULL && SSL_pending(cn->ch.ssl) > 0)
+	if (chan_spin_readable(&cn->ch, SIGNER_SPIN_US))
 		return 1;
 	while (!cn->sg->stop) {
 		if (poll(&p, 1, 200) > 0)
