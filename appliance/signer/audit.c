@@ -12,10 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <jansson.h>
-
 #include "err.h"
-#include "isotime.h"
 #include "log.h"
 #include "signer.h"
 
@@ -25,9 +22,6 @@ struct audit {
 	pthread_mutex_t	 mu;
 	int		 err;	/* errno of the last failed write, or 0 */
 };
-
-static const char *const scope_names[] = { "unscoped", "project", "domain",
-    "system", "trust" };
 
 static int
 audit_fd(const char *path)
@@ -102,28 +96,6 @@ audit_failing(struct audit *a)
 	    "write succeeds (SIGHUP reopens it)";
 }
 
-static void
-add_claims(json_t *o, const struct claims *c)
-{
-	char	 t[ISOTIME_LEN + 1], id[23];
-
-	json_object_set_new(o, "user_id", json_string(c->user_id));
-	json_object_set_new(o, "scope", json_string(scope_names[c->scope]));
-	if (c->project_id[0] != '\0')
-		json_object_set_new(o, "project_id",
-		    json_string(c->project_id));
-	if (c->domain_id[0] != '\0')
-		json_object_set_new(o, "domain_id", json_string(c->domain_id));
-	if (c->trust_id[0] != '\0')
-		json_object_set_new(o, "trust_id", json_string(c->trust_id));
-	if (c->n_audit > 0) {
-		claims_audit_format(c->audit[0], id);
-		json_object_set_new(o, "audit_id", json_string(id));
-	}
-	isotime_format(c->expires_at, t);
-	json_object_set_new(o, "expires_at", json_string(t));
-}
-
 /*
  * A full disk or a file size limit can take part of a record: what was
  * written is cut off again so the log still parses line by line. Records
@@ -156,27 +128,12 @@ write_all(int fd, const char *p, size_t n)
 int
 audit_write(struct audit *a, const struct audit_rec *rec)
 {
-	json_t	*o = json_object();
-	char	 t[ISOTIME_LEN + 1], *line, *nl;
+	char	 line[AUDIT_LINE_MAX];
 	size_t	 n;
-	int	 r = 0;
+	int	 r;
 
-	isotime_format(time(NULL), t);
-	json_object_set_new(o, "time", json_string(t));
-	json_object_set_new(o, "peer_uid", json_integer(rec->peer));
-	json_object_set_new(o, "op", json_string(rec->op));
-	if (rec->c != NULL)
-		add_claims(o, rec->c);
-	json_object_set_new(o, "result", json_string(rec->result));
-	line = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (line == NULL || (nl = realloc(line, strlen(line) + 2)) == NULL) {
-		free(line);
-		return SIG_ERR_NOMEM;
-	}
-	line = nl;
-	n = strlen(line);
-	line[n++] = '\n';	/* one write per record: no torn lines */
+	if ((r = audit_line(rec, time(NULL), line, sizeof(line), &n)) != 0)
+		return r;
 	pthread_mutex_lock(&a->mu);
 	if (write_all(a->fd, line, n) != 0) {
 		if (a->err != errno)	/* once per failure, not per call */
@@ -189,6 +146,5 @@ audit_write(struct audit *a, const struct audit_rec *rec)
 		a->err = 0;
 	}
 	pthread_mutex_unlock(&a->mu);
-	free(line);
 	return r;
 }

@@ -108,6 +108,11 @@ int	audit_reopen(struct audit *);
 int	audit_write(struct audit *, const struct audit_rec *);
 const char *audit_failing(struct audit *);
 
+/* audit_line.c */
+#define AUDIT_LINE_MAX		16384	/* escaped ids: 6 bytes a byte */
+int	audit_line(const struct audit_rec *, time_t, char *, size_t,
+	    size_t *);
+
 /* ops.c: one handler per call; each fills resp and returns its status */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);

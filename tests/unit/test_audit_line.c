@@ -1,0 +1,136 @@
+/*
+ * Unit: an audit record is one JSON line that parses, whatever bytes a
+ * peer put in its ids, and keeps every field.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "err.h"
+#include "signer.h"
+
+static json_t *
+parse(const struct audit_rec *rec, time_t now)
+{
+	char	 buf[AUDIT_LINE_MAX];
+	size_t	 n;
+
+	assert_int_equal(audit_line(rec, now, buf, sizeof(buf), &n), 0);
+	assert_true(n > 2 && buf[n - 1] == '\n');
+	assert_null(memchr(buf, '\n', n - 1));	/* one line */
+	return json_loadb(buf, n, 0, NULL);
+}
+
+static void
+fields(void **state)
+{
+	struct claims	 c;
+	struct audit_rec rec = { "issue_fernet", 1000, &c, "ok" };
+	json_t		*o;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.scope = CLAIMS_PROJECT;
+	strcpy(c.user_id, "0c2b7eea0e925cc9974fab5df940c6bd");
+	strcpy(c.project_id, "p\"1\\");
+	memset(c.audit[0], 0xff, CLAIMS_AUDIT_LEN);
+	c.n_audit = 1;
+	c.expires_at = 1500000000;
+	assert_non_null(o = parse(&rec, 1400000000));
+	assert_string_equal(json_string_value(json_object_get(o, "time")),
+	    "2014-05-13T16:53:20.000000Z");
+	assert_int_equal(json_integer_value(json_object_get(o, "peer_uid")),
+	    1000);
+	assert_string_equal(json_string_value(json_object_get(o, "op")),
+	    "issue_fernet");
+	assert_string_equal(json_string_value(json_object_get(o, "user_id")),
+	    c.user_id);
+	assert_string_equal(json_string_value(json_object_get(o, "scope")),
+	    "project");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "project_id")), "p\"1\\");
+	assert_null(json_object_get(o, "domain_id"));
+	assert_string_equal(json_string_value(json_object_get(o, "audit_id")),
+	    "_____________________w");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "expires_at")), "2017-07-14T02:40:00.000000Z");
+	assert_string_equal(json_string_value(json_object_get(o, "result")),
+	    "ok");
+	json_decref(o);
+}
+
+/* Control bytes escaped, UTF-8 kept, any other high byte U+FFFD. */
+static void
+hostile_bytes(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "a\nb\tc\x01\x7f", "a\nb\tc\x01\x7f" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91",
+		    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91" },
+		{ "x\xff", "x\xef\xbf\xbd" },
+		{ "\xc3", "\xef\xbf\xbd" },			/* cut short */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },	/* overlong */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xf4\x90\x80\x80",
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+	};
+	struct claims	 c;
+	struct audit_rec rec = { "open_fernet", 0, &c, "ok" };
+	json_t		*o;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&c, 0, sizeof(c));
+		c.scope = CLAIMS_DOMAIN;
+		strcpy(c.user_id, "u");
+		strcpy(c.domain_id, cases[i].in);
+		assert_non_null(o = parse(&rec, 0));
+		assert_string_equal(json_string_value(json_object_get(o,
+		    "domain_id")), cases[i].out);
+		json_decref(o);
+	}
+}
+
+/* The longest ids, every byte escaped, fit; a small buffer is refused. */
+static void
+sizes(void **state)
+{
+	struct claims	 c;
+	struct audit_rec rec = { "issue_fernet", (uid_t)-2, &c, "ok" };
+	char		 small[64];
+	size_t		 n = 7;
+	json_t		*o;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.scope = CLAIMS_TRUST;
+	memset(c.user_id, 0xff, CLAIMS_ID_MAX);
+	memset(c.project_id, 0x01, CLAIMS_ID_MAX);
+	memset(c.domain_id, '"', CLAIMS_ID_MAX);
+	memset(c.trust_id, 0xfe, CLAIMS_ID_MAX);
+	assert_non_null(o = parse(&rec, 0));
+	assert_int_equal(json_integer_value(json_object_get(o, "peer_uid")),
+	    4294967294LL);
+	json_decref(o);
+	assert_int_equal(audit_line(&rec, 0, small, sizeof(small), &n),
+	    SIG_ERR_NOMEM);
+	assert_int_equal(n, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fields),
+		cmocka_unit_test(hostile_bytes),
+		cmocka_unit_test(sizes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
