@@ -12,18 +12,17 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "client.h"
-#include "monotime.h"
 #include "config.h"
 #include "err.h"
 #include "frame.h"
 #include "log.h"
+#include "monotime.h"
 #include "tls.h"
 
 #include <openssl/x509v3.h>
@@ -276,19 +275,6 @@ read_response(struct sigc *c, int spin, Signet__V1__Response **respp)
 	return r;
 }
 
-/*
- * An idle Unix connection with something to read has been closed by its
- * peer (a signer restarted): it would fail the call, so it is dropped
- * first. (Over TLS the peer may have sent session tickets: not checked.)
- */
-static int
-stale(const struct sigc *c)
-{
-	struct pollfd	 p = { c->ch.fd, POLLIN, 0 };
-
-	return poll(&p, 1, 0) != 0;
-}
-
 /* Caller owns *respp (sigc_response_free). */
 int
 sigc_call(struct sigc *c, Signet__V1__Request *req,
@@ -299,7 +285,12 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 
 	*respp = NULL;
 	req->id = c->next_id++;
-	if (c->ch.fd >= 0 && c->ch.ssl == NULL && stale(c))
+	/* An idle Unix connection with something to read has been closed by
+	 * its peer (a signer restarted): it would fail the call, so it is
+	 * dropped first. (Over TLS the peer may have sent session tickets:
+	 * not checked.) */
+	if (c->ch.fd >= 0 && c->ch.ssl == NULL &&
+	    chan_spin_readable(&c->ch, 0))
 		sigc_drop(c);
 	if (c->ch.fd < 0 && (r = sigc_connect(c)) != 0)
 		return r;

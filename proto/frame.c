@@ -131,9 +131,10 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 }
 
 /*
- * Waits up to us microseconds on the CPU for something to read: a frame
- * that comes that soon then costs neither side a sleep and a wake-up,
- * which on a virtual machine's idle CPU take longer than the call.
+ * Waits up to us microseconds on the CPU (0: a single look) for something
+ * to read, or a hang-up: a frame that comes that soon then costs neither
+ * side a sleep and a wake-up, which on a virtual machine's idle CPU take
+ * longer than the call. Over TLS only decrypted bytes already held count.
  */
 int
 chan_spin_readable(struct chan *ch, int us)
@@ -144,10 +145,10 @@ chan_spin_readable(struct chan *ch, int us)
 	if (ch->ssl != NULL)
 		return SSL_pending(ch->ssl) > 0;
 	end = mono_now() + us / 1e6;
-	do {
-		if (poll(&p, 1, 0) != 0)
-			return 1;
+	while (poll(&p, 1, 0) == 0) {
+		if (mono_now() >= end)
+			return 0;
 		sched_yield();
-	} while (mono_now() < end);
-	return 0;
+	}
+	return 1;
 }

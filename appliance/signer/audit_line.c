@@ -93,11 +93,11 @@ put_escaped(struct line *l, const char *s)
 	}
 }
 
-/* ,"key":"value" (the first field has no comma) */
+/* ,"key":"value" */
 static void
 field(struct line *l, const char *key, const char *v)
 {
-	put(l, l->n == 1 ? "\"" : ",\"", l->n == 1 ? 1 : 2);
+	put(l, ",\"", 2);
 	put(l, key, strlen(key));
 	put(l, "\":\"", 3);
 	put_escaped(l, v);
@@ -134,11 +134,10 @@ audit_line(const struct audit_rec *rec, time_t now, char *buf, size_t size,
 	char		 t[ISOTIME_LEN + 1], uid[32];
 
 	*len = 0;
-	if (size == 0)
-		return SIG_ERR_NOMEM;
-	put(&l, "{", 1);
 	isotime_format(now, t);
-	field(&l, "time", t);
+	put(&l, "{\"time\":\"", 9);
+	put(&l, t, strlen(t));
+	put(&l, "\"", 1);
 	snprintf(uid, sizeof(uid), ",\"peer_uid\":%lu",
 	    (unsigned long)rec->peer);
 	put(&l, uid, strlen(uid));

@@ -27,7 +27,6 @@
 
 #define SCRATCH_SIZE	(80 * 1024)
 
-
 struct conn {
 	struct signer	*sg;
 	struct chan	 ch;
