@@ -21,14 +21,19 @@ GEN	:= $(B)/gen
 
 CC	?= cc
 PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack \
-	   sqlite3 libxcrypt libmicrohttpd libcurl
+	   sqlite3 libxcrypt libmicrohttpd libcurl zlib
+# Asked of pkg-config when first used, not when make reads this file: on a
+# fresh machine `make test` and `make run` install the -dev packages first.
+pkgconf	= $(or $(shell pkg-config $(1) $(PKGS) 2>/dev/null),\
+	  $(error pkg-config knows none of: $(PKGS) (run make deps)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkgconf,--cflags))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(call pkgconf,--libs))$(PKG_LIBS)
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) \
-	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-	   -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
-LDLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lz -ldl -lpthread
+	   $(PKG_CFLAGS) -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
+LDLIBS	= $(PKG_LIBS) -ldl -lpthread
 LDFLAGS	+= $(SANFLAGS) -Wl,--as-needed
 
 obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -236,13 +241,18 @@ fuzz:
 
 fuzz-build: $(FUZZ_BINS)
 
-run: deps all
+# deps first, then a make of its own: nothing is built before the
+# packages it needs are there.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@sh scripts/run.sh $(BIN)
 
-bench: deps all $(BENCH_BINS)
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@sh bench/run.sh $(B)
 
-soak: deps all $(BENCH_BINS)
+soak: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@sh bench/soak.sh $(B)
 
 clean:

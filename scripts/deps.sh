@@ -6,12 +6,12 @@ set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
 libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
 libjansson-dev libmsgpack-dev libsqlite3-dev libcurl4-openssl-dev
-libcrypt-dev libmicrohttpd-dev
+libcrypt-dev libmicrohttpd-dev zlib1g-dev
 curl python3-openstackclient python3-keystoneauth1
 python3-keystonemiddleware wrk
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography
-faketime util-linux"
+faketime util-linux bc"
 
 # `deps.sh fuzz`: what make fuzz needs besides (clang's libFuzzer)
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"

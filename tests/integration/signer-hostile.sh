@@ -21,13 +21,22 @@ expect_ok "every truncation and bit flip refused" /usr/bin/python3 \
 cat "$WORK/out"
 
 # A peer whose uid is not allowed is dropped before a byte is read.
+# nobody runs a copy in WORK: the checkout may be in a folder only its
+# owner can enter (a clone in root's home).
 printf '[signer]\nsocket = %s\n' "$SOCK" > "$WORK/nobody.conf"
+mkdir -m 755 "$WORK/nobody"
+cp "$BIN/signet-rpc" "$WORK/nobody/"
+preload=""
+for f in ${SIGNET_PRELOAD:-}; do
+	cp "$f" "$WORK/nobody/" && preload="$preload $WORK/nobody/${f##*/}"
+done
+chmod 755 "$WORK/nobody"/*
 chmod 644 "$WORK/nobody.conf"
 chmod 755 "$WORK"
 chmod 666 "$SOCK"
 expect_fail "a denied peer uid" "no answer" setpriv --reuid=nobody \
-    --regid=nogroup --clear-groups env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
-    "$BIN/signet-rpc" -c "$WORK/nobody.conf" health
+    --regid=nogroup --clear-groups env LD_PRELOAD="$preload" \
+    "$WORK/nobody/signet-rpc" -c "$WORK/nobody.conf" health
 chmod 700 "$WORK"
 grep -q '"op":"connect".*"result":"peer denied"' "$WORK/audit.log" ||
     fail "the denied peer was not audited"

@@ -113,12 +113,13 @@ finish() {
 
 # start_signer [PLAIN_BINARY]: signet-signerd on this token, in the
 # background, until the test exits. Waits for its socket; SIGNER_PID names
-# it. A binary given is a build without sanitizers: no ASan preload.
+# it. A binary given is a build without sanitizers: no ASan preload, only
+# PLAIN_PRELOAD (libfaketime, say) when that is set.
 SOCK="$WORK/signer.sock"
 start_signer() {
 	rm -f "$SOCK"	# a killed signer leaves it; the wait below needs the new one
 	preload=${SIGNET_PRELOAD:-}
-	[ $# -gt 0 ] && preload=""
+	[ $# -gt 0 ] && preload=${PLAIN_PRELOAD:-}
 	# shellcheck disable=SC2086
 	LD_PRELOAD="$preload" "${1:-$BIN/signet-signerd}" \
 	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
@@ -158,9 +159,12 @@ appliance_up() {
 	expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
 }
 
-# start_api: signet-api on a free port of 127.0.0.1; sets API (its base
-# URL) and API_PID. The signer must be running.
+# start_api [PLAIN_BINARY]: signet-api on a free port of 127.0.0.1; sets
+# API (its base URL) and API_PID. The signer must be running. A binary
+# given is taken as start_signer takes one.
 start_api() {
+	preload=${SIGNET_PRELOAD:-}
+	[ $# -gt 0 ] && preload=${PLAIN_PRELOAD:-}
 	API_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	sed -i '/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
@@ -170,7 +174,7 @@ start_api() {
 	[ -f "$WORK/api.log" ] && cat "$WORK/api.log" >> "$WORK/api.old.log" &&
 	    rm -f "$WORK/api.log"
 	# shellcheck disable=SC2086
-	LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" ${API_FLAGS:-} \
+	LD_PRELOAD="$preload" "${1:-$BIN/signet-api}" ${API_FLAGS:-} \
 	    -c "$CONF" > "$WORK/api.log" 2>&1 &
 	API_PID=$!
 	i=0
