@@ -85,7 +85,7 @@ PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
 		   $(VERIFY_SO)
 
 .PHONY: all deps test check check-san unit integration run bench soak clean \
-	check-boundary fuzz fuzz-build
+	check-boundary fuzz fuzz-build fresh-check
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -245,7 +245,7 @@ fuzz-build: $(FUZZ_BINS)
 # packages it needs are there.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@sh scripts/run.sh $(BIN)
+	@sh scripts/run.sh $(BIN) $(PORT)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
@@ -254,6 +254,10 @@ bench: deps
 soak: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@sh bench/soak.sh $(B)
+
+# The two commands in a new Debian 12 root (needs root; see the script).
+fresh-check:
+	@sh scripts/fresh-check.sh all
 
 clean:
 	rm -rf build
