@@ -32,12 +32,12 @@ if [ ! -s "$TAR" ]; then
 	echo "fresh-check: bootstrapping a Debian 12 root into $TAR"
 	# the sources a Debian 12 installation has
 	mmdebstrap --quiet --variant=minbase --include=make,git,ca-certificates \
-	    bookworm "$TAR.new" \
+	    bookworm "$CACHE/bootstrap.tmp.tar" \
 	    "deb $MIRROR/debian bookworm main" \
 	    "deb $MIRROR/debian bookworm-updates main" \
 	    "deb $MIRROR/debian-security bookworm-security main" ||
-	    { rm -f "$TAR.new"; cannot "mmdebstrap failed (is $MIRROR reachable?)"; }
-	mv "$TAR.new" "$TAR"
+	    { rm -rf "$CACHE/bootstrap.tmp.tar"; cannot "mmdebstrap failed (is $MIRROR reachable?)"; }
+	mv "$CACHE/bootstrap.tmp.tar" "$TAR"
 fi
 
 ROOT=$(mktemp -d "$CACHE/root.XXXXXX")
