@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/cms.h>
 
+#include "body_claims.h"
 #include "cms_verify.h"
 #include "err.h"
 #include "isotime.h"
@@ -123,57 +124,25 @@ pki_verify(const char *tok)
 	return res;
 }
 
-static const char *
-id_of(json_t *t, const char *k)
-{
-	const char	*v = json_string_value(json_object_get(
-			    json_object_get(t, k), "id"));
-
-	return v != NULL ? v : "";
-}
-
-/* The claims of a verified document, in the shape OpenFernet gives. */
+/*
+ * The claims of a verified document, in the shape OpenFernet gives. There
+ * are no trusts here: a trust-scoped body is never taken for a plain
+ * project token.
+ */
 static int
 claims_of(struct pki_opened *po)
 {
-	json_t		*t = json_object_get(po->body, "token");
-	json_t		*m = json_object_get(t, "methods");
-	json_t		*au = json_object_get(t, "audit_ids");
-	Signet__V1__Claims *c = &po->c;
-	size_t		 i;
+	const char	*why;
 
-	signet__v1__claims__init(c);
-	if (!json_is_object(t) || json_array_size(m) > 8 ||
-	    json_array_size(au) < 1 || json_array_size(au) > 2 ||
-	    isotime_parse(json_string_value(json_object_get(t, "expires_at")) ?
-	    json_string_value(json_object_get(t, "expires_at")) : "",
-	    &c->expires_at) != 0 ||
-	    isotime_parse(json_string_value(json_object_get(t, "issued_at")) ?
-	    json_string_value(json_object_get(t, "issued_at")) : "",
-	    &po->issued_at) != 0)
+	if (token_body_read(po->body, &po->tb, &why) != 0) {
+		log_debug("token document refused: %s", why);
 		return SIG_ERR_KEY_NOT_FOUND;
-	for (i = 0; i < json_array_size(m); i++)
-		if ((po->methods[i] = (char *)(uintptr_t)json_string_value(
-		    json_array_get(m, i))) == NULL)
-			return SIG_ERR_KEY_NOT_FOUND;
-	for (i = 0; i < json_array_size(au); i++)
-		if ((po->audit[i] = (char *)(uintptr_t)json_string_value(
-		    json_array_get(au, i))) == NULL)
-			return SIG_ERR_KEY_NOT_FOUND;
-	c->methods = po->methods;
-	c->n_methods = json_array_size(m);
-	c->audit_ids = po->audit;
-	c->n_audit_ids = json_array_size(au);
-	c->user_id = (char *)(uintptr_t)id_of(t, "user");
-	c->project_id = (char *)(uintptr_t)id_of(t, "project");
-	c->domain_id = (char *)(uintptr_t)id_of(t, "domain");
-	c->system = (char *)(uintptr_t)(json_object_get(t, "system") ? "all" :
-	    "");
-	c->scope = *c->project_id ? SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT :
-	    *c->domain_id ? SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN :
-	    *c->system ? SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM :
-	    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
-	return *c->user_id != '\0' ? 0 : SIG_ERR_KEY_NOT_FOUND;
+	}
+	if (po->tb.scope == TB_TRUST)
+		return SIG_ERR_KEY_NOT_FOUND;
+	body_claims(&po->tb, &po->c);
+	po->issued_at = po->tb.issued_at;
+	return 0;
 }
 
 /* Caller owns *pop: the claims of a trusted document (text is freed). */

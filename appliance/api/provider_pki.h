@@ -7,12 +7,12 @@
 #define SIGNET_PROVIDER_PKI_H
 
 #include "api.h"
+#include "token_body.h"
 
 struct pki_opened {
 	json_t			*body;		/* the signed document */
+	struct token_body	 tb;		/* c borrows from it */
 	Signet__V1__Claims	 c;
-	char			*methods[8];
-	char			*audit[2];
 	int64_t			 issued_at;
 };
 

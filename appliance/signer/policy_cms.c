@@ -14,112 +14,24 @@
 #include "cms_token.h"
 #include "err.h"
 #include "isotime.h"
+#include "body_claims.h"
 #include "signer.h"
-
-static const char *const token_keys[] = { "methods", "user", "audit_ids",
-    "expires_at", "issued_at", "project", "domain", "system", "roles",
-    "catalog", "is_domain", "OS-TRUST:trust", "is_admin_project",
-    "application_credential", "service_providers", "bind", NULL };
-
-static const char *
-unknown_key(json_t *tok)
-{
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
-
-	json_object_foreach(tok, k, v) {
-		for (i = 0; token_keys[i] != NULL &&
-		    strcmp(k, token_keys[i]) != 0; i++)
-			;
-		if (token_keys[i] == NULL)
-			return k;
-	}
-	return NULL;
-}
-
-static const char *
-id_of(json_t *tok, const char *member)
-{
-	return json_string_value(json_object_get(json_object_get(tok, member),
-	    "id"));
-}
-
-/* The claims a v3 body makes, in the shape IssueFernet takes them. */
-static const char *
-body_claims(json_t *tok, Signet__V1__Claims *pc, char **methods,
-    char **audit, int64_t *issued)
-{
-	json_t		*m = json_object_get(tok, "methods");
-	json_t		*a = json_object_get(tok, "audit_ids");
-	const char	*trust = id_of(tok, "OS-TRUST:trust");
-	size_t		 i;
-
-	if (json_array_size(m) > CLAIMS_METHODS_MAX ||
-	    json_array_size(a) > CLAIMS_AUDIT_MAX)
-		return "methods or audit_ids";
-	pc->user_id = (char *)(uintptr_t)(id_of(tok, "user") ? id_of(tok,
-	    "user") : "");
-	pc->project_id = (char *)(uintptr_t)(id_of(tok, "project") ?
-	    id_of(tok, "project") : "");
-	pc->domain_id = (char *)(uintptr_t)(id_of(tok, "domain") ?
-	    id_of(tok, "domain") : "");
-	pc->trust_id = (char *)(uintptr_t)(trust ? trust : "");
-	pc->system = (char *)(uintptr_t)(json_is_true(json_object_get(
-	    json_object_get(tok, "system"), "all")) ? "all" : "");
-	pc->scope = *pc->trust_id ? SIGNET__V1__SCOPE_KIND__SCOPE_TRUST :
-	    *pc->project_id ? SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT :
-	    *pc->domain_id ? SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN :
-	    *pc->system ? SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM :
-	    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
-	for (i = 0; i < json_array_size(m); i++)
-		if ((methods[i] = (char *)(uintptr_t)json_string_value(
-		    json_array_get(m, i))) == NULL)
-			return "methods";
-	for (i = 0; i < json_array_size(a); i++)
-		if ((audit[i] = (char *)(uintptr_t)json_string_value(
-		    json_array_get(a, i))) == NULL)
-			return "audit_ids";
-	pc->methods = methods;
-	pc->n_methods = json_array_size(m);
-	pc->audit_ids = audit;
-	pc->n_audit_ids = json_array_size(a);
-	if (isotime_parse(json_string_value(json_object_get(tok,
-	    "expires_at")) ? json_string_value(json_object_get(tok,
-	    "expires_at")) : "", &pc->expires_at) != 0 ||
-	    isotime_parse(json_string_value(json_object_get(tok,
-	    "issued_at")) ? json_string_value(json_object_get(tok,
-	    "issued_at")) : "", issued) != 0)
-		return "expires_at or issued_at";
-	return NULL;
-}
 
 static int
 check_doc(struct signer *sg, json_t *doc, struct claims *c, char *why,
     size_t whysz)
 {
 	Signet__V1__Claims pc;
-	char		*methods[CLAIMS_METHODS_MAX], *audit[CLAIMS_AUDIT_MAX];
-	json_t		*tok = json_object_get(doc, "token");
+	struct token_body b;
 	const char	*bad;
-	int64_t		 issued;
 
-	signet__v1__claims__init(&pc);
-	if (json_object_size(doc) != 1 || !json_is_object(tok)) {
-		snprintf(why, whysz, "body: not a v3 {\"token\": {...}} "
-		    "document");
-		return SIG_ERR_POLICY;
-	}
-	if ((bad = unknown_key(tok)) != NULL) {
-		snprintf(why, whysz, "body: unknown member token.%.40s", bad);
-		return SIG_ERR_POLICY;
-	}
-	if ((bad = body_claims(tok, &pc, methods, audit, &issued)) != NULL) {
+	if (token_body_read(doc, &b, &bad) != 0) {
 		snprintf(why, whysz, "body: %s", bad);
-		return SIG_ERR_BAD_INPUT;
+		return SIG_ERR_POLICY;
 	}
-	if (issued > time(NULL) + sg->cf->signer_max_clock_skew ||
-	    issued >= pc.expires_at) {
+	body_claims(&b, &pc);
+	if (b.issued_at > time(NULL) + sg->cf->signer_max_clock_skew ||
+	    b.issued_at >= b.expires_at) {
 		snprintf(why, whysz, "body: issued_at");
 		return SIG_ERR_POLICY;
 	}

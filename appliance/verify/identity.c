@@ -9,82 +9,47 @@
 
 #include <jansson.h>
 
-#include "isotime.h"
+#include "token_body.h"
 #include "verify.h"
 
-#define IDENT_ROLES_MAX		256
-#define IDENT_AUDIT_MAX		2
-
-static const char *
-str(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static const char *
-sub(json_t *o, const char *a, const char *k)
-{
-	return str(json_object_get(o, a), k);
-}
-
+/* The public view of a read body; roles and audit ids get arrays of their own. */
 static int
-times(json_t *t, struct signet_identity *p)
+fill(struct signet_identity *p, const struct token_body *b)
 {
-	const char	*ia = str(t, "issued_at"), *ea = str(t, "expires_at");
-
-	return ia == NULL || ea == NULL ||
-	    isotime_parse(ia, &p->issued_at) != 0 ||
-	    isotime_parse(ea, &p->expires_at) != 0 ? -1 : 0;
-}
-
-static int
-lists(json_t *t, struct signet_identity *p)
-{
-	json_t		*roles = json_object_get(t, "roles");
-	json_t		*au = json_object_get(t, "audit_ids"), *e;
-	size_t		 i, nr = json_array_size(roles);
-
-	if (nr > IDENT_ROLES_MAX || json_array_size(au) < 1 ||
-	    json_array_size(au) > IDENT_AUDIT_MAX ||
-	    (p->roles = calloc(nr + 1, sizeof(char *))) == NULL ||
-	    (p->audit_ids = calloc(IDENT_AUDIT_MAX, sizeof(char *))) == NULL)
+	if ((p->roles = calloc(b->n_roles + 1, sizeof(char *))) == NULL ||
+	    (p->audit_ids = calloc(TB_AUDIT_MAX, sizeof(char *))) == NULL)
 		return -1;
-	json_array_foreach(roles, i, e)
-		if ((p->roles[p->n_roles++] = str(e, "name")) == NULL)
-			return -1;
-	json_array_foreach(au, i, e)
-		if ((p->audit_ids[p->n_audit_ids++] =
-		    json_string_value(e)) == NULL)
-			return -1;
+	memcpy(p->roles, b->role_names, b->n_roles * sizeof(char *));
+	p->n_roles = b->n_roles;
+	memcpy(p->audit_ids, b->audit_ids, b->n_audit_ids * sizeof(char *));
+	p->n_audit_ids = b->n_audit_ids;
+	p->user_id = b->user_id;
+	p->user_name = b->user_name;
+	p->user_domain_id = b->user_domain_id;
+	p->user_domain_name = b->user_domain_name;
+	p->project_id = b->project_id;
+	p->project_name = b->project_name;
+	p->project_domain_id = b->project_domain_id;
+	p->project_domain_name = b->project_domain_name;
+	p->domain_id = b->domain_id;
+	p->domain_name = b->domain_name;
+	p->system = b->scope == TB_SYSTEM;
+	p->issued_at = b->issued_at;
+	p->expires_at = b->expires_at;
 	return 0;
 }
 
-static void
-scope(json_t *t, struct signet_identity *p)
-{
-	json_t	*pr = json_object_get(t, "project");
-	json_t	*dom = json_object_get(t, "domain");
-
-	if (json_is_object(pr)) {
-		p->project_id = str(pr, "id");
-		p->project_name = str(pr, "name");
-		p->project_domain_id = sub(pr, "domain", "id");
-		p->project_domain_name = sub(pr, "domain", "name");
-	} else if (json_is_object(dom)) {
-		p->domain_id = str(dom, "id");
-		p->domain_name = str(dom, "name");
-	}
-	p->system = json_is_true(json_object_get(json_object_get(t,
-	    "system"), "all"));
-}
-
-/* Takes text; NULL-free on failure too. */
+/*
+ * Takes text; NULL-free on failure too. A trust-scoped body is refused:
+ * the identity has no place for the trust, and without it the token would
+ * pass for a plain project token.
+ */
 int
 sv_ident_parse(char *text, const char *kind, struct sv_ident **idp)
 {
 	struct sv_ident		*id;
-	struct signet_identity	*p;
-	json_t			*doc, *t, *u;
+	struct token_body	 b;
+	const char		*why;
 
 	*idp = NULL;
 	if ((id = calloc(1, sizeof(*id))) == NULL) {
@@ -93,21 +58,14 @@ sv_ident_parse(char *text, const char *kind, struct sv_ident **idp)
 	}
 	atomic_init(&id->refs, 1);
 	id->text = text;
-	p = &id->pub;
-	p->kind = kind;
-	p->json = text;
-	id->doc = doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-	t = json_object_get(doc, "token");
-	u = json_object_get(t, "user");
-	if (!json_is_object(t) || (p->user_id = str(u, "id")) == NULL ||
-	    times(t, p) != 0 || lists(t, p) != 0) {
+	id->pub.kind = kind;
+	id->pub.json = text;
+	id->doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	if (id->doc == NULL || token_body_read(id->doc, &b, &why) != 0 ||
+	    b.scope == TB_TRUST || fill(&id->pub, &b) != 0) {
 		sv_ident_put(id);
 		return -1;
 	}
-	p->user_name = str(u, "name");
-	p->user_domain_id = sub(u, "domain", "id");
-	p->user_domain_name = sub(u, "domain", "name");
-	scope(t, p);
 	*idp = id;
 	return 0;
 }

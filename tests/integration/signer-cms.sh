@@ -86,6 +86,26 @@ expect_fail "a token document as a list" "revocation list" \
 expect_eq "denials audited" 8 \
     "$(grep -c '"op":"sign_pki","result":"denied' "$WORK/audit.log")"
 
+# The scope allowlist holds whatever shape `system` takes: an admin body
+# with no project is system scope or nothing, never unscoped.
+stop_signer
+printf '[signer]\nallowed_scopes = unscoped,project,domain\n' >> "$CONF"
+start_signer
+sysbody() {	# sysbody SYSTEM_MEMBER
+	body ', "roles": [{"id": "r9", "name": "admin"}]' |
+	    sed 's/, "project": {[^}]*}[^}]*}, "roles": \[{"id": "r1", "name": "member"}\], "catalog": \[\]//' |
+	    sed "s/}}\$/$1}}/"
+}
+printf '%s' "$(sysbody '')" > "$WORK/unscoped.json"
+grep -q '"project"' "$WORK/unscoped.json" && fail "the body still has a project"
+for sys in '{"all": true}' '{"all": false}' '{"all": 1}' '{}' '"all"'; do
+	refused "system $sys under allowed_scopes without system" \
+	    "system|scope" "$(sysbody ", \"system\": $sys")"
+done
+sed -i '/^allowed_scopes = /d' "$CONF"
+stop_signer
+start_signer
+
 # The key changes under a running signer: it stops serving.
 expect_ok "pki-setup --force while the signer runs" prov pki-setup --force
 kill -HUP "$SIGNER_PID"
