@@ -210,6 +210,10 @@ open_token(struct api *a, const char *tok, int allow_expired,
 		}
 	} else
 		r = open_fernet(a, tok, allow_expired, o);
+	/* no trusts here: a trust-scoped token is no project token */
+	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
+	    *o->c->trust_id != '\0'))
+		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids)) != 0)
 		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;

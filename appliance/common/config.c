@@ -85,7 +85,7 @@ static const struct opt opts[] = {
 	    "audit.log"),
 	O("signer", "allowed_uids", OPT_STR, signer_allowed_uids, 0, 0, NULL),
 	O("signer", "allowed_scopes", OPT_STR, signer_allowed_scopes, 0, 0,
-	    "unscoped,project,domain,system,trust"),
+	    "unscoped,project,domain,system"),
 	O("signer", "workers", OPT_INT, signer_workers, 1, 64, "4"),
 	O("signer", "max_connections", OPT_INT, signer_max_connections, 1,
 	    4096, "256"),

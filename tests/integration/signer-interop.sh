@@ -11,6 +11,9 @@ mkdir -m 700 "$REPO"
     > /dev/null 2>&1 || fail "keystone made no repository"
 expect_ok "init-token" prov init-token
 expect_ok "import Keystone's keys" prov fernet-import "$REPO"
+# trust scopes are off by default; these tests seal them on purpose
+printf '[signer]\nallowed_scopes = unscoped,project,domain,system,trust\n' \
+    >> "$CONF"
 start_signer
 
 U=0c2b7eea0e925cc9974fab5df940c6bd P=c27fba85674c5d43978d839a7eae2553

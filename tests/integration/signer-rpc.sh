@@ -7,6 +7,9 @@
 expect_ok "init-token" prov init-token
 expect_ok "pki-setup" prov pki-setup
 expect_ok "fernet-setup" prov fernet-setup
+# trust scopes are off by default; these tests seal them on purpose
+printf '[signer]\nallowed_scopes = unscoped,project,domain,system,trust\n' \
+    >> "$CONF"
 start_signer
 expect_ok "health" rpc health
 grep -q '"ready": true' "$WORK/out" || fail "not ready: $(cat "$WORK/out")"
