@@ -1,11 +1,12 @@
 #!/bin/sh
-# `make run [PORT=N]`: a SoftHSM2 token under var/signer with random PINs in
-# 0600 files, provisioned with a CMS signing key (local CA) and Fernet
+# `make run [PORT=N]`: a SoftHSM2 token under var/signer with random PINs
+# in 0600 files (the SO PIN gone once the token is initialised, unless
+# KEEP_SO_PIN=1), provisioned with a CMS signing key (local CA) and Fernet
 # keys, the identity store under var/api bootstrapped with an admin,
 # var/signet.conf naming it all; then the signer in the background and the
 # API on 127.0.0.1:PORT (5000) in the foreground. A second run reuses what
 # exists. As root, the signer runs as signet-signer (owning var/signer: the
-# token and the PINs) and the API as signet-api (owning var/api, allowed
+# token and the PIN) and the API as signet-api (owning var/api, allowed
 # only the socket in var/run), as the systemd units run them.
 # usage: scripts/run.sh BIN_DIR [PORT]
 set -eu
@@ -61,10 +62,11 @@ directories.tokendir = $VAR/signer/tokens
 objectstore.backend = file
 log.level = ERROR
 EOF2
-for f in user.pin so.pin; do
-	[ -s "$VAR/signer/$f" ] ||
-	    od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/signer/$f"
-done
+[ -s "$VAR/signer/user.pin" ] ||
+    od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/signer/user.pin"
+# a new SO PIN only for a token still to be initialised
+[ -d "$VAR/signer/tokens" ] && [ -n "$(ls -A "$VAR/signer/tokens")" ] ||
+    od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/signer/so.pin"
 if [ $split = yes ]; then
 	chown -R $SU:$SU "$VAR/signer" "$VAR/certs"
 	chown -R $AU:$AU "$VAR/api"
@@ -130,6 +132,9 @@ out=$($AS_SIGNER $P status 2>&1) || true
 case "$out" in
 *"no initialised token"*) $AS_SIGNER $P init-token ;;
 esac
+# The SO PIN is for init-token only: it is not left beside a running
+# signer unless KEEP_SO_PIN=1 asks for it.
+[ "${KEEP_SO_PIN:-0}" = 1 ] || rm -f "$VAR/signer/so.pin"
 out=$($AS_SIGNER $P status 2>&1) || true
 case "$out" in
 *"MISSING: CMS signing key"*) $AS_SIGNER $P pki-setup ;;
