@@ -224,23 +224,34 @@ open_token(struct api *a, const char *tok, int allow_expired,
 
 
 /*
+ * A bcrypt hash of a password nobody knows, at the cost of the real ones:
+ * an unknown, disabled or locked-out user takes as long to refuse as a
+ * wrong password, so timing tells neither existence nor lock state.
+ */
+static const char no_user_hash[] =
+    "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
+
+/*
  * A password's user: the same 401 whatever was wrong, a locked-out user
- * included (its password is not even checked while the lock holds).
+ * included (its password is not even checked while the lock holds). A
+ * store that cannot count the attempt does not stop the login.
  */
 static int
 password_user(struct api *a, const struct auth_req *ar,
     struct store_user *u)
 {
-	int	 ok;
+	int	 found, ok, n = a->cf->lockout_failure_attempts;
+	int	 d = a->cf->lockout_duration;
 
-	if (store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
+	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
 	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
-	    ar->udom_name, u) != 0 || !u->enabled ||
-	    u->locked_until > time(NULL))
-		return SIG_ERR_KEY_NOT_FOUND;
-	ok = password_check(ar->password, strlen(ar->password), u->hash) == 0;
-	(void)store_login_result(ST, u->id, ok,
-	    a->cf->lockout_failure_attempts, a->cf->lockout_duration);
+	    ar->udom_name, u) == 0 && u->enabled;
+	if (found && store_login_begin(ST, u->id, n, d) == 1)
+		found = 0;
+	ok = password_check(ar->password, strlen(ar->password), found ?
+	    u->hash : no_user_hash) == 0 && found;
+	if (found)
+		(void)store_login_end(ST, u->id, ok, n, d);
 	return ok ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
 

@@ -84,7 +84,8 @@ struct store_scope {
 
 int	store_user_get(struct store *, const char *, const char *,
 	    const char *, struct store_user *);
-int	store_login_result(struct store *, const char *, int, int, int);
+int	store_login_begin(struct store *, const char *, int, int);
+int	store_login_end(struct store *, const char *, int, int, int);
 int	store_project_get(struct store *, const char *, const char *,
 	    const char *, struct store_scope *);
 int	store_domain_get(struct store *, const char *, const char *,

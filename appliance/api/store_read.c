@@ -235,32 +235,74 @@ store_user_domains_json(struct store *s, const char *user, void *arr)
 	    0);
 }
 
-/*
- * [security_compliance] lockout: a failure counts, attempts failures in a
- * row lock the user for duration seconds; a success clears the count.
- */
-int
-store_login_result(struct store *s, const char *user, int ok, int attempts,
-    int duration)
+/* Runs one lockout statement for user; *count and *until when asked. */
+static int
+login_step(struct store *s, const char *sql, const char *user, int64_t now,
+    int attempts, int duration, int64_t *count, int64_t *until)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (attempts == 0)
-		return 0;
-	if (sqlite3_prepare_v2(store_db(s), ok ?
-	    "UPDATE user SET failed_logins = 0 WHERE id = ?1 AND "
-	    "failed_logins != 0" :
-	    "UPDATE user SET failed_logins = failed_logins + 1, locked_until = "
-	    "CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END "
-	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
 		return SIG_ERR_SYSTEM;
+	/* a statement without ?2..?4 refuses their binding: harmless */
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	if (!ok) {
-		sqlite3_bind_int(st, 2, attempts);
-		sqlite3_bind_int64(st, 3, (int64_t)time(NULL) + duration);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, attempts);
+	sqlite3_bind_int64(st, 4, duration);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && count != NULL) {
+		*count = sqlite3_column_int64(st, 0);
+		*until = sqlite3_column_int64(st, 1);
+		rc = sqlite3_step(st);
 	}
-	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+/*
+ * [security_compliance] lockout, begun before the password is checked:
+ * each attempt first takes its place in the count (one statement, so
+ * concurrent attempts cannot all read the same count), and only the first
+ * `attempts` in a row are ever checked; the one after them locks the user
+ * for `duration` seconds. An expired lock starts a new count, as Keystone
+ * resets it. 1: locked out, check nothing; 0: check the password.
+ */
+int
+store_login_begin(struct store *s, const char *user, int attempts,
+    int duration)
+{
+	int64_t	 now = time(NULL), count = 0, until = 0;
+	int	 r;
+
+	if (attempts == 0)
+		return 0;
+	r = login_step(s, "UPDATE user SET "
+	    "failed_logins = CASE WHEN locked_until != 0 AND locked_until <= ?2 "
+	    "THEN 1 ELSE failed_logins + 1 END, "
+	    "locked_until = CASE WHEN locked_until != 0 AND locked_until <= ?2 "
+	    "THEN 0 WHEN failed_logins + 1 > ?3 AND locked_until = 0 "
+	    "THEN ?2 + ?4 ELSE locked_until END "
+	    "WHERE id = ?1 RETURNING failed_logins, locked_until", user, now,
+	    attempts, duration, &count, &until);
+	if (r != 0)
+		return r;
+	return until > now || count > attempts;
+}
+
+/*
+ * The end of an attempt begun: a success clears the count; the failure
+ * that fills it locks the user.
+ */
+int
+store_login_end(struct store *s, const char *user, int ok, int attempts,
+    int duration)
+{
+	if (attempts == 0)
+		return 0;
+	return login_step(s, ok ?
+	    "UPDATE user SET failed_logins = 0 WHERE id = ?1 AND "
+	    "failed_logins != 0" :
+	    "UPDATE user SET locked_until = ?2 + ?4 WHERE id = ?1 AND "
+	    "failed_logins >= ?3 AND locked_until = 0", user, time(NULL),
+	    attempts, duration, NULL, NULL);
 }
