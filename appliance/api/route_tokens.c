@@ -215,7 +215,7 @@ open_token(struct api *a, const char *tok, int allow_expired,
 	    *o->c->trust_id != '\0'))
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
-	    o->c->n_audit_ids)) != 0)
+	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
 		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
 	if (r != 0)
 		opened_free(o);

@@ -96,7 +96,9 @@ int	store_catalog_json(struct store *, void *);
 
 /* Revocation events (store_revoke.c). */
 int	store_revoke_audit(struct store *, const char *, int64_t, int64_t);
-int	store_is_revoked(struct store *, char **, size_t);
+int	store_revoke_user(struct store *, const char *, int64_t);
+int	store_is_revoked(struct store *, char **, size_t, const char *,
+	    int64_t);
 int	store_revocations_json(struct store *, int, void *);
 int	store_uuid_put(struct store *, const char *, const char *, int64_t,
 	    const char *, int64_t);

@@ -2,7 +2,8 @@
  * signet-api: revocation events. A token is revoked when an event names
  * its own audit id or the chain id it carries: revoking a token revokes
  * what was re-scoped from it (whose chain id is the revoked token's id),
- * never its parent or siblings. Matching is by audit id, never by time, so
+ * never its parent or siblings; or when an event names its user and a
+ * time not before its issue (a password changed, the user disabled). Matching is by audit id, never by time, so
  * a token revoked in the second it was issued stays revoked. Events
  * outlive their tokens by the allow_expired window, then go.
  */
@@ -46,7 +47,7 @@ run(struct store *s, const char *sql, int (*bind)(sqlite3_stmt *, void *),
 }
 
 struct rev_args {
-	const char	*audit_id;
+	const char	*id;		/* an audit id, or a user id */
 	int64_t		 expires_at;
 	int64_t		 now;
 	int64_t		 keep;
@@ -57,7 +58,7 @@ bind_insert(sqlite3_stmt *st, void *arg)
 {
 	struct rev_args	*a = arg;
 
-	return sqlite3_bind_text(st, 1, a->audit_id, -1, SQLITE_STATIC) |
+	return sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC) |
 	    sqlite3_bind_int64(st, 2, a->now) |
 	    sqlite3_bind_int64(st, 3, a->expires_at);
 }
@@ -91,9 +92,29 @@ store_revoke_audit(struct store *s, const char *audit_id, int64_t expires_at,
 	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
 }
 
+/*
+ * Every token of a user issued up to now (its password changed, the user
+ * disabled), as Keystone records it: an event by user id and time, kept
+ * while such a token could still be valid (keep seconds). The caller
+ * holds the transaction.
+ */
+int
+store_revoke_user(struct store *s, const char *user_id, int64_t keep)
+{
+	int64_t		 now = time(NULL);
+	struct rev_args	 a = { user_id, now + keep, now, keep };
+	int		 rows;
+
+	return run(s, "INSERT INTO revocation_event (user_id, issued_before, "
+	    "revoked_at, expires_at) VALUES (?1, ?2, ?2, ?3)", bind_insert, &a,
+	    &rows);
+}
+
 struct ids {
-	char	**v;
-	size_t	 n;
+	char		**v;
+	size_t		 n;
+	const char	*user;
+	int64_t		 issued_at;
 };
 
 static int
@@ -106,57 +127,89 @@ bind_ids(sqlite3_stmt *st, void *arg)
 	for (i = 0; i < 2; i++)
 		rc |= sqlite3_bind_text(st, (int)i + 1, ids->v[i < ids->n ? i :
 		    0], -1, SQLITE_STATIC);
-	return rc;
+	return rc | sqlite3_bind_text(st, 3, ids->user, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 4, ids->issued_at);
 }
 
-/* 1 revoked, 0 not, <0 the store could not say (the caller answers 503). */
+/*
+ * By either audit id, or by an event for its user at or after its issue
+ * (a token issued in the second of a password change goes too, as in
+ * Keystone). 1 revoked, 0 not, <0 the store could not say (503).
+ */
 int
-store_is_revoked(struct store *s, char **audit_ids, size_t n)
+store_is_revoked(struct store *s, char **audit_ids, size_t n,
+    const char *user_id, int64_t issued_at)
 {
-	struct ids	 ids = { audit_ids, n };
+	struct ids	 ids = { audit_ids, n, user_id, issued_at };
 	int		 r, rows;
 
 	if (n == 0)
 		return 1;
 	r = run(s, "SELECT 1 FROM revocation_event WHERE audit_id IN "
-	    "(?1, ?2) LIMIT 1", bind_ids, &ids, &rows);
+	    "(?1, ?2) UNION ALL SELECT 1 FROM revocation_event WHERE "
+	    "user_id = ?3 AND issued_before >= ?4 LIMIT 1", bind_ids, &ids,
+	    &rows);
 	return r != 0 ? r : rows > 0;
 }
 
+/* One event by user: {"user_id", "issued_before", then "revoked_at"
+ * (OS-REVOKE) or "expires" (the list)}. */
+static json_t *
+user_event(sqlite3_stmt *st, int os_revoke)
+{
+	char	 ib[ISOTIME_LEN + 1], t[ISOTIME_LEN + 1];
+
+	isotime_format(sqlite3_column_int64(st, 2), ib);
+	if (os_revoke) {
+		isotime_format(sqlite3_column_int64(st, 3), t);
+		return json_pack("{s:s,s:s,s:s}", "user_id",
+		    sqlite3_column_text(st, 4), "issued_before", ib,
+		    "revoked_at", t);
+	}
+	isotime_format(sqlite3_column_int64(st, 1), t);
+	strcpy(t + 19, "Z");		/* the list's own format */
+	strcpy(ib + 19, "Z");
+	return json_pack("{s:s,s:s,s:s}", "expires", t, "user_id",
+	    sqlite3_column_text(st, 4), "issued_before", ib);
+}
+
+static json_t *
+audit_event(sqlite3_stmt *st, int os_revoke)
+{
+	const char	*aid = (const char *)sqlite3_column_text(st, 0);
+	char		 exp[ISOTIME_LEN + 1], ib[ISOTIME_LEN + 1];
+
+	if (os_revoke) {
+		isotime_format(sqlite3_column_int64(st, 2), ib);
+		isotime_format(sqlite3_column_int64(st, 3), exp);
+		return json_pack("{s:s,s:s,s:s}", "audit_id", aid,
+		    "issued_before", ib, "revoked_at", exp);
+	}
+	isotime_format(sqlite3_column_int64(st, 1), exp);
+	strcpy(exp + 19, "Z");		/* the list's own format */
+	return json_pack("{s:s,s:s}", "expires", exp, "audit_id", aid);
+}
+
 /*
- * The live revocation events as JSON: for the revocation list
- * ({"expires", "audit_id"}) or for OS-REVOKE ({"audit_id",
- * "issued_before", "revoked_at"}), oldest first.
+ * The live revocation events as JSON, for the revocation list or for
+ * OS-REVOKE, oldest first: by audit id, or by user and time.
  */
 int
 store_revocations_json(struct store *s, int os_revoke, void *arr)
 {
 	sqlite3_stmt	*st;
-	char		 exp[ISOTIME_LEN + 1], ib[ISOTIME_LEN + 1];
 	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(s), "SELECT audit_id, expires_at, "
-	    "issued_before, revoked_at FROM revocation_event WHERE "
-	    "expires_at > ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "issued_before, revoked_at, user_id FROM revocation_event WHERE "
+	    "expires_at > ?1 AND (audit_id IS NOT NULL OR user_id IS NOT "
+	    "NULL) ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return SIG_ERR_SYSTEM;
 	sqlite3_bind_int64(st, 1, time(NULL));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *aid = (const char *)sqlite3_column_text(st, 0);
-
-		if (os_revoke) {
-			isotime_format(sqlite3_column_int64(st, 2), ib);
-			isotime_format(sqlite3_column_int64(st, 3), exp);
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}",
-			    "audit_id", aid, "issued_before", ib,
-			    "revoked_at", exp));
-		} else {
-			/* the list's own format: no fraction */
-			isotime_format(sqlite3_column_int64(st, 1), exp);
-			strcpy(exp + 19, "Z");
-			json_array_append_new(arr, json_pack("{s:s,s:s}",
-			    "expires", exp, "audit_id", aid));
-		}
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, sqlite3_column_type(st, 0) !=
+		    SQLITE_NULL ? audit_event(st, os_revoke) :
+		    user_event(st, os_revoke));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }

@@ -101,6 +101,8 @@ static const char *const schema[] = {
 	    "revocation_event (audit_id)",
 	"CREATE INDEX IF NOT EXISTS revocation_chain ON "
 	    "revocation_event (audit_chain_id)",
+	"CREATE INDEX IF NOT EXISTS revocation_user ON "
+	    "revocation_event (user_id)",
 	"CREATE TABLE IF NOT EXISTS uuid_token (id TEXT PRIMARY KEY, "
 	    "user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, "
 	    "body TEXT NOT NULL)",

@@ -86,16 +86,33 @@ read_password(const char *path, char *out, size_t outsz)
 	return 0;
 }
 
+/*
+ * The file's password, hashed into hash; *same is 1 when it is already
+ * the password of the hash old (NULL: no user yet), so a bootstrap that
+ * changes nothing revokes nothing.
+ */
 static int
-hashed_password(const char *path, char *hash, size_t sz)
+hashed_password(const char *path, const char *old, int *same, char *hash,
+    size_t sz)
 {
 	static char	 pw[STORE_PASSWORD_MAX + 2];
 	int		 r;
 
+	*same = 0;
 	if ((r = read_password(path, pw, sizeof(pw))) == 0)
 		r = password_hash(pw, strlen(pw), hash, sz);
+	if (r == 0 && old != NULL)
+		*same = password_check(pw, strlen(pw), old) == 0;
 	explicit_bzero(pw, sizeof(pw));
 	return r;
+}
+
+/* How long a token issued now may be valid, and opened as expired. */
+static int64_t
+token_span(const struct manage *m)
+{
+	return (int64_t)m->cf->token_expiration +
+	    m->cf->token_allow_expired_window + m->cf->signer_max_clock_skew;
 }
 
 static int
@@ -166,20 +183,31 @@ bootstrap_steps(struct manage *m, const char *hash)
 	return r;
 }
 
+/*
+ * A new admin password revokes every token the admin had (as Keystone
+ * does when a password changes): a stolen one must not outlive the reset.
+ */
 static int
 cmd_bootstrap(struct manage *m)
 {
-	char	 hash[256];
-	int	 r;
+	struct store_user u;
+	char		 hash[256];
+	int		 r, had, same;
 
 	if (m->o.password_file == NULL) {
 		log_err("bootstrap needs --admin-password-file");
 		return SIG_ERR_USAGE;
 	}
-	if ((r = hashed_password(m->o.password_file, hash, sizeof(hash))) ||
-	    (r = store_sync(m->st)) != 0 || (r = store_begin(m->st)) != 0)
+	if ((r = store_sync(m->st)) != 0)
 		return r;
-	if ((r = bootstrap_steps(m, hash)) != 0) {
+	had = store_user_get(m->st, "admin", STORE_DEFAULT_DOMAIN, NULL,
+	    &u) == 0;
+	if ((r = hashed_password(m->o.password_file, had ? u.hash : NULL,
+	    &same, hash, sizeof(hash))) != 0 ||
+	    (r = store_begin(m->st)) != 0)
+		return r;
+	if ((r = bootstrap_steps(m, hash)) != 0 || (had && !same &&
+	    (r = store_revoke_user(m->st, u.id, token_span(m))) != 0)) {
 		store_rollback(m->st);
 		return r;
 	}
@@ -222,10 +250,11 @@ static int
 cmd_user_create(struct manage *m)
 {
 	char	 dom[ID_BUF], id[ID_BUF], hash[256];
-	int	 r;
+	int	 r, same;
 
 	if ((r = domain_of(m, m->o.domain, dom)) != 0 ||
-	    (r = hashed_password(m->o.password_file, hash, sizeof(hash))))
+	    (r = hashed_password(m->o.password_file, NULL, &same, hash,
+	    sizeof(hash))))
 		return r;
 	if ((r = store_user_ensure(m->st, m->args[0], dom, hash, 0, id)) ==
 	    SIG_ERR_EXISTS)
@@ -248,7 +277,16 @@ disable(struct manage *m, const char *table)
 	    store_project_find(m->st, m->args[0], dom, id);
 	if (r == SIG_ERR_KEY_NOT_FOUND)
 		log_err("no %s '%s'", table, m->args[0]);
-	return r != 0 ? r : store_set_enabled(m->st, table, id, 0);
+	if (r != 0 || (r = store_begin(m->st)) != 0)
+		return r;
+	/* its tokens stay revoked should the user be enabled again */
+	if ((r = store_set_enabled(m->st, table, id, 0)) != 0 ||
+	    (strcmp(table, "user") == 0 &&
+	    (r = store_revoke_user(m->st, id, token_span(m))) != 0)) {
+		store_rollback(m->st);
+		return r;
+	}
+	return store_commit(m->st);
 }
 
 static int

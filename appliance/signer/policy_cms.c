@@ -80,13 +80,21 @@ check_revoked_entry(json_t *e)
 
 	if (!json_is_object(e) || json_object_get(e, "expires") == NULL)
 		return "an entry without expires";
+	/* by user: every token of user_id issued up to issued_before */
+	if ((json_object_get(e, "user_id") == NULL) !=
+	    (json_object_get(e, "issued_before") == NULL))
+		return "user_id without issued_before, or the reverse";
 	json_object_foreach(e, k, v) {
 		if (!json_is_string(v))
 			return "a value that is not a string";
-		if (strcmp(k, "expires") == 0 ?
+		if (strcmp(k, "expires") == 0 ||
+		    strcmp(k, "issued_before") == 0 ?
 		    isotime_parse(json_string_value(v), &t) != 0 :
 		    strcmp(k, "audit_id") == 0 ?
 		    claims_audit_parse(json_string_value(v), aid) != 0 :
+		    strcmp(k, "user_id") == 0 ?
+		    json_string_length(v) == 0 ||
+		    json_string_length(v) > CLAIMS_ID_MAX :
 		    strcmp(k, "id") == 0 ? !hex_id(json_string_value(v)) : 1)
 			return k;
 	}
@@ -109,7 +117,10 @@ check_list_time(json_t *v, int skew)
 	return NULL;
 }
 
-/* {"revoked": [{"id"?, "expires", "audit_id"?}, ...], "issued_at"?}. */
+/*
+ * {"revoked": [{"id"?, "expires", "audit_id"?, "user_id"?,
+ * "issued_before"?}, ...], "issued_at"?}.
+ */
 int
 policy_revocation_body(const uint8_t *body, size_t len, int skew,
     char *why, size_t whysz)

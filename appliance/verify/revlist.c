@@ -3,7 +3,8 @@
  * its CMS signature verifies under the current certificates and it is no
  * older than the one we hold (a replayed old list would un-revoke tokens).
  * Lookups hash audit ids and token hashes, so a 10^5-entry list costs
- * what a short one does.
+ * what a short one does; events by user (a password change, a disable)
+ * are few and looked through.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +69,34 @@ sv_list_put(struct sv_list *l)
 		return;
 	for (i = 0; l->slots != NULL && i <= l->mask; i++)
 		free(l->slots[i]);
+	for (i = 0; i < l->n_users; i++)
+		free(l->users[i].user_id);
+	free(l->users);
 	free(l->slots);
 	free(l);
+}
+
+/* {"user_id", "issued_before"}: the user's tokens up to that time. */
+static int
+user_add(struct sv_list *l, json_t *e, size_t max)
+{
+	const char		*uid = json_string_value(json_object_get(e,
+				    "user_id"));
+	const char		*ib = json_string_value(json_object_get(e,
+				    "issued_before"));
+	struct sv_user_rev	*u;
+
+	if (uid == NULL || ib == NULL)
+		return -1;
+	if (l->users == NULL &&
+	    (l->users = calloc(max, sizeof(*l->users))) == NULL)
+		return -1;
+	u = &l->users[l->n_users];
+	if (isotime_parse(ib, &u->issued_before) != 0 ||
+	    (u->user_id = strdup(uid)) == NULL)
+		return -1;
+	l->n_users++;
+	return 0;
 }
 
 static int
@@ -82,6 +109,11 @@ list_fill(struct sv_list *l, json_t *arr)
 	json_array_foreach(arr, i, e) {
 		aid = json_string_value(json_object_get(e, "audit_id"));
 		id = json_string_value(json_object_get(e, "id"));
+		if (json_object_get(e, "user_id") != NULL) {
+			if (user_add(l, e, json_array_size(arr)) != 0)
+				return -1;
+			continue;
+		}
 		if (!json_is_object(e) || (aid == NULL && id == NULL))
 			return -1;
 		if ((aid != NULL && list_add(l, 'a', aid) != 0) ||
@@ -264,7 +296,10 @@ hex_digest(const EVP_MD *md, const char *s, char *out)
 	out[2 * n] = '\0';
 }
 
-/* By any audit id, or by the token's md5/sha256 hash or plain id. */
+/*
+ * By any audit id, by an event for its user not before its issue, or by
+ * the token's md5/sha256 hash or plain id.
+ */
 int
 sv_list_revoked(const struct sv_list *l, const char *tok,
     const struct signet_identity *id)
@@ -274,6 +309,10 @@ sv_list_revoked(const struct sv_list *l, const char *tok,
 
 	for (i = 0; i < id->n_audit_ids; i++)
 		if (list_has(l, 'a', id->audit_ids[i]))
+			return 1;
+	for (i = 0; i < l->n_users; i++)
+		if (id->issued_at <= l->users[i].issued_before &&
+		    strcmp(id->user_id, l->users[i].user_id) == 0)
 			return 1;
 	if (l->n_ids == 0)
 		return 0;

@@ -32,12 +32,20 @@ struct sv_certs {
 };
 
 /* One accepted revocation list, immutable once built. */
+/* Every token of user_id issued at or before issued_before is revoked. */
+struct sv_user_rev {
+	char		*user_id;
+	int64_t		 issued_before;
+};
+
 struct sv_list {
 	atomic_int	 refs;
 	int64_t		 issued_at;
 	size_t		 n_ids;		/* token hashes and UUIDs listed */
 	size_t		 mask;		/* buckets - 1 */
 	char		**slots;	/* "a:AUDITID" / "i:ID", open hashed */
+	struct sv_user_rev *users;	/* few: a password change, a disable */
+	size_t		 n_users;
 };
 
 struct sv_ident {

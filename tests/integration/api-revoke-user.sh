@@ -1,0 +1,86 @@
+# Stolen tokens do not survive a password reset or a re-enable: as in
+# Keystone, a new password (signet-manage bootstrap) and user-disable
+# record a revocation event for every token of the user issued up to then.
+# signet-api honours it at once (cache or not), OS-REVOKE/events and the
+# signed list carry it, and libsignet-verify refuses such PKI tokens
+# offline. A bootstrap that changes nothing revokes nothing.
+. tests/integration/lib/softhsm.sh
+
+expect_ok "init-token" prov init-token
+expect_ok "fernet-setup" prov fernet-setup
+expect_ok "pki-setup" prov pki-setup
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+printf 'secret-demo\n' > "$WORK/demo.pw"
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
+expect_ok "demo is a member" mgr role-grant member --user demo --project admin
+start_api
+
+token() {	# token USER PASSWORD [pki]: the subject token, or nothing
+	curl -s -D "$WORK/h" -o "$WORK/b" -H 'Content-Type: application/json' \
+	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "'"$1"'", "domain": {"id": "default"}, "password": "'"$2"'"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    "$API/v3/auth/tokens" > /dev/null
+	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
+}
+get() {		# get TOKEN: the status of validating it with itself
+	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $1" \
+	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+}
+
+OLD=$(token admin secret-admin)
+expect_eq "the admin token validates" 200 "$(get "$OLD")"
+expect_ok "bootstrap again, the same password" mgr bootstrap \
+    --admin-password-file "$WORK/admin.pw"
+expect_eq "an unchanged password revokes nothing" 200 "$(get "$OLD")"
+sleep 1.1	# tokens issued in the second of the change go with it
+printf 'new-admin-pw\n' > "$WORK/admin2.pw"
+expect_ok "bootstrap with a new password" mgr bootstrap \
+    --admin-password-file "$WORK/admin2.pw"
+sleep 1.1
+NEW=$(token admin new-admin-pw)
+expect_eq "a token with the new password validates" 200 "$(get "$NEW")"
+expect_eq "the old admin token is revoked" 404 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEW" -H "X-Subject-Token: $OLD" "$API/v3/auth/tokens")"
+expect_eq "nor is it an X-Auth-Token" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $OLD" "$API/v3/auth/projects")"
+
+D=$(token demo secret-demo)
+expect_eq "demo's token validates" 200 "$(get "$D")"
+expect_ok "user-disable demo" mgr user-disable demo
+expect_eq "disabled: its token is gone" 404 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEW" -H "X-Subject-Token: $D" "$API/v3/auth/tokens")"
+expect_ok "user-disable admin" mgr user-disable admin
+expect_ok "bootstrap enables admin again" mgr bootstrap \
+    --admin-password-file "$WORK/admin2.pw"
+sleep 1.1
+NEWER=$(token admin new-admin-pw)
+expect_eq "re-enabled: the token from before the disable stays revoked" 404 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEWER" -H "X-Subject-Token: $NEW" "$API/v3/auth/tokens")"
+curl -s -H "X-Auth-Token: $NEWER" "$API/v3/OS-REVOKE/events" > "$WORK/events"
+expect_eq "OS-REVOKE/events: one event per revoked user" 3 \
+    "$(grep -o '"user_id"' "$WORK/events" | wc -l)"
+
+# PKI, offline: libsignet-verify reads the user event in the signed list.
+stop_api
+printf '[token]\nprovider = pki\n' >> "$CONF"
+start_api
+printf 'secret-pki\n' > "$WORK/pki.pw"
+expect_ok "a pki user" mgr user-create pkiuser --password-file "$WORK/pki.pw"
+expect_ok "pkiuser is a member" mgr role-grant member --user pkiuser \
+    --project admin
+sleep 1.1
+P=$(token pkiuser secret-pki)
+printf '%s\n' "$P" > "$WORK/p.tok"
+sv() {
+	ours "$BIN/signet-verify" --url "$API" --user admin --password-file \
+	    "$WORK/admin2.pw" --project admin --signing-dir "$WORK/sd$1" \
+	    --token-file "$WORK/p.tok" > "$WORK/out" 2>&1
+}
+sv 1
+expect_eq "signet-verify: the PKI token, offline" 0 "$?"
+expect_ok "user-disable pkiuser" mgr user-disable pkiuser
+sv 2
+expect_eq "signet-verify: revoked by the user event" "1 revoked" \
+    "$? $(/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["reason"])' < "$WORK/out" 2>&1)"
+finish
