@@ -18,12 +18,15 @@
 #include <arpa/inet.h>
 
 #include "api.h"
+#include "cli.h"
 #include "err.h"
 #include "log.h"
 #include "provider_pki.h"
 #include "token_cache.h"
 
 static volatile sig_atomic_t	 stop;
+
+static const char usage_text[] = "usage: signet-api [-d] -c FILE\n";
 
 /*
  * Passwords pass through jansson's strings: every JSON allocation is
@@ -232,6 +235,25 @@ start_http(struct api *a)
 	    MHD_OPTION_END);
 }
 
+/* The config file -c names; anything else is a usage error. */
+static const char *
+config_arg(int argc, char **argv)
+{
+	const char	*cfpath = NULL;
+	int		 ch;
+
+	while ((ch = getopt(argc, argv, "c:d")) != -1) {
+		switch (ch) {
+		case 'c': cfpath = optarg; break;
+		case 'd': log_set_level(LOGL_DEBUG); break;
+		default: cli_usage(usage_text);
+		}
+	}
+	if (cfpath == NULL || optind != argc)
+		cli_usage(usage_text);
+	return cfpath;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,18 +264,11 @@ main(int argc, char **argv)
 	struct store		*st = NULL;
 	int			 r;
 
+	cli_std(argc, argv, "signet-api", usage_text);
 	log_init("signet-api", LOGL_INFO);
 	harden();
-	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
-		log_set_level(LOGL_DEBUG);
-		argc--;
-		argv++;
-	}
-	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
-		fprintf(stderr, "usage: signet-api [-d] -c FILE\n");
-		return 2;
-	}
-	if (config_load(argv[2], &a.cf, err, sizeof(err)) != 0) {
+	if (config_load(config_arg(argc, argv), &a.cf, err, sizeof(err)) !=
+	    0) {
 		log_err("%s", err);
 		return 1;
 	}

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "client.h"
 #include "config.h"
 #include "err.h"
@@ -26,13 +27,15 @@
 static const char *const scope_names[] = { "unscoped", "project", "domain",
     "system", "trust" };
 
+static const char usage_text[] = "usage: signet-rpc -c FILE health | "
+    "public-material | issue-fernet CLAIMS_JSON | open-fernet "
+    "[--allow-expired] TOKEN|- | sign-cms [--pkiz | --revocation-list] "
+    "BODY_FILE\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: signet-rpc -c FILE health | public-material |"
-	    " issue-fernet CLAIMS_JSON | open-fernet [--allow-expired] "
-	    "TOKEN|- | sign-cms [--pkiz | --revocation-list] BODY_FILE\n");
-	exit(2);
+	cli_usage(usage_text);
 }
 
 static const char *
@@ -260,6 +263,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	int			 r = 1;
 
+	cli_std(argc, argv, "signet-rpc", usage_text);
 	log_init("signet-rpc", LOGL_WARN);
 	if (argc < 4 || strcmp(argv[1], "-c") != 0)
 		usage();
