@@ -141,7 +141,8 @@ start(struct signer *sg)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, refused */
-	if ((r = keyring_init(&sg->kr)) != 0 || (r = policy_init(sg)) != 0 ||
+	if ((r = keyring_init(&sg->kr)) != 0 || (r = sock_claim(sg)) != 0 ||
+	    (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
 	    ((sg->peers = rl_new(sg->cf->signer_peer_rate)) == NULL &&
 	    (r = SIG_ERR_NOMEM) != 0) ||
@@ -168,6 +169,7 @@ signer_free(struct signer *sg)
 	free(sg->signing_pem);
 	free(sg->ca_pem);
 	free(sg->methods_buf);
+	sock_unlock(sg);
 	config_free(sg->cf);
 }
 
@@ -196,6 +198,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	the_signer = &sg;
+	sg.sock_lock = -1;
 	if ((r = start(&sg)) != 0)
 		log_err_r(r, "not serving");
 	signer_free(&sg);
