@@ -167,7 +167,10 @@ read_token(const char *arg, char *buf, size_t sz)
 	return buf;
 }
 
-/* The body file's bytes exactly as they are: they are what gets signed. */
+/*
+ * The body file's bytes are what gets signed, less one final newline: the
+ * one every editor and `echo` ends a file with, never part of the JSON.
+ */
 static int
 build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 {
@@ -188,6 +191,8 @@ build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 	}
 	n = fread(buf, 1, 64 * 1024, f);
 	fclose(f);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
 	parts[0] = buf;
 	signet__v1__sign_cms_request__init(&sc);
 	sc.body.data = buf;
