@@ -149,7 +149,8 @@ $(VERIFY_SO): $(VERIFY_PIC)
 	    -o $@.0 $^ $(LDLIBS)
 	ln -sf libsignet-verify.so.0 $@
 
-$(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o $(VERIFY_A)
+$(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o \
+    $(B)/obj/appliance/common/cli.o $(VERIFY_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,7 +1,10 @@
 /*
  * signerd: seals a payload into a Fernet token and opens one, all key work
  * in the token. A token that fails the MAC under a key is SIG_ERR_KEY_NOT_
- * FOUND (try the next key); anything malformed is SIG_ERR_BAD_INPUT.
+ * FOUND (try the next key); anything malformed is SIG_ERR_BAD_INPUT. Only
+ * an HSM that fails is an HSM error: tokens are decrypted without padding
+ * and the padding checked here, since SoftHSM2 answers a bad pad with
+ * CKR_GENERAL_ERROR, which is also what a lost token looks like.
  */
 #include <string.h>
 
@@ -77,17 +80,36 @@ fernet_decode(const char *tok, size_t len, uint8_t *raw, size_t rawsz,
 	return 0;
 }
 
+/*
+ * The length of the PKCS#7 padding that ends the N bytes at P (N a
+ * positive multiple of 16), or 0 when it is not valid. Every byte of the
+ * last block is looked at whatever the others hold, with no branch on
+ * them: how long the check takes says nothing about the plaintext.
+ */
+static unsigned int
+pkcs7_pad_len(const uint8_t *p, size_t n)
+{
+	unsigned int	 pad = p[n - 1], bad, in, i;
+
+	bad = ((pad - 1) >> 8 & 1) | ((16 - pad) >> 8 & 1);	/* 0, >16 */
+	for (i = 0; i < 16; i++) {
+		in = (i - pad) >> 8 & 1;		/* i < pad */
+		bad |= -in & (p[n - 1 - i] ^ pad);
+	}
+	return bad == 0 ? pad : 0;
+}
+
 /* Opens raw (from fernet_decode) under k; pl has room for rawlen bytes. */
 int
 fernet_open(struct hsm_sess *s, const struct fernet_obj *k,
     const uint8_t *raw, size_t rawlen, uint8_t *pl, size_t *pllen,
     uint64_t *ts)
 {
-	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(raw + 9),
-	    FERNET_IV_LEN };
+	CK_MECHANISM	 am = { CKM_AES_CBC, CK_IN(raw + 9), FERNET_IV_LEN };
 	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
 	size_t		 n = rawlen - FERNET_MAC_LEN;
 	CK_ULONG	 plen = rawlen;
+	unsigned int	 pad;
 	CK_RV		 rv;
 
 	*pllen = 0;
@@ -101,14 +123,12 @@ fernet_open(struct hsm_sess *s, const struct fernet_obj *k,
 		return ck_err(rv, "Fernet MAC check with key %d", k->index);
 	if ((rv = s->f->C_DecryptInit(s->h, &am, k->enc)) != CKR_OK)
 		return ck_err(rv, "Fernet decrypt with key %d", k->index);
-	rv = s->f->C_Decrypt(s->h, CK_IN(raw + FERNET_HDR_LEN),
-	    n - FERNET_HDR_LEN, pl, &plen);
-	if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_DATA_INVALID ||
-	    rv == CKR_ENCRYPTED_DATA_LEN_RANGE)
-		return SIG_ERR_BAD_INPUT;	/* MAC fine, padding not */
-	if (rv != CKR_OK)
+	if ((rv = s->f->C_Decrypt(s->h, CK_IN(raw + FERNET_HDR_LEN),
+	    n - FERNET_HDR_LEN, pl, &plen)) != CKR_OK)
 		return ck_err(rv, "Fernet decrypt with key %d", k->index);
-	*pllen = plen;
+	if (plen != n - FERNET_HDR_LEN || (pad = pkcs7_pad_len(pl, plen)) == 0)
+		return SIG_ERR_BAD_INPUT;	/* MAC fine, padding not */
+	*pllen = plen - pad;
 	*ts = get_be64(raw + 1);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * Fernet envelopes sealed and opened inside the token, for signerd: AES-128
- * CBC with PKCS#7 padding (CKM_AES_CBC_PAD) under the key's AES half and
+ * CBC with PKCS#7 padding (CKM_AES_CBC_PAD to seal; CKM_AES_CBC to open,
+ * the padding checked outside the token) under the key's AES half and
  * HMAC-SHA256 (CKM_SHA256_HMAC, checked with C_Verify) under its signing
  * half. The envelope is standard Fernet; Keystone strips the '=' padding.
  */

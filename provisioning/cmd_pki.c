@@ -4,6 +4,9 @@
  * under "-new" labels and take the live labels only once their
  * certificates are in place, so a failure leaves the old keys serving.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -296,6 +299,12 @@ cmd_export_certs(struct prov *p)
 	    (r = cms_cert_read(p->s, CMS_CA_LABEL, &ca)) != 0) {
 		log_err("the token has no %s certificate; run pki-setup",
 		    sign == NULL ? "signing" : "CA");
+		goto out;
+	}
+	/* certificates are public: 0755 as the umask allows; no parents */
+	if (mkdir(p->args[0], 0755) != 0 && errno != EEXIST) {
+		log_err("%s: cannot make the folder: %m", p->args[0]);
+		r = SIG_ERR_SYSTEM;
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/signing_cert.pem", p->args[0]);

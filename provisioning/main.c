@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "err.h"
 #include "log.h"
@@ -46,21 +47,23 @@ static const struct cmd cmds[] = {
 	{ "status", cmd_status, 0, 0, 1 },
 };
 
+static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
+    "command\n"
+    "  init-token [--force]\n"
+    "  pki-setup [--key-type rsa2048|rsa3072|rsa4096|ec-p256] "
+    "[--subject DN] [--days N] [--csr OUT] [--force]\n"
+    "  import-cert PEM\n"
+    "  export-certs DIR\n"
+    "  fernet-setup [--force] | fernet-rotate | fernet-list\n"
+    "  fernet-import DIR [--force]\n"
+    "  status\n"
+    "PINs are read from [hsm] pin_file and so_pin_file, never from "
+    "arguments.\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: signet-provision [-d] -c FILE command\n"
-	    "  init-token [--force]\n"
-	    "  pki-setup [--key-type rsa2048|rsa3072|rsa4096|ec-p256] "
-	    "[--subject DN] [--days N] [--csr OUT] [--force]\n"
-	    "  import-cert PEM\n"
-	    "  export-certs DIR\n"
-	    "  fernet-setup [--force] | fernet-rotate | fernet-list\n"
-	    "  fernet-import DIR [--force]\n"
-	    "  status\n"
-	    "PINs are read from [hsm] pin_file and so_pin_file, never from "
-	    "arguments.\n");
-	exit(2);
+	cli_usage(usage_text);
 }
 
 static const struct cmd *
@@ -155,6 +158,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	int			 seen = 0, r;
 
+	cli_std(argc, argv, "signet-provision", usage_text);
 	log_init("signet-provision", LOGL_INFO);
 	setrlimit(RLIMIT_CORE, &rl);	/* PINs pass through this process */
 	umask(077);

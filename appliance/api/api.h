@@ -57,6 +57,7 @@ enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 void		 api_base_url(struct api *, struct MHD_Connection *, char *,
 		    size_t);
 int		 api_has_arg(struct MHD_Connection *, const char *);
+int		 api_arg_true(struct MHD_Connection *, const char *);
 
 /* stores.c: the calling thread's own connection to the store */
 struct store	*api_store(struct api *);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "err.h"
@@ -130,7 +131,8 @@ arg_seen(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/* "?nocatalog" carries no value: presence is what counts. */
+/* "?nocatalog" carries no value: presence is what counts (Keystone's
+ * `'nocatalog' not in request.args`; "?nocatalog=0" drops it too). */
 int
 api_has_arg(struct MHD_Connection *cn, const char *key)
 {
@@ -138,4 +140,31 @@ api_has_arg(struct MHD_Connection *cn, const char *key)
 
 	MHD_get_connection_values(cn, MHD_GET_ARGUMENT_KIND, arg_seen, &ap);
 	return ap.found;
+}
+
+/*
+ * A query flag as Keystone reads ?allow_expired, with oslo's
+ * bool_from_string: its first value, blanks around it ignored, is true
+ * when it is 1, t, true, on, y or yes in any case; anything else, no value
+ * or no flag at all, is false.
+ */
+int
+api_arg_true(struct MHD_Connection *cn, const char *key)
+{
+	static const char *const yes[] = { "1", "t", "true", "on", "y",
+	    "yes" };
+	const char	*v = MHD_lookup_connection_value(cn,
+	    MHD_GET_ARGUMENT_KIND, key);
+	size_t		 n, i;
+
+	if (v == NULL)
+		return 0;
+	v += strspn(v, " \t\n\r\f\v");
+	for (n = strlen(v); n > 0 && strchr(" \t\n\r\f\v", v[n - 1]) != NULL;
+	    n--)
+		;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strlen(yes[i]) == n && strncasecmp(v, yes[i], n) == 0)
+			return 1;
+	return 0;
 }

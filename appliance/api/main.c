@@ -15,15 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 
 #include "api.h"
+#include "cli.h"
 #include "err.h"
 #include "log.h"
 #include "provider_pki.h"
 #include "token_cache.h"
 
 static volatile sig_atomic_t	 stop;
+
+static const char usage_text[] = "usage: signet-api [-d] -c FILE\n";
 
 /*
  * Passwords pass through jansson's strings: every JSON allocation is
@@ -193,33 +197,23 @@ https_options(char *cert, char *key)
 	return cert != NULL ? o : &o[3];
 }
 
+/* One daemon listening on SA, IPv4 or IPv6; NULL if it cannot. */
 static struct MHD_Daemon *
-start_http(struct api *a)
+start_on(struct api *a, const struct sockaddr *sa, unsigned int tls,
+    char *cert, char *key)
 {
-	struct sockaddr_in	 sin;
-	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
-	static char		*cert, *key;
-	unsigned int		 tls = 0;
+	long		 cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int	 fam = 0;
 
-	if (a->cf->api_tls_cert != NULL || a->cf->api_tls_key != NULL) {
-		if (a->cf->api_tls_cert == NULL || a->cf->api_tls_key == NULL ||
-		    (cert = read_pem(a->cf->api_tls_cert, 0)) == NULL ||
-		    (key = read_pem(a->cf->api_tls_key, 1)) == NULL)
-			return NULL;
-		tls = MHD_USE_TLS;
-	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(a->cf->api_port);
-	if (inet_pton(AF_INET, a->cf->api_bind_host, &sin.sin_addr) != 1) {
-		log_err("[api] bind_host: '%s' is not an IPv4 address",
-		    a->cf->api_bind_host);
-		return NULL;
-	}
+	/* "::" takes IPv4 too, as a Linux socket bound there does */
+	if (sa->sa_family == AF_INET6)
+		fam = IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr) ? MHD_USE_DUAL_STACK :
+		    MHD_USE_IPv6;
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls, 0, NULL, NULL,
-	    handler, a,
-	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls | fam, 0, NULL,
+	    NULL, handler, a,
+	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_ARRAY, https_options(tls ? cert : NULL, key),
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
 	    MHD_OPTION_CONNECTION_LIMIT,
@@ -232,6 +226,64 @@ start_http(struct api *a)
 	    MHD_OPTION_END);
 }
 
+/*
+ * [api] bind_host as keystone.conf takes it: an IPv4 or IPv6 address or a
+ * host name. getaddrinfo's answers are tried in order, and the first that
+ * can be listened on serves.
+ */
+static struct MHD_Daemon *
+start_http(struct api *a)
+{
+	struct addrinfo		 hints, *res, *ai;
+	struct MHD_Daemon	*d = NULL;
+	static char		*cert, *key;
+	char			 port[16];
+	unsigned int		 tls = 0;
+	int			 e;
+
+	if (a->cf->api_tls_cert != NULL || a->cf->api_tls_key != NULL) {
+		if (a->cf->api_tls_cert == NULL || a->cf->api_tls_key == NULL ||
+		    (cert = read_pem(a->cf->api_tls_cert, 0)) == NULL ||
+		    (key = read_pem(a->cf->api_tls_key, 1)) == NULL)
+			return NULL;
+		tls = MHD_USE_TLS;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", a->cf->api_port);
+	if ((e = getaddrinfo(a->cf->api_bind_host, port, &hints, &res)) != 0) {
+		log_err("[api] bind_host: '%s': %s", a->cf->api_bind_host,
+		    gai_strerror(e));
+		return NULL;
+	}
+	for (ai = res; ai != NULL && d == NULL; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
+			d = start_on(a, ai->ai_addr, tls, cert, key);
+	freeaddrinfo(res);
+	return d;
+}
+
+/* The config file -c names; anything else is a usage error. */
+static const char *
+config_arg(int argc, char **argv)
+{
+	const char	*cfpath = NULL;
+	int		 ch;
+
+	while ((ch = getopt(argc, argv, "c:d")) != -1) {
+		switch (ch) {
+		case 'c': cfpath = optarg; break;
+		case 'd': log_set_level(LOGL_DEBUG); break;
+		default: cli_usage(usage_text);
+		}
+	}
+	if (cfpath == NULL || optind != argc)
+		cli_usage(usage_text);
+	return cfpath;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,20 +292,13 @@ main(int argc, char **argv)
 	struct sigaction	 sa;
 	char			 err[CONFIG_ERR_MAX];
 	struct store		*st = NULL;
-	int			 r;
+	int			 r, v6;
 
+	cli_std(argc, argv, "signet-api", usage_text);
 	log_init("signet-api", LOGL_INFO);
 	harden();
-	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
-		log_set_level(LOGL_DEBUG);
-		argc--;
-		argv++;
-	}
-	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
-		fprintf(stderr, "usage: signet-api [-d] -c FILE\n");
-		return 2;
-	}
-	if (config_load(argv[2], &a.cf, err, sizeof(err)) != 0) {
+	if (config_load(config_arg(argc, argv), &a.cf, err, sizeof(err)) !=
+	    0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -286,14 +331,16 @@ main(int argc, char **argv)
 	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
 	    (r = pki_load_certs(&a)) != 0)
 		goto out;
+	/* an IPv6 literal goes in brackets, as in a URL */
+	v6 = strchr(a.cf->api_bind_host, ':') != NULL;
 	if ((d = start_http(&a)) == NULL) {
-		log_err("[api] cannot listen on %s:%d", a.cf->api_bind_host,
-		    a.cf->api_port);
+		log_err("[api] cannot listen on %s%s%s:%d", v6 ? "[" : "",
+		    a.cf->api_bind_host, v6 ? "]" : "", a.cf->api_port);
 		r = SIG_ERR_CONFIG;
 		goto out;
 	}
-	log_info("serving the Keystone v3 token API on http://%s:%d",
-	    a.cf->api_bind_host, a.cf->api_port);
+	log_info("serving the Keystone v3 token API on http://%s%s%s:%d",
+	    v6 ? "[" : "", a.cf->api_bind_host, v6 ? "]" : "", a.cf->api_port);
 	while (!stop)
 		pause();
 	MHD_stop_daemon(d);

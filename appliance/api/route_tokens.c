@@ -481,16 +481,14 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 {
 	const char	*subj = MHD_lookup_connection_value(cn,
 			    MHD_HEADER_KIND, "X-Subject-Token");
-	const char	*ae = MHD_lookup_connection_value(cn,
-			    MHD_GET_ARGUMENT_KIND, "allow_expired");
 	struct opened	 so;
 	Signet__V1__Claims *sc;
 	json_t		*caller = NULL, *doc = NULL;
 	enum MHD_Result	 ret;
 	uint64_t	 ep = tcache_now();
 	int		 r, catalog = !api_has_arg(cn, "nocatalog");
-	int		 expired_ok = !revoke && ae != NULL && (strcmp(ae,
-			    "1") == 0 || strcasecmp(ae, "true") == 0);
+	int		 expired_ok = !revoke &&
+			    api_arg_true(cn, "allow_expired");
 	char		 user[TC_USER_MAX + 1];
 
 	memset(&so, 0, sizeof(so));

@@ -10,7 +10,22 @@
 #include "err.h"
 #include "isotime.h"
 
-/* "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"; the fraction is dropped as Keystone does. */
+/* Days in month MON (1-12) of YEAR, Gregorian leap years. */
+static int
+month_days(int year, int mon)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	 leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return days[mon - 1] + (mon == 2 && leap);
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"; the fraction is dropped as Keystone does.
+ * Only real dates: timegm would take February 31st for March 3rd, a second
+ * spelling of that instant.
+ */
 int
 isotime_parse(const char *s, int64_t *out)
 {
@@ -38,7 +53,8 @@ isotime_parse(const char *s, int64_t *out)
 		p += i;
 	}
 	if (strcmp(p, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
-	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_mday < 1 || tm.tm_mday > month_days(tm.tm_year, tm.tm_mon) ||
+	    tm.tm_hour > 23 ||
 	    tm.tm_min > 59 || tm.tm_sec > 59 || tm.tm_year < 1970)
 		return SIG_ERR_BAD_INPUT;
 	tm.tm_year -= 1900;

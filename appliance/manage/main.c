@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "err.h"
 #include "log.h"
@@ -33,24 +34,23 @@ struct manage {
 	int		 nargs;
 };
 
+static const char usage_text[] = "usage: signet-manage -c FILE command\n"
+    "  db-sync\n"
+    "  bootstrap --admin-password-file F [--public-url URL] [--region R]\n"
+    "  domain-create NAME\n"
+    "  project-create NAME [--domain D]\n"
+    "  user-create NAME --password-file F|- [--domain D]\n"
+    "  user-disable NAME [--domain D] | project-disable NAME [--domain D]\n"
+    "  role-grant|role-revoke ROLE --user U [--user-domain D] "
+    "(--project P [--domain D] | --domain D | --system)\n"
+    "  service-create TYPE NAME\n"
+    "  endpoint-create SERVICE_TYPE public|internal|admin URL "
+    "[--region R]\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: signet-manage -c FILE command\n"
-	    "  db-sync\n"
-	    "  bootstrap --admin-password-file F [--public-url URL] "
-	    "[--region R]\n"
-	    "  domain-create NAME\n"
-	    "  project-create NAME [--domain D]\n"
-	    "  user-create NAME --password-file F|- [--domain D]\n"
-	    "  user-disable NAME [--domain D] | project-disable NAME "
-	    "[--domain D]\n"
-	    "  role-grant|role-revoke ROLE --user U [--user-domain D] "
-	    "(--project P [--domain D] | --domain D | --system)\n"
-	    "  service-create TYPE NAME\n"
-	    "  endpoint-create SERVICE_TYPE public|internal|admin URL "
-	    "[--region R]\n");
-	exit(2);
+	cli_usage(usage_text);
 }
 
 /* The password of a file that only its owner can read, or stdin ("-"). */
@@ -451,6 +451,7 @@ main(int argc, char **argv)
 	size_t		 i;
 	int		 r = SIG_ERR_USAGE;
 
+	cli_std(argc, argv, "signet-manage", usage_text);
 	log_init("signet-manage", LOGL_INFO);
 	memset(&m, 0, sizeof(m));
 	parse_opts(argc, argv, &cfpath, &m.o);

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "client.h"
 #include "config.h"
 #include "err.h"
@@ -26,13 +27,15 @@
 static const char *const scope_names[] = { "unscoped", "project", "domain",
     "system", "trust" };
 
+static const char usage_text[] = "usage: signet-rpc -c FILE health | "
+    "public-material | issue-fernet CLAIMS_JSON | open-fernet "
+    "[--allow-expired] TOKEN|- | sign-cms [--pkiz | --revocation-list] "
+    "BODY_FILE\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: signet-rpc -c FILE health | public-material |"
-	    " issue-fernet CLAIMS_JSON | open-fernet [--allow-expired] "
-	    "TOKEN|- | sign-cms [--pkiz | --revocation-list] BODY_FILE\n");
-	exit(2);
+	cli_usage(usage_text);
 }
 
 static const char *
@@ -164,7 +167,10 @@ read_token(const char *arg, char *buf, size_t sz)
 	return buf;
 }
 
-/* The body file's bytes exactly as they are: they are what gets signed. */
+/*
+ * The body file's bytes are what gets signed, less one final newline: the
+ * one every editor and `echo` ends a file with, never part of the JSON.
+ */
 static int
 build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 {
@@ -185,6 +191,8 @@ build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
 	}
 	n = fread(buf, 1, 64 * 1024, f);
 	fclose(f);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
 	parts[0] = buf;
 	signet__v1__sign_cms_request__init(&sc);
 	sc.body.data = buf;
@@ -260,6 +268,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	int			 r = 1;
 
+	cli_std(argc, argv, "signet-rpc", usage_text);
 	log_init("signet-rpc", LOGL_WARN);
 	if (argc < 4 || strcmp(argv[1], "-c") != 0)
 		usage();

@@ -34,14 +34,33 @@ shares_key(const struct fernet_inv *a, const struct fernet_inv *b)
 	return 0;
 }
 
-/* *replaced: the token holds keys, none of them one already loaded. */
+/* The same keys at the same indices (handles aside: a re-login moves them). */
+static int
+same_keys(const struct fernet_inv *a, const struct fernet_inv *b)
+{
+	size_t	 i;
+
+	if (a->nkeys != b->nkeys)
+		return 0;
+	for (i = 0; i < a->nkeys; i++)
+		if (a->keys[i].kind != b->keys[i].kind ||
+		    a->keys[i].index != b->keys[i].index ||
+		    memcmp(a->keys[i].id, b->keys[i].id, FERNET_ID_LEN) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * *replaced: the token holds keys, none of them one already loaded. Only
+ * a change is logged: a rescan that finds the same keys says nothing.
+ */
 static int
 load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 {
 	struct fernet_inv	 inv, old;
 	struct hsm_sess		*s;
 	size_t			 n;
-	int			 r;
+	int			 r, changed;
 
 	if ((r = hsm_sess_get(pool, &s)) != 0)
 		return r;
@@ -64,9 +83,6 @@ load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 		fernet_inv_clear(&inv);
 		return SIG_ERR_STATE;
 	}
-	if (inv.journal_op[0] != '\0')
-		log_warn("Fernet keys: a provisioning change is unfinished "
-		    "(%s); serving the keys as they stand", inv.journal_op);
 	pthread_rwlock_wrlock(&kr->lk);
 	old = kr->inv;
 	kr->inv = inv;
@@ -74,8 +90,15 @@ load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 	kr->gen = hsm_pool_generation(pool);
 	atomic_fetch_add(&kr->loads, 1);
 	pthread_rwlock_unlock(&kr->lk);
+	changed = !same_keys(&old, &inv) ||
+	    strcmp(old.journal_op, inv.journal_op) != 0;
 	fernet_inv_clear(&old);
-	log_info("Fernet keys loaded: %zu, primary %d", n, inv.keys[0].index);
+	if (changed && inv.journal_op[0] != '\0')
+		log_warn("Fernet keys: a provisioning change is unfinished "
+		    "(%s); serving the keys as they stand", inv.journal_op);
+	if (changed)
+		log_info("Fernet keys loaded: %zu, primary %d", n,
+		    inv.keys[0].index);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cms_engine.h"
 #include "cms_keys.h"
 #include "err.h"
@@ -27,6 +28,8 @@
 #include "signer.h"
 
 static struct signer	*the_signer;
+
+static const char usage_text[] = "usage: signet-signerd [-d] -c FILE\n";
 
 static void
 on_signal(int sig)
@@ -138,7 +141,8 @@ start(struct signer *sg)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, refused */
-	if ((r = keyring_init(&sg->kr)) != 0 || (r = policy_init(sg)) != 0 ||
+	if ((r = keyring_init(&sg->kr)) != 0 || (r = sock_claim(sg)) != 0 ||
+	    (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
 	    ((sg->peers = rl_new(sg->cf->signer_peer_rate)) == NULL &&
 	    (r = SIG_ERR_NOMEM) != 0) ||
@@ -165,6 +169,7 @@ signer_free(struct signer *sg)
 	free(sg->signing_pem);
 	free(sg->ca_pem);
 	free(sg->methods_buf);
+	sock_unlock(sg);
 	config_free(sg->cf);
 }
 
@@ -176,24 +181,24 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	int			 ch, r;
 
+	cli_std(argc, argv, "signet-signerd", usage_text);
 	log_init("signet-signerd", LOGL_INFO);
 	harden();
 	while ((ch = getopt(argc, argv, "c:d")) != -1) {
 		switch (ch) {
 		case 'c': cfpath = optarg; break;
 		case 'd': log_set_level(LOGL_DEBUG); break;
-		default: cfpath = NULL; optind = argc + 1; break;
+		default: cli_usage(usage_text);
 		}
 	}
-	if (cfpath == NULL || optind != argc) {
-		fprintf(stderr, "usage: signet-signerd [-d] -c FILE\n");
-		return 2;
-	}
+	if (cfpath == NULL || optind != argc)
+		cli_usage(usage_text);
 	if (config_load(cfpath, &sg.cf, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
 	}
 	the_signer = &sg;
+	sg.sock_lock = -1;
 	if ((r = start(&sg)) != 0)
 		log_err_r(r, "not serving");
 	signer_free(&sg);

@@ -132,7 +132,12 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	resp->issue_fernet = &sc->u.issue;
 }
 
-/* Tries every live key, primary first; 0 with claims, or why not. */
+/*
+ * Tries every live key, primary first; 0 with claims, or why not:
+ * SIG_ERR_KEY_NOT_FOUND when no key's MAC matches, SIG_ERR_BAD_INPUT for a
+ * token that is not one (its MAC right, what it holds not), else an HSM
+ * error.
+ */
 static int
 unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 {
@@ -142,7 +147,7 @@ unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 	int		 r;
 
 	if (fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen) != 0)
-		return SIG_ERR_KEY_NOT_FOUND;
+		return SIG_ERR_BAD_INPUT;
 	keyring_fresh(sg);
 	if ((r = hsm_sess_get_timed(sg->pool, SIGNER_QUEUE_WAIT_MS, &s)) != 0)
 		return r;
@@ -155,9 +160,7 @@ unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 	pthread_rwlock_unlock(&sg->kr.lk);
 	hsm_sess_put(sg->pool, s, r);
 	if (r == 0 && fernet_payload_unpack(pl, pllen, c) != 0)
-		r = SIG_ERR_KEY_NOT_FOUND;
-	else if (r == SIG_ERR_BAD_INPUT)
-		r = SIG_ERR_KEY_NOT_FOUND;
+		r = SIG_ERR_BAD_INPUT;
 	explicit_bzero(pl, sizeof(pl));
 	return r;
 }
@@ -232,7 +235,10 @@ op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	    now >= sc->c.expires_at + sg->cf->token_allow_expired_window))
 		r = SIG_ERR_KEY_NOT_FOUND;
 	audit_or_log(sg, "open_fernet", peer, r == 0 ? &sc->c : NULL,
-	    r == 0 ? "ok" : "not found");
+	    r == 0 ? "ok" : r == SIG_ERR_BAD_INPUT ? "bad token" :
+	    r == SIG_ERR_KEY_NOT_FOUND ? "not found" : sig_err_str(r));
+	if (r == SIG_ERR_BAD_INPUT)	/* to the peer, as Keystone: unknown */
+		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r != 0)
 		return fail(resp, sg, r, r == SIG_ERR_KEY_NOT_FOUND ?
 		    "token not found" : NULL);

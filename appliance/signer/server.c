@@ -6,8 +6,6 @@
  * nothing else.
  */
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <malloc.h>
@@ -35,54 +33,6 @@ struct conn {
 };
 
 static atomic_int	 nconns;
-
-/* The socket's folder is made 0750 when missing: peers reach it by group. */
-static int
-socket_dir(const char *path)
-{
-	char	*dir = strdup(path), *slash;
-	int	 r = 0;
-
-	if (dir == NULL)
-		return -1;
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-			r = -1;
-	}
-	free(dir);
-	return r;
-}
-
-static int
-listen_unix(const char *path)
-{
-	struct sockaddr_un	 sun;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_err("[signer] socket: path too long: %s", path);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	if (socket_dir(path) != 0) {
-		log_err("[signer] socket: cannot make its folder: %s",
-		    strerror(errno));
-		return -1;
-	}
-	(void)unlink(path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(path, 0660) != 0 || listen(fd, SOMAXCONN) != 0) {
-		log_err("[signer] socket %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int
 peer_allowed(struct signer *sg, int fd, uid_t *uid)
@@ -441,7 +391,7 @@ listen_tcp(const char *spec)
 static int
 open_listeners(struct signer *sg, struct pollfd *p, SSL_CTX **tls)
 {
-	p[0].fd = listen_unix(sg->cf->signer_socket);
+	p[0].fd = sock_listen(sg);
 	p[0].events = p[1].events = POLLIN;
 	p[1].fd = -1;
 	*tls = NULL;
@@ -500,10 +450,7 @@ server_run(struct signer *sg)
 	workq_free(sg->wq);
 	sg->wq = NULL;
  out:
-	if (p[0].fd >= 0) {
-		close(p[0].fd);
-		unlink(sg->cf->signer_socket);
-	}
+	sock_close(sg, p[0].fd);
 	if (p[1].fd >= 0)
 		close(p[1].fd);
 	SSL_CTX_free(tls);

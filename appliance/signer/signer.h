@@ -65,6 +65,9 @@ struct signer {
 	volatile sig_atomic_t	 reload;
 	atomic_int		 recheck;	/* an HSM call was lost */
 	atomic_int		 hsm_lost;	/* the keys cannot be read */
+	int			 sock_lock;	/* flock'ed: the socket is ours */
+	dev_t			 sock_dev;	/* the socket we bound */
+	ino_t			 sock_ino;
 };
 
 /* keyring.c */
@@ -147,5 +150,11 @@ int	signer_thread(pthread_t *, void *(*)(void *), void *);
 
 /* server.c */
 int	server_run(struct signer *);
+
+/* sock.c: one signer per socket */
+int	sock_claim(struct signer *);
+int	sock_listen(struct signer *);
+void	sock_close(struct signer *, int);
+void	sock_unlock(struct signer *);
 
 #endif

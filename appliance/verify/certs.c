@@ -202,8 +202,8 @@ sv_certs_fetch(struct signet_verifier *v)
 	int		 r = -1;
 
 	pthread_mutex_lock(&v->fetch_mu);
-	sp = get_pem(v, "/v2.0/certificates/signing");
-	cp = get_pem(v, "/v2.0/certificates/ca");
+	sp = get_pem(v, "v2.0/certificates/signing");
+	cp = get_pem(v, "v2.0/certificates/ca");
 	if (sp != NULL && (cp != NULL || v->pinned_ca != NULL))
 		c = certs_new(sv_pem_cert(sp), trust_anchor(v, cp));
 	if (c != NULL &&

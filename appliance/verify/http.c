@@ -1,8 +1,10 @@
 /*
  * libsignet-verify: requests to the token service with libcurl. TLS peer
  * and host verification are always on; there is no option that turns
- * them off (OSSA-2014-030). Answers are capped at SV_BODY_MAX.
+ * them off (OSSA-2014-030). Answers are capped at SV_BODY_MAX. Request
+ * URLs are resolved against the service's root by libcurl's URL API.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +102,65 @@ set_tls(CURL *c, const struct signet_verify_config *cf)
 		curl_easy_setopt(c, CURLOPT_CAINFO, cf->https_ca_file);
 }
 
-/* 0 with h filled (any HTTP status), or -1: no answer at all. */
+/*
+ * The root every request is resolved against, from the URL an operator
+ * gives: with or without a trailing slash, and with or without the /v3
+ * that every OS_AUTH_URL ends in. A path before it (a service behind a
+ * proxy at /identity) is kept. Caller owns *rootp (free(3)).
+ */
+int
+sv_url_root(const char *url, char **rootp)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *path = NULL, *root = NULL, *p = NULL;
+	size_t	 n;
+
+	*rootp = NULL;
+	pthread_once(&curl_once, curl_init);
+	if ((u = curl_url()) == NULL ||
+	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		goto out;
+	for (n = strlen(path); n > 0 && path[n - 1] == '/'; n--)
+		;
+	if (n >= 3 && strncmp(path + n - 3, "/v3", 3) == 0)
+		n -= 3;
+	if (asprintf(&p, "%.*s/", (int)n, path) >= 0 &&
+	    curl_url_set(u, CURLUPART_PATH, p, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &root, 0) == CURLUE_OK)
+		*rootp = strdup(root);
+ out:
+	curl_free(scheme);
+	curl_free(path);
+	curl_free(root);
+	free(p);
+	curl_url_cleanup(u);
+	return *rootp != NULL ? 0 : -1;
+}
+
+/* ROOT (from sv_url_root) with the relative reference REL resolved on it. */
+static CURLU *
+url_join(const char *root, const char *rel)
+{
+	CURLU	*u;
+
+	if ((u = curl_url()) != NULL &&
+	    (curl_url_set(u, CURLUPART_URL, root, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, rel, 0) != CURLUE_OK)) {
+		curl_url_cleanup(u);
+		u = NULL;
+	}
+	return u;
+}
+
+/*
+ * PATH is relative to the service's root ("v3/auth/tokens"). 0 with h
+ * filled (any HTTP status), or -1: no answer at all.
+ */
 int
 sv_http(struct signet_verifier *v, const char *method, const char *path,
     const char *auth, const char *subject, const char *body,
@@ -108,16 +168,16 @@ sv_http(struct signet_verifier *v, const char *method, const char *path,
 {
 	CURL			*c;
 	struct curl_slist	*hd;
-	char			*url;
+	CURLU			*url;
 	CURLcode		 rc = CURLE_FAILED_INIT;
 
 	memset(h, 0, sizeof(*h));
 	pthread_once(&curl_once, curl_init);
-	if (asprintf(&url, "%s%s", v->cf.url, path) < 0)
+	if ((url = url_join(v->cf.url, path)) == NULL)
 		return -1;
 	hd = headers(auth, subject, body);
 	if ((c = curl_easy_init()) != NULL && hd != NULL) {
-		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_CURLU, url);
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)v->cf.http_timeout);
@@ -136,7 +196,7 @@ sv_http(struct signet_verifier *v, const char *method, const char *path,
 	}
 	curl_easy_cleanup(c);
 	curl_slist_free_all(hd);
-	free(url);
+	curl_url_cleanup(url);
 	if (rc != CURLE_OK) {
 		sv_http_clear(h);
 		atomic_fetch_add(&v->n_fetch_err, 1);

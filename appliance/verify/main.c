@@ -11,20 +11,22 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "isotime.h"
 #include "secmem.h"
 #include "secret_file.h"
 #include "signet_verify.h"
 
-static void
+static const char usage_text[] = "usage: signet-verify --url URL "
+    "[--signing-dir DIR] [--signing-ca PEM] [--https-ca PEM]\n"
+    "    (--user NAME --password-file F [--user-domain D] "
+    "[--project NAME] [--project-domain D] | --service-token-file F)\n"
+    "    (--token-file F | TOKEN)\n";
+
+static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: signet-verify --url URL [--signing-dir DIR] "
-	    "[--signing-ca PEM] [--https-ca PEM]\n"
-	    "    (--user NAME --password-file F [--user-domain D] "
-	    "[--project NAME] [--project-domain D] | --service-token-file F)\n"
-	    "    (--token-file F | TOKEN)\n");
-	exit(2);
+	cli_usage(usage_text);
 }
 
 static json_t *
@@ -154,6 +156,7 @@ main(int argc, char **argv)
 	enum signet_verify_status	 st;
 	json_t				*out;
 
+	cli_std(argc, argv, "signet-verify", usage_text);
 	memset(&cf, 0, sizeof(cf));
 	parse_args(argc, argv, &cf, &tokfile);
 	if (cf.signing_dir == NULL)

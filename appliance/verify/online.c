@@ -30,7 +30,7 @@ sv_online(struct signet_verifier *v, const char *tok, struct sv_ident **idp)
 	for (tries = 0; tries < 2; tries++) {
 		if (sv_service_token(v, &svc) != 0)
 			return SIGNET_VERIFY_UNAVAILABLE;
-		if (sv_http(v, "GET", "/v3/auth/tokens", svc, tok, NULL,
+		if (sv_http(v, "GET", "v3/auth/tokens", svc, tok, NULL,
 		    &h) != 0) {
 			free(svc);
 			return SIGNET_VERIFY_UNAVAILABLE;

@@ -226,7 +226,7 @@ get_signed(struct signet_verifier *v, const char *tok, long *status)
 	char		*r = NULL;
 
 	*status = 0;
-	if (sv_http(v, "GET", "/v3/auth/tokens/OS-PKI/revoked", tok, NULL,
+	if (sv_http(v, "GET", "v3/auth/tokens/OS-PKI/revoked", tok, NULL,
 	    NULL, &h) != 0)
 		return NULL;
 	*status = h.status;

@@ -51,7 +51,7 @@ password_login(struct signet_verifier *v, char **tokp, int64_t *expp)
 	json_decref(body);
 	if (text == NULL)
 		return -1;
-	if (sv_http(v, "POST", "/v3/auth/tokens", NULL, NULL, text, &h) == 0 &&
+	if (sv_http(v, "POST", "v3/auth/tokens", NULL, NULL, text, &h) == 0 &&
 	    h.status == 201 && h.subject_token != NULL &&
 	    (doc = json_loads(h.body, 0, NULL)) != NULL) {
 		if (isotime_parse(json_string_value(json_object_get(

@@ -29,8 +29,14 @@ static int
 copy_config(struct signet_verify_config *d,
     const struct signet_verify_config *s)
 {
+	char	*root;
+
 	*d = *s;
-	if (dup_str(&d->url, s->url, NULL) || dup_str(&d->https_ca_file,
+	d->url = NULL;
+	if (sv_url_root(s->url, &root) != 0)
+		return -1;
+	d->url = root;
+	if (dup_str(&d->https_ca_file,
 	    s->https_ca_file, NULL) || dup_str(&d->signing_ca_file,
 	    s->signing_ca_file, NULL) || dup_str(&d->signing_dir,
 	    s->signing_dir, NULL) || dup_str(&d->username, s->username,
@@ -68,8 +74,9 @@ free_config(struct signet_verify_config *c)
 static int
 check_config(const struct signet_verify_config *c, char *err, size_t len)
 {
-	if (c->url == NULL || (strncmp(c->url, "http://", 7) != 0 &&
-	    strncmp(c->url, "https://", 8) != 0))
+	char	*root = NULL;
+
+	if (c->url == NULL || sv_url_root(c->url, &root) != 0)
 		snprintf(err, len, "url: an http:// or https:// URL is needed");
 	else if (c->signing_dir == NULL)
 		snprintf(err, len, "signing_dir is needed");
@@ -77,8 +84,11 @@ check_config(const struct signet_verify_config *c, char *err, size_t len)
 	    c->password_file == NULL))
 		snprintf(err, len, "the service's credentials are needed: "
 		    "username and password_file, or token_file");
-	else
+	else {
+		free(root);
 		return 0;
+	}
+	free(root);
 	return -1;
 }
 

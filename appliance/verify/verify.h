@@ -89,6 +89,7 @@ struct signet_verifier {
 };
 
 /* http.c */
+int	sv_url_root(const char *, char **);
 int	sv_http(struct signet_verifier *, const char *method,
 	    const char *path, const char *auth, const char *subject,
 	    const char *body, struct sv_http *);

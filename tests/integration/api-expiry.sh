@@ -42,6 +42,16 @@ expect_eq "allow_expired still opens it" 200 \
     "$(get "$fresh" "$tok" '?allow_expired=1')"
 grep -q "\"expires_at\":\"$exp\"" "$WORK/v" ||
     fail "allow_expired changed expires_at: $(cat "$WORK/v")"
+# Keystone reads the flag with oslo's bool_from_string: these are true...
+for v in yes YES true True t T on On y Y 1 '%20yes%20'; do
+	expect_eq "allow_expired=$v opens it" 200 \
+	    "$(get "$fresh" "$tok" "?allow_expired=$v")"
+done
+# ...and anything else is false, a bare flag included.
+for q in '?allow_expired=0' '?allow_expired=no' '?allow_expired=false' \
+    '?allow_expired=2' '?allow_expired=' '?allow_expired' '?allow_expired=ye'; do
+	expect_eq "$q does not" 404 "$(get "$fresh" "$tok" "$q")"
+done
 expect_eq "an expired X-Auth-Token is 401" 401 "$(get "$tok" "$fresh")"
 expect_eq "keystonemiddleware refuses the expired token" 401 "$(mw "$tok")"
 expect_ok "clean shutdown" stop_api

@@ -262,6 +262,11 @@ call GET '/v3/auth/tokens?nocatalog' -H "X-Auth-Token: $ADMIN" \
     -H "X-Subject-Token: $CAROL"
 expect_eq "nocatalog is not served from the catalog entry" False \
     "$(jq_ '"catalog" in j["token"]')"
+# Keystone asks only whether nocatalog is there, whatever its value.
+call GET '/v3/auth/tokens?nocatalog=0' -H "X-Auth-Token: $ADMIN" \
+    -H "X-Subject-Token: $CAROL"
+expect_eq "nocatalog=0 drops the catalog too, as Keystone" False \
+    "$(jq_ '"catalog" in j["token"]')"
 call GET /v3/auth/tokens -H "X-Auth-Token: $CAROL" -H "X-Subject-Token: $ADMIN"
 code "carol may not see admin's token" 403
 expect_ok "role-revoke" mgr role-revoke member --user carol --project demo

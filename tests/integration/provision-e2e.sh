@@ -30,8 +30,11 @@ expect_eq "pkcs11-tool: 2 private keys" 2 \
 expect_eq "pkcs11-tool: 2 certificates" 2 \
     "$(grep -c 'Certificate Object' "$WORK/objs")"
 
-mkdir "$WORK/certs"
-expect_ok "export-certs" prov export-certs "$WORK/certs"
+expect_ok "export-certs makes its folder" prov export-certs "$WORK/certs"
+[ -d "$WORK/certs" ] && [ -s "$WORK/certs/ca.pem" ] ||
+    fail "export-certs: no $WORK/certs/ca.pem"
+expect_fail "export-certs makes no parents" "cannot make the folder" \
+    prov export-certs "$WORK/no/certs"
 expect_ok "openssl verifies the signing cert for S/MIME signing" \
     openssl verify -purpose smimesign -CAfile "$WORK/certs/ca.pem" \
     "$WORK/certs/signing_cert.pem"

@@ -30,6 +30,13 @@ body() {	# body EXTRA_TOKEN_MEMBERS [EXPIRES]
 body "" > "$WORK/body.json"
 expect_ok "sign PKI" rpc sign-cms "$WORK/body.json"
 sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out" > "$WORK/token.pki"
+# A file as editors write it: its one final newline is not signed (the
+# signature is deterministic, so the token is the same).
+{ cat "$WORK/body.json"; echo; } > "$WORK/body-nl.json"
+expect_ok "sign PKI from a file ending in a newline" \
+    rpc sign-cms "$WORK/body-nl.json"
+expect_eq "the same token without the newline" "$(cat "$WORK/token.pki")" \
+    "$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out")"
 expect_ok "sign PKIZ" rpc sign-cms --pkiz "$WORK/body.json"
 sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out" > "$WORK/token.pkiz"
 expect_ok "keystoneclient verifies both" /usr/bin/python3 - "$WORK" <<'PY'

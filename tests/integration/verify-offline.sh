@@ -30,6 +30,16 @@ expect_ok "signet-verify: a PKI token" sv --signing-dir "$WORK/sd" \
 uid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"]["user"]["id"])' "$WORK/body")
 expect_eq "signet-verify: the user" "$uid" \
     "$(/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["user"]["id"])' < "$WORK/out")"
+# The URL as OS_AUTH_URL spells it (.../v3), with or without a trailing
+# slash: each with a signing directory of its own, so the certificates and
+# the list come through that URL.
+n=0
+for u in "$API/v3" "$API/v3/" "$API/"; do
+	n=$((n + 1))
+	expect_ok "signet-verify --url $u" ours "$BIN/signet-verify" \
+	    --url "$u" $creds --signing-dir "$WORK/sd$n" --token-file "$WORK/tok"
+	grep -q '"valid": true' "$WORK/out" || fail "--url $u: $(cat "$WORK/out")"
+done
 expect_eq "signing_dir files are 0600" "600 600 600" \
     "$(stat -c %a "$WORK/sd/signing_cert.pem" "$WORK/sd/ca.pem" \
     "$WORK/sd/revoked.pem" | tr '\n' ' ' | sed 's/ $//')"

@@ -20,7 +20,8 @@ app = Appliance(int(sys.argv[1]))
 app.start_api()
 proxy = Proxy(app.url)
 sdir = os.path.join(WORK, 'sd')
-drv = Driver(proxy.url, sdir, POLL, 6 * POLL)
+# the URL as a service's OS_AUTH_URL spells it
+drv = Driver(proxy.url + '/v3', sdir, POLL, 6 * POLL)
 certs = (os.path.join(sdir, 'signing_cert.pem'), os.path.join(sdir, 'ca.pem'))
 
 

@@ -1,0 +1,13 @@
+/*
+ * What every program's command line shares: --help and --version, and the
+ * usage (on stderr, exit 2) for anything it does not understand.
+ */
+#ifndef SIGNET_CLI_H
+#define SIGNET_CLI_H
+
+#define SIGNET_VERSION	"0.9.0"
+
+void	cli_std(int, char **, const char *, const char *);
+void	cli_usage(const char *) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,49 @@
+# A Fernet token whose MAC is right but whose padding is not is a bad
+# token, not a sick HSM: signet-api answers 404 (as Keystone does) and the
+# signer refuses it without an HSM error, a new session or a key reload,
+# and audits it as a bad token. Valid tokens keep validating.
+. tests/integration/lib/softhsm.sh
+
+REPO="$WORK/repo"
+mkdir -m 700 "$REPO"
+/usr/bin/python3 tests/integration/lib/keystone_repo.py "$REPO" 3 1 \
+    > /dev/null 2>&1 || fail "keystone could not make a repository"
+expect_ok "init-token" prov init-token
+expect_ok "import Keystone's repository" prov fernet-import "$REPO"
+start_signer
+printf 'secret-admin\n' > "$WORK/admin.pw"
+expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+start_api
+
+tok=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
+[ -n "$tok" ] || fail "no token issued"
+get() {		# get SUBJECT: the status of GET /v3/auth/tokens
+	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
+	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+}
+expect_eq "a valid token validates" 200 "$(get "$tok")"
+loads=$(grep -c "Fernet keys loaded" "$WORK/signer.log")
+
+# Under the primary (2) and under a secondary (1): each is reached.
+for k in 2 1; do
+	bad=$(/usr/bin/python3 tests/integration/lib/fernet_badpad.py \
+	    "$REPO/$k") || fail "could not make the token"
+	expect_eq "bad padding under key $k: 404" 404 "$(get "$bad")"
+	expect_fail "bad padding under key $k: refused as a token" \
+	    "token not found" rpc open-fernet "$bad"
+done
+sleep 1.5	# a lost session would have the signer look at the token now
+grep -E "error|CKR_" "$WORK/signer.log" &&
+    fail "the signer took a bad token for an HSM error"
+expect_eq "no key reload" "$loads" "$(grep -c "Fernet keys loaded" \
+    "$WORK/signer.log")"
+expect_eq "bad tokens audited as such" 4 \
+    "$(grep -c '"op":"open_fernet","result":"bad token"' "$WORK/audit.log")"
+expect_eq "a valid token still validates" 200 "$(get "$tok")"
+expect_ok "the signer is healthy" rpc health
+grep -q '"status": "ready"\|READY\|"ready": true' "$WORK/out" ||
+    fail "health: $(cat "$WORK/out")"
+expect_ok "clean shutdown" stop_api
+finish
