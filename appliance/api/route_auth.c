@@ -45,7 +45,15 @@ route_auth(struct api *a, struct MHD_Connection *c, const char *url,
 	t = json_object_get(caller, "token");
 	uid = json_string_value(json_object_get(json_object_get(t, "user"),
 	    "id"));
-	if (strcmp(url, "/v3/auth/catalog") == 0) {
+	if (strcmp(url, "/v3/auth/catalog") == 0 &&
+	    json_object_get(t, "project") == NULL &&
+	    json_object_get(t, "domain") == NULL &&
+	    json_object_get(t, "system") == NULL) {
+		/* as Keystone: an unscoped token has no catalog */
+		r = 1;
+		ret = api_error(a, c, 403, "A project-scoped token is required "
+		    "to produce a service catalog.");
+	} else if (strcmp(url, "/v3/auth/catalog") == 0) {
 		r = store_catalog_json(ST, arr);
 		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
 		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",

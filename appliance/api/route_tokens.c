@@ -93,6 +93,16 @@ unavailable(struct api *a, struct MHD_Connection *cn)
  * PKI or PKIZ (kind 0, 1): the document is built first and signed as it
  * is sent; UUID (kind 2): it is kept in the store under a fresh id.
  */
+/* No document for a new token: the user went (401), or it is ours (500). */
+static enum MHD_Result
+doc_failed(struct api *a, struct MHD_Connection *cn, int r)
+{
+	if (r == SIG_ERR_SYSTEM)
+		return api_error(a, cn, 500, "An unexpected error prevented "
+		    "the server from fulfilling your request.");
+	return api_error(a, cn, 401, AUTH_FAILED);
+}
+
 static enum MHD_Result
 issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
     int catalog, int pkiz)
@@ -100,9 +110,10 @@ issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	enum MHD_Result	 ret;
 	json_t		*doc;
 	char		*tok;
+	int		 r;
 
-	if (token_doc(a, c, time(NULL), catalog, &doc) != 0)
-		return api_error(a, cn, 401, AUTH_FAILED);
+	if ((r = token_doc(a, c, time(NULL), catalog, &doc)) != 0)
+		return doc_failed(a, cn, r);
 	if ((pkiz == 2 ? uuid_issue(a, doc, c->user_id, c->expires_at, &tok) :
 	    pki_issue(a, doc, pkiz, &tok)) != 0) {
 		json_decref(doc);
@@ -123,6 +134,7 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	enum MHD_Result		 ret;
 	json_t			*doc;
 	char			*tok;
+	int			 r;
 
 	if (strcmp(a->cf->token_provider, "fernet") != 0)
 		return issue_pki(a, cn, c, catalog,
@@ -143,9 +155,9 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 		    "temporarily unavailable.");
 	}
 	tok = resp->issue_fernet->token;
-	if (token_doc(a, c, token_issued_at(tok), catalog, &doc) != 0) {
+	if ((r = token_doc(a, c, token_issued_at(tok), catalog, &doc)) != 0) {
 		sigc_response_free(resp);
-		return api_error(a, cn, 401, AUTH_FAILED);
+		return doc_failed(a, cn, r);
 	}
 	ret = api_json(cn, 201, doc, tok);
 	sigc_response_free(resp);
@@ -390,6 +402,11 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	}
 	if (r == 0)
 		r = resolve_scope(a, &ar, &nt.c, nt.pid, nt.did);
+	/* the signer re-scopes only from a Fernet parent it can open */
+	if (r == 0 && ar.token != NULL &&
+	    strcmp(a->cf->token_provider, "fernet") == 0 &&
+	    (pki_is_token(ar.token) || uuid_is_token(ar.token)))
+		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == SIG_ERR_HSM_REINIT)
 		ret = unavailable(a, cn);
 	else if (r != 0)

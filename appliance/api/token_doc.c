@@ -11,6 +11,7 @@
 #define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 #include "isotime.h"
+#include "log.h"
 #include "token_cache.h"
 
 static json_t *
@@ -82,6 +83,13 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 	    "methods", m, "user", "domain", "id", u.domain_id, "name",
 	    u.domain_name, "id", u.id, "name", u.name, "password_expires_at",
 	    "audit_ids", au, "expires_at", exp, "issued_at", iss);
+	if (t == NULL) {
+		/* json_pack refuses what is not UTF-8: a name in the store */
+		log_err("user %s: a name in the store is not UTF-8",
+		    c->user_id);
+		json_decref(roles);
+		return SIG_ERR_SYSTEM;
+	}
 	if (scoped && ((r = add_scope(a, c, t, roles)) != 0 ||
 	    json_array_size(roles) == 0)) {
 		json_decref(t);

@@ -17,6 +17,7 @@
 #include "secmem.h"
 #include "secret_file.h"
 #include "store.h"
+#include "utf8.h"
 
 #define ID_BUF	(STORE_ID_LEN + 1)
 
@@ -113,6 +114,17 @@ token_span(const struct manage *m)
 {
 	return (int64_t)m->cf->token_expiration +
 	    m->cf->token_allow_expired_window + m->cf->signer_max_clock_skew;
+}
+
+/* A name an operator can read back: 1..255 bytes of UTF-8, no controls. */
+static int
+name_ok(const char *what, const char *name)
+{
+	if (utf8_name_ok(name, STORE_NAME_MAX))
+		return 1;
+	log_err("%s name: empty, over %d bytes, not UTF-8 or with control "
+	    "characters", what, STORE_NAME_MAX);
+	return 0;
 }
 
 static int
@@ -220,6 +232,8 @@ cmd_domain_create(struct manage *m)
 	char	 id[ID_BUF];
 	int	 r;
 
+	if (!name_ok("domain", m->args[0]))
+		return SIG_ERR_BAD_INPUT;
 	if (store_domain_find(m->st, m->args[0], id) == 0) {
 		log_err("domain '%s' exists", m->args[0]);
 		return SIG_ERR_EXISTS;
@@ -235,6 +249,8 @@ cmd_project_create(struct manage *m)
 	char	 dom[ID_BUF], id[ID_BUF];
 	int	 r;
 
+	if (!name_ok("project", m->args[0]))
+		return SIG_ERR_BAD_INPUT;
 	if ((r = domain_of(m, m->o.domain, dom)) != 0)
 		return r;
 	if (store_project_find(m->st, m->args[0], dom, id) == 0) {
@@ -252,6 +268,8 @@ cmd_user_create(struct manage *m)
 	char	 dom[ID_BUF], id[ID_BUF], hash[256];
 	int	 r, same;
 
+	if (!name_ok("user", m->args[0]))
+		return SIG_ERR_BAD_INPUT;
 	if ((r = domain_of(m, m->o.domain, dom)) != 0 ||
 	    (r = hashed_password(m->o.password_file, NULL, &same, hash,
 	    sizeof(hash))))

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "isotime.h"
 #include "signer.h"
+#include "utf8.h"
 
 struct line {
 	char	*p;
@@ -31,35 +32,6 @@ put(struct line *l, const char *s, size_t n)
 	}
 	memcpy(l->p + l->n, s, n);
 	l->n += n;
-}
-
-static int
-cont(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
-/* The length of the well-formed UTF-8 sequence at p (2..4), else 0. */
-static size_t
-utf8_seq(const unsigned char *p)
-{
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return cont(p[1]) ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if (!cont(p[1]) || !cont(p[2]) ||
-		    (p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
-		    (p[0] == 0xed && p[1] > 0x9f))	/* surrogate */
-			return 0;
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if (!cont(p[1]) || !cont(p[2]) || !cont(p[3]) ||
-		    (p[0] == 0xf0 && p[1] < 0x90) ||
-		    (p[0] == 0xf4 && p[1] > 0x8f))	/* past U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
 }
 
 static void

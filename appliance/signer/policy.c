@@ -12,6 +12,7 @@
 #include "err.h"
 #include "log.h"
 #include "signer.h"
+#include "utf8.h"
 
 static const char *const scope_names[] = { "unscoped", "project", "domain",
     "system", "trust" };
@@ -70,17 +71,19 @@ policy_init(struct signer *sg)
 	return parse_scopes(sg);
 }
 
-/* An id: 1..CLAIMS_ID_MAX printable bytes (empty when !need). */
+/*
+ * An id: 1..CLAIMS_ID_MAX bytes of well-formed UTF-8 without spaces or
+ * control bytes (empty when !need): what is sealed must read back as the
+ * same text in Keystone's msgpack payload.
+ */
 static int
 copy_id(const char *in, char *out, int need)
 {
-	size_t	 n = strlen(in), i;
+	size_t	 n = strlen(in);
 
-	if ((need && n == 0) || (!need && n != 0) || n > CLAIMS_ID_MAX)
+	if (need ? !utf8_name_ok(in, CLAIMS_ID_MAX) || strchr(in, ' ') :
+	    n != 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)in[i] < 0x21 || in[i] == 0x7f)
-			return -1;
 	memcpy(out, in, n + 1);
 	return 0;
 }

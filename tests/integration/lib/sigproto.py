@@ -105,7 +105,8 @@ class Conn:
 
 def issue_fernet(user, methods, expires_at, audit_ids, project='', rid=1,
                  scope=0):
-    c = field(1, 0, scope) + field(2, 2, user.encode())
+    c = field(1, 0, scope) + field(2, 2, user if isinstance(user, bytes)
+                                    else user.encode())
     for m in methods:
         c += field(3, 2, m.encode())
     if project:
