@@ -81,6 +81,7 @@ int	api_link_start(struct api *);
 void	api_link_stop(struct api *);
 int	api_signer_up(struct api *);
 void	api_notify_ready(struct api *);
+void	api_notify_status_locked(struct api *);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

@@ -83,14 +83,17 @@ static void
 signer_outcome(struct api *a, int probe, int r)
 {
 	if (r == SIG_ERR_HSM_REINIT) {
-		if (!a->signer_down)
+		if (!a->signer_down) {
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
-		a->signer_down = 1;
+			a->signer_down = 1;
+			api_notify_status_locked(a);
+		}
 		a->probe_at = mono_ms() + API_PROBE_MS;
 	} else if (r == 0 && a->signer_down) {
 		log_info("the signer answers again");
 		a->signer_down = 0;
+		api_notify_status_locked(a);
 	}
 	if (probe)
 		a->probing = 0;

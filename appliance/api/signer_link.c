@@ -22,13 +22,14 @@
 static void
 notify_locked(struct api *a, int ready)
 {
-	const char	*state = a->signer_waiting ?
-			    "waiting for the signer" : "the signer answers";
+	const char	*state = a->signer_waiting ? "waiting for the signer" :
+			    a->signer_down ? "the signer does not answer" :
+			    "the signer answers";
 
 	if (ready)
 		sdnotify_ready("serving on %s:%d; %s", a->cf->api_bind_host,
 		    a->cf->api_port, state);
-	else
+	else if (a->listening)
 		sdnotify_status("serving on %s:%d; %s", a->cf->api_bind_host,
 		    a->cf->api_port, state);
 }
@@ -40,6 +41,13 @@ api_notify_ready(struct api *a)
 	a->listening = 1;
 	notify_locked(a, 1);
 	pthread_mutex_unlock(&a->mu);
+}
+
+/* signer.c, when the signer is presumed down or answers again. */
+void
+api_notify_status_locked(struct api *a)
+{
+	notify_locked(a, 0);
 }
 
 /* 1 once the signer has answered a connection. */
@@ -60,8 +68,7 @@ link_up(struct api *a)
 	pthread_mutex_lock(&a->mu);
 	a->signer_waiting = 0;
 	a->signer_down = 0;
-	if (a->listening)
-		notify_locked(a, 0);
+	notify_locked(a, 0);
 	pthread_mutex_unlock(&a->mu);
 	log_info("the signer answers at %s", a->cf->signer_socket);
 	/* a PKI front-end verifies with the signer's certificates: fetched

@@ -1,8 +1,9 @@
 # Type=notify: signet-signerd and signet-api tell $NOTIFY_SOCKET READY=1
 # only once they answer (the listener connects, or GETs /v3, the moment
-# READY=1 arrives), through a path or an abstract (@) address; a signer
-# whose self-test failed says why in STATUS= and never says READY=1; both
-# say STOPPING=1 on SIGTERM.
+# READY=1 arrives; strace shows listen(2) first), through a path or an
+# abstract (@) address; a signer whose self-test failed says why in
+# STATUS= and never says READY=1; signet-api's STATUS= follows the signer
+# going and coming back; both say STOPPING=1 on SIGTERM.
 . tests/integration/lib/softhsm.sh
 
 # listen NAME ADDR CHECK SECONDS: the listener in the background, bound
@@ -45,11 +46,34 @@ expect_eq "api: READY=1 once /v3 answers, at an abstract address" 0 "$?"
 grep -q '^got STATUS=serving on .*the signer answers' "$WORK/api.out" ||
     fail "api: STATUS: $(cat "$WORK/api.out")"
 
+# STATUS= follows the signer: killed, it does not answer; back, it does.
+issue() {
+	curl -s -m 20 -o /dev/null -w '%{http_code}' \
+	    -H 'Content-Type: application/json' \
+	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    "$API/v3/auth/tokens"
+}
+listen status "@signet-notify-$$" collect 60
+kill -KILL "$SIGNER_PID"
+wait "$SIGNER_PID" 2>/dev/null
+SIGNER_PID=""
+expect_eq "the signer killed: 503" 503 "$(issue)"
+export NOTIFY_SOCKET="$WORK/notify.sock"	# for its STOPPING=1 below
+start_signer
+unset NOTIFY_SOCKET
+n=0
+while [ "$(issue)" != 201 ] && [ $n -lt 20 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
 # STOPPING=1 on SIGTERM, from each (their NOTIFY_SOCKET is still set).
-listen stop "@signet-notify-$$" "unix:/nonexistent" 10
 stop_api || fail "signet-api did not stop cleanly"
 wait "$LISTENER"
 expect_eq "api: STOPPING=1" 0 "$?"
+expect_eq "api: STATUS down, then up, then stopping" \
+    "does not answer|answers|stopping" "$(sed -n \
+    's/^got STATUS=.*\(does not answer\|the signer answers\|stopping\)$/\1/p' \
+    "$WORK/status.out" | sed 's/the signer //' | paste -sd'|')"
 listen stop "$WORK/notify.sock" "unix:/nonexistent" 10
 stop_signer || fail "the signer did not stop cleanly"
 wait "$LISTENER"

@@ -6,7 +6,8 @@ socket listens while it cannot move: a Unix socket (unix:PATH) or the TCP
 port last written in a signet.conf (http:CONF), which must then also
 answer GET /v3 with 200 once the sender runs again. Exits 0 after a
 READY=1 whose check passed or after STOPPING=1, 1 after a READY=1 whose
-check failed, 3 when neither came within the time given."""
+check failed, 3 when neither came within the time given. With the check
+"collect" it only prints until STOPPING=1 or the time is up."""
 import os
 import signal
 import socket
@@ -80,6 +81,9 @@ def main():
         except socket.timeout:
             break
         lines = msg.split('\n')
+        if what == 'collect':
+            lines = [ln for ln in lines if ln != 'READY=1'] + (
+                ['READY=1 (ignored)'] if 'READY=1' in lines else [])
         if 'READY=1' in lines:
             res = check(what, pid)
             print('pid %d' % pid, flush=True)
