@@ -222,11 +222,12 @@ sigc_open(const struct sigc_opts *o, struct sigc **cp)
 }
 
 /*
- * One quiet round over the endpoints, no waiting: for a caller that
- * retries on its own schedule and logs only what changes. 0: connected.
+ * One round over the endpoints, no waiting, for a caller that retries on
+ * its own schedule: only the first round (quiet 0) says why each endpoint
+ * failed, so the caller logs what changes, not every try. 0: connected.
  */
 int
-sigc_try(struct sigc *c)
+sigc_try(struct sigc *c, int quiet)
 {
 	int	 i, fd;
 
@@ -235,7 +236,7 @@ sigc_try(struct sigc *c)
 	for (i = 0; i < c->nep; i++) {
 		int	 e = (c->cur + i) % c->nep;
 
-		c->quiet = 1;
+		c->quiet = quiet;
 		fd = strncmp(c->ep[e], "tcp://", 6) == 0 ?
 		    connect_tls(c, c->ep[e]) : connect_unix(c, c->ep[e]);
 		c->quiet = 0;
@@ -244,6 +245,8 @@ sigc_try(struct sigc *c)
 			c->cur = e;
 			return 0;
 		}
+		if (!quiet && strncmp(c->ep[e], "tcp://", 6) != 0)
+			log_info("signer at %s: %s", c->ep[e], strerror(errno));
 	}
 	return SIG_ERR_HSM_REINIT;
 }

@@ -102,7 +102,7 @@ link_run(void *arg)
 	int		 backoff = API_LINK_BACKOFF_MIN_MS;
 
 	while (!link_nap(a, backoff)) {
-		if (sigc_try(a->conns[0]) == 0) {
+		if (sigc_try(a->conns[0], 1) == 0) {
 			link_up(a);
 			break;
 		}
@@ -116,7 +116,7 @@ link_run(void *arg)
 int
 api_link_start(struct api *a)
 {
-	if (sigc_try(a->conns[0]) == 0)
+	if (sigc_try(a->conns[0], 0) == 0)
 		return 0;
 	log_warn("the signer at %s does not answer yet; token calls fail "
 	    "with 503 until it does", a->cf->signer_socket);

@@ -42,7 +42,9 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 sleep 3	# several rounds of retries
 expect_eq "one line while waiting" 1 \
     "$(grep -c 'does not answer' "$WORK/api.log")"
-grep -q 'no signer answers\|signer at .*: No such' "$WORK/api.log" &&
+expect_eq "why, once (not a line per retry)" 1 \
+    "$(grep -c 'signer at .*: No such file' "$WORK/api.log")"
+grep -q 'no signer answers' "$WORK/api.log" &&
     fail "a line per retry: $(cat "$WORK/api.log")"
 kill -0 "$API_PID" && ok "signet-api still runs" || fail "signet-api exited"
 
