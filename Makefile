@@ -85,7 +85,7 @@ PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
 		   $(VERIFY_SO)
 
 .PHONY: all deps test check check-san unit integration run bench soak clean \
-	check-boundary fuzz fuzz-build fresh-check
+	check-boundary fuzz fuzz-build fresh-check install uninstall
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -262,5 +262,63 @@ fresh-check:
 
 clean:
 	rm -rf build
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: always the plain build in
+# build/ (a sub-make builds it if needed, whatever SAN says), units whose
+# ExecStart names $(SBINDIR). The daemons and the tools that need the HSM,
+# its PINs or the identity store go to sbin; signet-rpc and signet-verify,
+# which any allowed user or service may run, to bin.
+PREFIX	?= /usr/local
+SBINDIR	:= $(PREFIX)/sbin
+BINDIR	:= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	:= $(PREFIX)/include
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+MANDIR	:= $(PREFIX)/share/man
+DOCDIR	:= $(PREFIX)/share/doc/signet
+D	= $(DESTDIR)
+MANS	:= $(wildcard man/*.[1-8])
+
+install:
+	@$(MAKE) --no-print-directory SAN=0 FUZZ=0 all
+	install -d $(D)$(SBINDIR) $(D)$(BINDIR) $(D)$(LIBDIR) $(D)$(INCDIR) \
+	    $(D)$(UNITDIR) $(D)$(PREFIX)/lib/sysusers.d \
+	    $(D)$(PREFIX)/lib/tmpfiles.d $(D)$(DOCDIR) \
+	    $(addprefix $(D)$(MANDIR)/man,1 3 5 8)
+	install -m 0755 build/bin/signet-signerd build/bin/signet-api \
+	    build/bin/signet-provision build/bin/signet-manage $(D)$(SBINDIR)
+	install -m 0755 build/bin/signet-rpc build/bin/signet-verify \
+	    $(D)$(BINDIR)
+	install -m 0755 build/lib/libsignet-verify.so.0 $(D)$(LIBDIR)
+	ln -sf libsignet-verify.so.0 $(D)$(LIBDIR)/libsignet-verify.so
+	install -m 0644 build/lib/libsignet-verify.a $(D)$(LIBDIR)
+	install -m 0644 appliance/verify/signet_verify.h $(D)$(INCDIR)
+	for u in signet-signerd signet-api; do \
+	    sed 's|/usr/sbin/|$(SBINDIR)/|' dist/$$u.service \
+	        > $(D)$(UNITDIR)/$$u.service && \
+	    chmod 0644 $(D)$(UNITDIR)/$$u.service || exit 1; done
+	install -m 0644 dist/signet.sysusers \
+	    $(D)$(PREFIX)/lib/sysusers.d/signet.conf
+	install -m 0644 dist/signet.tmpfiles \
+	    $(D)$(PREFIX)/lib/tmpfiles.d/signet.conf
+	install -m 0644 dist/signet.conf.sample $(D)$(DOCDIR)
+	for m in $(MANS); do \
+	    install -m 0644 $$m $(D)$(MANDIR)/man$${m##*.} || exit 1; done
+
+uninstall:
+	rm -f $(addprefix $(D)$(SBINDIR)/,signet-signerd signet-api \
+	    signet-provision signet-manage) \
+	    $(addprefix $(D)$(BINDIR)/,signet-rpc signet-verify) \
+	    $(addprefix $(D)$(LIBDIR)/,libsignet-verify.so.0 \
+	    libsignet-verify.so libsignet-verify.a) \
+	    $(D)$(INCDIR)/signet_verify.h \
+	    $(addprefix $(D)$(UNITDIR)/,signet-signerd.service \
+	    signet-api.service) \
+	    $(D)$(PREFIX)/lib/sysusers.d/signet.conf \
+	    $(D)$(PREFIX)/lib/tmpfiles.d/signet.conf \
+	    $(D)$(DOCDIR)/signet.conf.sample
+	for m in $(MANS); do \
+	    rm -f $(D)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	-rmdir $(D)$(DOCDIR)
 
 -include $(shell find $(B)/obj $(B)/pic -name '*.d' 2>/dev/null)

@@ -40,6 +40,7 @@ struct sigc {
 	struct chan	 ch;
 	SSL_CTX		*tls;		/* when any endpoint is tcp:// */
 	int		 timeout_ms;
+	int		 quiet;		/* sigc_try: its caller logs */
 	uint64_t	 next_id;
 	uint8_t		 buf[SIG_FRAME_MAX];
 };
@@ -119,8 +120,9 @@ connect_tls(struct sigc *c, const char *ep)
 	    (c->ch.ssl = SSL_new(c->tls)) == NULL ||
 	    !peer_name_check(c->ch.ssl, host) || !SSL_set_fd(c->ch.ssl, fd) ||
 	    SSL_connect(c->ch.ssl) != 1) {
-		log_info("signer at %s: connection or TLS handshake failed",
-		    ep);
+		if (!c->quiet)
+			log_info("signer at %s: connection or TLS "
+			    "handshake failed", ep);
 		SSL_free(c->ch.ssl);
 		c->ch.ssl = NULL;
 		if (fd >= 0)
@@ -172,13 +174,12 @@ sigc_connect(struct sigc *c)
 	return r;
 }
 
-/* Caller owns *cp (sigc_close). */
+/* Caller owns *cp (sigc_close); it connects at its first call. */
 int
-sigc_open(const struct sigc_opts *o, struct sigc **cp)
+sigc_new(const struct sigc_opts *o, struct sigc **cp)
 {
 	struct sigc	*c;
 	char		*tok, *save = NULL;
-	int		 r;
 
 	*cp = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -198,12 +199,56 @@ sigc_open(const struct sigc_opts *o, struct sigc **cp)
 		return SIG_ERR_CONFIG;
 	}
 	c->next_id = 1;
+	*cp = c;
+	return 0;
+}
+
+/* Caller owns *cp (sigc_close); connected, or an error. */
+int
+sigc_open(const struct sigc_opts *o, struct sigc **cp)
+{
+	struct sigc	*c;
+	int		 r;
+
+	*cp = NULL;
+	if ((r = sigc_new(o, &c)) != 0)
+		return r;
 	if ((r = sigc_connect(c)) != 0) {
 		sigc_close(c);
 		return r;
 	}
 	*cp = c;
 	return 0;
+}
+
+/*
+ * One round over the endpoints, no waiting, for a caller that retries on
+ * its own schedule: only the first round (quiet 0) says why each endpoint
+ * failed, so the caller logs what changes, not every try. 0: connected.
+ */
+int
+sigc_try(struct sigc *c, int quiet)
+{
+	int	 i, fd;
+
+	if (c->ch.fd >= 0)
+		return 0;
+	for (i = 0; i < c->nep; i++) {
+		int	 e = (c->cur + i) % c->nep;
+
+		c->quiet = quiet;
+		fd = strncmp(c->ep[e], "tcp://", 6) == 0 ?
+		    connect_tls(c, c->ep[e]) : connect_unix(c, c->ep[e]);
+		c->quiet = 0;
+		if (fd >= 0) {
+			c->ch.fd = fd;
+			c->cur = e;
+			return 0;
+		}
+		if (!quiet && strncmp(c->ep[e], "tcp://", 6) != 0)
+			log_info("signer at %s: %s", c->ep[e], strerror(errno));
+	}
+	return SIG_ERR_HSM_REINIT;
 }
 
 static void

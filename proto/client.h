@@ -22,6 +22,8 @@ struct sigc_opts {
 
 void	sigc_opts_config(const struct config *, int, struct sigc_opts *);
 int	sigc_open(const struct sigc_opts *, struct sigc **);
+int	sigc_new(const struct sigc_opts *, struct sigc **);
+int	sigc_try(struct sigc *, int);
 void	sigc_close(struct sigc *);
 int	sigc_call(struct sigc *, Signet__V1__Request *,
 	    Signet__V1__Response **);

@@ -11,7 +11,8 @@ curl python3-openstackclient python3-keystoneauth1
 python3-keystonemiddleware wrk
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography
-faketime util-linux bc procps"
+faketime util-linux bc procps strace
+systemd groff-base binutils"
 
 # `deps.sh fuzz`: what make fuzz needs besides (clang's libFuzzer)
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"

@@ -38,6 +38,11 @@ struct api {
 	int		 signer_down;	/* missed a deadline: fail fast */
 	int		 probing;	/* one call tries it meanwhile */
 	long		 probe_at;	/* monotonic ms of the next try */
+	int		 signer_waiting; /* not reached since start */
+	int		 listening;	/* READY=1 sent */
+	pthread_t	 link;		/* signer_link.c's retries */
+	int		 link_started;
+	int		 link_stop;
 	struct sigc	*list_conn;	/* revocation lists only */
 	pthread_mutex_t	 list_mu;
 	struct rate_limit *revokers;	/* DELETEs per caller user */
@@ -71,6 +76,13 @@ int	api_signer_call(struct api *, Signet__V1__Request *,
 int	api_signer_call_list(struct api *, Signet__V1__Request *,
 	    Signet__V1__Response **);
 int	api_public_material(struct api *, Signet__V1__Response **);
+
+/* signer_link.c: the signer reached at start, or waited for */
+int	api_link_start(struct api *);
+void	api_link_stop(struct api *);
+int	api_signer_up(struct api *);
+void	api_notify_ready(struct api *);
+void	api_notify_status_locked(struct api *);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "log.h"
 #include "provider_pki.h"
+#include "sd_notify.h"
 #include "token_cache.h"
 
 static volatile sig_atomic_t	 stop;
@@ -329,7 +330,7 @@ main(int argc, char **argv)
 	}
 	if ((strcmp(a.cf->token_provider, "pki") == 0 ||
 	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
-	    (r = pki_load_certs(&a)) != 0)
+	    api_signer_up(&a) && (r = pki_load_certs(&a)) != 0)
 		goto out;
 	/* an IPv6 literal goes in brackets, as in a URL */
 	v6 = strchr(a.cf->api_bind_host, ':') != NULL;
@@ -341,8 +342,10 @@ main(int argc, char **argv)
 	}
 	log_info("serving the Keystone v3 token API on http://%s%s%s:%d",
 	    v6 ? "[" : "", a.cf->api_bind_host, v6 ? "]" : "", a.cf->api_port);
+	api_notify_ready(&a);
 	while (!stop)
 		pause();
+	sdnotify_stopping();
 	MHD_stop_daemon(d);
  out:
 	tcache_free();

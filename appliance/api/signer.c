@@ -9,28 +9,26 @@
 #include "log.h"
 #include "monotime.h"
 
+/* Connections are made at their first call; the signer may come later. */
 int
 api_signer_open(struct api *a)
 {
 	struct sigc_opts	 o;
-	int			 i;
+	int			 i, r;
 
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
+	pthread_mutex_init(&a->list_mu, NULL);
 	sigc_opts_config(a->cf, API_CALL_TIMEOUT_MS, &o);
 	for (i = 0; i < API_SIGNER_CONNS; i++)
-		if (sigc_open(&o, &a->conns[i]) != 0) {
-			log_err("the signer at %s does not answer",
-			    a->cf->signer_socket);
-			return SIG_ERR_HSM_REINIT;
-		}
+		if ((r = sigc_new(&o, &a->conns[i])) != 0)
+			return r;
 	/* revocation lists: megabytes to sign, so a connection of their own
 	 * with a longer deadline */
-	pthread_mutex_init(&a->list_mu, NULL);
 	sigc_opts_config(a->cf, API_LIST_TIMEOUT_MS, &o);
-	if (sigc_open(&o, &a->list_conn) != 0)
-		return SIG_ERR_HSM_REINIT;
-	return 0;
+	if ((r = sigc_new(&o, &a->list_conn)) != 0)
+		return r;
+	return api_link_start(a);
 }
 
 /* Caller owns *respp (sigc_response_free). One list at a time. */
@@ -51,6 +49,7 @@ api_signer_close(struct api *a)
 {
 	int	 i;
 
+	api_link_stop(a);
 	for (i = 0; i < API_SIGNER_CONNS; i++)
 		sigc_close(a->conns[i]);
 	sigc_close(a->list_conn);
@@ -62,6 +61,7 @@ api_signer_close(struct api *a)
  * A signer that missed a deadline (frozen, killed, restarting) is presumed
  * down: every call fails at once, and one call every API_PROBE_MS tries
  * it, so a request waits at most one deadline, not one per queued call.
+ * A signer not yet reached since start is tried by signer_link.c alone.
  * Called under a->mu; 1 when this call may go to the signer.
  */
 static int
@@ -73,7 +73,7 @@ signer_admit(struct api *a, int *probe)
 	if (!a->signer_down)
 		return 1;
 	now = mono_ms();
-	if (a->probing || now < a->probe_at)
+	if (a->signer_waiting || a->probing || now < a->probe_at)
 		return 0;
 	a->probing = *probe = 1;
 	return 1;
@@ -83,14 +83,17 @@ static void
 signer_outcome(struct api *a, int probe, int r)
 {
 	if (r == SIG_ERR_HSM_REINIT) {
-		if (!a->signer_down)
+		if (!a->signer_down) {
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
-		a->signer_down = 1;
+			a->signer_down = 1;
+			api_notify_status_locked(a);
+		}
 		a->probe_at = mono_ms() + API_PROBE_MS;
 	} else if (r == 0 && a->signer_down) {
 		log_info("the signer answers again");
 		a->signer_down = 0;
+		api_notify_status_locked(a);
 	}
 	if (probe)
 		a->probing = 0;

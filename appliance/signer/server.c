@@ -20,6 +20,7 @@
 #include "frame.h"
 #include "log.h"
 #include "monotime.h"
+#include "sd_notify.h"
 #include "signer.h"
 #include "tls.h"
 
@@ -407,6 +408,22 @@ open_listeners(struct signer *sg, struct pollfd *p, SSL_CTX **tls)
 	return 0;
 }
 
+/*
+ * The service manager hears READY=1 only from a signer whose self-test
+ * passed and whose socket listens; one that failed says why and never
+ * becomes ready, so systemd fails its start instead of ordering
+ * signet-api after a signer that refuses every call.
+ */
+static void
+notify_listening(struct signer *sg)
+{
+	if (atomic_load(&sg->ready))
+		sdnotify_ready("serving on %s", sg->cf->signer_socket);
+	else
+		sdnotify_status("not serving: %s", sg->why[0] != '\0' ?
+		    sg->why : "not ready");
+}
+
 /* Serves until SIGTERM; in-flight calls finish before it returns. */
 int
 server_run(struct signer *sg)
@@ -426,6 +443,7 @@ server_run(struct signer *sg)
 		goto out;
 	}
 	log_info("serving on %s", sg->cf->signer_socket);
+	notify_listening(sg);
 	while (!sg->stop) {
 		/* a lost HSM call, or keys that cannot be read: look at
 		 * the token again, once a second */
@@ -445,6 +463,7 @@ server_run(struct signer *sg)
 		if (p[1].revents & POLLIN)
 			accept_one(sg, p[1].fd, tls);
 	}
+	sdnotify_stopping();
 	for (waited = 0; atomic_load(&nconns) > 0 && waited < 100; waited++)
 		usleep(50 * 1000);
 	workq_free(sg->wq);
