@@ -23,6 +23,7 @@
 #include "cms_keys.h"
 #include "err.h"
 #include "log.h"
+#include "monotime.h"
 #include "secmem.h"
 #include "signer.h"
 
@@ -177,6 +178,7 @@ main(int argc, char **argv)
 	int			 ch, r;
 
 	log_init("signet-signerd", LOGL_INFO);
+	log_timestamps(1);
 	harden();
 	while ((ch = getopt(argc, argv, "c:d")) != -1) {
 		switch (ch) {
@@ -194,8 +196,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	the_signer = &sg;
+	sg.started = mono_now();
 	if ((r = start(&sg)) != 0)
 		log_err_r(r, "not serving");
 	signer_free(&sg);
+	log_info("signet-signerd (pid %d) stopped", (int)getpid());
 	return r == 0 ? 0 : 1;
 }
