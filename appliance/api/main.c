@@ -274,6 +274,7 @@ static int
 run_listeners(struct api *a)
 {
 	struct MHD_Daemon	*d, *m = NULL;
+	char			 mon[300];
 	int			 tls = a->cf->api_tls_cert != NULL;
 
 	if ((d = start_http(a)) == NULL) {
@@ -287,12 +288,13 @@ run_listeners(struct api *a)
 		MHD_stop_daemon(d);
 		return SIG_ERR_CONFIG;
 	}
+	snprintf(mon, sizeof(mon), "http://%s:%d", a->cf->api_metrics_host,
+	    a->cf->api_metrics_port);
 	log_info("signet-api %s (pid %d) serving the Keystone v3 token API "
-	    "on %s://%s:%d; /metrics %s%s:%d", SIGNET_VERSION, (int)getpid(),
+	    "on %s://%s:%d; /metrics %s%s", SIGNET_VERSION, (int)getpid(),
 	    tls ? "https" : "http", a->cf->api_bind_host, a->cf->api_port,
-	    m != NULL ? "and /healthcheck on http://" : "off",
-	    m != NULL ? a->cf->api_metrics_host : "",
-	    m != NULL ? a->cf->api_metrics_port : 0);
+	    m != NULL ? "and /healthcheck on " : "off",
+	    m != NULL ? mon : "");
 	while (!stop)
 		pause();
 	log_info("signet-api (pid %d) stopping on a signal", (int)getpid());

@@ -403,8 +403,10 @@ op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 			atomic_fetch_add(&sg->call_err[k], 1);
 	}
 	/* the call and its outcome; never a token, claims or a body */
-	log_debug("uid %u: request %llu, call %d: status %d%s%s",
-	    (unsigned)peer, (unsigned long long)req->id, (int)req->call_case,
+	log_debug("uid %u: request %llu (%s), call %d: status %d%s%s",
+	    (unsigned)peer, (unsigned long long)req->id,
+	    req->request_id != NULL && *req->request_id != '\0' ?
+	    req->request_id : "-", (int)req->call_case,
 	    (int)resp->status, resp->error != NULL && *resp->error ? ": " :
 	    "", resp->error != NULL ? resp->error : "");
 }

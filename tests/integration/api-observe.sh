@@ -80,11 +80,14 @@ sys.exit(0 if any(r.get("request_id") == sys.argv[2] and
                   for r in recs) else 1)
 PY
 VALIDATE_ID=$(sed -n 7p "$WORK/ids")
-grep -F "$VALIDATE_ID" "$AUDIT" | grep -q '"op":"open_fernet"' &&
+grep -F "\"request_id\":\"${VALIDATE_ID:-none}\"" "$AUDIT" | grep -q '"op":"open_fernet"' &&
     ok "a validation's open_fernet record carries its id" ||
     fail "no open_fernet record with $VALIDATE_ID"
-grep -q 'query-secret' "$WORK/api.log" && fail "a query string was logged" ||
-    ok "the access line has the path without its query"
+VERSION_ID=$(sed -n 1p "$WORK/ids")
+grep -F "${VERSION_ID:-none}" "$WORK/api.log" | grep -q '"GET /v3" 200 .* user -$' &&
+    ! grep -q 'query-secret' "$WORK/api.log" &&
+    ok "the access line has the path without its query" ||
+    fail "query logged, or no access line: $(grep -F "${VERSION_ID:-none}" "$WORK/api.log")"
 grep -qF "$TOKEN" "$WORK/api.log" "$AUDIT" && fail "a token was logged" ||
     ok "no token in the logs"
 
@@ -99,12 +102,12 @@ curl -s -o /dev/null -H 'Content-Type: application/json' \
     -d "$(login 'evil\nsignet-api: error: forged-line' nope)" "$API/v3/auth/tokens"
 curl -s -o /dev/null "$API/v3/%0aforged-path"
 sleep 0.2
-expect_eq "a user name's newline makes no second line" 1 \
-    "$(grep -c 'forged-line' "$WORK/api.log")"
+expect_eq "a user name's newline makes no second line" "1 0" \
+    "$(grep -c 'forged-line' "$WORK/api.log") $(grep -c '^signet-api: error: forged-line' "$WORK/api.log")"
 grep 'forged-line' "$WORK/api.log" | grep -qF 'evil\x0asignet-api: error: forged-line' &&
     ok "it is logged escaped" || fail "not escaped: $(grep forged-line "$WORK/api.log")"
-grep -q '^forged-path' "$WORK/api.log" && fail "a path's %0a split a line" ||
-    ok "a path's %0a is escaped: $(grep -c 'x0aforged-path' "$WORK/api.log") line"
+expect_eq "a path's %0a is escaped, on one line" "1 0" \
+    "$(grep -c '"GET /v3/\\x0aforged-path" 404' "$WORK/api.log") $(grep -c '^forged-path' "$WORK/api.log")"
 
 # --- metrics
 code=$(curl -s -o /dev/null -w '%{http_code}' "$API/metrics")
@@ -139,7 +142,7 @@ H=$(get m1 signet_api_token_cache_hits_total) H2=$(get m2 signet_api_token_cache
 expect_eq "the signer's own counters, through Health" 1 "$(get m2 signet_signer_up)"
 [ "$(get m2 'signet_signer_calls_total{call="issue_fernet"}')" -ge 1 ] &&
     ok "signet_signer_calls_total{issue_fernet}" || fail "no signer-side issue count"
-[ "$(get m2 'signet_signer_errors_total{call="open_fernet"}')" != absent ] &&
+[ "$(get m2 'signet_signer_errors_total{call="open_fernet"}')" -ge 0 ] 2>/dev/null &&
     ok "signet_signer_errors_total by call" || fail "no signer-side errors"
 expect_eq "breaker closed" 0 "$(get m2 signet_api_signer_down)"
 grep -qF "$TOKEN" "$WORK/m2" && fail "a token in the metrics" || ok "no token in the metrics"
@@ -163,7 +166,7 @@ curl -s -o /dev/null -H 'Content-Type: application/json' \
 expect_eq "/metrics is off when metrics_port is 0" 404 \
     "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$JPORT/metrics")"
 kill "$JPID"; wait "$JPID"
-grep -q '^<6>signet-api: info: signet-api .* serving the Keystone' "$JLOG" &&
+grep -q '^<6>signet-api: info: signet-api .* serving the Keystone v3 token API on http://127.0.0.1:[0-9]*; /metrics off$' "$JLOG" &&
     ok "journal: <6> on an info line" || fail "no <6>: $(head -3 "$JLOG")"
 grep -q '^<4>signet-api: warning: .*authentication failed' "$JLOG" &&
     ok "journal: <4> on a warning" || fail "no <4>: $(cat "$JLOG")"
