@@ -108,11 +108,10 @@ void
 reqctx_end(struct api_req *rq)
 {
 	double	 took = mono_now() - rq->start;
+	long	 us = (long)(took * 1e6);
 
-	if (rq->id[0] == '\0')
-		return;		/* never dispatched */
-	log_info("%s %s \"%s %s\" %u %.1f ms user %s", rq->id, rq->peer,
-	    rq->method, rq->path, rq->status, took * 1000,
+	log_info("%s %s \"%s %s\" %u %ld.%ld ms user %s", rq->id, rq->peer,
+	    rq->method, rq->path, rq->status, us / 1000, us % 1000 / 100,
 	    rq->user[0] != '\0' ? rq->user : "-");
 	metrics_request(rq->route, rq->method, rq->status, took);
 }

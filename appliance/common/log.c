@@ -67,22 +67,30 @@ log_set_level(enum log_level level)
 	log_level = level;
 }
 
-/* The line's opening: a priority for the journal, else the time. */
+/*
+ * The line's opening: a priority for the journal, else the time. The
+ * seconds are formatted once a second per thread: signet-api logs a
+ * line per request.
+ */
 static int
 log_prefix(enum log_level level, char *buf, size_t size)
 {
-	struct timespec	 ts;
-	struct tm	 tm;
-	char		 t[32];
+	static __thread time_t	 last = -1;
+	static __thread char	 sec[24];
+	struct timespec		 ts;
+	struct tm		 tm;
 
 	if (log_journal)
 		return snprintf(buf, size, "%s", log_prio[level]);
 	if (!log_stamps)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
-	return snprintf(buf, size, "%s.%03ldZ ", t, ts.tv_nsec / 1000000);
+	if (ts.tv_sec != last && gmtime_r(&ts.tv_sec, &tm) != NULL) {
+		strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts.tv_sec;
+	}
+	return snprintf(buf, size, "%s.%03dZ ", sec,
+	    (int)(ts.tv_nsec / 1000000));
 }
 
 /* src into dst with control bytes as \xNN; the length written. */
