@@ -145,6 +145,14 @@ expect_eq "the signer's own counters, through Health" 1 "$(get m2 signet_signer_
 [ "$(get m2 'signet_signer_errors_total{call="open_fernet"}')" -ge 0 ] 2>/dev/null &&
     ok "signet_signer_errors_total by call" || fail "no signer-side errors"
 expect_eq "breaker closed" 0 "$(get m2 signet_api_signer_down)"
+# 200 requests from 8 clients at once: every one counted (pool threads
+# bump the same counters)
+seq 200 | xargs -P 8 -I{} curl -s -o /dev/null "$API/v3"
+scrape m2b
+c=$(get m2b "$V3")
+expect_eq "concurrent requests, each counted once" $((b + 200)) "$c"
+expect_eq "and observed once in the histogram" \
+    $(( $(get m2 "$L") + 200 )) "$(get m2b "$L")"
 grep -qF "$TOKEN" "$WORK/m2" && fail "a token in the metrics" || ok "no token in the metrics"
 grep -q 'nowhere\|forged' "$WORK/m2" && fail "a raw path in the metrics" ||
     ok "no raw path in the metrics"
