@@ -24,6 +24,7 @@
 #define API_TOKEN_MAX		16384
 
 #define API_STORES_MAX		256
+#define API_METRICS_CONNS	16	/* [api] metrics_port's listener */
 
 struct api {
 	struct config	*cf;
@@ -48,13 +49,30 @@ struct api {
 	struct rate_limit *revokers;	/* DELETEs per caller user */
 };
 
+#define API_REQUEST_ID_LEN	40	/* "req-" and a uuid4 */
+#define API_LOG_PATH_MAX	256	/* of a path, in the access log */
+#define API_LOG_USER_MAX	64
+
+/* Per request: made on MHD's first call, freed once it completes. */
 struct api_req {
 	char		*body;
 	size_t		 len;
 	int		 too_big;
+	int		 route;		/* index in the route table */
+	unsigned int	 status;	/* the answer queued, or 0 */
+	double		 start;		/* monotonic seconds */
+	char		 id[API_REQUEST_ID_LEN + 1];
+	char		 method[8];
+	char		 peer[48];
+	char		 path[API_LOG_PATH_MAX + 1];
+	char		 user[API_LOG_USER_MAX + 1];
 };
 
 /* http.c: answers */
+enum MHD_Result	 api_queue(struct MHD_Connection *, unsigned int,
+		    struct MHD_Response *);
+enum MHD_Result	 api_text(struct MHD_Connection *, unsigned int,
+		    const char *, const char *);
 enum MHD_Result	 api_json(struct MHD_Connection *, unsigned int, json_t *,
 		    const char *);
 enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
@@ -83,6 +101,36 @@ void	api_link_stop(struct api *);
 int	api_signer_up(struct api *);
 void	api_notify_ready(struct api *);
 void	api_notify_status_locked(struct api *);
+/* request_id.c: the request this thread serves (ids, peer, user) */
+void		 reqctx_begin(struct api_req *, struct MHD_Connection *,
+		    const char *, const char *);
+void		 reqctx_enter(struct api_req *);
+void		 reqctx_leave(void);
+void		 reqctx_end(struct api_req *);
+const char	*api_request_id(void);
+const char	*api_request_peer(void);
+void		 api_request_user(const char *);
+void		 api_request_status(unsigned int);
+
+/* routes.c: the route table */
+enum MHD_Result	 api_dispatch(struct api *, struct MHD_Connection *,
+		    const char *, const char *, struct api_req *, int);
+int		 api_route_find(const char *, int);
+int		 api_route_needs_store(int);
+const char	*api_route_name(int);
+int		 api_route_count(void);
+
+/* metrics.c: counters (C11 atomics; no lock) and their exposition */
+void	metrics_request(int, const char *, unsigned int, double);
+void	metrics_signer_call(int, int, int, double);
+void	metrics_cache(int);
+void	metrics_breaker_trip(void);
+char	*metrics_text(struct api *);
+
+/* route_health.c: GET /healthcheck and GET /metrics */
+enum MHD_Result	 route_healthcheck(struct api *, struct MHD_Connection *);
+enum MHD_Result	 route_metrics(struct api *, struct MHD_Connection *);
+int		 api_signer_health(struct api *, Signet__V1__Response **);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

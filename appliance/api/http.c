@@ -4,6 +4,7 @@
  * while it stays within API_BODY_MAX, past which the answer is 413 and
  * the rest is drained. Errors take Keystone's JSON shape.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,36 @@ title_of(unsigned int code)
 	}
 }
 
+/* Every answer goes out here: it carries the request's id. */
+enum MHD_Result
+api_queue(struct MHD_Connection *c, unsigned int code, struct MHD_Response *r)
+{
+	const char	*id = api_request_id();
+
+	if (id != NULL)
+		MHD_add_response_header(r, "x-openstack-request-id", id);
+	api_request_status(code);
+	return MHD_queue_response(c, code, r);
+}
+
+/* A text/plain answer (the health check, the metrics). */
+enum MHD_Result
+api_text(struct MHD_Connection *c, unsigned int code, const char *ctype,
+    const char *text)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(strlen(text),
+	    (void *)(uintptr_t)text, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", ctype);
+	ret = api_queue(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* Takes body (json_decref; NULL: empty); subject, if set, is echoed. */
 enum MHD_Result
 api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
@@ -52,7 +83,7 @@ api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
 	MHD_add_response_header(r, "Vary", "X-Auth-Token");
 	if (subject != NULL)
 		MHD_add_response_header(r, "X-Subject-Token", subject);
-	ret = MHD_queue_response(c, code, r);
+	ret = api_queue(c, code, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -87,7 +118,7 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
 		    "DELETE, POST, OPTIONS, HEAD, GET");
 	if (code == 429 || code == 503)
 		MHD_add_response_header(r, "Retry-After", "1");
-	ret = MHD_queue_response(c, code, r);
+	ret = api_queue(c, code, r);
 	MHD_destroy_response(r);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 
@@ -25,6 +26,7 @@
 #include "provider_pki.h"
 #include "sd_notify.h"
 #include "token_cache.h"
+#include "version.h"
 
 static volatile sig_atomic_t	 stop;
 
@@ -64,59 +66,44 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/* The first call makes the request's state: its id, its route. */
 static enum MHD_Result
-dispatch(struct api *a, struct MHD_Connection *c, const char *url,
-    const char *method, struct api_req *rq)
+request_begin(struct MHD_Connection *c, const char *url, const char *method,
+    int metrics, void **req_cls)
 {
-	if (strcmp(url, "/v3/auth/tokens") == 0 ||
-	    strcmp(url, "/v3/auth/tokens/") == 0)
-		return route_tokens(a, c, method, rq);
-	if (strcmp(url, "/v3/auth/tokens/OS-PKI/revoked") == 0 ||
-	    strcmp(url, "/v2.0/tokens/revoked") == 0 ||
-	    strcmp(url, "/v3/OS-REVOKE/events") == 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return api_error(a, c, 405, "The method is not "
-			    "allowed.");
-		return route_revoked(a, c, strstr(url, "OS-REVOKE") != NULL);
-	}
-	if (strcmp(url, "/v3/auth/projects") == 0 ||
-	    strcmp(url, "/v3/auth/domains") == 0 ||
-	    strcmp(url, "/v3/auth/catalog") == 0)
-		return route_auth(a, c, url, method);
-	if (strcmp(url, "/v2.0/certificates/signing") == 0 ||
-	    strcmp(url, "/v3/OS-SIMPLE-CERT/certificates") == 0 ||
-	    strcmp(url, "/v2.0/certificates/ca") == 0 ||
-	    strcmp(url, "/v3/OS-SIMPLE-CERT/ca") == 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return api_error(a, c, 405, "The method is not "
-			    "allowed.");
-		return route_certs(a, c, strstr(url, "/ca") != NULL);
-	}
-	if (strcmp(url, "/") == 0 || strcmp(url, "/v3") == 0 ||
-	    strcmp(url, "/v3/") == 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return api_error(a, c, 405, "The method is not "
-			    "allowed.");
-		return route_version(a, c, url);
-	}
-	return api_error(a, c, 404, "The resource could not be found.");
+	struct api_req	*rq;
+
+	if ((rq = calloc(1, sizeof(*rq))) == NULL)
+		return MHD_NO;
+	reqctx_begin(rq, c, method, url);
+	rq->route = api_route_find(url, metrics);
+	*req_cls = rq;
+	return MHD_YES;
 }
 
 static enum MHD_Result
-handler(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload,
+serve(struct api *a, struct MHD_Connection *c, const char *url,
+    const char *method, struct api_req *rq)
+{
+	/* a thread that cannot open the store serves nothing, this time */
+	if (api_route_needs_store(rq->route) && api_store(a) == NULL)
+		return api_error(a, c, 503, "The identity store is "
+		    "unavailable.");
+	tcache_begin();
+	return api_dispatch(a, c, url, method, rq, rq->route);
+}
+
+static enum MHD_Result
+handle(struct api *a, int metrics, struct MHD_Connection *c,
+    const char *url, const char *method, const char *upload,
     size_t *upload_size, void **req_cls)
 {
 	struct api_req	*rq = *req_cls;
+	enum MHD_Result	 ret;
 	char		*nb;
 
-	(void)version;
-	if (rq == NULL) {
-		if ((rq = calloc(1, sizeof(*rq))) == NULL)
-			return MHD_NO;
-		*req_cls = rq;
-		return MHD_YES;
-	}
+	if (rq == NULL)
+		return request_begin(c, url, method, metrics, req_cls);
 	if (*upload_size > 0) {
 		if (!rq->too_big && *upload_size <= API_BODY_MAX - rq->len &&
 		    (nb = realloc(rq->body, rq->len + *upload_size + 1))) {
@@ -128,16 +115,32 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	/* a thread that cannot open the store serves nothing, this time */
-	if (api_store(cls) == NULL)
-		return api_error(cls, c, 503, "The identity store is "
-		    "unavailable.");
-	tcache_begin();
-	/* the path only: no query, no header, never a token */
-	log_debug("%s %s", method, url);
-	return dispatch(cls, c, url, method, rq);
+	reqctx_enter(rq);
+	ret = serve(a, c, url, method, rq);
+	reqctx_leave();
+	return ret;
 }
 
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	(void)version;
+	return handle(cls, 0, c, url, method, upload, upload_size, req_cls);
+}
+
+/* [api] metrics_port: /metrics and /healthcheck, nothing else. */
+static enum MHD_Result
+metrics_handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	(void)version;
+	return handle(cls, 1, c, url, method, upload, upload_size, req_cls);
+}
+
+/* The access line goes out here, once the answer has been sent. */
 static void
 completed(void *cls, struct MHD_Connection *c, void **req_cls,
     enum MHD_RequestTerminationCode toe)
@@ -149,6 +152,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
+	reqctx_end(rq);
 	if (rq->body != NULL)
 		explicit_bzero(rq->body, rq->len);	/* passwords */
 	free(rq->body);
@@ -196,6 +200,45 @@ https_options(char *cert, char *key)
 	o[2] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0, prio };
 	o[3] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	return cert != NULL ? o : &o[3];
+}
+
+static int
+ipv4_addr(const char *opt, const char *host, int port,
+    struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
+		log_err("[api] %s: '%s' is not an IPv4 address", opt, host);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * [api] metrics_port: a listener of its own (plain HTTP, 127.0.0.1
+ * unless [api] metrics_host says otherwise) for /metrics and
+ * /healthcheck, so the main port never serves /metrics.
+ */
+static struct MHD_Daemon *
+start_metrics(struct api *a)
+{
+	struct sockaddr_in	 sin;
+
+	if (ipv4_addr("metrics_host", a->cf->api_metrics_host,
+	    a->cf->api_metrics_port, &sin) != 0)
+		return NULL;
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    metrics_handler, a,
+	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)2,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_METRICS_CONNS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cf->api_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
 }
 
 /* One daemon listening on SA, IPv4 or IPv6; NULL if it cannot. */
@@ -285,18 +328,57 @@ config_arg(int argc, char **argv)
 	return cfpath;
 }
 
+/* Both listeners, until SIGTERM or SIGINT. */
+static int
+run_listeners(struct api *a)
+{
+	struct MHD_Daemon	*d, *m = NULL;
+	char			 mon[300];
+	int			 tls = a->cf->api_tls_cert != NULL;
+	/* an IPv6 literal goes in brackets, as in a URL */
+	int			 v6 = strchr(a->cf->api_bind_host, ':') != NULL;
+
+	if ((d = start_http(a)) == NULL) {
+		log_err("[api] cannot listen on %s%s%s:%d", v6 ? "[" : "",
+		    a->cf->api_bind_host, v6 ? "]" : "", a->cf->api_port);
+		return SIG_ERR_CONFIG;
+	}
+	if (a->cf->api_metrics_port != 0 && (m = start_metrics(a)) == NULL) {
+		log_err("[api] cannot listen on %s:%d (metrics_port)",
+		    a->cf->api_metrics_host, a->cf->api_metrics_port);
+		MHD_stop_daemon(d);
+		return SIG_ERR_CONFIG;
+	}
+	snprintf(mon, sizeof(mon), "http://%s:%d", a->cf->api_metrics_host,
+	    a->cf->api_metrics_port);
+	log_info("signet-api %s (pid %d) serving the Keystone v3 token API "
+	    "on %s://%s%s%s:%d; /metrics %s%s", SIGNET_VERSION, (int)getpid(),
+	    tls ? "https" : "http", v6 ? "[" : "", a->cf->api_bind_host,
+	    v6 ? "]" : "", a->cf->api_port,
+	    m != NULL ? "and /healthcheck on " : "off", m != NULL ? mon : "");
+	api_notify_ready(a);
+	while (!stop)
+		pause();
+	log_info("signet-api (pid %d) stopping on a signal", (int)getpid());
+	sdnotify_stopping();
+	MHD_stop_daemon(d);
+	if (m != NULL)
+		MHD_stop_daemon(m);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct api	 a;
-	struct MHD_Daemon	*d = NULL;
 	struct sigaction	 sa;
 	char			 err[CONFIG_ERR_MAX];
 	struct store		*st = NULL;
-	int			 r, v6;
+	int			 r;
 
 	cli_std(argc, argv, "signet-api", usage_text);
 	log_init("signet-api", LOGL_INFO);
+	log_timestamps(1);
 	harden();
 	if (config_load(config_arg(argc, argv), &a.cf, err, sizeof(err)) !=
 	    0) {
@@ -332,21 +414,7 @@ main(int argc, char **argv)
 	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
 	    api_signer_up(&a) && (r = pki_load_certs(&a)) != 0)
 		goto out;
-	/* an IPv6 literal goes in brackets, as in a URL */
-	v6 = strchr(a.cf->api_bind_host, ':') != NULL;
-	if ((d = start_http(&a)) == NULL) {
-		log_err("[api] cannot listen on %s%s%s:%d", v6 ? "[" : "",
-		    a.cf->api_bind_host, v6 ? "]" : "", a.cf->api_port);
-		r = SIG_ERR_CONFIG;
-		goto out;
-	}
-	log_info("serving the Keystone v3 token API on http://%s%s%s:%d",
-	    v6 ? "[" : "", a.cf->api_bind_host, v6 ? "]" : "", a.cf->api_port);
-	api_notify_ready(&a);
-	while (!stop)
-		pause();
-	sdnotify_stopping();
-	MHD_stop_daemon(d);
+	r = run_listeners(&a);
  out:
 	tcache_free();
 	scache_free();
@@ -355,5 +423,6 @@ main(int argc, char **argv)
 	api_stores_close(&a);
 	store_close(st);
 	config_free(a.cf);
+	log_info("signet-api (pid %d) stopped", (int)getpid());
 	return r == 0 ? 0 : 1;
 }

@@ -97,7 +97,7 @@ route_certs(struct api *a, struct MHD_Connection *c, int ca)
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", "application/x-pem-file");
-	ret = MHD_queue_response(c, 200, r);
+	ret = api_queue(c, 200, r);
 	MHD_destroy_response(r);
 	return ret;
 }

@@ -244,6 +244,31 @@ static const char no_user_hash[] =
     "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
 
 /*
+ * The operator's side of a 401: who tried (the id or name the request
+ * gave, never the password or a token) and from where. The logger
+ * escapes control bytes, so a name cannot forge a line.
+ */
+static void
+auth_failed(const struct auth_req *ar, const char *how)
+{
+	const char	*dom = NULL, *q = "";
+
+	if (ar == NULL || (ar->user_id == NULL && ar->user_name == NULL)) {
+		log_warn("%s: authentication failed (%s) from %s",
+		    api_request_id(), how, api_request_peer());
+		return;
+	}
+	if (ar->user_id == NULL && (dom = ar->udom_id != NULL ? ar->udom_id :
+	    ar->udom_name) != NULL)
+		q = "'";
+	log_warn("%s: authentication failed for user %s '%s'%s%s%s from %s",
+	    api_request_id(), ar->user_id != NULL ? "id" : "name",
+	    ar->user_id != NULL ? ar->user_id : ar->user_name,
+	    dom != NULL ? " in domain '" : "", dom != NULL ? dom : "", q,
+	    api_request_peer());
+}
+
+/*
  * A password's user: the same 401 whatever was wrong, a locked-out user
  * included (its password is not even checked while the lock holds). A
  * store that cannot count the attempt does not stop the login.
@@ -409,11 +434,15 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == SIG_ERR_HSM_REINIT)
 		ret = unavailable(a, cn);
-	else if (r != 0)
+	else if (r != 0) {
+		auth_failed(&ar, ar.token != NULL ? "the token method's "
+		    "token does not validate" : "password");
 		ret = api_error(a, cn, 401, AUTH_FAILED);
-	else
+	} else {
+		api_request_user(nt.c.user_id);
 		ret = issue(a, cn, &nt.c, ar.token,
 		    !api_has_arg(cn, "nocatalog"));
+	}
 	json_decref(pdoc);
 	opened_free(&po);
 	return ret;
@@ -452,18 +481,26 @@ caller_doc(struct api *a, struct MHD_Connection *cn, uint64_t ep,
 	struct opened	 co;
 	int		 r;
 
-	if (tok != NULL && (*docp = tcache_get(tok, 0, ep, user)) != NULL)
+	if (tok != NULL && (*docp = tcache_get(tok, 0, ep, user)) != NULL) {
+		api_request_user(user);
 		return 0;
+	}
 	r = open_token(a, tok, 0, &co);
 	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
 		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0)
+	if (r == 0) {
 		tcache_put(tok, 0, ep, *docp, co.c->user_id,
 		    co.c->expires_at);
+		api_request_user(co.c->user_id);
+	}
 	opened_free(&co);
-	if (r != 0)
-		*ret = r == SIG_ERR_HSM_REINIT ? unavailable(a, cn) :
-		    api_error(a, cn, 401, AUTH_FAILED);
+	if (r == SIG_ERR_HSM_REINIT)
+		*ret = unavailable(a, cn);
+	else if (r != 0) {
+		auth_failed(NULL, tok == NULL ? "no X-Auth-Token" :
+		    "the X-Auth-Token does not validate");
+		*ret = api_error(a, cn, 401, AUTH_FAILED);
+	}
 	return r;
 }
 

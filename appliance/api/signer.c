@@ -2,6 +2,7 @@
  * signet-api: a fixed pool of connections to the signer, one caller per
  * connection at a time (the client library is not shared across threads).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "api.h"
@@ -31,16 +32,38 @@ api_signer_open(struct api *a)
 	return api_link_start(a);
 }
 
+/* The request this thread serves: the signer audits the call under its
+ * id, so one token's path can be followed end to end. */
+static void
+tag(Signet__V1__Request *req)
+{
+	const char	*id = api_request_id();
+
+	if (id != NULL)
+		req->request_id = (char *)(uintptr_t)id;
+}
+
+static void
+counted(const Signet__V1__Request *req, int r,
+    const Signet__V1__Response *resp, double t0)
+{
+	metrics_signer_call((int)req->call_case, r != 0, r == 0 &&
+	    resp->status != SIGNET__V1__STATUS__STATUS_OK, mono_now() - t0);
+}
+
 /* Caller owns *respp (sigc_response_free). One list at a time. */
 int
 api_signer_call_list(struct api *a, Signet__V1__Request *req,
     Signet__V1__Response **respp)
 {
+	double	 t0 = mono_now();
 	int	 r;
 
+	tag(req);
 	pthread_mutex_lock(&a->list_mu);
 	r = sigc_call(a->list_conn, req, respp);
 	pthread_mutex_unlock(&a->list_mu);
+	counted(req, r, *respp, t0);
 	return r;
 }
 
@@ -87,6 +110,7 @@ signer_outcome(struct api *a, int probe, int r)
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
 			a->signer_down = 1;
+			metrics_breaker_trip();
 			api_notify_status_locked(a);
 		}
 		a->probe_at = mono_ms() + API_PROBE_MS;
@@ -104,13 +128,16 @@ int
 api_signer_call(struct api *a, Signet__V1__Request *req,
     Signet__V1__Response **respp)
 {
+	double	 t0 = mono_now();
 	int	 i, r, probe;
 
 	*respp = NULL;
+	tag(req);
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
 		if (!signer_admit(a, &probe)) {
 			pthread_mutex_unlock(&a->mu);
+			counted(req, SIG_ERR_HSM_REINIT, NULL, t0);
 			return SIG_ERR_HSM_REINIT;
 		}
 		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
@@ -132,6 +159,7 @@ api_signer_call(struct api *a, Signet__V1__Request *req,
 	else
 		pthread_cond_signal(&a->cv);
 	pthread_mutex_unlock(&a->mu);
+	counted(req, r, *respp, t0);
 	return r;
 }
 

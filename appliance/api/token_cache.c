@@ -128,6 +128,7 @@ tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
 		memcpy(user, e->user, sizeof(e->user));
 	}
 	pthread_mutex_unlock(&sh->mu);
+	metrics_cache(doc != NULL);
 	return doc;
 }
 

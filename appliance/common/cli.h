@@ -5,7 +5,7 @@
 #ifndef SIGNET_CLI_H
 #define SIGNET_CLI_H
 
-#define SIGNET_VERSION	"0.9.0"
+#include "version.h"
 
 void	cli_std(int, char **, const char *, const char *);
 void	cli_usage(const char *) __attribute__((noreturn));

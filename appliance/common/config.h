@@ -42,6 +42,8 @@ struct config {
 	int	 api_revocation_rate;	/* DELETEs per user per second */
 	char	*api_tls_cert;
 	char	*api_tls_key;
+	char	*api_metrics_host;	/* /metrics and /healthcheck */
+	int	 api_metrics_port;	/* 0: no /metrics at all */
 	/* [security_compliance] */
 	int	 lockout_failure_attempts;	/* 0: no lockout */
 	int	 lockout_duration;

@@ -14,6 +14,7 @@ enum log_level {
 
 void	log_init(const char *, enum log_level);
 void	log_set_level(enum log_level);
+void	log_timestamps(int);
 void	log_msg(enum log_level, const char *, int, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 

@@ -132,15 +132,32 @@ claims_json(const Signet__V1__OpenFernetResponse *o)
 }
 
 static json_t *
+health_json(const Signet__V1__HealthResponse *h)
+{
+	json_t	*per = json_object();
+	size_t	 i;
+
+	for (i = 0; i < h->n_per_call; i++)
+		json_object_set_new(per, h->per_call[i]->call,
+		    json_pack("{s:I,s:I}", "calls",
+		    (json_int_t)h->per_call[i]->calls, "errors",
+		    (json_int_t)h->per_call[i]->errors));
+	return json_pack("{s:b,s:s,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:I}",
+	    "ready", h->ready, "reason", h->reason,
+	    "fernet_keys", (json_int_t)h->fernet_keys,
+	    "calls", (json_int_t)h->calls, "errors", (json_int_t)h->errors,
+	    "per_call", per, "busy", (json_int_t)h->busy,
+	    "connections", (json_int_t)h->connections,
+	    "audit_failures", (json_int_t)h->audit_failures,
+	    "uptime_seconds", (json_int_t)h->uptime_seconds);
+}
+
+static json_t *
 result_json(const Signet__V1__Response *r)
 {
 	switch (r->result_case) {
 	case SIGNET__V1__RESPONSE__RESULT_HEALTH:
-		return json_pack("{s:b,s:s,s:I,s:I,s:I}", "ready",
-		    r->health->ready, "reason", r->health->reason,
-		    "fernet_keys", (json_int_t)r->health->fernet_keys,
-		    "calls", (json_int_t)r->health->calls, "errors",
-		    (json_int_t)r->health->errors);
+		return health_json(r->health);
 	case SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL:
 		return json_pack("{s:s,s:s}", "signing_cert",
 		    r->public_material->signing_cert_pem, "ca_cert",

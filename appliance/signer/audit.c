@@ -21,6 +21,7 @@ struct audit {
 	int		 fd;
 	pthread_mutex_t	 mu;
 	int		 err;	/* errno of the last failed write, or 0 */
+	atomic_ulong	 failures;	/* records not written, ever */
 };
 
 static int
@@ -96,6 +97,13 @@ audit_failing(struct audit *a)
 	    "write succeeds (SIGHUP reopens it)";
 }
 
+/* Health: how many records could not be written since start. */
+unsigned long
+audit_failures(struct audit *a)
+{
+	return atomic_load(&a->failures);
+}
+
 /*
  * A full disk or a file size limit can take part of a record: what was
  * written is cut off again so the log still parses line by line. Records
@@ -140,6 +148,7 @@ audit_write(struct audit *a, const struct audit_rec *rec)
 			log_err("audit log %s: %s; refusing issuance",
 			    a->path, strerror(errno));
 		a->err = errno;
+		atomic_fetch_add(&a->failures, 1);
 		r = SIG_ERR_AUDIT;
 	} else if (a->err != 0) {
 		log_info("audit log %s is written again", a->path);

@@ -114,6 +114,8 @@ audit_line(const struct audit_rec *rec, time_t now, char *buf, size_t size,
 	    (unsigned long)rec->peer);
 	put(&l, uid, strlen(uid));
 	field(&l, "op", rec->op);
+	if (rec->request_id != NULL)
+		field(&l, "request_id", rec->request_id);
 	if (rec->c != NULL)
 		claims_fields(&l, rec->c);
 	field(&l, "result", rec->result);

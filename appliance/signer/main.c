@@ -24,6 +24,7 @@
 #include "cms_keys.h"
 #include "err.h"
 #include "log.h"
+#include "monotime.h"
 #include "secmem.h"
 #include "signer.h"
 
@@ -183,6 +184,7 @@ main(int argc, char **argv)
 
 	cli_std(argc, argv, "signet-signerd", usage_text);
 	log_init("signet-signerd", LOGL_INFO);
+	log_timestamps(1);
 	harden();
 	while ((ch = getopt(argc, argv, "c:d")) != -1) {
 		switch (ch) {
@@ -199,8 +201,10 @@ main(int argc, char **argv)
 	}
 	the_signer = &sg;
 	sg.sock_lock = -1;
+	sg.started = mono_now();
 	if ((r = start(&sg)) != 0)
 		log_err_r(r, "not serving");
 	signer_free(&sg);
+	log_info("signet-signerd (pid %d) stopped", (int)getpid());
 	return r == 0 ? 0 : 1;
 }

@@ -15,11 +15,13 @@
 #include "err.h"
 #include "fernet_seal.h"
 #include "log.h"
+#include "monotime.h"
 #include "signer.h"
 
 #define HSM_LOST_WHY	"HSM_LOST: the token's Fernet keys cannot be read " \
 			    "(token removed or unreachable); retrying every second"
 #define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
+#define HEALTH_CALLS	5
 
 static const char *check_parent(struct signer *, const char *,
 	    const struct claims *);
@@ -36,6 +38,9 @@ struct scratch {
 	char		 why[160];
 	char		 cms[CMS_TOKEN_MAX];
 	char		*list;		/* a signed revocation list (heap) */
+	const char	*rid;		/* the front-end's request id, or NULL */
+	Signet__V1__CallCounters per_call[HEALTH_CALLS];
+	Signet__V1__CallCounters *per_call_ptrs[HEALTH_CALLS];
 	union {
 		Signet__V1__SignCmsResponse	 sign;
 		Signet__V1__IssueFernetResponse	 issue;
@@ -56,10 +61,10 @@ fail(Signet__V1__Response *resp, struct signer *sg, int r, const char *why)
 }
 
 static void
-audit_or_log(struct signer *sg, const char *op, uid_t peer,
-    const struct claims *c, const char *result)
+audit_or_log(struct signer *sg, const struct scratch *sc, const char *op,
+    uid_t peer, const struct claims *c, const char *result)
 {
-	struct audit_rec rec = { op, peer, c, result };
+	struct audit_rec rec = { op, peer, c, result, sc->rid };
 
 	(void)audit_write(sg->audit, &rec);
 }
@@ -101,7 +106,7 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, struct scratch *sc)
 {
 	const Signet__V1__IssueFernetRequest *in = req->issue_fernet;
-	struct audit_rec rec = { "issue_fernet", peer, NULL, "ok" };
+	struct audit_rec rec = { "issue_fernet", peer, NULL, "ok", sc->rid };
 	char		 denied[sizeof(sc->why) + 16];
 	const char	*bad;
 	int		 r;
@@ -109,17 +114,18 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if ((r = policy_claims(sg, in->claims, &sc->c, sc->why,
 	    sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
-		audit_or_log(sg, "issue_fernet", peer, NULL, denied);
+		audit_or_log(sg, sc, "issue_fernet", peer, NULL, denied);
 		return fail(resp, sg, r, sc->why);
 	}
 	if ((bad = check_parent(sg, in->parent_token, &sc->c)) != NULL) {
 		snprintf(denied, sizeof(denied), "denied: %s", bad);
-		audit_or_log(sg, "issue_fernet", peer, &sc->c, denied);
+		audit_or_log(sg, sc, "issue_fernet", peer, &sc->c, denied);
 		return fail(resp, sg, SIG_ERR_POLICY, bad);
 	}
 	rec.c = &sc->c;
 	if ((r = seal(sg, sc)) != 0) {
-		audit_or_log(sg, "issue_fernet", peer, &sc->c, sig_err_str(r));
+		audit_or_log(sg, sc, "issue_fernet", peer, &sc->c,
+		    sig_err_str(r));
 		return fail(resp, sg, r, NULL);
 	}
 	if ((r = audit_write(sg->audit, &rec)) != 0) {
@@ -234,7 +240,7 @@ op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if (r == 0 && now >= sc->c.expires_at && (!in->allow_expired ||
 	    now >= sc->c.expires_at + sg->cf->token_allow_expired_window))
 		r = SIG_ERR_KEY_NOT_FOUND;
-	audit_or_log(sg, "open_fernet", peer, r == 0 ? &sc->c : NULL,
+	audit_or_log(sg, sc, "open_fernet", peer, r == 0 ? &sc->c : NULL,
 	    r == 0 ? "ok" : r == SIG_ERR_BAD_INPUT ? "bad token" :
 	    r == SIG_ERR_KEY_NOT_FOUND ? "not found" : sig_err_str(r));
 	if (r == SIG_ERR_BAD_INPUT)	/* to the peer, as Keystone: unknown */
@@ -256,7 +262,8 @@ op_sign_revoked(struct signer *sg, uid_t peer,
     const Signet__V1__SignCmsRequest *in, Signet__V1__Response *resp,
     struct scratch *sc)
 {
-	struct audit_rec rec = { "sign_revocation_list", peer, NULL, "ok" };
+	struct audit_rec rec = { "sign_revocation_list", peer, NULL, "ok",
+			    sc->rid };
 	char		 denied[sizeof(sc->why) + 16];
 	int		 r;
 
@@ -284,7 +291,7 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 {
 	const Signet__V1__SignCmsRequest *in = req->sign_cms;
 	const char	*op = in->compress ? "sign_pkiz" : "sign_pki";
-	struct audit_rec rec = { op, peer, NULL, "ok" };
+	struct audit_rec rec = { op, peer, NULL, "ok", sc->rid };
 	char		 denied[sizeof(sc->why) + 16];
 	int		 r;
 
@@ -296,13 +303,13 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if ((r = policy_cms_body(sg, in->body.data, in->body.len, &sc->c,
 	    sc->why, sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);
-		audit_or_log(sg, op, peer, NULL, denied);
+		audit_or_log(sg, sc, op, peer, NULL, denied);
 		return fail(resp, sg, r, sc->why);
 	}
 	rec.c = &sc->c;
 	if ((r = cms_token_sign(sg->sign_cert, sg->sign_key, in->body.data,
 	    in->body.len, in->compress, sc->cms, sizeof(sc->cms))) != 0) {
-		audit_or_log(sg, op, peer, &sc->c, sig_err_str(r));
+		audit_or_log(sg, sc, op, peer, &sc->c, sig_err_str(r));
 		return fail(resp, sg, r, NULL);
 	}
 	if ((r = audit_write(sg->audit, &rec)) != 0)
@@ -311,6 +318,36 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	sc->u.sign.token = sc->cms;
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;
 	resp->sign_cms = &sc->u.sign;
+}
+
+/* Per call, then the rest: what an operator graphs (signet-api's
+ * /metrics passes them on). */
+static void
+health_counters(struct signer *sg, struct scratch *sc)
+{
+	static const struct { int call; const char *name; } calls[] = {
+		{ SIGNET__V1__REQUEST__CALL_ISSUE_FERNET, "issue_fernet" },
+		{ SIGNET__V1__REQUEST__CALL_OPEN_FERNET, "open_fernet" },
+		{ SIGNET__V1__REQUEST__CALL_SIGN_CMS, "sign_cms" },
+		{ SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL, "public_material" },
+		{ SIGNET__V1__REQUEST__CALL_HEALTH, "health" },
+	};
+	size_t		 i;
+
+	for (i = 0; i < HEALTH_CALLS; i++) {
+		signet__v1__call_counters__init(&sc->per_call[i]);
+		sc->per_call[i].call = S(calls[i].name);
+		sc->per_call[i].calls = atomic_load(&sg->call_n[calls[i].call]);
+		sc->per_call[i].errors =
+		    atomic_load(&sg->call_err[calls[i].call]);
+		sc->per_call_ptrs[i] = &sc->per_call[i];
+	}
+	sc->u.health.n_per_call = HEALTH_CALLS;
+	sc->u.health.per_call = sc->per_call_ptrs;
+	sc->u.health.busy = atomic_load(&sg->busy);
+	sc->u.health.connections = server_connections();
+	sc->u.health.audit_failures = audit_failures(sg->audit);
+	sc->u.health.uptime_seconds = (int64_t)(mono_now() - sg->started);
 }
 
 static void
@@ -329,6 +366,7 @@ op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 	pthread_rwlock_unlock(&sg->kr.lk);
 	sc->u.health.calls = atomic_load(&sg->calls);
 	sc->u.health.errors = atomic_load(&sg->errors);
+	health_counters(sg, sc);
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_HEALTH;
 	resp->health = &sc->u.health;
 }
@@ -362,12 +400,37 @@ void
 op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
 {
+	unsigned int	 k = (unsigned int)req->call_case;
+
 	dispatch(sg, peer, req, resp, scratch, scratchsz);
+	if (k < SIGNER_CALL_KINDS) {
+		atomic_fetch_add(&sg->call_n[k], 1);
+		if (resp->status != SIGNET__V1__STATUS__STATUS_OK)
+			atomic_fetch_add(&sg->call_err[k], 1);
+	}
 	/* the call and its outcome; never a token, claims or a body */
-	log_debug("uid %u: request %llu, call %d: status %d%s%s",
-	    (unsigned)peer, (unsigned long long)req->id, (int)req->call_case,
+	log_debug("uid %u: request %llu (%s), call %d: status %d%s%s",
+	    (unsigned)peer, (unsigned long long)req->id,
+	    req->request_id != NULL && *req->request_id != '\0' ?
+	    req->request_id : "-", (int)req->call_case,
 	    (int)resp->status, resp->error != NULL && *resp->error ? ": " :
 	    "", resp->error != NULL ? resp->error : "");
+}
+
+/* Empty, or up to SIGNER_REQUEST_ID_MAX printable ASCII bytes: it goes
+ * into the audit log, which nothing a peer sends may bend. */
+static int
+request_id_valid(const char *rid)
+{
+	size_t	 i;
+
+	if (rid == NULL)
+		return 1;
+	for (i = 0; rid[i] != '\0'; i++)
+		if (i >= SIGNER_REQUEST_ID_MAX || rid[i] < 0x21 ||
+		    rid[i] > 0x7e)
+			return 0;
+	return 1;
 }
 
 static void
@@ -382,6 +445,11 @@ dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if (scratchsz < sizeof(*sc))
 		return fail(resp, sg, SIG_ERR_SYSTEM, NULL);
 	sc->token[0] = sc->cms[0] = '\0';	/* the rest is set before use */
+	sc->rid = NULL;
+	if (!request_id_valid(req->request_id))
+		return fail(resp, sg, SIG_ERR_BAD_INPUT, "bad request_id");
+	if (req->request_id != NULL && *req->request_id != '\0')
+		sc->rid = req->request_id;
 	if (!atomic_load(&sg->ready) && req->call_case !=
 	    SIGNET__V1__REQUEST__CALL_HEALTH)
 		return fail(resp, sg, SIG_ERR_STATE, sg->why);

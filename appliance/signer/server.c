@@ -23,6 +23,7 @@
 #include "sd_notify.h"
 #include "signer.h"
 #include "tls.h"
+#include "version.h"
 
 #define SCRATCH_SIZE	(80 * 1024)
 
@@ -34,6 +35,13 @@ struct conn {
 };
 
 static atomic_int	 nconns;
+
+/* Health: the connections open now. */
+unsigned int
+server_connections(void)
+{
+	return (unsigned int)atomic_load(&nconns);
+}
 
 static int
 peer_allowed(struct signer *sg, int fd, uid_t *uid)
@@ -130,6 +138,7 @@ run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
 	    "signer busy: this peer's [signer] peer_rate is exceeded" :
 	    "signer busy: request queue full");
 	atomic_fetch_add(&cn->sg->errors, 1);
+	atomic_fetch_add(&cn->sg->busy, 1);
 }
 
 /* Only a signed revocation list may travel in a frame this big. */
@@ -238,7 +247,7 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 static int
 tls_accept(struct conn *cn)
 {
-	struct audit_rec rec = { "connect", SIGNER_TLS_UID, NULL, "" };
+	struct audit_rec rec = { "connect", SIGNER_TLS_UID, NULL, "", NULL };
 	char		 name[160], result[200];
 
 	if ((cn->ch.ssl = SSL_new(cn->tls)) == NULL ||
@@ -298,7 +307,7 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return;
 	if (tls == NULL && !peer_allowed(sg, fd, &uid)) {
-		struct audit_rec rec = { "connect", uid, NULL, "peer denied" };
+		struct audit_rec rec = { "connect", uid, NULL, "peer denied", NULL };
 
 		log_warn("peer uid %d denied", (int)uid);
 		(void)audit_write(sg->audit, &rec);
@@ -308,7 +317,7 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 	if (atomic_load(&nconns) >= sg->cf->signer_max_connections ||
 	    (cn = calloc(1, sizeof(*cn))) == NULL) {
 		struct audit_rec rec = { "connect", uid, NULL,
-		    "refused: connection limit" };
+		    "refused: connection limit", NULL };
 
 		log_warn("connection limit reached; peer uid %u refused",
 		    (unsigned)uid);
@@ -317,7 +326,7 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 		return;
 	}
 	if (tls == NULL) {	/* a TLS peer is audited after its handshake */
-		struct audit_rec rec = { "connect", uid, NULL, "accepted" };
+		struct audit_rec rec = { "connect", uid, NULL, "accepted", NULL };
 
 		(void)audit_write(sg->audit, &rec);
 	}
@@ -343,7 +352,7 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 static void
 reload(struct signer *sg, int hup)
 {
-	struct audit_rec rec = { "reload", getuid(), NULL, "ok" };
+	struct audit_rec rec = { "reload", getuid(), NULL, "ok", NULL };
 
 	keyring_reload(sg);
 	if (audit_reopen(sg->audit) != 0)
@@ -442,7 +451,11 @@ server_run(struct signer *sg)
 		r = SIG_ERR_SYSTEM;
 		goto out;
 	}
-	log_info("serving on %s", sg->cf->signer_socket);
+	log_info("signet-signerd %s (pid %d) serving the RPC on %s%s%s",
+	    SIGNET_VERSION, (int)getpid(), sg->cf->signer_socket,
+	    sg->cf->signer_tcp_listen != NULL ? " and tcp://" : "",
+	    sg->cf->signer_tcp_listen != NULL ? sg->cf->signer_tcp_listen :
+	    "");
 	notify_listening(sg);
 	while (!sg->stop) {
 		/* a lost HSM call, or keys that cannot be read: look at

@@ -25,6 +25,8 @@
 #define SIGNER_SPIN_US		200	/* for a peer's next call, awake */
 /* mlockall makes every stack page resident: keep thread stacks small. */
 #define SIGNER_STACK_SIZE	(512 * 1024)
+#define SIGNER_CALL_KINDS	8	/* indexed by Request.call_case */
+#define SIGNER_REQUEST_ID_MAX	64	/* Request.request_id, in bytes */
 
 struct keyring {
 	pthread_rwlock_t	 lk;
@@ -61,6 +63,10 @@ struct signer {
 	char			 why[128];	/* why not ready */
 	atomic_ulong		 calls;
 	atomic_ulong		 errors;
+	atomic_ulong		 call_n[SIGNER_CALL_KINDS];
+	atomic_ulong		 call_err[SIGNER_CALL_KINDS];
+	atomic_ulong		 busy;		/* BUSY answers */
+	double			 started;	/* monotonic seconds */
 	volatile sig_atomic_t	 stop;
 	volatile sig_atomic_t	 reload;
 	atomic_int		 recheck;	/* an HSM call was lost */
@@ -103,6 +109,7 @@ struct audit_rec {
 	uid_t			 peer;
 	const struct claims	*c;
 	const char		*result;
+	const char		*request_id;	/* the front-end's, or NULL */
 };
 
 int	audit_open(const char *, struct audit **);
@@ -110,6 +117,7 @@ void	audit_close(struct audit *);
 int	audit_reopen(struct audit *);
 int	audit_write(struct audit *, const struct audit_rec *);
 const char *audit_failing(struct audit *);
+unsigned long audit_failures(struct audit *);
 
 /* audit_line.c */
 #define AUDIT_LINE_MAX		16384	/* escaped ids: 6 bytes a byte */
@@ -150,6 +158,7 @@ int	signer_thread(pthread_t *, void *(*)(void *), void *);
 
 /* server.c */
 int	server_run(struct signer *);
+unsigned int server_connections(void);
 
 /* sock.c: one signer per socket */
 int	sock_claim(struct signer *);

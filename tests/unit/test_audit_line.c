@@ -30,7 +30,7 @@ static void
 fields(void **state)
 {
 	struct claims	 c;
-	struct audit_rec rec = { "issue_fernet", 1000, &c, "ok" };
+	struct audit_rec rec = { "issue_fernet", 1000, &c, "ok", NULL };
 	json_t		*o;
 
 	(void)state;
@@ -61,6 +61,12 @@ fields(void **state)
 	    "expires_at")), "2017-07-14T02:40:00.000000Z");
 	assert_string_equal(json_string_value(json_object_get(o, "result")),
 	    "ok");
+	assert_null(json_object_get(o, "request_id"));
+	json_decref(o);
+	rec.request_id = "req-2f1c3e0a-9b7d-4c1e-8f00-1234567890ab";
+	assert_non_null(o = parse(&rec, 1400000000));
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "request_id")), rec.request_id);
 	json_decref(o);
 }
 
@@ -80,7 +86,7 @@ hostile_bytes(void **state)
 		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 	};
 	struct claims	 c;
-	struct audit_rec rec = { "open_fernet", 0, &c, "ok" };
+	struct audit_rec rec = { "open_fernet", 0, &c, "ok", NULL };
 	json_t		*o;
 	size_t		 i;
 
@@ -97,12 +103,14 @@ hostile_bytes(void **state)
 	}
 }
 
-/* The longest ids, every byte escaped, fit; a small buffer is refused. */
+/* The longest ids and request id, every byte escaped, fit; a small
+ * buffer is refused. */
 static void
 sizes(void **state)
 {
 	struct claims	 c;
-	struct audit_rec rec = { "issue_fernet", (uid_t)-2, &c, "ok" };
+	struct audit_rec rec = { "issue_fernet", (uid_t)-2, &c, "ok", NULL };
+	char		 rid[SIGNER_REQUEST_ID_MAX + 1];
 	char		 small[64];
 	size_t		 n = 7;
 	json_t		*o;
@@ -114,6 +122,9 @@ sizes(void **state)
 	memset(c.project_id, 0x01, CLAIMS_ID_MAX);
 	memset(c.domain_id, '"', CLAIMS_ID_MAX);
 	memset(c.trust_id, 0xfe, CLAIMS_ID_MAX);
+	memset(rid, '"', SIGNER_REQUEST_ID_MAX);	/* escaped: 2 bytes */
+	rid[SIGNER_REQUEST_ID_MAX] = '\0';
+	rec.request_id = rid;
 	assert_non_null(o = parse(&rec, 0));
 	assert_int_equal(json_integer_value(json_object_get(o, "peer_uid")),
 	    4294967294LL);

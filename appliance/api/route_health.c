@@ -1,0 +1,98 @@
+/*
+ * signet-api: GET /healthcheck as oslo.middleware's healthcheck answers
+ * it for Keystone (200 "OK" as text/plain, or 503 with the reason), and
+ * GET /metrics. Healthy: the signer's Health says ready and the identity
+ * store answers a trivial read. No authentication: neither answer holds
+ * a secret, only states.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "err.h"
+
+#define HEALTH_REASON_MAX	200
+#define METRICS_CTYPE		"text/plain; version=0.0.4; charset=utf-8"
+
+/* Health; caller owns *respp (sigc_response_free) on success. */
+int
+api_signer_health(struct api *a, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__HealthRequest h;
+
+	signet__v1__request__init(&req);
+	signet__v1__health_request__init(&h);
+	req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+	req.health = &h;
+	if (api_signer_call(a, &req, respp) == 0 &&
+	    (*respp)->result_case == SIGNET__V1__RESPONSE__RESULT_HEALTH)
+		return 0;
+	sigc_response_free(*respp);
+	*respp = NULL;
+	return SIG_ERR_HSM_REINIT;
+}
+
+/* Printable ASCII only: the reason is the signer's text. */
+static void
+reason_copy(char *out, size_t size, const char *in)
+{
+	size_t	 i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < size; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
+/* NULL when healthy, else why (in buf). */
+static const char *
+unhealthy(struct api *a, char *buf, size_t size)
+{
+	Signet__V1__Response	*resp = NULL;
+	char			 why[HEALTH_REASON_MAX];
+	struct store		*st;
+
+	if (api_signer_health(a, &resp) != 0) {
+		snprintf(buf, size, "signer: not answering");
+		return buf;
+	}
+	if (!resp->health->ready) {
+		reason_copy(why, sizeof(why), resp->health->reason);
+		snprintf(buf, size, "signer: %s", why[0] != '\0' ? why :
+		    "not ready");
+		sigc_response_free(resp);
+		return buf;
+	}
+	sigc_response_free(resp);
+	if ((st = api_store(a)) == NULL || store_ready(st) != 0) {
+		snprintf(buf, size, "store: the identity store cannot be "
+		    "read");
+		return buf;
+	}
+	return NULL;
+}
+
+enum MHD_Result
+route_healthcheck(struct api *a, struct MHD_Connection *c)
+{
+	char		 buf[HEALTH_REASON_MAX + 64];
+	const char	*why;
+
+	if ((why = unhealthy(a, buf, sizeof(buf))) != NULL)
+		return api_text(c, 503, "text/plain", why);
+	return api_text(c, 200, "text/plain", "OK");
+}
+
+enum MHD_Result
+route_metrics(struct api *a, struct MHD_Connection *c)
+{
+	enum MHD_Result	 ret;
+	char		*text;
+
+	if ((text = metrics_text(a)) == NULL)
+		return api_error(a, c, 500, "Out of memory.");
+	ret = api_text(c, 200, METRICS_CTYPE, text);
+	free(text);
+	return ret;
+}

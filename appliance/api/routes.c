@@ -1,0 +1,124 @@
+/*
+ * signet-api: the route table. A path is matched exactly; its row names
+ * the route (the template metrics count by: never a raw path) and the
+ * handler. /metrics and /healthcheck are the metrics listener's; the
+ * main listener answers /healthcheck too, and /metrics never.
+ */
+#include <string.h>
+
+#include "api.h"
+
+enum route_kind {
+	RK_NONE,		/* 404 */
+	RK_VERSION,
+	RK_TOKENS,
+	RK_REVOKED,
+	RK_AUTH,
+	RK_CERT,
+	RK_HEALTH,
+	RK_METRICS,
+};
+
+struct route {
+	const char	*path;
+	const char	*name;		/* the metrics' route label */
+	enum route_kind	 kind;
+	int		 main;		/* served on the main listener */
+	int		 metrics;	/* served on the metrics listener */
+};
+
+/* Row 0 is every path that matches none. */
+static const struct route routes[] = {
+	{ NULL, "other", RK_NONE, 1, 1 },
+	{ "/", "/", RK_VERSION, 1, 0 },
+	{ "/v3", "/v3", RK_VERSION, 1, 0 },
+	{ "/v3/", "/v3", RK_VERSION, 1, 0 },
+	{ "/v3/auth/tokens", "/v3/auth/tokens", RK_TOKENS, 1, 0 },
+	{ "/v3/auth/tokens/", "/v3/auth/tokens", RK_TOKENS, 1, 0 },
+	{ "/v3/auth/tokens/OS-PKI/revoked", "/v3/auth/tokens/OS-PKI/revoked",
+	    RK_REVOKED, 1, 0 },
+	{ "/v2.0/tokens/revoked", "/v2.0/tokens/revoked", RK_REVOKED, 1, 0 },
+	{ "/v3/OS-REVOKE/events", "/v3/OS-REVOKE/events", RK_REVOKED, 1, 0 },
+	{ "/v3/auth/projects", "/v3/auth/projects", RK_AUTH, 1, 0 },
+	{ "/v3/auth/domains", "/v3/auth/domains", RK_AUTH, 1, 0 },
+	{ "/v3/auth/catalog", "/v3/auth/catalog", RK_AUTH, 1, 0 },
+	{ "/v2.0/certificates/signing", "/v2.0/certificates/signing", RK_CERT,
+	    1, 0 },
+	{ "/v3/OS-SIMPLE-CERT/certificates", "/v3/OS-SIMPLE-CERT/certificates",
+	    RK_CERT, 1, 0 },
+	{ "/v2.0/certificates/ca", "/v2.0/certificates/ca", RK_CERT, 1, 0 },
+	{ "/v3/OS-SIMPLE-CERT/ca", "/v3/OS-SIMPLE-CERT/ca", RK_CERT, 1, 0 },
+	{ "/healthcheck", "/healthcheck", RK_HEALTH, 1, 1 },
+	{ "/metrics", "/metrics", RK_METRICS, 0, 1 },
+};
+#define NROUTES	(int)(sizeof(routes) / sizeof(routes[0]))
+
+/* The row of url on this listener, or 0. */
+int
+api_route_find(const char *url, int metrics_listener)
+{
+	int	 i;
+
+	for (i = 1; i < NROUTES; i++)
+		if (strcmp(url, routes[i].path) == 0)
+			return (metrics_listener ? routes[i].metrics :
+			    routes[i].main) ? i : 0;
+	return 0;
+}
+
+/* Route names repeat (a trailing slash); metrics count by the first row
+ * of each name. */
+const char *
+api_route_name(int i)
+{
+	return i >= 0 && i < NROUTES ? routes[i].name : routes[0].name;
+}
+
+int
+api_route_count(void)
+{
+	return NROUTES;
+}
+
+/* The health check reports a store it cannot open rather than fail. */
+int
+api_route_needs_store(int i)
+{
+	return routes[i].kind != RK_HEALTH && routes[i].kind != RK_METRICS &&
+	    routes[i].kind != RK_NONE && routes[i].kind != RK_VERSION;
+}
+
+static int
+read_only(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+enum MHD_Result
+api_dispatch(struct api *a, struct MHD_Connection *c, const char *url,
+    const char *method, struct api_req *rq, int i)
+{
+	enum route_kind	 k = routes[i].kind;
+
+	if (k != RK_NONE && k != RK_TOKENS && k != RK_AUTH &&
+	    !read_only(method))
+		return api_error(a, c, 405, "The method is not allowed.");
+	switch (k) {
+	case RK_TOKENS:
+		return route_tokens(a, c, method, rq);
+	case RK_REVOKED:
+		return route_revoked(a, c, strstr(url, "OS-REVOKE") != NULL);
+	case RK_AUTH:
+		return route_auth(a, c, url, method);
+	case RK_CERT:
+		return route_certs(a, c, strstr(url, "/ca") != NULL);
+	case RK_VERSION:
+		return route_version(a, c, url);
+	case RK_HEALTH:
+		return route_healthcheck(a, c);
+	case RK_METRICS:
+		return route_metrics(a, c);
+	default:
+		return api_error(a, c, 404, "The resource could not be found.");
+	}
+}
