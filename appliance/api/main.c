@@ -309,25 +309,6 @@ start_http(struct api *a)
 	return d;
 }
 
-/* The config file -c names; anything else is a usage error. */
-static const char *
-config_arg(int argc, char **argv)
-{
-	const char	*cfpath = NULL;
-	int		 ch;
-
-	while ((ch = getopt(argc, argv, "c:d")) != -1) {
-		switch (ch) {
-		case 'c': cfpath = optarg; break;
-		case 'd': log_set_level(LOGL_DEBUG); break;
-		default: cli_usage(usage_text);
-		}
-	}
-	if (cfpath == NULL || optind != argc)
-		cli_usage(usage_text);
-	return cfpath;
-}
-
 /* Both listeners, until SIGTERM or SIGINT. */
 static int
 run_listeners(struct api *a)
@@ -372,16 +353,19 @@ main(int argc, char **argv)
 {
 	static struct api	 a;
 	struct sigaction	 sa;
+	const char		*cfpath;
 	char			 err[CONFIG_ERR_MAX];
 	struct store		*st = NULL;
-	int			 r;
+	int			 r, debug;
 
 	cli_std(argc, argv, "signet-api", usage_text);
 	log_init("signet-api", LOGL_INFO);
 	log_timestamps(1);
 	harden();
-	if (config_load(config_arg(argc, argv), &a.cf, err, sizeof(err)) !=
-	    0) {
+	cfpath = cli_config_arg(argc, argv, usage_text, &debug);
+	if (debug)
+		log_set_level(LOGL_DEBUG);
+	if (config_load(cfpath, &a.cf, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
 	}

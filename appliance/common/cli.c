@@ -4,6 +4,7 @@
  * neither needs a config); a usage error prints the usage on stderr and
  * exits 2.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,4 +34,24 @@ cli_usage(const char *usage)
 {
 	fputs(usage, stderr);
 	exit(2);
+}
+
+/* A daemon's command line: -c FILE, and -d (*debug = 1); nothing else. */
+const char *
+cli_config_arg(int argc, char **argv, const char *usage, int *debug)
+{
+	const char	*cfpath = NULL;
+	int		 ch;
+
+	*debug = 0;
+	while ((ch = getopt(argc, argv, "c:d")) != -1) {
+		switch (ch) {
+		case 'c': cfpath = optarg; break;
+		case 'd': *debug = 1; break;
+		default: cli_usage(usage);
+		}
+	}
+	if (cfpath == NULL || optind != argc)
+		cli_usage(usage);
+	return cfpath;
 }

@@ -9,5 +9,6 @@
 
 void	cli_std(int, char **, const char *, const char *);
 void	cli_usage(const char *) __attribute__((noreturn));
+const char *cli_config_arg(int, char **, const char *, int *);
 
 #endif

@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <openssl/pem.h>
 #include <pwd.h>
 #include <signal.h>
@@ -178,23 +177,17 @@ int
 main(int argc, char **argv)
 {
 	static struct signer	 sg;
-	const char		*cfpath = NULL;
+	const char		*cfpath;
 	char			 err[CONFIG_ERR_MAX];
-	int			 ch, r;
+	int			 r, debug;
 
 	cli_std(argc, argv, "signet-signerd", usage_text);
 	log_init("signet-signerd", LOGL_INFO);
 	log_timestamps(1);
 	harden();
-	while ((ch = getopt(argc, argv, "c:d")) != -1) {
-		switch (ch) {
-		case 'c': cfpath = optarg; break;
-		case 'd': log_set_level(LOGL_DEBUG); break;
-		default: cli_usage(usage_text);
-		}
-	}
-	if (cfpath == NULL || optind != argc)
-		cli_usage(usage_text);
+	cfpath = cli_config_arg(argc, argv, usage_text, &debug);
+	if (debug)
+		log_set_level(LOGL_DEBUG);
 	if (config_load(cfpath, &sg.cf, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;

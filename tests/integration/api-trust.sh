@@ -6,12 +6,7 @@
 # the signer's default allowed_scopes no longer seal a trust scope.
 . tests/integration/lib/softhsm.sh
 
-REPO="$WORK/repo"
-mkdir -m 700 "$REPO"
-/usr/bin/python3 tests/integration/lib/keystone_repo.py "$REPO" 3 1 \
-    > /dev/null 2>&1 || fail "keystone made no repository"
-expect_ok "init-token" prov init-token
-expect_ok "import Keystone's keys" prov fernet-import "$REPO"
+keystone_keys
 start_signer
 printf 'secret-admin\n' > "$WORK/admin.pw"
 expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"

@@ -5,12 +5,7 @@
 # and an audit chain.
 . tests/integration/lib/softhsm.sh
 
-REPO="$WORK/repo"
-mkdir -m 700 "$REPO"
-/usr/bin/python3 tests/integration/lib/keystone_repo.py "$REPO" 3 1 \
-    > /dev/null 2>&1 || fail "keystone made no repository"
-expect_ok "init-token" prov init-token
-expect_ok "import Keystone's keys" prov fernet-import "$REPO"
+keystone_keys
 # trust scopes are off by default; these tests seal them on purpose
 printf '[signer]\nallowed_scopes = unscoped,project,domain,system,trust\n' \
     >> "$CONF"

@@ -197,3 +197,14 @@ stop_api() {
 mgr() {
 	ours "$BIN/signet-manage" -c "$CONF" "$@"
 }
+
+# keystone_keys: a token holding a key repository Keystone's own code made
+# in $REPO (3 keys after one rotation), imported by fernet-import.
+keystone_keys() {
+	REPO="$WORK/repo"
+	mkdir -m 700 "$REPO"
+	/usr/bin/python3 tests/integration/lib/keystone_repo.py "$REPO" 3 1 \
+	    > /dev/null 2>&1 || fail "keystone made no repository"
+	expect_ok "init-token" prov init-token
+	expect_ok "import Keystone's keys" prov fernet-import "$REPO"
+}
