@@ -235,7 +235,10 @@ store_user_domains_json(struct store *s, const char *user, void *arr)
 	    0);
 }
 
-/* Runs one lockout statement for user; *count and *until when asked. */
+/*
+ * Runs one lockout statement for user, as the process's one writer
+ * (store_begin); *count and *until when asked.
+ */
 static int
 login_step(struct store *s, const char *sql, const char *user, int64_t now,
     int attempts, int duration, int64_t *count, int64_t *until)
@@ -243,8 +246,12 @@ login_step(struct store *s, const char *sql, const char *user, int64_t now,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+	if (store_begin(s) != 0)
+		return SIG_ERR_HSM_RETRY;
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		store_rollback(s);
 		return SIG_ERR_SYSTEM;
+	}
 	/* a statement without ?2..?4 refuses their binding: harmless */
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -256,7 +263,11 @@ login_step(struct store *s, const char *sql, const char *user, int64_t now,
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+	if (rc != SQLITE_DONE) {
+		store_rollback(s);
+		return SIG_ERR_HSM_RETRY;
+	}
+	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 /*
