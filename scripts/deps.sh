@@ -12,7 +12,7 @@ python3-keystonemiddleware wrk
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography
 faketime util-linux bc procps strace
-systemd groff-base binutils"
+systemd groff-base binutils man-db"
 
 # `deps.sh fuzz`: what make fuzz needs besides (clang's libFuzzer)
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
