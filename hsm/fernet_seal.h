@@ -8,18 +8,11 @@
 #ifndef SIGNET_FERNET_SEAL_H
 #define SIGNET_FERNET_SEAL_H
 
+#include "fernet_envelope.h"
 #include "fernet_keys.h"
-
-#define FERNET_VERSION		0x80
-#define FERNET_IV_LEN		16
-#define FERNET_MAC_LEN		32
-#define FERNET_HDR_LEN		(1 + 8 + FERNET_IV_LEN)
-#define FERNET_MIN_RAW		(FERNET_HDR_LEN + 16 + FERNET_MAC_LEN)
-#define FERNET_TOKEN_MAX	4096	/* characters */
 
 int	fernet_seal(struct hsm_sess *, const struct fernet_obj *, uint64_t,
 	    const uint8_t *, const uint8_t *, size_t, char *, size_t);
-int	fernet_decode(const char *, size_t, uint8_t *, size_t, size_t *);
 int	fernet_open(struct hsm_sess *, const struct fernet_obj *,
 	    const uint8_t *, size_t, uint8_t *, size_t *, uint64_t *);
 

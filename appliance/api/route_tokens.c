@@ -15,6 +15,7 @@
 #define ST	api_store(a)	/* this thread's store connection */
 #include "b64url.h"
 #include "err.h"
+#include "fernet_envelope.h"
 #include "isotime.h"
 #include "log.h"
 #include "provider_pki.h"
@@ -220,8 +221,10 @@ open_token(struct api *a, const char *tok, int allow_expired,
 			o->c = &o->pki->c;
 			o->issued_at = o->pki->issued_at;
 		}
-	} else
+	} else if (fernet_shaped(tok))
 		r = open_fernet(a, tok, allow_expired, o);
+	else
+		r = SIG_ERR_KEY_NOT_FOUND;	/* no RPC, no audit record */
 	/* no trusts here: a trust-scoped token is no project token */
 	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
 	    *o->c->trust_id != '\0'))
