@@ -398,8 +398,13 @@ main(int argc, char **argv)
 	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
 	    api_signer_up(&a) && (r = pki_load_certs(&a)) != 0)
 		goto out;
+	if (api_keys_watch_start(&a) != 0) {
+		r = SIG_ERR_SYSTEM;
+		goto out;
+	}
 	r = run_listeners(&a);
  out:
+	api_keys_watch_stop();
 	tcache_free();
 	scache_free();
 	rl_free(a.revokers);

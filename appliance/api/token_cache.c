@@ -89,6 +89,13 @@ tcache_begin(void)
 	current = atomic_load(&epoch);
 }
 
+/* Nothing cached until now is served again (keys_watch.c). */
+void
+tcache_drop(void)
+{
+	atomic_fetch_add(&epoch, 1);
+}
+
 uint64_t
 tcache_now(void)
 {

@@ -16,10 +16,16 @@ struct store;
 void	 tcache_init(int, struct store *);
 void	 tcache_free(void);
 void	 tcache_begin(void);
+void	 tcache_drop(void);
 uint64_t tcache_now(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
 void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,
 	    int64_t);
+
+/* keys_watch.c: the cache emptied when the signer's keys change */
+struct api;
+int	 api_keys_watch_start(struct api *);
+void	 api_keys_watch_stop(void);
 
 /* store_cache.c: store answers every token needs, per epoch */
 int	 scache_roles(struct store *, const char *, const char *,

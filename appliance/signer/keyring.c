@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "err.h"
 #include "log.h"
 #include "signer.h"
@@ -51,6 +53,35 @@ same_keys(const struct fernet_inv *a, const struct fernet_inv *b)
 }
 
 /*
+ * The keys served, named by a digest of their kinds, indices and CKA_IDs
+ * (not secret): a front-end that sees it change drops what it validated
+ * under keys that may be gone. Any signer on the same token names the
+ * same set alike, across restarts.
+ */
+static void
+keyset_name(const struct fernet_inv *inv, char *out)
+{
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	uint8_t		 d[EVP_MAX_MD_SIZE];
+	int		 hdr[2];
+	size_t		 i;
+
+	memset(d, 0, sizeof(d));
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		for (i = 0; i < inv->nkeys; i++) {
+			hdr[0] = inv->keys[i].kind;
+			hdr[1] = inv->keys[i].index;
+			EVP_DigestUpdate(ctx, hdr, sizeof(hdr));
+			EVP_DigestUpdate(ctx, inv->keys[i].id, FERNET_ID_LEN);
+		}
+		EVP_DigestFinal_ex(ctx, d, NULL);
+	}
+	EVP_MD_CTX_free(ctx);
+	for (i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/*
  * *replaced: the token holds keys, none of them one already loaded. Only
  * a change is logged: a rescan that finds the same keys says nothing.
  */
@@ -88,6 +119,7 @@ load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 	kr->inv = inv;
 	kr->nlive = n;
 	kr->gen = hsm_pool_generation(pool);
+	keyset_name(&inv, kr->keyset);
 	atomic_fetch_add(&kr->loads, 1);
 	pthread_rwlock_unlock(&kr->lk);
 	changed = !same_keys(&old, &inv) ||

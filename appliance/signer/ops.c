@@ -36,6 +36,7 @@ struct scratch {
 	char		 audit[CLAIMS_AUDIT_MAX][23];
 	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
 	char		 why[160];
+	char		 keyset[sizeof(((struct keyring *)0)->keyset)];
 	char		 cms[CMS_TOKEN_MAX];
 	char		*list;		/* a signed revocation list (heap) */
 	const char	*rid;		/* the front-end's request id, or NULL */
@@ -363,7 +364,9 @@ op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 	    audit != NULL ? S(audit) : sg->why;
 	pthread_rwlock_rdlock(&sg->kr.lk);
 	sc->u.health.fernet_keys = sg->kr.nlive;
+	memcpy(sc->keyset, sg->kr.keyset, sizeof(sc->keyset));
 	pthread_rwlock_unlock(&sg->kr.lk);
+	sc->u.health.fernet_keyset = sc->keyset;
 	sc->u.health.calls = atomic_load(&sg->calls);
 	sc->u.health.errors = atomic_load(&sg->errors);
 	health_counters(sg, sc);

@@ -34,6 +34,7 @@ struct keyring {
 	size_t			 nlive;
 	unsigned int		 gen;	/* the pool generation it was read at */
 	atomic_uint		 loads;	/* bumped by every reload */
+	char			 keyset[17];	/* Health: which keys, as hex */
 };
 
 struct audit;
