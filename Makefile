@@ -47,10 +47,8 @@ SIGNERD_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) $(HSM_OBJS) $(SIGNERLIB_OBJS) \
 		   $(B)/obj/appliance/signer/main.o
 RPC_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
 		   $(call obj,$(wildcard appliance/rpc/*.c))
-STORE_OBJS	:= $(call obj,appliance/api/store_sqlite.c \
-		   appliance/api/store_read.c appliance/api/password.c \
-		   appliance/api/db_path.c appliance/api/store_revoke.c)
-API_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) \
+STORE_OBJS	:= $(call obj,$(wildcard appliance/store/*.c))
+API_OBJS	:= $(COMMON_OBJS) $(PROTO_OBJS) $(STORE_OBJS) \
 		   $(call obj,$(wildcard appliance/api/*.c))
 MANAGE_OBJS	:= $(COMMON_OBJS) $(STORE_OBJS) \
 		   $(call obj,$(wildcard appliance/manage/*.c))
@@ -122,7 +120,8 @@ $(BIN)/signet-rpc: $(RPC_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/obj/appliance/manage/%.o: ALL_CFLAGS += -Iappliance/api
+$(B)/obj/appliance/manage/%.o: ALL_CFLAGS += -Iappliance/store
+$(B)/obj/appliance/api/%.o: ALL_CFLAGS += -Iappliance/store
 
 # No $(HSM_OBJS), ever: the front-end cannot call PKCS#11.
 $(BIN)/signet-api: $(API_OBJS)
@@ -191,6 +190,7 @@ $(B)/bench/verify: $(B)/obj/bench/verify.o $(VERIFY_SO)
 	    -Wl,-rpath,$(abspath $(B)/lib)
 
 $(B)/obj/tests/fuzz/%.o: ALL_CFLAGS += -Iappliance/signer -Iappliance/api \
+    -Iappliance/store \
     -Iprovisioning
 $(B)/obj/tests/fuzz/%.o: $(GEN)/proto/signer.pb-c.h
 ifeq ($(FUZZ),1)
@@ -214,7 +214,8 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(COMMON_OBJS) $(HSM_OBJS) \
 BOUNDARY_BINS	:= $(BIN)/signet-rpc $(BIN)/signet-manage $(BIN)/signet-api
 check-boundary: $(BOUNDARY_BINS)
 	@! grep -rlE '#include[[:space:]]*[<"](hsm/|[a-z_]*\.h".*hsm|hsm\.h|fernet_keys\.h|fernet_seal\.h|cms_keys\.h|cms_engine\.h)' \
-	    appliance/api appliance/manage appliance/rpc proto 2>/dev/null | grep . \
+	    appliance/api appliance/store appliance/manage appliance/rpc proto \
+	    2>/dev/null | grep . \
 	    || { echo "check-boundary: hsm/ included beyond the boundary"; exit 1; }
 	@for b in $(BOUNDARY_BINS); do \
 	    if nm $$b | grep -E ' [TDB] hsm_| U C_[A-Z]' ; then \

@@ -376,7 +376,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: the write fails */
 	pthread_mutex_init(&a.stores_mu, NULL);
-	if ((r = api_db_path(a.cf, a.db, sizeof(a.db))) != 0 ||
+	if ((r = store_db_path(a.cf, a.db, sizeof(a.db))) != 0 ||
 	    (r = store_open(a.db, 0, &st)) != 0 ||
 	    (r = store_ready(st)) != 0 || (r = api_signer_open(&a)) != 0)
 		goto out;

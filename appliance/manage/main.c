@@ -487,7 +487,7 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
-	if ((r = api_db_path(m.cf, path, sizeof(path))) == 0 &&
+	if ((r = store_db_path(m.cf, path, sizeof(path))) == 0 &&
 	    (r = store_open(path, 1, &m.st)) == 0 &&
 	    (cmds[i].fn == cmd_db_sync || cmds[i].fn == cmd_bootstrap ||
 	    (r = store_ready(m.st)) == 0))

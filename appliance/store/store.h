@@ -57,7 +57,7 @@ int	store_endpoint_ensure(struct store *, const char *, const char *,
 
 /* db_path.c: [database] connection as a file path */
 struct config;
-int	api_db_path(const struct config *, char *, size_t);
+int	store_db_path(const struct config *, char *, size_t);
 
 /* password.c */
 int	password_hash(const char *, size_t, char *, size_t);

@@ -12,7 +12,7 @@
 
 /* "sqlite:///PATH" as in keystone.conf; a relative PATH is the config's. */
 int
-api_db_path(const struct config *cf, char *out, size_t sz)
+store_db_path(const struct config *cf, char *out, size_t sz)
 {
 	const char	*c = cf->database_connection;
 
