@@ -32,7 +32,7 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wcast-qual \
 	   -Wpointer-arith -Wformat=2 -Wvla
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(CFLAGS) $(SANFLAGS) \
-	   $(PKG_CFLAGS) -Iappliance/common -Ihsm -Iproto -I$(GEN)/proto
+	   $(PKG_CFLAGS) -Iappliance/common -Iproto -I$(GEN)/proto
 LDLIBS	= $(PKG_LIBS) -ldl -lpthread
 LDFLAGS	+= $(SANFLAGS) -Wl,--as-needed
 
@@ -103,6 +103,13 @@ $(B)/obj/gen/signer.pb-c.o: $(GEN)/proto/signer.pb-c.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror \
 	    -I$(GEN)/proto -c -o $@ $<
+
+# Only what may use the HSM layer can include it: the compiler keeps the
+# trust boundary (signet-api, signet-manage, signet-rpc and the store
+# are built without -Ihsm).
+HSM_USERS	:= hsm appliance/signer provisioning tests/unit \
+		   tests/integration tests/fuzz bench
+$(foreach d,$(HSM_USERS),$(eval $(B)/obj/$(d)/%.o: ALL_CFLAGS += -Ihsm))
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
