@@ -66,23 +66,6 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	return r;
 }
 
-/* The Fernet envelope's timestamp, which is the token's issued_at. */
-static int64_t
-token_issued_at(const char *tok)
-{
-	uint8_t	 b[9];
-	size_t	 n;
-	int64_t	 t = 0;
-	int	 i;
-
-	if (strlen(tok) < 12 || b64url_decode(tok, 12, B64URL_NOPAD, b,
-	    sizeof(b), &n) != 0 || n != 9)
-		return time(NULL);
-	for (i = 1; i < 9; i++)
-		t = t << 8 | b[i];
-	return t;
-}
-
 static enum MHD_Result
 unavailable(struct api *a, struct MHD_Connection *cn)
 {
@@ -156,7 +139,8 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 		    "temporarily unavailable.");
 	}
 	tok = resp->issue_fernet->token;
-	if ((r = token_doc(a, c, token_issued_at(tok), catalog, &doc)) != 0) {
+	if ((r = token_doc(a, c, resp->issue_fernet->issued_at, catalog,
+	    &doc)) != 0) {
 		sigc_response_free(resp);
 		return doc_failed(a, cn, r);
 	}

@@ -40,6 +40,7 @@ struct scratch {
 	char		 cms[CMS_TOKEN_MAX];
 	char		*list;		/* a signed revocation list (heap) */
 	const char	*rid;		/* the front-end's request id, or NULL */
+	uint64_t	 sealed_at;	/* the envelope's timestamp */
 	Signet__V1__CallCounters per_call[HEALTH_CALLS];
 	Signet__V1__CallCounters *per_call_ptrs[HEALTH_CALLS];
 	union {
@@ -93,8 +94,9 @@ seal(struct signer *sg, struct scratch *sc)
 	keyring_fresh(sg);
 	if ((r = hsm_sess_get_timed(sg->pool, SIGNER_QUEUE_WAIT_MS, &s)) != 0)
 		return r;
+	sc->sealed_at = (uint64_t)time(NULL);
 	pthread_rwlock_rdlock(&sg->kr.lk);
-	r = fernet_seal(s, &sg->kr.inv.keys[0], (uint64_t)time(NULL), iv, pl,
+	r = fernet_seal(s, &sg->kr.inv.keys[0], sc->sealed_at, iv, pl,
 	    pllen, sc->token, sizeof(sc->token));
 	pthread_rwlock_unlock(&sg->kr.lk);
 	hsm_sess_put(sg->pool, s, r);
@@ -135,6 +137,7 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	}
 	signet__v1__issue_fernet_response__init(&sc->u.issue);
 	sc->u.issue.token = sc->token;
+	sc->u.issue.issued_at = (int64_t)sc->sealed_at;
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET;
 	resp->issue_fernet = &sc->u.issue;
 }
