@@ -61,9 +61,11 @@ widen signet-fernet-3 wrap
 widen signet-fernet-2-hmac unwrap
 widen signet-signing decrypt
 ours "$TBIN/hsm-check" "$CONF" widen signet-fernet-2 mechs > "$WORK/out"
-grep -q "CKR_ATTRIBUTE_READ_ONLY" "$WORK/out" &&
-    ok "a mechanism list is read-only" ||
-    fail "lengthening a mechanism list: $(cat "$WORK/out")"
+if grep -q "CKR_ATTRIBUTE_READ_ONLY" "$WORK/out"; then
+	ok "a mechanism list is read-only"
+else
+	fail "lengthening a mechanism list: $(cat "$WORK/out")"
+fi
 check "widened keys still refuse other mechanisms"
 status_fails() {	# status_fails DESC
 	if prov status > "$WORK/out" 2> "$WORK/err"; then
@@ -74,16 +76,17 @@ status_fails() {	# status_fails DESC
 	cat "$WORK/out"
 }
 status_fails "status of a widened token"
-for want in "'signet-fernet-3' was widened beyond what signet does with it: derive wrap" \
-    "'signet-fernet-2-hmac' was widened beyond what signet does with it: unwrap" \
-    "'signet-signing' was widened beyond what signet does with it: decrypt"; do
+W="was widened beyond what signet does with it:"
+for want in "'signet-fernet-3' $W derive wrap" \
+    "'signet-fernet-2-hmac' $W unwrap" "'signet-signing' $W decrypt"; do
 	grep -qF "problem: WEAK: $want" "$WORK/out" || fail "status lacks: $want"
 done
 grep -q "problem: WEAK: 'signet-fernet-0'" "$WORK/out" &&
     fail "status flagged a key nobody widened"
 
-expect_ok "an old-style key" ours "$TBIN/hsm-check" "$CONF" legacy signet-legacy
+expect_ok "an old-style key" \
+    ours "$TBIN/hsm-check" "$CONF" legacy signet-legacy
 status_fails "status with an old-style key"
-grep -q "problem: UNRESTRICTED: 'signet-legacy' predates mechanism restriction" \
-    "$WORK/out" || fail "status did not flag the old-style key: $(cat "$WORK/out")"
+grep -q "problem: UNRESTRICTED: 'signet-legacy' predates mechanism" \
+    "$WORK/out" || fail "status did not flag the old-style key"
 finish
