@@ -1,7 +1,10 @@
 /*
  * signerd and provision: generates, finds, relabels and removes the CMS
  * key pairs and their certificate objects. Every key is generated inside
- * the token; only public keys and certificates ever leave it.
+ * the token; only public keys and certificates ever leave it. A private
+ * key signs with the one mechanism libp11 asks for and cannot be copied;
+ * it stays CKA_MODIFIABLE because pki-setup moves a new pair to the live
+ * label by relabelling it (see fernet_keys.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 
 #include "cms_keys.h"
 #include "err.h"
+#include "key_policy.h"
 #include "log.h"
 
 static CK_BBOOL	ck_true = CK_TRUE;
@@ -99,12 +103,19 @@ keypair_gen(struct hsm_sess *s, const char *label, const uint8_t *id,
 	CK_MECHANISM	 ec = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
 	CK_ULONG	 bits = key_types[type].bits;
 	uint8_t		 e[] = { 0x01, 0x00, 0x01 };
+	const CK_MECHANISM_TYPE *mechs;
+	size_t		 nmechs = key_policy_mechs(CKO_PRIVATE_KEY,
+			    type == CMS_EC_P256 ? CKK_EC : CKK_RSA, &mechs);
 	CK_ATTRIBUTE	 pub[] = {
 		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_PRIVATE, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_VERIFY, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_ENCRYPT, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_WRAP, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_DERIVE, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_COPYABLE, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_ALLOWED_MECHANISMS, CK_IN(mechs),
+		    nmechs * sizeof(CK_MECHANISM_TYPE) },
 		{ CKA_LABEL, CK_IN(label), strlen(label) },
 		{ CKA_ID, CK_IN(id), CMS_ID_LEN },
 		{ CKA_MODULUS_BITS, &bits, sizeof(bits) },
@@ -119,6 +130,10 @@ keypair_gen(struct hsm_sess *s, const char *label, const uint8_t *id,
 		{ CKA_DECRYPT, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_UNWRAP, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_DERIVE, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_SIGN_RECOVER, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_COPYABLE, &ck_false, sizeof(CK_BBOOL) },
+		{ CKA_ALLOWED_MECHANISMS, CK_IN(mechs),
+		    nmechs * sizeof(CK_MECHANISM_TYPE) },
 		{ CKA_LABEL, CK_IN(label), strlen(label) },
 		{ CKA_ID, CK_IN(id), CMS_ID_LEN },
 	};

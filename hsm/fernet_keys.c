@@ -2,14 +2,20 @@
  * signerd and provision: creates, relabels and destroys the two objects of
  * a Fernet key. Both halves are sensitive and extractable only under a
  * trusted wrapping key (replication to a second HSM); neither can wrap,
- * unwrap or derive. The signing half is stored zero-padded to 32 bytes
- * because SoftHSM2 refuses 16-byte HMAC keys; the MAC is the same.
+ * unwrap, derive or be copied, and each works only with the mechanisms
+ * Fernet uses. They stay CKA_MODIFIABLE: a rotation moves a key by
+ * relabelling it, which SoftHSM2 refuses on an unmodifiable object (and it
+ * refuses to clear CKA_MODIFIABLE later), so a user-PIN holder can still
+ * widen them; signet-provision status reports any key so widened. The
+ * signing half is stored zero-padded to 32 bytes because SoftHSM2 refuses
+ * 16-byte HMAC keys; the MAC is the same.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
 #include "fernet_keys.h"
+#include "key_policy.h"
 #include "log.h"
 #include "secmem.h"
 
@@ -31,7 +37,7 @@ fernet_label(enum fernet_kind kind, int index, int mac, char *buf, size_t sz)
 }
 
 /* The attributes both halves share; the caller appends its own. */
-#define FERNET_COMMON_ATTRS(cls, kt, label, id)				\
+#define FERNET_COMMON_ATTRS(cls, kt, label, id, mechs, nmechs)		\
 	{ CKA_CLASS, &(cls), sizeof(cls) },				\
 	{ CKA_KEY_TYPE, &(kt), sizeof(kt) },				\
 	{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },			\
@@ -42,6 +48,9 @@ fernet_label(enum fernet_kind kind, int index, int mac, char *buf, size_t sz)
 	{ CKA_WRAP, &ck_false, sizeof(CK_BBOOL) },			\
 	{ CKA_UNWRAP, &ck_false, sizeof(CK_BBOOL) },			\
 	{ CKA_DERIVE, &ck_false, sizeof(CK_BBOOL) },			\
+	{ CKA_COPYABLE, &ck_false, sizeof(CK_BBOOL) },			\
+	{ CKA_ALLOWED_MECHANISMS, CK_IN(mechs),				\
+	    (nmechs) * sizeof(CK_MECHANISM_TYPE) },			\
 	{ CKA_LABEL, (label), strlen(label) },				\
 	{ CKA_ID, (id), FERNET_ID_LEN }
 
@@ -51,6 +60,8 @@ mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 {
 	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE	 kt = CKK_GENERIC_SECRET;
+	const CK_MECHANISM_TYPE *mechs;
+	size_t		 nmechs = key_policy_mechs(cls, kt, &mechs);
 	struct secmem	*pad;
 	CK_RV		 rv;
 
@@ -59,7 +70,8 @@ mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 	memcpy(secmem_data(pad), half, FERNET_HALF_LEN);
 	{
 		CK_ATTRIBUTE t[] = {
-			FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id)),
+			FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id),
+			    mechs, nmechs),
 			{ CKA_SIGN, &ck_true, sizeof(CK_BBOOL) },
 			{ CKA_VERIFY, &ck_true, sizeof(CK_BBOOL) },
 			{ CKA_ENCRYPT, &ck_false, sizeof(CK_BBOOL) },
@@ -84,8 +96,11 @@ aes_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 	CK_KEY_TYPE	 kt = CKK_AES;
 	CK_ULONG	 vlen = FERNET_HALF_LEN;
 	CK_MECHANISM	 mech = { CKM_AES_KEY_GEN, NULL, 0 };
+	const CK_MECHANISM_TYPE *mechs;
+	size_t		 nmechs = key_policy_mechs(cls, kt, &mechs);
 	CK_ATTRIBUTE	 t[] = {
-		FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id)),
+		FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id), mechs,
+		    nmechs),
 		{ CKA_ENCRYPT, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_DECRYPT, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_SIGN, &ck_false, sizeof(CK_BBOOL) },

@@ -1,7 +1,8 @@
 /*
  * signet-provision: status. Says what the token holds and every way it
- * falls short of what the signer needs: missing objects, weak keys or
- * attributes, expiring certificates, an interrupted Fernet change.
+ * falls short of what the signer needs: missing objects, weak keys, weak
+ * or widened attributes (status_keys.c), expiring certificates, an
+ * interrupted Fernet change.
  * Exit 0 only when nothing is wrong, so monitoring can run it.
  */
 #include <stdio.h>
@@ -24,6 +25,13 @@ problem(int *n, const char *kind, const char *what)
 {
 	printf("problem: %s: %s\n", kind, what);
 	return ++*n;
+}
+
+/* For status_keys.c. */
+int
+status_problem(int *n, const char *kind, const char *what)
+{
+	return problem(n, kind, what);
 }
 
 static void
@@ -110,44 +118,6 @@ status_fernet(struct prov *p, int *np)
 	fernet_inv_clear(&inv);
 }
 
-/* Every private or secret key: sensitive, and no wrap+decrypt pair. */
-static void
-status_attrs(struct prov *p, CK_OBJECT_CLASS cls, int *np)
-{
-	CK_OBJECT_HANDLE h[256];
-	CK_ATTRIBUTE	 t[] = { { CKA_CLASS, &cls, sizeof(cls) } };
-	CK_ULONG	 n, i;
-	char		 label[HSM_LABEL_MAX], msg[160];
-	int		 sens, ext, trusted, wrap, dec;
-
-	if (hsm_find(p->s, t, 1, h, 256, &n) != 0)
-		return;
-	for (i = 0; i < n; i++) {
-		if (hsm_label_get(p->s, h[i], label, sizeof(label)) != 0 ||
-		    hsm_attr_bool(p->s, h[i], CKA_SENSITIVE, &sens) != 0 ||
-		    hsm_attr_bool(p->s, h[i], CKA_EXTRACTABLE, &ext) != 0 ||
-		    hsm_attr_bool(p->s, h[i], CKA_WRAP_WITH_TRUSTED,
-		    &trusted) != 0 ||
-		    hsm_attr_bool(p->s, h[i], CKA_DECRYPT, &dec) != 0)
-			continue;
-		wrap = 0;
-		if (cls == CKO_SECRET_KEY)
-			(void)hsm_attr_bool(p->s, h[i], CKA_WRAP, &wrap);
-		msg[0] = '\0';
-		if (!sens)
-			snprintf(msg, sizeof(msg), "'%s' is not sensitive",
-			    label);
-		else if (ext && !trusted)
-			snprintf(msg, sizeof(msg), "'%s' is extractable "
-			    "without a trusted wrapping key", label);
-		else if (wrap && dec)
-			snprintf(msg, sizeof(msg), "'%s' can both wrap and "
-			    "decrypt", label);
-		if (msg[0] != '\0')
-			problem(np, "WEAK", msg);
-	}
-}
-
 int
 cmd_status(struct prov *p)
 {
@@ -162,8 +132,8 @@ cmd_status(struct prov *p)
 	    model, (unsigned long)p->slot);
 	status_cms(p, &n);
 	status_fernet(p, &n);
-	status_attrs(p, CKO_PRIVATE_KEY, &n);
-	status_attrs(p, CKO_SECRET_KEY, &n);
+	status_keys(p, CKO_PRIVATE_KEY, &n);
+	status_keys(p, CKO_SECRET_KEY, &n);
 	if (n == 0)
 		printf("status: ok\n");
 	else

@@ -40,6 +40,8 @@ void	prov_close(struct prov *, int);
 
 int	cmd_init_token(struct prov *);
 int	cmd_status(struct prov *);
+int	status_problem(int *, const char *, const char *);
+void	status_keys(struct prov *, CK_OBJECT_CLASS, int *);
 int	cmd_pki_setup(struct prov *);
 int	cmd_import_cert(struct prov *);
 int	cmd_export_certs(struct prov *);

@@ -4,6 +4,12 @@
  *   hsm-check CONF custody         sensitive, unwrappable, unweakenable
  *   hsm-check CONF fernet KEYFILE N token's key N equals Keystone's file
  *   hsm-check CONF pool            session and login loss recovery
+ *   hsm-check CONF attrs           signet's keys refuse other mechanisms
+ *                                  and copying; their own ones work
+ *   hsm-check CONF widen LABEL WHAT  turns a use on (derive, wrap, unwrap,
+ *                                  decrypt, mechs), as a PIN holder could
+ *   hsm-check CONF legacy LABEL    a key made as signet made them before
+ *                                  mechanism lists (no list, copyable)
  * Exit 0 when every check holds; each failure is printed.
  */
 #include <stdio.h>
@@ -167,6 +173,184 @@ custody(struct hsm_pool *p)
 	return 0;
 }
 
+/* Starts op ('s'ign, 'e'ncrypt, 'd'ecrypt) on h, then runs it to its end. */
+static CK_RV
+try_op(struct hsm_sess *s, int op, CK_MECHANISM_TYPE mt,
+    CK_OBJECT_HANDLE h)
+{
+	uint8_t		 iv[16] = { 0 }, in[16] = { 0 }, out[1024];
+	CK_MECHANISM	 m = { mt, NULL, 0 };
+	CK_ULONG	 len = sizeof(out);
+	CK_RV		 rv;
+
+	if (mt == CKM_AES_CBC || mt == CKM_AES_CBC_PAD) {
+		m.pParameter = iv;
+		m.ulParameterLen = sizeof(iv);
+	}
+	if (op == 's') {
+		if ((rv = s->f->C_SignInit(s->h, &m, h)) == CKR_OK)
+			rv = s->f->C_Sign(s->h, in, sizeof(in), out, &len);
+	} else if (op == 'd') {
+		if ((rv = s->f->C_DecryptInit(s->h, &m, h)) == CKR_OK)
+			(void)s->f->C_Decrypt(s->h, in, sizeof(in), out, &len);
+	} else if ((rv = s->f->C_EncryptInit(s->h, &m, h)) == CKR_OK)
+		rv = s->f->C_Encrypt(s->h, in, sizeof(in), out, &len);
+	return rv;
+}
+
+/* What one of signet's keys may do, and what it must refuse. */
+static void
+attrs_one(struct hsm_sess *s, CK_OBJECT_HANDLE h, CK_OBJECT_CLASS cls)
+{
+	CK_KEY_TYPE	 kt = 0;
+	CK_ULONG	 len = sizeof(kt);
+	CK_ATTRIBUTE	 t[] = { { CKA_TOKEN, &ck_false, 1 } };
+	CK_OBJECT_HANDLE copy;
+	char		 l[HSM_LABEL_MAX];
+	CK_RV		 rv;
+
+	hsm_label_get(s, h, l, sizeof(l));
+	hsm_attr_get(s, h, CKA_KEY_TYPE, &kt, &len);
+	if (kt == CKK_AES) {
+		rv = try_op(s, 'e', CKM_AES_ECB, h);
+		CHECK(rv == CKR_MECHANISM_INVALID, "%s: AES-ECB gave %s", l,
+		    ck_name(rv));
+		rv = try_op(s, 'e', CKM_AES_CBC_PAD, h);
+		CHECK(rv == CKR_OK, "%s: AES-CBC-PAD gave %s", l, ck_name(rv));
+	} else if (kt == CKK_GENERIC_SECRET) {
+		rv = try_op(s, 's', CKM_SHA_1_HMAC, h);
+		CHECK(rv == CKR_MECHANISM_INVALID, "%s: HMAC-SHA1 gave %s", l,
+		    ck_name(rv));
+		rv = try_op(s, 's', CKM_SHA256_HMAC, h);
+		CHECK(rv == CKR_OK, "%s: HMAC-SHA256 gave %s", l, ck_name(rv));
+	} else if (kt == CKK_RSA) {
+		rv = try_op(s, 's', CKM_RSA_X_509, h);
+		CHECK(rv == CKR_MECHANISM_INVALID, "%s: raw RSA gave %s", l,
+		    ck_name(rv));
+		rv = try_op(s, 'd', CKM_RSA_PKCS, h);
+		CHECK(rv != CKR_OK, "%s: RSA decrypt worked", l);
+	} else if (kt == CKK_EC) {
+		rv = try_op(s, 's', CKM_ECDSA_SHA256, h);
+		CHECK(rv == CKR_MECHANISM_INVALID, "%s: ECDSA-SHA256 gave %s",
+		    l, ck_name(rv));
+		rv = try_op(s, 's', CKM_ECDSA, h);
+		CHECK(rv == CKR_OK, "%s: ECDSA gave %s", l, ck_name(rv));
+	}
+	rv = s->f->C_CopyObject(s->h, h, t, 1, &copy);
+	CHECK(rv != CKR_OK, "%s: could be copied", l);
+	if (rv == CKR_OK)
+		s->f->C_DestroyObject(s->h, copy);
+	CHECK(attr(s, h, CKA_COPYABLE) == 0, "%s: CKA_COPYABLE is not false",
+	    l);
+	printf("checked %s %s\n", cls == CKO_SECRET_KEY ? "secret" : "private",
+	    l);
+}
+
+static int
+attrs(struct hsm_pool *p)
+{
+	CK_OBJECT_CLASS	 classes[] = { CKO_PRIVATE_KEY, CKO_SECRET_KEY };
+	CK_OBJECT_HANDLE h[256];
+	struct hsm_sess	*s;
+	CK_ULONG	 n, i;
+	char		 l[HSM_LABEL_MAX];
+	size_t		 c, total = 0;
+
+	hsm_sess_get(p, &s);
+	for (c = 0; c < 2; c++) {
+		CK_ATTRIBUTE t[] = { { CKA_CLASS, &classes[c],
+		    sizeof(CK_OBJECT_CLASS) } };
+
+		if (hsm_find(s, t, 1, h, 256, &n) != 0)
+			exit(2);
+		for (i = 0; i < n; i++) {
+			hsm_label_get(s, h[i], l, sizeof(l));
+			if (strncmp(l, "signet-", 7) == 0) {
+				attrs_one(s, h[i], classes[c]);
+				total++;
+			}
+		}
+	}
+	CHECK(total >= 4, "only %zu keys found", total);
+	hsm_sess_put(p, s, 0);
+	return 0;
+}
+
+static CK_OBJECT_HANDLE
+key_by_label(struct hsm_sess *s, const char *label)
+{
+	CK_OBJECT_HANDLE h;
+
+	if (hsm_find_label(s, CKO_SECRET_KEY, label, &h) != 0 &&
+	    hsm_find_label(s, CKO_PRIVATE_KEY, label, &h) != 0)
+		exit(2);
+	return h;
+}
+
+/* What a user-PIN holder can do to a modifiable key. */
+static int
+widen(struct hsm_pool *p, const char *label, const char *what)
+{
+	static const struct { const char *n; CK_ATTRIBUTE_TYPE t; } uses[] = {
+		{ "derive", CKA_DERIVE }, { "wrap", CKA_WRAP },
+		{ "unwrap", CKA_UNWRAP }, { "decrypt", CKA_DECRYPT },
+	};
+	CK_MECHANISM_TYPE m[16];
+	CK_ATTRIBUTE	 a = { CKA_ALLOWED_MECHANISMS, m, sizeof(m) };
+	struct hsm_sess	*s;
+	CK_OBJECT_HANDLE h;
+	CK_RV		 rv = CKR_ARGUMENTS_BAD;
+	size_t		 i;
+
+	hsm_sess_get(p, &s);
+	h = key_by_label(s, label);
+	for (i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (strcmp(what, uses[i].n) == 0)
+			rv = set_bool(s, h, uses[i].t, CK_TRUE);
+	if (strcmp(what, "mechs") == 0 &&
+	    s->f->C_GetAttributeValue(s->h, h, &a, 1) == CKR_OK) {
+		m[a.ulValueLen / sizeof(m[0])] = CKM_AES_ECB;
+		a.ulValueLen += sizeof(m[0]);
+		rv = s->f->C_SetAttributeValue(s->h, h, &a, 1);
+	}
+	CHECK(rv == CKR_OK, "widening %s (%s) gave %s", label, what,
+	    ck_name(rv));
+	hsm_sess_put(p, s, 0);
+	return 0;
+}
+
+/* The HMAC half's template before keys carried mechanism lists. */
+static int
+legacy(struct hsm_pool *p, const char *label)
+{
+	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE	 kt = CKK_GENERIC_SECRET;
+	uint8_t		 v[32];
+	CK_ATTRIBUTE	 t[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_KEY_TYPE, &kt, sizeof(kt) },
+		{ CKA_TOKEN, &ck_true, 1 }, { CKA_PRIVATE, &ck_true, 1 },
+		{ CKA_SENSITIVE, &ck_true, 1 }, { CKA_EXTRACTABLE, &ck_true, 1 },
+		{ CKA_WRAP_WITH_TRUSTED, &ck_true, 1 },
+		{ CKA_WRAP, &ck_false, 1 }, { CKA_UNWRAP, &ck_false, 1 },
+		{ CKA_DERIVE, &ck_false, 1 }, { CKA_SIGN, &ck_true, 1 },
+		{ CKA_VERIFY, &ck_true, 1 }, { CKA_ENCRYPT, &ck_false, 1 },
+		{ CKA_DECRYPT, &ck_false, 1 },
+		{ CKA_LABEL, CK_IN(label), strlen(label) },
+		{ CKA_VALUE, v, sizeof(v) },
+	};
+	struct hsm_sess	*s;
+	CK_OBJECT_HANDLE h;
+	CK_RV		 rv;
+
+	hsm_sess_get(p, &s);
+	hsm_random(s, v, sizeof(v));
+	rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]), &h);
+	CHECK(rv == CKR_OK, "creating %s gave %s", label, ck_name(rv));
+	hsm_sess_put(p, s, 0);
+	return 0;
+}
+
 static void
 read_keyfile(const char *path, uint8_t key[32])
 {
@@ -287,6 +471,12 @@ main(int argc, char **argv)
 		custody(p);
 	else if (strcmp(argv[2], "fernet") == 0 && argc == 5)
 		fernet_match(p, argv[3], atoi(argv[4]));
+	else if (strcmp(argv[2], "attrs") == 0)
+		attrs(p);
+	else if (strcmp(argv[2], "widen") == 0 && argc == 5)
+		widen(p, argv[3], argv[4]);
+	else if (strcmp(argv[2], "legacy") == 0 && argc == 4)
+		legacy(p, argv[3]);
 	else if (strcmp(argv[2], "pool") == 0 &&
 	    hsm_token_find(m, cf->hsm_token, &slot, NULL) == 0)
 		pool_loss(p, m, slot);
