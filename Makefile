@@ -224,6 +224,8 @@ check-boundary: $(BOUNDARY_BINS)
 	    appliance/api appliance/store appliance/manage appliance/rpc proto \
 	    2>/dev/null | grep . \
 	    || { echo "check-boundary: hsm/ included beyond the boundary"; exit 1; }
+	@! grep -rnE -- '->C_[A-Z][A-Za-z]*\(' appliance provisioning | grep . \
+	    || { echo "check-boundary: a PKCS#11 call outside hsm/"; exit 1; }
 	@for b in $(BOUNDARY_BINS); do \
 	    if nm $$b | grep -E ' [TDB] hsm_| U C_[A-Z]' ; then \
 	        echo "check-boundary: $$b holds PKCS#11 code"; exit 1; fi; \

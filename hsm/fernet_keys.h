@@ -58,6 +58,9 @@ int	fernet_key_import(struct hsm_sess *, enum fernet_kind, int,
 int	fernet_key_relabel(struct hsm_sess *, struct fernet_obj *,
 	    enum fernet_kind, int);
 int	fernet_key_destroy(struct hsm_sess *, const struct fernet_obj *);
+int	fernet_key_session(struct hsm_sess *, const uint8_t *, const uint8_t *,
+	    struct fernet_obj *);
+void	fernet_key_session_free(struct hsm_sess *, struct fernet_obj *);
 
 int	fernet_journal_write(struct hsm_sess *, const char *);
 int	fernet_journal_clear(struct hsm_sess *, struct fernet_inv *);

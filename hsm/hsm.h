@@ -67,10 +67,16 @@ int	hsm_token_find(struct hsm_module *, const char *, CK_SLOT_ID *,
 	    CK_TOKEN_INFO *);
 int	hsm_token_find_free(struct hsm_module *, const char *, CK_SLOT_ID *);
 int	hsm_token_count(struct hsm_module *, const char *, CK_SLOT_ID *);
+struct secmem;
+int	hsm_token_init(struct hsm_module *, CK_SLOT_ID, struct secmem *,
+	    const CK_UTF8CHAR *);
 
 /* pin.c */
 #define HSM_PIN_MAX	255
 int	hsm_pin_read(const char *, size_t, struct secmem **);
+struct hsm_sess;
+int	hsm_pin_init_user(struct hsm_sess *, struct secmem *,
+	    const char *);
 
 /* pool.c: one login, one session per worker, cached object handles */
 struct hsm_pool;
@@ -109,6 +115,8 @@ int	hsm_attr_alloc(struct hsm_sess *, CK_OBJECT_HANDLE,
 	    CK_ATTRIBUTE_TYPE, uint8_t **, CK_ULONG *);
 int	hsm_attr_bool(struct hsm_sess *, CK_OBJECT_HANDLE, CK_ATTRIBUTE_TYPE,
 	    int *);
+int	hsm_attrs_read(struct hsm_sess *, CK_OBJECT_HANDLE, CK_ATTRIBUTE *,
+	    CK_ULONG);
 int	hsm_label_get(struct hsm_sess *, CK_OBJECT_HANDLE, char *, size_t);
 int	hsm_label_set(struct hsm_sess *, CK_OBJECT_HANDLE, const char *);
 int	hsm_destroy(struct hsm_sess *, CK_OBJECT_HANDLE, const char *);

@@ -113,6 +113,22 @@ hsm_attr_bool(struct hsm_sess *s, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE type,
 	return 0;
 }
 
+/*
+ * Several attributes in one call, as status reads a key: one the object
+ * lacks, hides or has too long comes back CK_UNAVAILABLE_INFORMATION
+ * and the rest are read. -1 when the call fails otherwise.
+ */
+int
+hsm_attrs_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, CK_ATTRIBUTE *a,
+    CK_ULONG n)
+{
+	CK_RV	 rv = s->f->C_GetAttributeValue(s->h, h, a, n);
+
+	return rv == CKR_OK || rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+	    rv == CKR_BUFFER_TOO_SMALL || rv == CKR_ATTRIBUTE_SENSITIVE ?
+	    0 : -1;
+}
+
 int
 hsm_label_get(struct hsm_sess *s, CK_OBJECT_HANDLE h, char *buf, size_t sz)
 {

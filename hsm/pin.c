@@ -6,6 +6,7 @@
 #include "err.h"
 #include "hsm.h"
 #include "log.h"
+#include "secmem.h"
 #include "secret_file.h"
 
 /* Caller owns *pinp (secmem_free). The PIN is NUL-terminated in secmem. */
@@ -22,5 +23,23 @@ hsm_pin_read(const char *path, size_t maxlen, struct secmem **pinp)
 	}
 	if ((r = secret_file_read(path, maxlen, pinp, why, sizeof(why))) != 0)
 		log_err("PIN file %s: %s", path, why);
+	return r;
+}
+
+/*
+ * provision's init-token: the user PIN set by the SO on a session the SO
+ * is logged in on, then the SO logged out. what names the token.
+ */
+int
+hsm_pin_init_user(struct hsm_sess *s, struct secmem *pin,
+    const char *what)
+{
+	CK_RV	 rv;
+	int	 r = 0;
+
+	rv = s->f->C_InitPIN(s->h, CK_IN(secmem_data(pin)), secmem_len(pin));
+	if (rv != CKR_OK)
+		r = ck_err(rv, "C_InitPIN on token '%s'", what);
+	(void)s->f->C_Logout(s->h);
 	return r;
 }

@@ -4,11 +4,13 @@
  * key is worse than not starting.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "err.h"
 #include "hsm.h"
 #include "log.h"
+#include "secmem.h"
 
 static int
 spec_parse(const char *spec, struct hsm_uri *u, int optional)
@@ -138,4 +140,19 @@ hsm_token_count(struct hsm_module *m, const char *spec, CK_SLOT_ID *slotp)
 	r = token_match(m, &u, 1, slotp, NULL, &nmatch);
 	hsm_uri_clear(&u);
 	return r != 0 ? r : nmatch;
+}
+
+/* init-token: the SO PIN sets the token up under label (32, blank-padded). */
+int
+hsm_token_init(struct hsm_module *m, CK_SLOT_ID slot, struct secmem *so,
+    const CK_UTF8CHAR *label)
+{
+	CK_RV	 rv;
+
+	rv = m->f->C_InitToken(slot, secmem_data(so), secmem_len(so),
+	    (CK_UTF8CHAR_PTR)(uintptr_t)label);
+	if (rv != CKR_OK)
+		return ck_err(rv, "C_InitToken on slot %lu",
+		    (unsigned long)slot);
+	return 0;
 }

@@ -31,21 +31,14 @@ init_user_pin(struct prov *p, struct secmem *so, struct secmem *user)
 {
 	struct hsm_pool	*pool;
 	struct hsm_sess	*s;
-	CK_RV		 rv;
 	int		 r;
 
 	if ((r = hsm_token_find(p->m, p->cf->hsm_token, &p->slot, &p->ti)))
 		return r;
 	if ((r = hsm_pool_new(p->m, p->slot, CKU_SO, so, 1, 0, &pool)) != 0)
 		return r;
-	if ((r = hsm_sess_get(pool, &s)) == 0) {
-		rv = s->f->C_InitPIN(s->h, secmem_data(user),
-		    secmem_len(user));
-		if (rv != CKR_OK)
-			r = ck_err(rv, "C_InitPIN on token '%s'",
-			    p->cf->hsm_token);
-		(void)s->f->C_Logout(s->h);
-	}
+	if ((r = hsm_sess_get(pool, &s)) == 0)
+		r = hsm_pin_init_user(s, user, p->cf->hsm_token);
 	hsm_sess_put(pool, s, r);
 	hsm_pool_free(pool);
 	return r;
@@ -78,7 +71,6 @@ cmd_init_token(struct prov *p)
 {
 	struct secmem	*so = NULL, *user = NULL;
 	CK_UTF8CHAR	 label[32];
-	CK_RV		 rv;
 	int		 r;
 
 	if ((r = token_label(p->cf->hsm_token, label)) != 0 ||
@@ -92,13 +84,8 @@ cmd_init_token(struct prov *p)
 	if ((r = hsm_pin_read(p->cf->hsm_so_pin_file, HSM_PIN_MAX, &so)) != 0 ||
 	    (r = hsm_pin_read(p->cf->hsm_pin_file, HSM_PIN_MAX, &user)) != 0)
 		goto out;
-	rv = p->m->f->C_InitToken(p->slot, secmem_data(so), secmem_len(so),
-	    label);
-	if (rv != CKR_OK) {
-		r = ck_err(rv, "C_InitToken on slot %lu",
-		    (unsigned long)p->slot);
+	if ((r = hsm_token_init(p->m, p->slot, so, label)) != 0)
 		goto out;
-	}
 	r = init_user_pin(p, so, user);
 	so = NULL;	/* the pool took it */
 	if (r == 0)

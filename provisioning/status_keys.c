@@ -47,13 +47,10 @@ key_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, struct key_attrs *k)
 		{ CKA_ALLOWED_MECHANISMS, k->mechs, sizeof(k->mechs) },
 	};
 	CK_ULONG	 n = sizeof(a) / sizeof(a[0]);
-	CK_RV		 rv;
 
 	memset(k, 0, sizeof(*k));
 	k->copyable = CK_TRUE;		/* the PKCS#11 default */
-	rv = s->f->C_GetAttributeValue(s->h, h, a, n);
-	if (rv != CKR_OK && rv != CKR_ATTRIBUTE_TYPE_INVALID &&
-	    rv != CKR_BUFFER_TOO_SMALL && rv != CKR_ATTRIBUTE_SENSITIVE)
+	if (hsm_attrs_read(s, h, a, n) != 0)
 		return -1;
 	if (a[0].ulValueLen == CK_UNAVAILABLE_INFORMATION ||
 	    a[1].ulValueLen == CK_UNAVAILABLE_INFORMATION ||

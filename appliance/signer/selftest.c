@@ -27,31 +27,10 @@ static const char kat_token[] = "gAAAAABpVbkAvAUVaNrxe2RrTlrd4NYAqNPI6UYY87"
 #define KAT_TS	1767225600
 
 static int
-session_key(struct hsm_sess *s, CK_KEY_TYPE kt, const uint8_t *v, size_t n,
-    CK_OBJECT_HANDLE *h)
-{
-	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
-	CK_BBOOL	 f = CK_FALSE, t = CK_TRUE;
-	CK_ATTRIBUTE	 a[] = {
-		{ CKA_CLASS, &cls, sizeof(cls) },
-		{ CKA_KEY_TYPE, &kt, sizeof(kt) },
-		{ CKA_TOKEN, &f, 1 },
-		{ kt == CKK_AES ? CKA_ENCRYPT : CKA_SIGN, &t, 1 },
-		{ kt == CKK_AES ? CKA_DECRYPT : CKA_VERIFY, &t, 1 },
-		{ CKA_VALUE, CK_IN(v), n },
-	};
-	CK_RV		 rv;
-
-	if ((rv = s->f->C_CreateObject(s->h, a, 6, h)) != CKR_OK)
-		return ck_err(rv, "self-test key");
-	return 0;
-}
-
-static int
 kat(struct signer *sg, struct hsm_sess *s)
 {
 	static const char *const methods[] = { "password" };
-	uint8_t		 padded[32] = { 0 }, pl[FERNET_PAYLOAD_MAX];
+	uint8_t		 pl[FERNET_PAYLOAD_MAX];
 	struct fernet_obj k = { FK_INDEX, 2, 0, 0, { 0 }, 1 };
 	struct claims	 c;
 	char		 tok[FERNET_TOKEN_MAX + 1];
@@ -64,22 +43,16 @@ kat(struct signer *sg, struct hsm_sess *s)
 	strcpy(c.project_id, "c27fba85674c5d43978d839a7eae2553");
 	c.expires_at = 4102444800;
 	c.n_audit = 1;
-	memcpy(padded, kat_mac, 16);
 	if ((r = claims_methods_encode(&sg->methods, methods, 1,
 	    &c.methods)) != 0 ||
 	    (r = claims_audit_parse("DMz0_i0HjcyWYPLiLhVsqA", c.audit[0])) ||
 	    (r = fernet_payload_pack(&c, pl, sizeof(pl), &pllen)) != 0 ||
-	    (r = session_key(s, CKK_GENERIC_SECRET, padded, 32, &k.mac)) ||
-	    (r = session_key(s, CKK_AES, kat_enc, 16, &k.enc)) != 0)
-		goto out;
+	    (r = fernet_key_session(s, kat_mac, kat_enc, &k)) != 0)
+		return r;
 	r = fernet_seal(s, &k, KAT_TS, kat_iv, pl, pllen, tok, sizeof(tok));
 	if (r == 0 && strcmp(tok, kat_token) != 0)
 		r = SIG_ERR_CRYPTO;
- out:
-	if (k.mac)
-		s->f->C_DestroyObject(s->h, k.mac);
-	if (k.enc)
-		s->f->C_DestroyObject(s->h, k.enc);
+	fernet_key_session_free(s, &k);
 	return r;
 }
 
