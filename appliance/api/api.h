@@ -52,9 +52,17 @@ struct api {
 #define API_REQUEST_ID_LEN	40	/* "req-" and a uuid4 */
 #define API_LOG_PATH_MAX	256	/* of a path, in the access log */
 #define API_LOG_USER_MAX	64
+#define API_RAW_PATH_MAX	512	/* longer: no route, 404 */
+#define API_PER_IP_MIN		4	/* [api] per_ip_connection_limit's */
 
-/* Per request: made on MHD's first call, freed once it completes. */
+/*
+ * Per request: made when its request line is read (the path as sent,
+ * before MHD decodes it), freed once it completes.
+ */
 struct api_req {
+	int		 begun;		/* the handler's first call came */
+	int		 raw_long;	/* the path passed API_RAW_PATH_MAX */
+	char		 raw[API_RAW_PATH_MAX + 1];
 	char		*body;
 	size_t		 len;
 	int		 too_big;
@@ -77,6 +85,8 @@ enum MHD_Result	 api_json(struct MHD_Connection *, unsigned int, json_t *,
 		    const char *);
 enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 		    unsigned int, const char *);
+enum MHD_Result	 api_refuse(struct api *, struct MHD_Connection *,
+		    const char *);
 void		 api_base_url(struct api *, struct MHD_Connection *, char *,
 		    size_t);
 int		 api_has_arg(struct MHD_Connection *, const char *);
@@ -112,6 +122,17 @@ const char	*api_request_peer(void);
 void		 api_request_user(const char *);
 void		 api_request_status(unsigned int);
 
+/* request_check.c: a head that could be framed two ways, refused */
+const char	*api_head_refused(struct MHD_Connection *, const char *);
+
+/* conn_guard.c: a whole request within [api] request_timeout */
+int	guard_start(int);
+void	guard_stop(void);
+void	guard_notify(void *, struct MHD_Connection *, void **,
+	    enum MHD_ConnectionNotificationCode);
+void	guard_arm(struct MHD_Connection *);
+void	guard_disarm(struct MHD_Connection *);
+
 /* routes.c: the route table */
 enum MHD_Result	 api_dispatch(struct api *, struct MHD_Connection *,
 		    const char *, const char *, struct api_req *, int);
@@ -119,6 +140,7 @@ int		 api_route_find(const char *, int);
 int		 api_route_needs_store(int);
 const char	*api_route_name(int);
 int		 api_route_count(void);
+void		 api_route_log_path(const char *, char *, size_t);
 
 /* metrics.c: counters (C11 atomics; no lock) and their exposition */
 void	metrics_request(int, const char *, unsigned int, double);

@@ -89,14 +89,13 @@ api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
 }
 
 /* The one error shape; 401 also says where to authenticate. */
-enum MHD_Result
-api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
+static struct MHD_Response *
+error_response(struct api *a, struct MHD_Connection *c, unsigned int code,
     const char *msg)
 {
 	struct MHD_Response	*r;
 	json_t			*j;
 	char			*text, base[512], auth[600];
-	enum MHD_Result		 ret;
 
 	j = json_pack("{s:{s:i,s:s,s:s}}", "error", "code", code, "title",
 	    title_of(code), "message", msg);
@@ -105,7 +104,7 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
 	if (text == NULL || (r = MHD_create_response_from_buffer(strlen(text),
 	    text, MHD_RESPMEM_MUST_FREE)) == NULL) {
 		free(text);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	if (code == 401) {
@@ -118,7 +117,38 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
 		    "DELETE, POST, OPTIONS, HEAD, GET");
 	if (code == 429 || code == 503)
 		MHD_add_response_header(r, "Retry-After", "1");
+	return r;
+}
+
+enum MHD_Result
+api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
+    const char *msg)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	if ((r = error_response(a, c, code, msg)) == NULL)
+		return MHD_NO;
 	ret = api_queue(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * A 400 after which nothing more is read from the connection: queued on
+ * the first call, MHD discards the body and closes once it is sent, and
+ * "Connection: close" says so to the proxy.
+ */
+enum MHD_Result
+api_refuse(struct api *a, struct MHD_Connection *c, const char *msg)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	if ((r = error_response(a, c, 400, msg)) == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = api_queue(c, 400, r);
 	MHD_destroy_response(r);
 	return ret;
 }

@@ -10,6 +10,7 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,44 +67,97 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/* The first call makes the request's state: its id, its route. */
-static enum MHD_Result
-request_begin(struct MHD_Connection *c, const char *url, const char *method,
-    int metrics, void **req_cls)
+/*
+ * MHD's own messages go through the logger too: a time on each line, and
+ * whatever of a request they quote with its control bytes escaped.
+ */
+__attribute__((format(printf, 2, 0)))
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	 msg[512];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (n = strlen(msg); n > 0 && msg[n - 1] == '\n'; n--)
+		msg[n - 1] = '\0';
+	log_warn("libmicrohttpd: %s", msg);
+}
+
+/*
+ * MHD hands the handler a path it has already percent-decoded, so
+ * "%74okens", "%2f" and "%00" would all reach /v3/auth/tokens. The
+ * request line comes here first, as sent: its path is what is routed
+ * and logged, and a path with any percent-encoding matches no route.
+ * What this returns is the request's req_cls.
+ */
+static void *
+request_line(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct api_req	*rq;
+	size_t		 n = strcspn(uri, "?");
 
+	(void)cls;
+	(void)c;
 	if ((rq = calloc(1, sizeof(*rq))) == NULL)
-		return MHD_NO;
-	reqctx_begin(rq, c, method, url);
-	rq->route = api_route_find(url, metrics);
-	*req_cls = rq;
-	return MHD_YES;
+		return NULL;
+	if (n > API_RAW_PATH_MAX)
+		rq->raw_long = 1;
+	else
+		memcpy(rq->raw, uri, n);
+	return rq;
+}
+
+/*
+ * The first call, once the head is complete: the request's id and route,
+ * and a head that could be framed two ways refused before its body.
+ */
+static enum MHD_Result
+request_begin(struct api *a, struct MHD_Connection *c, const char *method,
+    const char *version, int metrics, struct api_req *rq)
+{
+	char		 path[API_LOG_PATH_MAX + 1];
+	const char	*why;
+	enum MHD_Result	 ret;
+
+	if (rq == NULL)
+		return MHD_NO;	/* no memory for its state: closed */
+	rq->begun = 1;
+	api_route_log_path(rq->raw_long ? "/..." : rq->raw, path, sizeof(path));
+	reqctx_begin(rq, c, method, path);
+	rq->route = rq->raw_long ? 0 : api_route_find(rq->raw, metrics);
+	if ((why = api_head_refused(c, version)) == NULL)
+		return MHD_YES;
+	reqctx_enter(rq);
+	ret = api_refuse(a, c, why);
+	reqctx_leave();
+	return ret;
 }
 
 static enum MHD_Result
-serve(struct api *a, struct MHD_Connection *c, const char *url,
-    const char *method, struct api_req *rq)
+serve(struct api *a, struct MHD_Connection *c, const char *method,
+    struct api_req *rq)
 {
 	/* a thread that cannot open the store serves nothing, this time */
 	if (api_route_needs_store(rq->route) && api_store(a) == NULL)
 		return api_error(a, c, 503, "The identity store is "
 		    "unavailable.");
 	tcache_begin();
-	return api_dispatch(a, c, url, method, rq, rq->route);
+	return api_dispatch(a, c, rq->raw, method, rq, rq->route);
 }
 
 static enum MHD_Result
 handle(struct api *a, int metrics, struct MHD_Connection *c,
-    const char *url, const char *method, const char *upload,
+    const char *method, const char *version, const char *upload,
     size_t *upload_size, void **req_cls)
 {
 	struct api_req	*rq = *req_cls;
 	enum MHD_Result	 ret;
 	char		*nb;
 
-	if (rq == NULL)
-		return request_begin(c, url, method, metrics, req_cls);
+	if (rq == NULL || !rq->begun)
+		return request_begin(a, c, method, version, metrics, rq);
 	if (*upload_size > 0) {
 		if (!rq->too_big && *upload_size <= API_BODY_MAX - rq->len &&
 		    (nb = realloc(rq->body, rq->len + *upload_size + 1))) {
@@ -115,19 +169,22 @@ handle(struct api *a, int metrics, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	guard_disarm(c);	/* all of it is here */
 	reqctx_enter(rq);
-	ret = serve(a, c, url, method, rq);
+	ret = serve(a, c, method, rq);
 	reqctx_leave();
 	return ret;
 }
 
+/* MHD's url is percent-decoded: the raw path in req_cls is used instead. */
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **req_cls)
 {
-	(void)version;
-	return handle(cls, 0, c, url, method, upload, upload_size, req_cls);
+	(void)url;
+	return handle(cls, 0, c, method, version, upload, upload_size,
+	    req_cls);
 }
 
 /* [api] metrics_port: /metrics and /healthcheck, nothing else. */
@@ -136,11 +193,15 @@ metrics_handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **req_cls)
 {
-	(void)version;
-	return handle(cls, 1, c, url, method, upload, upload_size, req_cls);
+	(void)url;
+	return handle(cls, 1, c, method, version, upload, upload_size,
+	    req_cls);
 }
 
-/* The access line goes out here, once the answer has been sent. */
+/*
+ * The access line goes out here, once the answer has been sent; the next
+ * request on the connection has [api] request_timeout from now.
+ */
 static void
 completed(void *cls, struct MHD_Connection *c, void **req_cls,
     enum MHD_RequestTerminationCode toe)
@@ -148,11 +209,12 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct api_req	*rq = *req_cls;
 
 	(void)cls;
-	(void)c;
 	(void)toe;
+	guard_arm(c);
 	if (rq == NULL)
 		return;
-	reqctx_end(rq);
+	if (rq->begun)
+		reqctx_end(rq);
 	if (rq->body != NULL)
 		explicit_bzero(rq->body, rq->len);	/* passwords */
 	free(rq->body);
@@ -238,7 +300,25 @@ start_metrics(struct api *a)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cf->api_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
+}
+
+/*
+ * [api] per_ip_connection_limit, 0 for a share of connection_limit: one
+ * peer dripping bytes into many connections cannot take every slot.
+ */
+static unsigned int
+per_ip_limit(const struct config *cf)
+{
+	int	 n = cf->api_per_ip_connection_limit;
+
+	if (n == 0 && (n = cf->api_connection_limit / 8) < API_PER_IP_MIN)
+		n = API_PER_IP_MIN;
+	return (unsigned int)(n < cf->api_connection_limit ? n :
+	    cf->api_connection_limit);
 }
 
 /* One daemon listening on SA, IPv4 or IPv6; NULL if it cannot. */
@@ -262,11 +342,13 @@ start_on(struct api *a, const struct sockaddr *sa, unsigned int tls,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
 	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)a->cf->api_connection_limit,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned int)a->cf->api_connection_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit(a->cf),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cf->api_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 }
 
@@ -319,15 +401,19 @@ run_listeners(struct api *a)
 	/* an IPv6 literal goes in brackets, as in a URL */
 	int			 v6 = strchr(a->cf->api_bind_host, ':') != NULL;
 
+	if (guard_start(a->cf->api_request_timeout) != 0)
+		return SIG_ERR_NOMEM;
 	if ((d = start_http(a)) == NULL) {
 		log_err("[api] cannot listen on %s%s%s:%d", v6 ? "[" : "",
 		    a->cf->api_bind_host, v6 ? "]" : "", a->cf->api_port);
+		guard_stop();
 		return SIG_ERR_CONFIG;
 	}
 	if (a->cf->api_metrics_port != 0 && (m = start_metrics(a)) == NULL) {
 		log_err("[api] cannot listen on %s:%d (metrics_port)",
 		    a->cf->api_metrics_host, a->cf->api_metrics_port);
 		MHD_stop_daemon(d);
+		guard_stop();
 		return SIG_ERR_CONFIG;
 	}
 	snprintf(mon, sizeof(mon), "http://%s:%d", a->cf->api_metrics_host,
@@ -345,6 +431,7 @@ run_listeners(struct api *a)
 	MHD_stop_daemon(d);
 	if (m != NULL)
 		MHD_stop_daemon(m);
+	guard_stop();
 	return 0;
 }
 

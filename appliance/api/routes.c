@@ -4,9 +4,12 @@
  * handler. /metrics and /healthcheck are the metrics listener's; the
  * main listener answers /healthcheck too, and /metrics never.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api.h"
+
+#define LOG_SEGMENT_MAX	16	/* longer: not ours, perhaps a token */
 
 enum route_kind {
 	RK_NONE,		/* 404 */
@@ -64,6 +67,37 @@ api_route_find(const char *url, int metrics_listener)
 			return (metrics_listener ? routes[i].metrics :
 			    routes[i].main) ? i : 0;
 	return 0;
+}
+
+/*
+ * The path for the access line: as sent (a "%0a" stays those three
+ * characters), with any segment longer than every route's written as
+ * "***": a client that puts its token in the path, as v2's GET
+ * /v2.0/tokens/{token} did, does not get it logged.
+ */
+void
+api_route_log_path(const char *raw, char *out, size_t size)
+{
+	size_t	 n = 0, seg;
+
+	out[0] = '\0';
+	while (*raw != '\0' && n + 1 < size) {
+		if (*raw == '/') {
+			out[n++] = *raw++;
+			continue;
+		}
+		seg = strcspn(raw, "/");
+		if (seg > LOG_SEGMENT_MAX)
+			n += snprintf(out + n, size - n, "***");
+		else
+			n += snprintf(out + n, size - n, "%.*s", (int)seg, raw);
+		if (n >= size) {
+			n = size - 1;
+			break;
+		}
+		raw += seg;
+	}
+	out[n] = '\0';
 }
 
 /* Route names repeat (a trailing slash); metrics count by the first row

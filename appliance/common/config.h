@@ -39,6 +39,8 @@ struct config {
 	char	*api_public_endpoint;
 	int	 api_connection_limit;
 	int	 api_timeout;
+	int	 api_request_timeout;	/* a whole request, head and body */
+	int	 api_per_ip_connection_limit;	/* 0: a share of the above */
 	int	 api_revocation_rate;	/* DELETEs per user per second */
 	char	*api_tls_cert;
 	char	*api_tls_key;
