@@ -1,7 +1,8 @@
 /*
- * signerd and clients: reads and writes length-prefixed frames on a
- * blocking socket whose timeouts (SO_RCVTIMEO/SO_SNDTIMEO) bound every
- * wait, so a peer that stops mid-frame costs a deadline, not a thread.
+ * signerd and clients: reads and writes length-prefixed frames. A client's
+ * socket timeouts (SO_RCVTIMEO/SO_SNDTIMEO) bound every wait; the signer
+ * also gives each frame a deadline (struct chan), so a peer that stops or
+ * drips mid-frame costs at most that deadline, not a thread.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,26 +16,86 @@
 #include "frame.h"
 #include "monotime.h"
 
+/*
+ * Until ch->deadline, for ev (POLLIN or POLLOUT) on the socket; 0 when it
+ * came, -1 (errno ETIMEDOUT) when the deadline passed first.
+ */
+int
+chan_wait(struct chan *ch, short ev)
+{
+	struct pollfd	 p = { ch->fd, ev, 0 };
+	double		 left;
+	int		 r;
+
+	for (;;) {
+		if ((left = ch->deadline - mono_now()) <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* One SSL_read or SSL_write under the deadline, on a non-blocking socket. */
+static int
+tls_retry(struct chan *ch, int r)
+{
+	int	 e = SSL_get_error(ch->ssl, r);
+
+	if (ch->deadline == 0)
+		return 0;
+	if (e == SSL_ERROR_WANT_READ)
+		return chan_wait(ch, POLLIN) == 0;
+	if (e == SSL_ERROR_WANT_WRITE)
+		return chan_wait(ch, POLLOUT) == 0;
+	return 0;
+}
+
+/* With a deadline, bytes already there cost one recv, as without. */
 static ssize_t
 chan_recv(struct chan *ch, uint8_t *p, size_t n)
 {
-	int	 r;
+	ssize_t	 r;
+	int	 t;
 
-	if (ch->ssl == NULL)
+	if (ch->ssl == NULL && ch->deadline == 0)
 		return recv(ch->fd, p, n, 0);
-	r = SSL_read(ch->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
-	return r > 0 ? r : -1;
+	if (ch->ssl == NULL) {
+		while ((r = recv(ch->fd, p, n, MSG_DONTWAIT)) < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    chan_wait(ch, POLLIN) == 0)
+			;
+		return r;
+	}
+	while ((t = SSL_read(ch->ssl, p, n > INT32_MAX ? INT32_MAX :
+	    (int)n)) <= 0 && tls_retry(ch, t))
+		;
+	return t > 0 ? t : -1;
 }
 
 static ssize_t
 chan_send(struct chan *ch, const uint8_t *p, size_t n, int more)
 {
-	int	 r;
+	ssize_t	 r;
+	int	 t, fl = MSG_NOSIGNAL | (more ? MSG_MORE : 0);
 
-	if (ch->ssl == NULL)
-		return send(ch->fd, p, n, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
-	r = SSL_write(ch->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
-	return r > 0 ? r : -1;
+	if (ch->ssl == NULL && ch->deadline == 0)
+		return send(ch->fd, p, n, fl);
+	if (ch->ssl == NULL) {
+		while ((r = send(ch->fd, p, n, fl | MSG_DONTWAIT)) < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    chan_wait(ch, POLLOUT) == 0)
+			;
+		return r;
+	}
+	while ((t = SSL_write(ch->ssl, p, n > INT32_MAX ? INT32_MAX :
+	    (int)n)) <= 0 && tls_retry(ch, t))
+		;
+	return t > 0 ? t : -1;
 }
 
 /* n bytes or an error; *got says how many arrived before it. */
@@ -109,8 +170,12 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 				    { (void *)(uintptr_t)msg, len } };
 		struct msghdr	 mh = { .msg_iov = iov, .msg_iovlen = 2 };
 
-		while ((r = sendmsg(ch->fd, &mh, MSG_NOSIGNAL)) < 0 &&
-		    errno == EINTR)
+		int		 fl = MSG_NOSIGNAL |
+				    (ch->deadline != 0 ? MSG_DONTWAIT : 0);
+
+		while ((r = sendmsg(ch->fd, &mh, fl)) < 0 && (errno == EINTR ||
+		    (ch->deadline != 0 && (errno == EAGAIN ||
+		    errno == EWOULDBLOCK) && chan_wait(ch, POLLOUT) == 0)))
 			;
 		if (r <= 0)
 			return SIG_ERR_SYSTEM;

@@ -45,9 +45,10 @@ reason_copy(char *out, size_t size, const char *in)
 	out[i] = '\0';
 }
 
-/* NULL when healthy, else why (in buf). */
+/* NULL when healthy, else why (in buf); a warning of the signer's (its
+ * audit log's disk filling) goes into warn, healthy or not. */
 static const char *
-unhealthy(struct api *a, char *buf, size_t size)
+unhealthy(struct api *a, char *buf, size_t size, char *warn, size_t wsize)
 {
 	Signet__V1__Response	*resp = NULL;
 	char			 why[HEALTH_REASON_MAX];
@@ -57,6 +58,8 @@ unhealthy(struct api *a, char *buf, size_t size)
 		snprintf(buf, size, "signer: not answering");
 		return buf;
 	}
+	if (resp->health->warning != NULL && resp->health->warning[0] != '\0')
+		reason_copy(warn, wsize, resp->health->warning);
 	if (!resp->health->ready) {
 		reason_copy(why, sizeof(why), resp->health->reason);
 		snprintf(buf, size, "signer: %s", why[0] != '\0' ? why :
@@ -76,12 +79,18 @@ unhealthy(struct api *a, char *buf, size_t size)
 enum MHD_Result
 route_healthcheck(struct api *a, struct MHD_Connection *c)
 {
-	char		 buf[HEALTH_REASON_MAX + 64];
+	char		 buf[HEALTH_REASON_MAX + 64], warn[HEALTH_REASON_MAX];
+	char		 ok[HEALTH_REASON_MAX + 32];
 	const char	*why;
 
-	if ((why = unhealthy(a, buf, sizeof(buf))) != NULL)
+	warn[0] = '\0';
+	if ((why = unhealthy(a, buf, sizeof(buf), warn, sizeof(warn))) != NULL)
 		return api_text(c, 503, "text/plain", why);
-	return api_text(c, 200, "text/plain", "OK");
+	if (warn[0] == '\0')
+		return api_text(c, 200, "text/plain", "OK");
+	/* still 200: tokens are issued; the body says what is coming */
+	snprintf(ok, sizeof(ok), "OK (warning: signer: %s)", warn);
+	return api_text(c, 200, "text/plain", ok);
 }
 
 enum MHD_Result

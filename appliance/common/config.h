@@ -60,6 +60,9 @@ struct config {
 	char	*signer_allowed_scopes;
 	int	 signer_workers;
 	int	 signer_max_connections;
+	int	 signer_max_connections_per_peer;	/* 0: half */
+	int	 signer_idle_timeout;	/* seconds; 0: none */
+	int	 signer_audit_min_free_mb;	/* Health warns below */
 	int	 signer_queue_max;
 	int	 signer_rescan_interval;
 	int	 signer_max_clock_skew;	/* api vs signer, seconds */

@@ -142,15 +142,18 @@ health_json(const Signet__V1__HealthResponse *h)
 		    json_pack("{s:I,s:I}", "calls",
 		    (json_int_t)h->per_call[i]->calls, "errors",
 		    (json_int_t)h->per_call[i]->errors));
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:I,s:I,s:I}",
-	    "ready", h->ready, "reason", h->reason,
+	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:I,s:I,s:I,"
+	    "s:I,s:I}", "ready", h->ready, "reason", h->reason,
+	    "warning", h->warning,
 	    "fernet_keys", (json_int_t)h->fernet_keys,
 	    "fernet_keyset", h->fernet_keyset,
 	    "calls", (json_int_t)h->calls, "errors", (json_int_t)h->errors,
 	    "per_call", per, "busy", (json_int_t)h->busy,
 	    "connections", (json_int_t)h->connections,
 	    "audit_failures", (json_int_t)h->audit_failures,
-	    "uptime_seconds", (json_int_t)h->uptime_seconds);
+	    "uptime_seconds", (json_int_t)h->uptime_seconds,
+	    "audit_log_bytes", (json_int_t)h->audit_log_bytes,
+	    "audit_free_bytes", (json_int_t)h->audit_free_bytes);
 }
 
 static json_t *

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "err.h"
 #include "log.h"
@@ -102,6 +103,29 @@ unsigned long
 audit_failures(struct audit *a)
 {
 	return atomic_load(&a->failures);
+}
+
+/*
+ * Health: the log's size and its filesystem's free space, as the signer's
+ * user may use it. Read when asked, never per record: no cost per call.
+ */
+int
+audit_space(struct audit *a, uint64_t *size, uint64_t *avail)
+{
+	struct stat	 st;
+	struct statvfs	 vfs;
+	int		 r = 0;
+
+	*size = *avail = 0;
+	pthread_mutex_lock(&a->mu);
+	if (fstat(a->fd, &st) != 0 || fstatvfs(a->fd, &vfs) != 0)
+		r = SIG_ERR_SYSTEM;
+	pthread_mutex_unlock(&a->mu);
+	if (r != 0)
+		return r;
+	*size = (uint64_t)st.st_size;
+	*avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	return 0;
 }
 
 /*

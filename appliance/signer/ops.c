@@ -354,6 +354,38 @@ health_counters(struct signer *sg, struct scratch *sc)
 	sc->u.health.uptime_seconds = (int64_t)(mono_now() - sg->started);
 }
 
+/*
+ * Audit fails closed: a full disk stops issuance. Health says so while
+ * there is still room ([signer] audit_min_free_mb), so an operator can
+ * rotate the log or free space first; issuance goes on meanwhile.
+ */
+static void
+health_audit(struct signer *sg, struct scratch *sc)
+{
+	static atomic_int	 warned;
+	uint64_t		 size, avail, min;
+
+	min = (uint64_t)sg->cf->signer_audit_min_free_mb * 1024 * 1024;
+	if (audit_space(sg->audit, &size, &avail) != 0) {
+		sc->u.health.warning = S("the audit log's size and free space "
+		    "cannot be read");
+		return;
+	}
+	sc->u.health.audit_log_bytes = size;
+	sc->u.health.audit_free_bytes = avail;
+	if (min == 0 || avail >= min) {
+		atomic_store(&warned, 0);
+		return;
+	}
+	snprintf(sc->why, sizeof(sc->why), "the audit log's filesystem has "
+	    "%llu MB free, under [signer] audit_min_free_mb (%d); issuance "
+	    "stops when it is full", (unsigned long long)(avail >> 20),
+	    sg->cf->signer_audit_min_free_mb);
+	sc->u.health.warning = sc->why;
+	if (!atomic_exchange(&warned, 1))
+		log_warn("%s", sc->why);
+}
+
 static void
 op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 {
@@ -373,6 +405,7 @@ op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 	sc->u.health.calls = atomic_load(&sg->calls);
 	sc->u.health.errors = atomic_load(&sg->errors);
 	health_counters(sg, sc);
+	health_audit(sg, sc);
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_HEALTH;
 	resp->health = &sc->u.health;
 }

@@ -1,13 +1,16 @@
 /*
  * signet-signerd: the Unix socket. A peer's uid is checked with SO_PEERCRED
  * before a byte is read; each connection gets a thread (at most
- * [signer] max_connections); a frame, once begun, must arrive within
- * SIGNER_READ_TIMEOUT_S. A bad frame or message drops that connection and
- * nothing else.
+ * [signer] max_connections, and [signer] max_connections_per_peer for one
+ * uid); a frame, once begun, must arrive whole within
+ * SIGNER_READ_TIMEOUT_S, and a connection that sends none for
+ * [signer] idle_timeout is closed. A bad frame or message drops that
+ * connection and nothing else.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
@@ -31,10 +34,19 @@ struct conn {
 	struct signer	*sg;
 	struct chan	 ch;
 	uid_t		 uid;		/* SIGNER_TLS_UID for TLS peers */
+	int		 peer;		/* its index in peer_conns, peer_big */
 	SSL_CTX		*tls;		/* set: handshake before serving */
 };
 
+#define REFUSED_DENIED	"peer denied"
+#define REFUSED_LIMIT	"refused: connection limit"
+#define REFUSED_PEER	"refused: per-peer connection limit"
+#define REFUSED_TLS	"tls peer denied"
+
 static atomic_int	 nconns;
+/* By peer: sg->uids' index, SIGNER_UIDS_MAX for every TLS peer. Only the
+ * accept loop adds, so a check and its add need no lock. */
+static atomic_int	 peer_conns[SIGNER_PEERS];
 
 /* Health: the connections open now. */
 unsigned int
@@ -43,6 +55,7 @@ server_connections(void)
 	return (unsigned int)atomic_load(&nconns);
 }
 
+/* The peer's index in sg->uids, or -1 when it is not allowed. */
 static int
 peer_allowed(struct signer *sg, int fd, uid_t *uid)
 {
@@ -51,12 +64,23 @@ peer_allowed(struct signer *sg, int fd, uid_t *uid)
 	size_t		 i;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
-		return 0;
+		return -1;
 	*uid = cr.uid;
 	for (i = 0; i < sg->nuids; i++)
 		if (sg->uids[i] == cr.uid)
-			return 1;
-	return 0;
+			return (int)i;
+	return -1;
+}
+
+/* [signer] max_connections_per_peer; 0: half of max_connections. */
+static int
+peer_cap(const struct signer *sg)
+{
+	int	 cap = sg->cf->signer_max_connections_per_peer;
+
+	if (cap == 0)
+		cap = (sg->cf->signer_max_connections + 1) / 2;
+	return cap;
 }
 
 /* The RPC stays narrow: a message with fields we do not know is refused. */
@@ -92,17 +116,30 @@ server_request_known(const Signet__V1__Request *req)
 	return sub == NULL || sub->n_unknown_fields == 0;
 }
 
-/* Waits for a frame's first byte; 0 when the signer is stopping. */
+/*
+ * Waits for a frame's first byte; 0 when the signer is stopping or the
+ * peer sent nothing for [signer] idle_timeout: an idle connection would
+ * otherwise keep its slot for ever. The clock is read only once the peer
+ * has kept the thread waiting.
+ */
 static int
 wait_readable(struct conn *cn)
 {
 	struct pollfd	 p = { cn->ch.fd, POLLIN, 0 };
+	int		 idle = cn->sg->cf->signer_idle_timeout;
+	double		 until;
 
 	if (chan_spin_readable(&cn->ch, SIGNER_SPIN_US))
 		return 1;
+	until = mono_now() + idle;
 	while (!cn->sg->stop) {
 		if (poll(&p, 1, 200) > 0)
 			return 1;
+		if (idle > 0 && mono_now() >= until) {
+			log_info("peer uid %u: idle for %d s; connection "
+			    "closed", (unsigned)cn->uid, idle);
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -150,16 +187,24 @@ big_allowed(const Signet__V1__Request *req)
 }
 
 /*
- * Frames over SIG_FRAME_MAX (revocation lists) get heap buffers, one
- * connection at a time: the signer's memory is locked, so it must stay
- * bounded whatever the peers send.
+ * Frames over SIG_FRAME_MAX (revocation lists) get heap buffers. The
+ * signer's memory is locked, so it must stay bounded whatever the peers
+ * send, yet a peer that drips such a frame (or reads its answer slowly)
+ * must not keep the others from having a list signed. So each peer (uid;
+ * every TLS peer together) has a big-frame slot of its own, held while
+ * its frame is read, signed and written back, each within its frame
+ * deadline; and the signing itself, which no peer paces, takes
+ * big_run_mu, one list at a time. A slow peer delays only its own lists;
+ * memory stays below SIGNER_PEERS big requests and their answers.
  */
-static pthread_mutex_t	big_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t	peer_big[SIGNER_PEERS] = {
+	[0 ... SIGNER_PEERS - 1] = PTHREAD_MUTEX_INITIALIZER };
+static pthread_mutex_t	big_run_mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct frame_bufs {
 	uint8_t		*in, *out;	/* the connection's own buffers */
 	uint8_t		*bin, *bout;	/* heap, while big */
-	int		 big;
+	pthread_mutex_t	*big;		/* the peer's slot, while held */
 };
 
 static void
@@ -168,33 +213,39 @@ bufs_release(struct frame_bufs *fb)
 	free(fb->bin);
 	free(fb->bout);
 	fb->bin = fb->bout = NULL;
-	if (fb->big) {
+	if (fb->big != NULL) {
 		malloc_trim(0);	/* a list's tens of MB: locked memory */
-		pthread_mutex_unlock(&big_mu);
+		pthread_mutex_unlock(fb->big);
 	}
-	fb->big = 0;
+	fb->big = NULL;
 }
 
 static uint8_t *
-bufs_big(struct frame_bufs *fb, uint8_t **slot, size_t n)
+bufs_big(struct conn *cn, struct frame_bufs *fb, uint8_t **slot, size_t n)
 {
-	if (!fb->big) {
-		pthread_mutex_lock(&big_mu);
-		fb->big = 1;
+	if (fb->big == NULL) {
+		fb->big = &peer_big[cn->peer];
+		pthread_mutex_lock(fb->big);
 	}
 	return *slot = malloc(n);
 }
 
+/*
+ * *clean is 0 when a string in it is not clean text (wire_text.c): that
+ * request is answered BAD_REQUEST, not run.
+ */
 static Signet__V1__Request *
-read_request(struct conn *cn, struct frame_bufs *fb)
+read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 {
 	Signet__V1__Request	*req;
 	uint8_t			*buf = fb->in;
 	uint32_t		 n;
 	int			 r;
 
+	/* its first byte is there: the whole frame by the deadline */
+	cn->ch.deadline = mono_now() + SIGNER_READ_TIMEOUT_S;
 	if ((r = frame_read_len(&cn->ch, SIG_FRAME_BIG_MAX, &n)) != 0 ||
-	    (n > SIG_FRAME_MAX && (buf = bufs_big(fb, &fb->bin, n)) ==
+	    (n > SIG_FRAME_MAX && (buf = bufs_big(cn, fb, &fb->bin, n)) ==
 	    NULL) || (r = frame_read_body(&cn->ch, buf, n)) != 0) {
 		if (r < 0)
 			log_info("peer uid %u: bad or cut frame; dropped",
@@ -209,52 +260,98 @@ read_request(struct conn *cn, struct frame_bufs *fb)
 		signet__v1__request__free_unpacked(req, NULL);
 		return NULL;
 	}
+	if (!(*clean = wire_text_ok(buf, n)))
+		log_info("peer uid %u: a string holds a NUL or is not UTF-8; "
+		    "refused", (unsigned)cn->uid);
 	return req;
+}
+
+static void
+refuse_text(struct conn *cn, const Signet__V1__Request *req,
+    Signet__V1__Response *resp)
+{
+	signet__v1__response__init(resp);
+	resp->id = req->id;
+	resp->status = SIGNET__V1__STATUS__STATUS_BAD_REQUEST;
+	resp->error = (char *)(uintptr_t)"a string field holds a NUL byte or "
+	    "is not well-formed UTF-8";
+	atomic_fetch_add(&cn->sg->calls, 1);
+	atomic_fetch_add(&cn->sg->errors, 1);
 }
 
 static int
 serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
     uint8_t *scratch)
 {
-	struct frame_bufs	 fb = { in, out, NULL, NULL, 0 };
+	struct frame_bufs	 fb = { in, out, NULL, NULL, NULL };
 	Signet__V1__Request	*req;
 	Signet__V1__Response	 resp;
 	uint8_t			*obuf = out;
 	size_t			 n;
-	int			 r = SIG_ERR_SYSTEM;
+	int			 r = SIG_ERR_SYSTEM, clean, running;
 
-	if ((req = read_request(cn, &fb)) == NULL) {
+	if ((req = read_request(cn, &fb, &clean)) == NULL) {
 		bufs_release(&fb);
 		return -1;
 	}
-	run_request(cn, j, req, &resp, scratch);
+	if ((running = fb.big != NULL))	/* the peer's frame is in */
+		pthread_mutex_lock(&big_run_mu);
+	if (clean)
+		run_request(cn, j, req, &resp, scratch);
+	else
+		refuse_text(cn, req, &resp);
 	n = signet__v1__response__get_packed_size(&resp);
-	if (n <= SIG_FRAME_MAX || (big_allowed(req) &&
-	    (obuf = bufs_big(&fb, &fb.bout, n)) != NULL))
-		r = (signet__v1__response__pack(&resp, obuf),
-		    frame_write(&cn->ch, obuf, n));
+	if (n > SIG_FRAME_MAX && (!big_allowed(req) ||
+	    (obuf = bufs_big(cn, &fb, &fb.bout, n)) == NULL))
+		obuf = NULL;
+	if (obuf != NULL)
+		signet__v1__response__pack(&resp, obuf);
+	if (running)
+		pthread_mutex_unlock(&big_run_mu);
+	if (obuf != NULL) {
+		cn->ch.deadline = mono_now() + SIGNER_READ_TIMEOUT_S;
+		r = frame_write(&cn->ch, obuf, n);
+	}
 	op_scratch_wipe(scratch);
 	signet__v1__request__free_unpacked(req, NULL);
 	bufs_release(&fb);
 	return r == 0 ? 0 : -1;
 }
 
+/* The whole handshake by one deadline, however the peer spreads it. */
+static int
+tls_handshake(struct conn *cn)
+{
+	int	 r, e;
+
+	cn->ch.deadline = mono_now() + SIGNER_READ_TIMEOUT_S;
+	while ((r = SSL_accept(cn->ch.ssl)) != 1) {
+		e = SSL_get_error(cn->ch.ssl, r);
+		if (!(e == SSL_ERROR_WANT_READ && chan_wait(&cn->ch,
+		    POLLIN) == 0) && !(e == SSL_ERROR_WANT_WRITE &&
+		    chan_wait(&cn->ch, POLLOUT) == 0))
+			return -1;
+	}
+	return 0;
+}
+
 /*
- * The handshake runs in the connection's thread, under its read deadline:
- * a slow or silent TCP peer holds up no one. No frame is parsed before it
- * has proved a certificate from the pinned CA.
+ * The handshake runs in the connection's thread, under its deadline: a
+ * slow or silent TCP peer holds up no one. No frame is parsed before it
+ * has proved a certificate from the pinned CA. The socket stays
+ * non-blocking: every frame then has a deadline of its own (frame.c).
  */
 static int
 tls_accept(struct conn *cn)
 {
 	struct audit_rec rec = { "connect", SIGNER_TLS_UID, NULL, "", NULL };
 	char		 name[160], result[200];
+	int		 fl = fcntl(cn->ch.fd, F_GETFL);
 
-	if ((cn->ch.ssl = SSL_new(cn->tls)) == NULL ||
-	    !SSL_set_fd(cn->ch.ssl, cn->ch.fd) || SSL_accept(cn->ch.ssl) != 1) {
-		log_warn("TLS peer refused: handshake or certificate failed");
-		rec.result = "tls peer denied";
-		(void)audit_write(cn->sg->audit, &rec);
+	if (fl < 0 || fcntl(cn->ch.fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    (cn->ch.ssl = SSL_new(cn->tls)) == NULL ||
+	    !SSL_set_fd(cn->ch.ssl, cn->ch.fd) || tls_handshake(cn) != 0) {
+		refused(cn->sg, SIGNER_TLS_UID, REFUSED_TLS);
 		return -1;
 	}
 	tls_peer_name(cn->ch.ssl, name, sizeof(name));
@@ -291,8 +388,25 @@ conn_run(void *arg)
 	free(in);
 	free(out);
 	free(scratch);
+	atomic_fetch_sub(&peer_conns[cn->peer], 1);
 	free(cn);
 	atomic_fetch_sub(&nconns, 1);
+	return NULL;
+}
+
+/*
+ * No peer may hold every slot: one uid (every TLS peer counts as one)
+ * gets at most peer_cap(), so a peer that opens connections and keeps
+ * them cannot lock out signet-api. No uid is exempt, the signer's own
+ * included: it is a peer like the others. NULL: refused, and why.
+ */
+static const char *
+admit(struct signer *sg, int peer)
+{
+	if (atomic_load(&nconns) >= sg->cf->signer_max_connections)
+		return REFUSED_LIMIT;
+	if (atomic_load(&peer_conns[peer]) >= peer_cap(sg))
+		return REFUSED_PEER;
 	return NULL;
 }
 
@@ -302,26 +416,19 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 	struct conn	*cn;
 	pthread_t	 t;
 	uid_t		 uid = SIGNER_TLS_UID;
-	int		 fd;
+	const char	*why;
+	int		 fd, peer = SIGNER_UIDS_MAX;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return;
-	if (tls == NULL && !peer_allowed(sg, fd, &uid)) {
-		struct audit_rec rec = { "connect", uid, NULL, "peer denied", NULL };
-
-		log_warn("peer uid %d denied", (int)uid);
-		(void)audit_write(sg->audit, &rec);
+	if (tls == NULL && (peer = peer_allowed(sg, fd, &uid)) < 0) {
+		refused(sg, uid, REFUSED_DENIED);
 		close(fd);
 		return;
 	}
-	if (atomic_load(&nconns) >= sg->cf->signer_max_connections ||
+	if ((why = admit(sg, peer)) != NULL ||
 	    (cn = calloc(1, sizeof(*cn))) == NULL) {
-		struct audit_rec rec = { "connect", uid, NULL,
-		    "refused: connection limit", NULL };
-
-		log_warn("connection limit reached; peer uid %u refused",
-		    (unsigned)uid);
-		(void)audit_write(sg->audit, &rec);
+		refused(sg, uid, why != NULL ? why : REFUSED_LIMIT);
 		close(fd);
 		return;
 	}
@@ -333,9 +440,12 @@ accept_one(struct signer *sg, int lfd, SSL_CTX *tls)
 	cn->sg = sg;
 	cn->ch.fd = fd;
 	cn->uid = uid;
+	cn->peer = peer;
 	cn->tls = tls;
 	atomic_fetch_add(&nconns, 1);
+	atomic_fetch_add(&peer_conns[peer], 1);
 	if (signer_thread(&t, conn_run, cn) != 0) {
+		atomic_fetch_sub(&peer_conns[peer], 1);
 		atomic_fetch_sub(&nconns, 1);
 		close(fd);
 		free(cn);
@@ -469,6 +579,7 @@ server_run(struct signer *sg)
 			next_scan = mono_now() + sg->cf->signer_rescan_interval;
 			next_try = mono_now() + 1;
 		}
+		refused_flush(sg, 0);
 		if (poll(p, 2, 200) <= 0)
 			continue;
 		if (p[0].revents & POLLIN)
@@ -479,6 +590,7 @@ server_run(struct signer *sg)
 	sdnotify_stopping();
 	for (waited = 0; atomic_load(&nconns) > 0 && waited < 100; waited++)
 		usleep(50 * 1000);
+	refused_flush(sg, 1);
 	workq_free(sg->wq);
 	sg->wq = NULL;
  out:

@@ -19,6 +19,7 @@
 #include "signer.pb-c.h"
 
 #define SIGNER_UIDS_MAX		16
+#define SIGNER_PEERS		(SIGNER_UIDS_MAX + 1)	/* + every TLS peer */
 #define SIGNER_TLS_UID		((uid_t)-2)	/* audit: a TLS peer */
 #define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
 #define SIGNER_QUEUE_WAIT_MS	2000	/* for a session, then BUSY */
@@ -94,6 +95,9 @@ int	policy_revocation_body(const uint8_t *, size_t, int, char *, size_t);
 /* server.c: a request that names only fields signer.proto knows */
 int	server_request_known(const Signet__V1__Request *);
 
+/* wire_text.c: no string of the request holds a NUL or bad UTF-8 */
+int	wire_text_ok(const uint8_t *, size_t);
+
 /* parents.c: re-scope parents recently opened */
 struct parent_seen {
 	char		 user_id[CLAIMS_ID_MAX + 1];
@@ -119,6 +123,7 @@ int	audit_reopen(struct audit *);
 int	audit_write(struct audit *, const struct audit_rec *);
 const char *audit_failing(struct audit *);
 unsigned long audit_failures(struct audit *);
+int	audit_space(struct audit *, uint64_t *, uint64_t *);
 
 /* audit_line.c */
 #define AUDIT_LINE_MAX		16384	/* escaped ids: 6 bytes a byte */
@@ -160,6 +165,11 @@ int	signer_thread(pthread_t *, void *(*)(void *), void *);
 /* server.c */
 int	server_run(struct signer *);
 unsigned int server_connections(void);
+
+/* refusals.c: refused connections, audited at a bounded rate */
+#define REFUSE_WINDOW_S		10
+void	refused(struct signer *, uid_t, const char *);
+void	refused_flush(struct signer *, int);
 
 /* sock.c: one signer per socket */
 int	sock_claim(struct signer *);

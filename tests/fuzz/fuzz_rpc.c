@@ -59,7 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	Signet__V1__Request	*req = signet__v1__request__unpack(NULL, n, d);
 	Signet__V1__Response	*resp;
 
-	if (req != NULL && server_request_known(req))
+	/* the string walk runs, as in the signer, on what unpacked */
+	if (req != NULL && server_request_known(req) && wire_text_ok(d, n))
 		policy(req);
 	signet__v1__request__free_unpacked(req, NULL);
 	resp = signet__v1__response__unpack(NULL, n, d);
