@@ -132,6 +132,7 @@ cmd_status(struct prov *p)
 	    model, (unsigned long)p->slot);
 	status_cms(p, &n);
 	status_fernet(p, &n);
+	status_jws(p, &n);
 	status_keys(p, CKO_PRIVATE_KEY, &n);
 	status_keys(p, CKO_SECRET_KEY, &n);
 	if (n == 0)

@@ -44,6 +44,11 @@ static const struct cmd cmds[] = {
 	{ "fernet-rotate", cmd_fernet_rotate, 0, 0, 1 },
 	{ "fernet-list", cmd_fernet_list, 0, 0, 1 },
 	{ "fernet-import", cmd_fernet_import, O_FORCE, 1, 1 },
+	{ "jws-setup", cmd_jws_setup, O_FORCE, 0, 1 },
+	{ "jws-rotate", cmd_jws_rotate, 0, 0, 1 },
+	{ "jws-list", cmd_jws_list, 0, 0, 1 },
+	{ "export-jws-public", cmd_export_jws_public, 0, 1, 1 },
+	{ "import-jws-public", cmd_import_jws_public, 0, 1, 1 },
 	{ "status", cmd_status, 0, 0, 1 },
 };
 
@@ -56,6 +61,8 @@ static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
     "  export-certs DIR\n"
     "  fernet-setup [--force] | fernet-rotate | fernet-list\n"
     "  fernet-import DIR [--force]\n"
+    "  jws-setup [--force] | jws-rotate | jws-list\n"
+    "  export-jws-public DIR | import-jws-public DIR\n"
     "  status\n"
     "PINs are read from [hsm] pin_file and so_pin_file, never from "
     "arguments.\n";

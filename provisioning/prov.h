@@ -49,6 +49,12 @@ int	cmd_fernet_setup(struct prov *);
 int	cmd_fernet_rotate(struct prov *);
 int	cmd_fernet_list(struct prov *);
 int	cmd_fernet_import(struct prov *);
+int	cmd_jws_setup(struct prov *);
+int	cmd_jws_rotate(struct prov *);
+int	cmd_jws_list(struct prov *);
+void	status_jws(struct prov *, int *);
+int	cmd_export_jws_public(struct prov *);
+int	cmd_import_jws_public(struct prov *);
 
 /* fernet_plan.c: Keystone's rotation arithmetic, no HSM */
 size_t	fernet_plan_purge(const int *, size_t, int, int *);

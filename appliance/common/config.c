@@ -48,6 +48,8 @@ static const struct opt opts[] = {
 	O("hsm", "softhsm2_conf", OPT_PATH, hsm_softhsm2_conf, 0, 0, NULL),
 	O("fernet_tokens", "max_active_keys", OPT_INT,
 	    fernet_max_active_keys, 1, 1000, "3"),
+	O("jwt_tokens", "max_active_keys", OPT_INT, jws_max_active_keys, 3,
+	    1000, "3"),
 	O("signing", "key_type", OPT_STR, signing_key_type, 0, 0, "rsa2048"),
 	O("signing", "cert_subject", OPT_STR, signing_cert_subject, 0, 0,
 	    "/C=US/ST=Unset/L=Unset/O=Unset/CN=www.example.com"),

@@ -23,6 +23,8 @@ struct config {
 	char	*hsm_softhsm2_conf;	/* exported as SOFTHSM2_CONF */
 	/* [fernet_tokens] */
 	int	 fernet_max_active_keys;
+	/* [jwt_tokens]: staged, signing and validating-only JWS keys */
+	int	 jws_max_active_keys;
 	/* [signing] */
 	char	*signing_key_type;
 	char	*signing_cert_subject;
