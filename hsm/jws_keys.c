@@ -297,3 +297,28 @@ jws_pub_import(struct hsm_sess *s, const uint8_t *spki, const uint8_t *id)
 		return ck_err(rv, "importing a JWS public key");
 	return 0;
 }
+
+/*
+ * ES256: the token signs the SHA-256 digest (CKM_ECDSA) and answers r||s,
+ * 32 bytes each, which is already the JWS form (RFC 7518 3.4).
+ */
+int
+jws_sign(struct hsm_sess *s, const struct jws_key *k, const uint8_t *digest,
+    uint8_t *sig)
+{
+	CK_MECHANISM	 mech = { CKM_ECDSA, NULL, 0 };
+	CK_ULONG	 len = JWS_SIG_LEN;
+	CK_RV		 rv;
+
+	if (!k->has_priv)
+		return SIG_ERR_KEY_NOT_FOUND;
+	if ((rv = s->f->C_SignInit(s->h, &mech, k->priv)) != CKR_OK ||
+	    (rv = s->f->C_Sign(s->h, CK_IN(digest), 32, sig, &len)) != CKR_OK)
+		return ck_err(rv, "JWS signature with key %d", k->index);
+	if (len != JWS_SIG_LEN) {
+		log_err("JWS signature with key %d: %lu bytes", k->index,
+		    (unsigned long)len);
+		return SIG_ERR_CRYPTO;
+	}
+	return 0;
+}

@@ -18,6 +18,7 @@
 #define JWS_KEYS_MAX		64
 #define JWS_SPKI_LEN		91	/* P-256 SubjectPublicKeyInfo, DER */
 #define JWS_POINT_LEN		65	/* 04 || X || Y */
+#define JWS_SIG_LEN		64	/* r || s */
 
 struct jws_key {
 	int		 index;		/* from the label; 0 when imported */
@@ -40,5 +41,7 @@ int	jws_key_retire(struct hsm_sess *, struct jws_key *);
 int	jws_key_destroy(struct hsm_sess *, struct jws_key *);
 int	jws_pub_import(struct hsm_sess *, const uint8_t *, const uint8_t *);
 int	jws_spki_point(const uint8_t *, size_t, const uint8_t **);
+int	jws_sign(struct hsm_sess *, const struct jws_key *, const uint8_t *,
+	    uint8_t *);
 
 #endif
