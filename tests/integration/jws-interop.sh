@@ -73,6 +73,42 @@ expect_eq "a key never imported: refused" "refused: key" \
 expect_eq "Keystone refuses a token of a key it lacks" \
     '{"error": "TokenNotFound"}' "$(ks_validate "$kstok")"
 
+# --- claims written as Keystone writes them, read strictly
+jws() {		# MODE: jws-check MODE on one line of stdin
+	ours "$TBIN/jws-check" "$CONF" "$1"
+}
+ksiat=$(verify "$kstok" | sed -n 's/.*"iat":\([0-9]*\).*/\1/p')
+ours_tok=$(printf '{"user_id":"u2","methods":["password","token"],"audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"project_id":"p2","expires_at":%s,"issued_at":%s}\n' \
+    "$exp" "$ksiat" | jws issue)
+expect_eq "signet writes the claims byte for byte as Keystone" \
+    "$(verify "$kstok")" "$(verify "$ours_tok")"
+uni=$(printf '{"user_id":"\\u00fc\\u4e2d-\\ud83d\\ude00","expires_at":"%s","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"methods":["password"],"system":"all"}\n' \
+    "$(date -u -d @$exp +%Y-%m-%dT%H:%M:%S.000000Z)" |
+    /usr/bin/python3 "$KS" mint "$WORK/ks/private" "$WORK/ks/public")
+uiat=$(verify "$uni" | sed -n 's/.*"iat":\([0-9]*\).*/\1/p')
+ours_uni=$(printf '{"user_id":"\303\274\344\270\255-\360\237\230\200","methods":["password"],"audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"system":"all","expires_at":%s,"issued_at":%s}\n' \
+    "$exp" "$uiat" | jws issue)
+expect_eq "non-ASCII ids escaped as Python escapes them" \
+    "$(verify "$uni")" "$(verify "$ours_uni")"
+expect_eq "Keystone's token as RPC claims" \
+    "{\"audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"],\"domain_id\":\"\",\"expires_at\":$exp,\"issued_at\":$ksiat,\"methods\":[\"password\",\"token\"],\"project_id\":\"p2\",\"scope\":\"project\",\"system\":\"\",\"trust_id\":\"\",\"user_id\":\"u2\"}" \
+    "$(printf '%s\n' "$kstok" | jws read)"
+base="\"sub\":\"u1\",\"iat\":$iat,\"exp\":$exp,\"openstack_methods\":[\"password\"],\"openstack_audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]"
+for bad in "$base,\"openstack_group_ids\":[{\"id\":\"g\"}]" \
+    "$base,\"openstack_project_id\":\"p\",\"openstack_domain_id\":\"d\"" \
+    "$base,\"openstack_system\":\"none\"" \
+    "$base,\"openstack_project_id\":\"\"" \
+    "$base,\"openstack_app_cred_id\":\"a\"" \
+    "\"sub\":\"u1\",\"iat\":\"$iat\",\"exp\":$exp,\"openstack_methods\":[\"password\"],\"openstack_audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]" \
+    "\"sub\":\"u1\",\"iat\":$iat,\"exp\":$exp,\"openstack_audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]" \
+    "$base,\"sub\":\"u2\""; do
+	t=$(sign "{$bad}")
+	expect_eq "claims refused: {$bad}" "refused: claims" \
+	    "$(printf '%s\n' "$t" | jws read)"
+done
+expect_eq "plain claims read" "u1" "$(printf '%s\n' "$(sign "{$base}")" |
+    jws read | sed -n 's/.*"user_id":"\([^"]*\)".*/\1/p')"
+
 # --- tampering and confusion
 hdr=${tok%%.*}
 rest=${tok#*.}
