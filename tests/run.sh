@@ -4,12 +4,20 @@
 # usage: tests/run.sh BUILD_DIR [NAME...]
 # NAMEs (e.g. signer-hostile, unit/test_config, fuzz) pick tests by
 # substring. Each test has TEST_TIMEOUT seconds (300); past that its whole
-# process group is killed and it fails.
+# process group is killed and it fails. Integration tests run TEST_JOBS at
+# a time (the number of CPUs): most of their time is spent waiting on
+# daemons, sockets and sleeps. Those that measure time or load (SERIAL)
+# run alone afterwards, so a neighbour cannot skew what they measure.
 set -u
 B=${1:-build}
 [ $# -gt 0 ] && shift
 PICK="$*"
 LIMIT=${TEST_TIMEOUT:-300}
+JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+SERIAL="api-lockout api-slowloris security-consttime signer-starve
+signer-burst signer-audit-growth signer-memory rate-limits faults-clock
+verify-cert-expiry api-revocation-scale deploy-install run-layout"
+export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share
 # (libfaketime's clock calls deadlock inside ASan's allocator).
@@ -71,8 +79,35 @@ for t in "$B"/tests/fuzz/*; do
 	    $(find "tests/fuzz/corpus/$n" "tests/fuzz/crashes/$n" -type f \
 	    2>/dev/null | sort)
 done
+serial() {
+	for s in $SERIAL; do
+		[ "$1" = "$s" ] && return 0
+	done
+	return 1
+}
+
+rm -f "$logdir"/*.rc
+par="" ser=""
 for t in tests/integration/*.sh; do
-	run_one "integration/$(basename "$t" .sh)" sh "$t"
+	n=$(basename "$t" .sh)
+	picked "integration/$n" || continue
+	if serial "$n"; then ser="$ser $n"; else par="$par $n"; fi
+done
+# shellcheck disable=SC2086
+[ -n "$par" ] && printf '%s\n' $par |
+    xargs -P "$JOBS" -I{} sh tests/run-one.sh "$logdir" {}
+for n in $ser; do
+	sh tests/run-one.sh "$logdir" "$n"
+done
+for rc in "$logdir"/*.rc; do
+	[ -f "$rc" ] || continue
+	n=$(basename "$rc" .rc)
+	if [ "$(cat "$rc")" = 0 ]; then
+		pass=$((pass + 1))
+	else
+		failn=$((failn + 1))
+		failed="$failed integration/$n"
+	fi
 done
 
 echo "== $pass passed, $failn failed${failed:+ (failed:$failed)}"
