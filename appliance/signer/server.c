@@ -469,7 +469,7 @@ reload(struct signer *sg, int hup)
 		log_err("reload: audit log not reopened");
 	if (hup)
 		(void)audit_write(sg->audit, &rec);
-	cms_key_recheck(sg);
+	signing_key_recheck(sg);
 }
 
 /* "HOST:PORT" (IPv6 as [ADDR]:PORT): a TCP listener for mutual TLS. */

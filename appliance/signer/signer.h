@@ -135,9 +135,10 @@ void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);
 void	op_scratch_wipe(uint8_t *);
 
-/* cms_key.c */
-int	cms_key_load(struct signer *);
-void	cms_key_recheck(struct signer *);
+/* signing_key.c: the CMS signing key and its certificate, loaded once
+ * (none: SignCms refuses); SIGHUP checks the token still holds that key */
+int	signing_key_load(struct signer *);
+void	signing_key_recheck(struct signer *);
 
 /* selftest.c */
 int	selftest_run(struct signer *);
