@@ -130,7 +130,7 @@ int	audit_space(struct audit *, uint64_t *, uint64_t *);
 int	audit_line(const struct audit_rec *, time_t, char *, size_t,
 	    size_t *);
 
-/* ops.c: one handler per call; each fills resp and returns its status */
+/* ops.c: the call table and dispatch; the handlers are op_*.c (op.h) */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);
 void	op_scratch_wipe(uint8_t *);
