@@ -72,3 +72,10 @@ op_sign_cms(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_SIGN_CMS;
 	resp->sign_cms = &sc->u.sign;
 }
+
+/* Only a signed revocation list may travel in a frame this big. */
+int
+op_sign_cms_big(const Signet__V1__Request *req)
+{
+	return req->sign_cms->revocation_list;
+}

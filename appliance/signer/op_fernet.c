@@ -120,6 +120,8 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	const char	*bad;
 	int		 r;
 
+	if (in->claims == NULL)
+		return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "no claims");
 	if ((r = policy_claims(sg, in->claims, &sc->c, sc->why,
 	    sizeof(sc->why))) != 0) {
 		snprintf(denied, sizeof(denied), "denied: %s", sc->why);

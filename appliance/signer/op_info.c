@@ -15,24 +15,16 @@
 static void
 health_counters(struct signer *sg, struct scratch *sc)
 {
-	static const struct { int call; const char *name; } calls[] = {
-		{ SIGNET__V1__REQUEST__CALL_ISSUE_FERNET, "issue_fernet" },
-		{ SIGNET__V1__REQUEST__CALL_OPEN_FERNET, "open_fernet" },
-		{ SIGNET__V1__REQUEST__CALL_SIGN_CMS, "sign_cms" },
-		{ SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL, "public_material" },
-		{ SIGNET__V1__REQUEST__CALL_HEALTH, "health" },
-	};
 	size_t		 i;
 
-	for (i = 0; i < HEALTH_CALLS; i++) {
+	for (i = 0; i < op_ncalls; i++) {
 		signet__v1__call_counters__init(&sc->per_call[i]);
-		sc->per_call[i].call = S(calls[i].name);
-		sc->per_call[i].calls = atomic_load(&sg->call_n[calls[i].call]);
-		sc->per_call[i].errors =
-		    atomic_load(&sg->call_err[calls[i].call]);
+		sc->per_call[i].call = S(op_calls[i].name);
+		sc->per_call[i].calls = atomic_load(&sg->call_n[i]);
+		sc->per_call[i].errors = atomic_load(&sg->call_err[i]);
 		sc->per_call_ptrs[i] = &sc->per_call[i];
 	}
-	sc->u.health.n_per_call = HEALTH_CALLS;
+	sc->u.health.n_per_call = op_ncalls;
 	sc->u.health.per_call = sc->per_call_ptrs;
 	sc->u.health.busy = atomic_load(&sg->busy);
 	sc->u.health.connections = server_connections();
@@ -73,10 +65,13 @@ health_audit(struct signer *sg, struct scratch *sc)
 }
 
 void
-op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
+op_health(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
+    Signet__V1__Response *resp, struct scratch *sc)
 {
 	const char	*audit = audit_failing(sg->audit);
 
+	(void)peer;
+	(void)req;
 	signet__v1__health_response__init(&sc->u.health);
 	sc->u.health.ready = atomic_load(&sg->ready) &&
 	    !atomic_load(&sg->hsm_lost) && audit == NULL;
@@ -97,9 +92,12 @@ op_health(struct signer *sg, Signet__V1__Response *resp, struct scratch *sc)
 }
 
 void
-op_public_material(struct signer *sg, Signet__V1__Response *resp,
+op_public_material(struct signer *sg, uid_t peer,
+    const Signet__V1__Request *req, Signet__V1__Response *resp,
     struct scratch *sc)
 {
+	(void)peer;
+	(void)req;
 	signet__v1__public_material_response__init(&sc->u.pub);
 	sc->u.pub.signing_cert_pem = sg->signing_pem ? sg->signing_pem : S("");
 	sc->u.pub.ca_cert_pem = sg->ca_pem ? sg->ca_pem : S("");

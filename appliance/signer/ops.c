@@ -1,8 +1,9 @@
 /*
- * signet-signerd: one handler per RPC (op_fernet.c, op_cms.c, op_info.c).
- * Each checks what it was sent, does its HSM work on a pooled session,
- * writes its audit record and only then fills the response. Peers see the
- * closed status set and a short reason; details go to the log.
+ * signet-signerd: the call table and dispatch. One handler per RPC
+ * (op_fernet.c, op_cms.c, op_info.c): each checks what it was sent, does
+ * its HSM work on a pooled session, writes its audit record and only then
+ * fills the response. Peers see the closed status set and a short reason;
+ * details go to the log.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,48 @@
 #include "log.h"
 #include "op.h"
 
-static void	dispatch(struct signer *, uid_t, const Signet__V1__Request *,
-	    Signet__V1__Response *, uint8_t *, size_t);
+static void	dispatch(struct signer *, uid_t, const struct op_call *,
+	    const Signet__V1__Request *, Signet__V1__Response *, uint8_t *,
+	    size_t);
+
+/* Health lists the counters in this order: a new call goes last. */
+const struct op_call op_calls[] = {
+	/* call, name, handler, always, big */
+	{ SIGNET__V1__REQUEST__CALL_ISSUE_FERNET, "issue_fernet",
+	    op_issue_fernet, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_OPEN_FERNET, "open_fernet",
+	    op_open_fernet, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_SIGN_CMS, "sign_cms",
+	    op_sign_cms, 0, op_sign_cms_big },
+	{ SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL, "public_material",
+	    op_public_material, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_HEALTH, "health",
+	    op_health, 1, NULL },
+};
+const size_t op_ncalls = sizeof(op_calls) / sizeof(op_calls[0]);
+
+_Static_assert(sizeof(op_calls) / sizeof(op_calls[0]) <= SIGNER_CALLS_MAX,
+    "the call table outgrows struct signer's counters");
+
+static const struct op_call *
+call_find(Signet__V1__Request__CallCase call)
+{
+	size_t	 i;
+
+	for (i = 0; i < op_ncalls; i++)
+		if (op_calls[i].call == call)
+			return &op_calls[i];
+	return NULL;
+}
+
+/* The frame over SIG_FRAME_MAX: only a call whose row says so. */
+int
+op_big_allowed(const Signet__V1__Request *req)
+{
+	const struct op_call	*c = call_find(req->call_case);
+
+	return c != NULL && c->big != NULL && c->big(req);
+}
 
 void
 op_fail(Signet__V1__Response *resp, struct signer *sg, int r, const char *why)
@@ -52,13 +93,13 @@ void
 op_dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
 {
-	unsigned int	 k = (unsigned int)req->call_case;
+	const struct op_call	*c = call_find(req->call_case);
 
-	dispatch(sg, peer, req, resp, scratch, scratchsz);
-	if (k < SIGNER_CALL_KINDS) {
-		atomic_fetch_add(&sg->call_n[k], 1);
+	dispatch(sg, peer, c, req, resp, scratch, scratchsz);
+	if (c != NULL) {
+		atomic_fetch_add(&sg->call_n[c - op_calls], 1);
 		if (resp->status != SIGNET__V1__STATUS__STATUS_OK)
-			atomic_fetch_add(&sg->call_err[k], 1);
+			atomic_fetch_add(&sg->call_err[c - op_calls], 1);
 	}
 	/* the call and its outcome; never a token, claims or a body */
 	log_debug("uid %u: request %llu (%s), call %d: status %d%s%s",
@@ -85,9 +126,11 @@ request_id_valid(const char *rid)
 	return 1;
 }
 
+/* c: the call's row, NULL when the call is none we know */
 static void
-dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
-    Signet__V1__Response *resp, uint8_t *scratch, size_t scratchsz)
+dispatch(struct signer *sg, uid_t peer, const struct op_call *c,
+    const Signet__V1__Request *req, Signet__V1__Response *resp,
+    uint8_t *scratch, size_t scratchsz)
 {
 	struct scratch	*sc = (struct scratch *)(void *)scratch;
 
@@ -102,26 +145,11 @@ dispatch(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 		return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "bad request_id");
 	if (req->request_id != NULL && *req->request_id != '\0')
 		sc->rid = req->request_id;
-	if (!atomic_load(&sg->ready) && req->call_case !=
-	    SIGNET__V1__REQUEST__CALL_HEALTH)
+	if (!atomic_load(&sg->ready) && (c == NULL || !c->always))
 		return op_fail(resp, sg, SIG_ERR_STATE, sg->why);
-	if (atomic_load(&sg->hsm_lost) && req->call_case !=
-	    SIGNET__V1__REQUEST__CALL_HEALTH)
+	if (atomic_load(&sg->hsm_lost) && (c == NULL || !c->always))
 		return op_fail(resp, sg, SIG_ERR_HSM_REINIT, HSM_LOST_WHY);
-	switch (req->call_case) {
-	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
-		if (req->issue_fernet->claims == NULL)
-			return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "no claims");
-		return op_issue_fernet(sg, peer, req, resp, sc);
-	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
-		return op_open_fernet(sg, peer, req, resp, sc);
-	case SIGNET__V1__REQUEST__CALL_HEALTH:
-		return op_health(sg, resp, sc);
-	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
-		return op_public_material(sg, resp, sc);
-	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
-		return op_sign_cms(sg, peer, req, resp, sc);
-	default:
+	if (c == NULL)
 		return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "unknown call");
-	}
+	c->run(sg, peer, req, resp, sc);
 }

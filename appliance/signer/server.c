@@ -178,14 +178,6 @@ run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
 	atomic_fetch_add(&cn->sg->busy, 1);
 }
 
-/* Only a signed revocation list may travel in a frame this big. */
-static int
-big_allowed(const Signet__V1__Request *req)
-{
-	return req->call_case == SIGNET__V1__REQUEST__CALL_SIGN_CMS &&
-	    req->sign_cms->revocation_list;
-}
-
 /*
  * Frames over SIG_FRAME_MAX (revocation lists) get heap buffers. The
  * signer's memory is locked, so it must stay bounded whatever the peers
@@ -254,7 +246,7 @@ read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 	}
 	req = signet__v1__request__unpack(NULL, n, buf);
 	if (req == NULL || !server_request_known(req) ||
-	    (n > SIG_FRAME_MAX && !big_allowed(req))) {
+	    (n > SIG_FRAME_MAX && !op_big_allowed(req))) {
 		log_info("peer uid %u: malformed or oversized request; "
 		    "dropped", (unsigned)cn->uid);
 		signet__v1__request__free_unpacked(req, NULL);
@@ -301,7 +293,7 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 	else
 		refuse_text(cn, req, &resp);
 	n = signet__v1__response__get_packed_size(&resp);
-	if (n > SIG_FRAME_MAX && (!big_allowed(req) ||
+	if (n > SIG_FRAME_MAX && (!op_big_allowed(req) ||
 	    (obuf = bufs_big(cn, &fb, &fb.bout, n)) == NULL))
 		obuf = NULL;
 	if (obuf != NULL)
