@@ -83,37 +83,54 @@ peer_cap(const struct signer *sg)
 	return cap;
 }
 
-/* The RPC stays narrow: a message with fields we do not know is refused. */
+/* A message-typed field's values in m: how many, at *v. */
+static size_t
+field_messages(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    ProtobufCMessage *const **v)
+{
+	const char	*p = (const char *)m + f->offset;
+	const char	*q = (const char *)m + f->quantifier_offset;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		*v = *(ProtobufCMessage *const *const *)(const void *)p;
+		return *(const size_t *)(const void *)q;
+	}
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+	    *(const uint32_t *)(const void *)q != f->id)
+		return 0;	/* another of its oneof is set */
+	*v = (ProtobufCMessage *const *)(const void *)p;
+	return 1;
+}
+
+/*
+ * The RPC stays narrow: a message with fields we do not know, at any
+ * depth, is refused. The walk follows signer.proto's descriptors, as
+ * protobuf-c's packer does, so a new call's messages need no line here.
+ */
+static int
+message_known(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	ProtobufCMessage *const *v;
+	size_t		 i, j, n;
+
+	if (m->n_unknown_fields != 0)
+		return 0;
+	for (i = 0; i < d->n_fields; i++) {
+		if (d->fields[i].type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		n = field_messages(m, &d->fields[i], &v);
+		for (j = 0; j < n; j++)
+			if (v[j] != NULL && !message_known(v[j]))
+				return 0;
+	}
+	return 1;
+}
+
 int
 server_request_known(const Signet__V1__Request *req)
 {
-	const ProtobufCMessage	*sub = NULL;
-
-	if (req->base.n_unknown_fields != 0)
-		return 0;
-	switch (req->call_case) {
-	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
-		sub = &req->issue_fernet->base;
-		if (req->issue_fernet->claims != NULL &&
-		    req->issue_fernet->claims->base.n_unknown_fields != 0)
-			return 0;
-		break;
-	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
-		sub = &req->open_fernet->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
-		sub = &req->sign_cms->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
-		sub = &req->public_material->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_HEALTH:
-		sub = &req->health->base;
-		break;
-	default:
-		break;
-	}
-	return sub == NULL || sub->n_unknown_fields == 0;
+	return message_known(&req->base);
 }
 
 /*
