@@ -125,7 +125,7 @@ open_hsm(struct signer *sg)
 	sg->signing_pem = cert_pem(s, CMS_SIGN_LABEL);
 	sg->ca_pem = cert_pem(s, CMS_CA_LABEL);
 	hsm_sess_put(sg->pool, s, 0);
-	return cms_key_load(sg);
+	return signing_key_load(sg);
 }
 
 static int

@@ -83,37 +83,54 @@ peer_cap(const struct signer *sg)
 	return cap;
 }
 
-/* The RPC stays narrow: a message with fields we do not know is refused. */
+/* A message-typed field's values in m: how many, at *v. */
+static size_t
+field_messages(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    ProtobufCMessage *const **v)
+{
+	const char	*p = (const char *)m + f->offset;
+	const char	*q = (const char *)m + f->quantifier_offset;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		*v = *(ProtobufCMessage *const *const *)(const void *)p;
+		return *(const size_t *)(const void *)q;
+	}
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+	    *(const uint32_t *)(const void *)q != f->id)
+		return 0;	/* another of its oneof is set */
+	*v = (ProtobufCMessage *const *)(const void *)p;
+	return 1;
+}
+
+/*
+ * The RPC stays narrow: a message with fields we do not know, at any
+ * depth, is refused. The walk follows signer.proto's descriptors, as
+ * protobuf-c's packer does, so a new call's messages need no line here.
+ */
+static int
+message_known(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	ProtobufCMessage *const *v;
+	size_t		 i, j, n;
+
+	if (m->n_unknown_fields != 0)
+		return 0;
+	for (i = 0; i < d->n_fields; i++) {
+		if (d->fields[i].type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		n = field_messages(m, &d->fields[i], &v);
+		for (j = 0; j < n; j++)
+			if (v[j] != NULL && !message_known(v[j]))
+				return 0;
+	}
+	return 1;
+}
+
 int
 server_request_known(const Signet__V1__Request *req)
 {
-	const ProtobufCMessage	*sub = NULL;
-
-	if (req->base.n_unknown_fields != 0)
-		return 0;
-	switch (req->call_case) {
-	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
-		sub = &req->issue_fernet->base;
-		if (req->issue_fernet->claims != NULL &&
-		    req->issue_fernet->claims->base.n_unknown_fields != 0)
-			return 0;
-		break;
-	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
-		sub = &req->open_fernet->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_SIGN_CMS:
-		sub = &req->sign_cms->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
-		sub = &req->public_material->base;
-		break;
-	case SIGNET__V1__REQUEST__CALL_HEALTH:
-		sub = &req->health->base;
-		break;
-	default:
-		break;
-	}
-	return sub == NULL || sub->n_unknown_fields == 0;
+	return message_known(&req->base);
 }
 
 /*
@@ -176,14 +193,6 @@ run_request(struct conn *cn, struct job *j, const Signet__V1__Request *req,
 	    "signer busy: request queue full");
 	atomic_fetch_add(&cn->sg->errors, 1);
 	atomic_fetch_add(&cn->sg->busy, 1);
-}
-
-/* Only a signed revocation list may travel in a frame this big. */
-static int
-big_allowed(const Signet__V1__Request *req)
-{
-	return req->call_case == SIGNET__V1__REQUEST__CALL_SIGN_CMS &&
-	    req->sign_cms->revocation_list;
 }
 
 /*
@@ -254,7 +263,7 @@ read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 	}
 	req = signet__v1__request__unpack(NULL, n, buf);
 	if (req == NULL || !server_request_known(req) ||
-	    (n > SIG_FRAME_MAX && !big_allowed(req))) {
+	    (n > SIG_FRAME_MAX && !op_big_allowed(req))) {
 		log_info("peer uid %u: malformed or oversized request; "
 		    "dropped", (unsigned)cn->uid);
 		signet__v1__request__free_unpacked(req, NULL);
@@ -301,7 +310,7 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 	else
 		refuse_text(cn, req, &resp);
 	n = signet__v1__response__get_packed_size(&resp);
-	if (n > SIG_FRAME_MAX && (!big_allowed(req) ||
+	if (n > SIG_FRAME_MAX && (!op_big_allowed(req) ||
 	    (obuf = bufs_big(cn, &fb, &fb.bout, n)) == NULL))
 		obuf = NULL;
 	if (obuf != NULL)
@@ -469,7 +478,7 @@ reload(struct signer *sg, int hup)
 		log_err("reload: audit log not reopened");
 	if (hup)
 		(void)audit_write(sg->audit, &rec);
-	cms_key_recheck(sg);
+	signing_key_recheck(sg);
 }
 
 /* "HOST:PORT" (IPv6 as [ADDR]:PORT): a TCP listener for mutual TLS. */

@@ -26,7 +26,7 @@
 #define SIGNER_SPIN_US		200	/* for a peer's next call, awake */
 /* mlockall makes every stack page resident: keep thread stacks small. */
 #define SIGNER_STACK_SIZE	(512 * 1024)
-#define SIGNER_CALL_KINDS	8	/* indexed by Request.call_case */
+#define SIGNER_CALLS_MAX	8	/* the call table's rows, at most */
 #define SIGNER_REQUEST_ID_MAX	64	/* Request.request_id, in bytes */
 
 struct keyring {
@@ -65,8 +65,8 @@ struct signer {
 	char			 why[128];	/* why not ready */
 	atomic_ulong		 calls;
 	atomic_ulong		 errors;
-	atomic_ulong		 call_n[SIGNER_CALL_KINDS];
-	atomic_ulong		 call_err[SIGNER_CALL_KINDS];
+	atomic_ulong		 call_n[SIGNER_CALLS_MAX];
+	atomic_ulong		 call_err[SIGNER_CALLS_MAX];
 	atomic_ulong		 busy;		/* BUSY answers */
 	double			 started;	/* monotonic seconds */
 	volatile sig_atomic_t	 stop;
@@ -130,14 +130,16 @@ int	audit_space(struct audit *, uint64_t *, uint64_t *);
 int	audit_line(const struct audit_rec *, time_t, char *, size_t,
 	    size_t *);
 
-/* ops.c: one handler per call; each fills resp and returns its status */
+/* ops.c: the call table and dispatch; the handlers are op_*.c (op.h) */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, uint8_t *, size_t);
 void	op_scratch_wipe(uint8_t *);
+int	op_big_allowed(const Signet__V1__Request *);
 
-/* cms_key.c */
-int	cms_key_load(struct signer *);
-void	cms_key_recheck(struct signer *);
+/* signing_key.c: the CMS signing key and its certificate, loaded once
+ * (none: SignCms refuses); SIGHUP checks the token still holds that key */
+int	signing_key_load(struct signer *);
+void	signing_key_recheck(struct signer *);
 
 /* selftest.c */
 int	selftest_run(struct signer *);

@@ -1,6 +1,8 @@
 /*
- * signet-signerd: the CMS signing key, loaded once through the pkcs11
- * engine with its certificate, and named by the SHA-256 of its public key.
+ * signet-signerd: the key that signs PKI/PKIZ tokens and revocation lists,
+ * loaded once through the pkcs11 engine with its certificate, and named by
+ * the SHA-256 of its public key (hsm/cms_keys.c finds such objects in a
+ * token; this file is the signer holding on to its one key).
  * A later look at the token that finds another key stops the signer from
  * serving: it never signs with a key other than the one it started with.
  */
@@ -32,7 +34,7 @@ fingerprint(X509 *x, uint8_t *out)
 
 /* No signing key is not an error: SignCms then says so, Fernet serves. */
 int
-cms_key_load(struct signer *sg)
+signing_key_load(struct signer *sg)
 {
 	struct hsm_sess	*s;
 	int		 r;
@@ -62,7 +64,7 @@ cms_key_load(struct signer *sg)
  * certificate that cannot be read (the HSM lost) is not a changed key.
  */
 void
-cms_key_recheck(struct signer *sg)
+signing_key_recheck(struct signer *sg)
 {
 	struct hsm_sess	*s;
 	X509		*x = NULL;

@@ -1,0 +1,84 @@
+/*
+ * signet-signerd: what the handlers (op_*.c) share, private to the signer.
+ * A call's answer lives in the worker's scratch until it is sent, so no
+ * handler allocates for the common case.
+ */
+#ifndef SIGNET_SIGNER_OP_H
+#define SIGNET_SIGNER_OP_H
+
+#include <stdint.h>
+
+#include "cms_token.h"
+#include "fernet_seal.h"
+#include "signer.h"
+
+#define HSM_LOST_WHY	"HSM_LOST: the token's Fernet keys cannot be read " \
+			    "(token removed or unreachable); retrying every second"
+#define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
+
+struct scratch {
+	char		 token[FERNET_TOKEN_MAX + 1];
+	struct claims	 c;
+	Signet__V1__Claims pc;
+	const char	*methods[CLAIMS_METHODS_MAX + 2];
+	char		 audit[CLAIMS_AUDIT_MAX][23];
+	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
+	char		 why[160];
+	char		 keyset[sizeof(((struct keyring *)0)->keyset)];
+	char		 cms[CMS_TOKEN_MAX];
+	char		*list;		/* a signed revocation list (heap) */
+	const char	*rid;		/* the front-end's request id, or NULL */
+	uint64_t	 sealed_at;	/* the envelope's timestamp */
+	Signet__V1__CallCounters per_call[SIGNER_CALLS_MAX];
+	Signet__V1__CallCounters *per_call_ptrs[SIGNER_CALLS_MAX];
+	union {
+		Signet__V1__SignCmsResponse	 sign;
+		Signet__V1__IssueFernetResponse	 issue;
+		Signet__V1__OpenFernetResponse	 open;
+		Signet__V1__HealthResponse	 health;
+		Signet__V1__PublicMaterialResponse pub;
+	} u;
+};
+
+/*
+ * The RPC's calls, a row each: a new call is its handler and its row.
+ * Health's per-call counters (and so signet-api's /metrics) list the rows
+ * in this order, and sg->call_n is indexed by row.
+ */
+struct op_call {
+	Signet__V1__Request__CallCase call;
+	const char	*name;		/* its counters' name in Health */
+	void		(*run)(struct signer *, uid_t,
+			    const Signet__V1__Request *,
+			    Signet__V1__Response *, struct scratch *);
+	int		 always;	/* even when not ready or HSM lost */
+	/* may it come in a frame over SIG_FRAME_MAX? NULL: never */
+	int		(*big)(const Signet__V1__Request *);
+};
+
+/* ops.c */
+extern const struct op_call op_calls[];
+extern const size_t op_ncalls;
+void	op_fail(Signet__V1__Response *, struct signer *, int, const char *);
+void	op_audit_or_log(struct signer *, const struct scratch *, const char *,
+	    uid_t, const struct claims *, const char *);
+
+/* op_fernet.c */
+void	op_issue_fernet(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+void	op_open_fernet(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+
+/* op_cms.c */
+void	op_sign_cms(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+int	op_sign_cms_big(const Signet__V1__Request *);
+
+/* op_info.c */
+void	op_health(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+void	op_public_material(struct signer *, uid_t,
+	    const Signet__V1__Request *, Signet__V1__Response *,
+	    struct scratch *);
+
+#endif
