@@ -4,6 +4,7 @@
  * the API through the Health call made for each scrape.
  */
 #include <pthread.h>
+#include <string.h>
 
 #include "api.h"
 #include "metrics.h"
@@ -23,6 +24,15 @@ counter(struct mbuf *m, const char *name, const char *help,
 	mbuf_add(m, "%s %llu\n", name, v);
 }
 
+/* The signer names its calls; a name that is not [a-z_] is "other". */
+static const char *
+call_label(const char *name)
+{
+	size_t	 n = strspn(name, "abcdefghijklmnopqrstuvwxyz_");
+
+	return n > 0 && n <= 32 && name[n] == '\0' ? name : "other";
+}
+
 static void
 per_call(struct mbuf *m, const Signet__V1__HealthResponse *h)
 {
@@ -32,13 +42,13 @@ per_call(struct mbuf *m, const Signet__V1__HealthResponse *h)
 	    "Calls the signer answered since it started, by call.");
 	for (i = 0; i < h->n_per_call; i++)
 		mbuf_add(m, "signet_signer_calls_total{call=\"%s\"} %llu\n",
-		    metrics_call_names[i + 2],
+		    call_label(h->per_call[i]->call),
 		    (unsigned long long)h->per_call[i]->calls);
 	mbuf_head(m, "signet_signer_errors_total", "counter",
 	    "Calls the signer answered with any status but OK, by call.");
 	for (i = 0; i < h->n_per_call; i++)
 		mbuf_add(m, "signet_signer_errors_total{call=\"%s\"} %llu\n",
-		    metrics_call_names[i + 2],
+		    call_label(h->per_call[i]->call),
 		    (unsigned long long)h->per_call[i]->errors);
 }
 
