@@ -10,6 +10,7 @@
 
 #include "cms_token.h"
 #include "fernet_seal.h"
+#include "jws_keys.h"
 #include "signer.h"
 
 #define HSM_LOST_WHY	"HSM_LOST: the token's Fernet keys cannot be read " \
@@ -25,7 +26,11 @@ struct scratch {
 	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
 	char		 why[160];
 	char		 keyset[sizeof(((struct keyring *)0)->keyset)];
-	char		 cms[CMS_TOKEN_MAX];
+	union {		/* one call needs one of them */
+		char	 cms[CMS_TOKEN_MAX];
+		uint8_t	 jws_spki[JWS_KEYS_MAX][JWS_SPKI_LEN];
+	};
+	ProtobufCBinaryData jws_pub[JWS_KEYS_MAX];
 	char		*list;		/* a signed revocation list (heap) */
 	const char	*rid;		/* the front-end's request id, or NULL */
 	uint64_t	 sealed_at;	/* the envelope's timestamp */
@@ -37,6 +42,7 @@ struct scratch {
 		Signet__V1__OpenFernetResponse	 open;
 		Signet__V1__HealthResponse	 health;
 		Signet__V1__PublicMaterialResponse pub;
+		Signet__V1__IssueJwsResponse	 jws;
 	} u;
 };
 
@@ -62,12 +68,18 @@ extern const size_t op_ncalls;
 void	op_fail(Signet__V1__Response *, struct signer *, int, const char *);
 void	op_audit_or_log(struct signer *, const struct scratch *, const char *,
 	    uid_t, const struct claims *, const char *);
+void	op_claims_out(struct signer *, struct scratch *);
 
 /* op_fernet.c */
 void	op_issue_fernet(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, struct scratch *);
 void	op_open_fernet(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, struct scratch *);
+
+/* op_jws.c */
+void	op_issue_jws(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+void	op_jws_public(struct signer *, struct scratch *);
 
 /* op_cms.c */
 void	op_sign_cms(struct signer *, uid_t, const Signet__V1__Request *,

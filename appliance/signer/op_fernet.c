@@ -151,31 +151,6 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	resp->issue_fernet = &sc->u.issue;
 }
 
-static void
-claims_out(struct signer *sg, struct scratch *sc)
-{
-	Signet__V1__Claims	*pc = &sc->pc;
-	size_t			 i;
-
-	signet__v1__claims__init(pc);
-	pc->scope = (Signet__V1__ScopeKind)sc->c.scope;
-	pc->user_id = sc->c.user_id;
-	pc->project_id = sc->c.project_id;
-	pc->domain_id = sc->c.domain_id;
-	pc->trust_id = sc->c.trust_id;
-	pc->system = sc->c.system;
-	pc->expires_at = sc->c.expires_at;
-	pc->n_methods = claims_methods_decode(&sg->methods, sc->c.methods,
-	    sc->methods, CLAIMS_METHODS_MAX + 2);
-	pc->methods = (char **)(uintptr_t)sc->methods;
-	for (i = 0; i < sc->c.n_audit; i++) {
-		claims_audit_format(sc->c.audit[i], sc->audit[i]);
-		sc->audit_ptrs[i] = sc->audit[i];
-	}
-	pc->n_audit_ids = sc->c.n_audit;
-	pc->audit_ids = sc->audit_ptrs;
-}
-
 void
 op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
     Signet__V1__Response *resp, struct scratch *sc)
@@ -197,7 +172,7 @@ op_open_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	if (r != 0)
 		return op_fail(resp, sg, r, r == SIG_ERR_KEY_NOT_FOUND ?
 		    "token not found" : NULL);
-	claims_out(sg, sc);
+	op_claims_out(sg, sc);
 	signet__v1__open_fernet_response__init(&sc->u.open);
 	sc->u.open.claims = &sc->pc;
 	sc->u.open.issued_at = (int64_t)ts;

@@ -101,6 +101,7 @@ op_public_material(struct signer *sg, uid_t peer,
 	signet__v1__public_material_response__init(&sc->u.pub);
 	sc->u.pub.signing_cert_pem = sg->signing_pem ? sg->signing_pem : S("");
 	sc->u.pub.ca_cert_pem = sg->ca_pem ? sg->ca_pem : S("");
+	op_jws_public(sg, sc);
 	resp->result_case = SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL;
 	resp->public_material = &sc->u.pub;
 }

@@ -29,6 +29,8 @@ const struct op_call op_calls[] = {
 	    op_public_material, 0, NULL },
 	{ SIGNET__V1__REQUEST__CALL_HEALTH, "health",
 	    op_health, 1, NULL },
+	{ SIGNET__V1__REQUEST__CALL_ISSUE_JWS, "issue_jws",
+	    op_issue_jws, 0, NULL },
 };
 const size_t op_ncalls = sizeof(op_calls) / sizeof(op_calls[0]);
 
@@ -152,4 +154,30 @@ dispatch(struct signer *sg, uid_t peer, const struct op_call *c,
 	if (c == NULL)
 		return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "unknown call");
 	c->run(sg, peer, req, resp, sc);
+}
+
+/* The claims sc->c as the RPC gives them, in sc's own storage. */
+void
+op_claims_out(struct signer *sg, struct scratch *sc)
+{
+	Signet__V1__Claims	*pc = &sc->pc;
+	size_t			 i;
+
+	signet__v1__claims__init(pc);
+	pc->scope = (Signet__V1__ScopeKind)sc->c.scope;
+	pc->user_id = sc->c.user_id;
+	pc->project_id = sc->c.project_id;
+	pc->domain_id = sc->c.domain_id;
+	pc->trust_id = sc->c.trust_id;
+	pc->system = sc->c.system;
+	pc->expires_at = sc->c.expires_at;
+	pc->n_methods = claims_methods_decode(&sg->methods, sc->c.methods,
+	    sc->methods, CLAIMS_METHODS_MAX + 2);
+	pc->methods = (char **)(uintptr_t)sc->methods;
+	for (i = 0; i < sc->c.n_audit; i++) {
+		claims_audit_format(sc->c.audit[i], sc->audit[i]);
+		sc->audit_ptrs[i] = sc->audit[i];
+	}
+	pc->n_audit_ids = sc->c.n_audit;
+	pc->audit_ids = sc->audit_ptrs;
 }
