@@ -118,6 +118,24 @@ check_list_time(json_t *v, int skew)
 }
 
 /*
+ * jansson spends about a hundred bytes on every object and array it
+ * reads, and the whole list is read before its entries are judged: a
+ * list of "{}" would cost the signer's locked memory far more than its
+ * size. The smallest real entry ({"audit_id": 22 characters, "expires":
+ * a time}) is over 60 bytes, so more than one object or array in 32
+ * bytes is no revocation list and is refused unread.
+ */
+static int
+too_many_values(const uint8_t *body, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += body[i] == '{' || body[i] == '[';
+	return n > len / 32 + 2;
+}
+
+/*
  * {"revoked": [{"id"?, "expires", "audit_id"?, "user_id"?,
  * "issued_before"?}, ...], "issued_at"?}.
  */
@@ -130,6 +148,7 @@ policy_revocation_body(const uint8_t *body, size_t len, int skew,
 	size_t		 i;
 
 	if (len == 0 || len > CMS_LIST_MAX || memchr(body, '\n', len) ||
+	    too_many_values(body, len) ||
 	    (doc = json_loadb((const char *)body, len,
 	    JSON_REJECT_DUPLICATES, NULL)) == NULL) {
 		snprintf(why, whysz, "revocation list: not one line of JSON "

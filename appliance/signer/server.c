@@ -249,7 +249,7 @@ read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 	Signet__V1__Request	*req;
 	uint8_t			*buf = fb->in;
 	uint32_t		 n;
-	int			 r;
+	int			 r, w;
 
 	/* its first byte is there: the whole frame by the deadline */
 	cn->ch.deadline = mono_now() + SIGNER_READ_TIMEOUT_S;
@@ -261,7 +261,9 @@ read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 			    (unsigned)cn->uid);
 		return NULL;
 	}
-	req = signet__v1__request__unpack(NULL, n, buf);
+	w = wire_check(buf, n);
+	req = w == WIRE_SHAPE ? NULL : signet__v1__request__unpack(NULL, n,
+	    buf);
 	if (req == NULL || !server_request_known(req) ||
 	    (n > SIG_FRAME_MAX && !op_big_allowed(req))) {
 		log_info("peer uid %u: malformed or oversized request; "
@@ -269,7 +271,7 @@ read_request(struct conn *cn, struct frame_bufs *fb, int *clean)
 		signet__v1__request__free_unpacked(req, NULL);
 		return NULL;
 	}
-	if (!(*clean = wire_text_ok(buf, n)))
+	if (!(*clean = w == WIRE_OK))
 		log_info("peer uid %u: a string holds a NUL or is not UTF-8; "
 		    "refused", (unsigned)cn->uid);
 	return req;

@@ -95,8 +95,9 @@ int	policy_revocation_body(const uint8_t *, size_t, int, char *, size_t);
 /* server.c: a request that names only fields signer.proto knows */
 int	server_request_known(const Signet__V1__Request *);
 
-/* wire_text.c: no string of the request holds a NUL or bad UTF-8 */
-int	wire_text_ok(const uint8_t *, size_t);
+/* wire_text.c: a frame's shape and strings, before it is unpacked */
+enum { WIRE_OK, WIRE_TEXT, WIRE_SHAPE };
+int	wire_check(const uint8_t *, size_t);
 
 /* parents.c: re-scope parents recently opened */
 struct parent_seen {

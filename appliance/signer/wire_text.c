@@ -5,7 +5,14 @@
  * does not check UTF-8 at all. The check walks the frame's wire bytes,
  * where each string's real length still is, guided by the generated
  * descriptors so that it covers every string field signer.proto has or
- * gains. It runs after a successful unpack: the wire is known to parse.
+ * gains.
+ *
+ * The same walk runs before protobuf-c unpacks anything, and bounds what
+ * unpacking can cost: protobuf-c keeps a record for every field it meets,
+ * even one set again and again, so a 12 MB frame of two-byte fields would
+ * cost hundreds of MB of the signer's locked memory. A message with more
+ * than WIRE_FIELDS_MAX fields, a field signer.proto does not name, or
+ * bytes that do not parse is refused before it is unpacked.
  */
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +21,7 @@
 #include "utf8.h"
 
 #define WIRE_DEPTH_MAX	8	/* Request > IssueFernetRequest > Claims */
+#define WIRE_FIELDS_MAX	64	/* per message: Claims needs about 15 */
 
 static int
 varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -53,22 +61,28 @@ text_ok(const uint8_t *p, size_t n)
 }
 
 static int
-strings_ok(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
+walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
     int depth)
 {
 	const ProtobufCFieldDescriptor	*f;
 	const uint8_t			*end = p + n;
 	uint64_t			 key, len;
+	int				 fields = 0, r, text = WIRE_OK;
 
 	if (depth > WIRE_DEPTH_MAX)
-		return 0;
+		return WIRE_SHAPE;
 	while (p < end) {
-		if (varint(&p, end, &key) != 0)
-			return 0;
+		if (++fields > WIRE_FIELDS_MAX || varint(&p, end, &key) != 0)
+			return WIRE_SHAPE;
+		f = key >> 3 > UINT32_MAX ? NULL :
+		    protobuf_c_message_descriptor_get_field(d,
+		    (unsigned)(key >> 3));
+		if (f == NULL)
+			return WIRE_SHAPE;
 		switch (key & 7) {
 		case 0:
 			if (varint(&p, end, &len) != 0)
-				return 0;
+				return WIRE_SHAPE;
 			continue;
 		case 1:
 			len = 8;
@@ -78,29 +92,34 @@ strings_ok(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
 			break;
 		case 2:
 			if (varint(&p, end, &len) != 0)
-				return 0;
+				return WIRE_SHAPE;
 			break;
 		default:
-			return 0;
+			return WIRE_SHAPE;
 		}
 		if (len > (uint64_t)(end - p))
-			return 0;
-		f = key >> 3 > UINT32_MAX ? NULL :
-		    protobuf_c_message_descriptor_get_field(d,
-		    (unsigned)(key >> 3));
-		if ((key & 7) == 2 && f != NULL && ((f->type ==
-		    PROTOBUF_C_TYPE_STRING && !text_ok(p, len)) ||
-		    (f->type == PROTOBUF_C_TYPE_MESSAGE && !strings_ok(
-		    f->descriptor, p, len, depth + 1))))
-			return 0;
+			return WIRE_SHAPE;
+		if ((key & 7) == 2 && f->type == PROTOBUF_C_TYPE_STRING &&
+		    !text_ok(p, len))
+			text = WIRE_TEXT;
+		if ((key & 7) == 2 && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    (r = walk(f->descriptor, p, len, depth + 1)) != WIRE_OK) {
+			if (r == WIRE_SHAPE)
+				return r;
+			text = r;
+		}
 		p += len;
 	}
-	return 1;
+	return text;
 }
 
-/* 1 when every string field of the Request in buf is clean text. */
+/*
+ * WIRE_OK when the Request in buf may be unpacked and every string in
+ * it is clean text; WIRE_TEXT when it may be unpacked but a string is
+ * not (answered BAD_REQUEST); WIRE_SHAPE when it must not be unpacked.
+ */
 int
-wire_text_ok(const uint8_t *buf, size_t n)
+wire_check(const uint8_t *buf, size_t n)
 {
-	return strings_ok(&signet__v1__request__descriptor, buf, n, 0);
+	return walk(&signet__v1__request__descriptor, buf, n, 0);
 }

@@ -56,11 +56,14 @@ policy(const Signet__V1__Request *req)
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	Signet__V1__Request	*req = signet__v1__request__unpack(NULL, n, d);
+	Signet__V1__Request	*req = NULL;
 	Signet__V1__Response	*resp;
+	int			 w = wire_check(d, n);
 
-	/* the string walk runs, as in the signer, on what unpacked */
-	if (req != NULL && server_request_known(req) && wire_text_ok(d, n))
+	/* as in the signer: the wire walk first, then what unpacks */
+	if (w != WIRE_SHAPE)
+		req = signet__v1__request__unpack(NULL, n, d);
+	if (req != NULL && server_request_known(req) && w == WIRE_OK)
 		policy(req);
 	signet__v1__request__free_unpacked(req, NULL);
 	resp = signet__v1__response__unpack(NULL, n, d);
