@@ -6,6 +6,9 @@
  * a reason is written in full at once; the next ones in REFUSE_WINDOW_S
  * are only counted, and one record says how many when the window ends.
  * At most two records per uid and reason per window, whatever the rate.
+ * A uid and reason keep their slot for the window (no other pair can
+ * take it); when every slot is taken, further pairs share one, counted
+ * together, so no number of refused uids makes a record each.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -25,6 +28,7 @@ struct refused {
 };
 
 static struct refused	 table[REFUSE_SLOTS];
+static struct refused	 others;	/* every slot taken */
 static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void
@@ -51,6 +55,25 @@ summarise(struct signer *sg, struct refused *r, double now)
 	r->more = 0;
 }
 
+/* Under mu: the slot of uid and why, else a free one, else NULL. */
+static struct refused *
+slot_of(struct signer *sg, uid_t uid, const char *why, double now)
+{
+	struct refused	*r, *free = NULL;
+	size_t		 i;
+
+	for (i = 0; i < REFUSE_SLOTS; i++) {
+		r = &table[i];
+		if (r->since != 0 && now - r->since >= REFUSE_WINDOW_S)
+			summarise(sg, r, now);
+		if (r->since != 0 && r->uid == uid && r->why == why)
+			return r;
+		if (r->since == 0 && free == NULL)
+			free = r;
+	}
+	return free;
+}
+
 /* A connection of uid refused for why (static text). */
 void
 refused(struct signer *sg, uid_t uid, const char *why)
@@ -58,11 +81,13 @@ refused(struct signer *sg, uid_t uid, const char *why)
 	struct refused	*r;
 	double		 now = mono_now();
 
-	r = &table[((size_t)uid * 31 + (uintptr_t)why / 8) % REFUSE_SLOTS];
 	pthread_mutex_lock(&mu);
-	if (r->since != 0 && (r->uid != uid || r->why != why ||
-	    now - r->since >= REFUSE_WINDOW_S))
-		summarise(sg, r, now);
+	if ((r = slot_of(sg, uid, why, now)) == NULL) {
+		r = &others;
+		why = "refused (many peers at once)";
+		if (r->since != 0 && now - r->since >= REFUSE_WINDOW_S)
+			summarise(sg, r, now);
+	}
 	if (r->since == 0) {
 		r->uid = uid;
 		r->why = why;
@@ -86,5 +111,7 @@ refused_flush(struct signer *sg, int all)
 		if (table[i].since != 0 && (all ||
 		    now - table[i].since >= REFUSE_WINDOW_S))
 			summarise(sg, &table[i], now);
+	if (others.since != 0 && (all || now - others.since >= REFUSE_WINDOW_S))
+		summarise(sg, &others, now);
 	pthread_mutex_unlock(&mu);
 }
