@@ -368,3 +368,117 @@ sigc_response_free(Signet__V1__Response *resp)
 	if (resp != NULL)
 		signet__v1__response__free_unpacked(resp, NULL);
 }
+
+static int
+call_conn(void *c, Signet__V1__Request *req, Signet__V1__Response **respp)
+{
+	return sigc_call(c, req, respp);
+}
+
+struct sigc_via
+sigc_via_conn(struct sigc *c)
+{
+	struct sigc_via	 v = { call_conn, c };
+
+	return v;
+}
+
+/* The answer, taken only when it is the call's own kind and OK. */
+static int
+sigc_typed(const struct sigc_via *v, Signet__V1__Request *req,
+    Signet__V1__Response__ResultCase want, Signet__V1__Response **respp)
+{
+	int	 r;
+
+	*respp = NULL;
+	if ((r = v->call(v->arg, req, respp)) != 0)
+		return r;
+	if ((*respp)->status != SIGNET__V1__STATUS__STATUS_OK)
+		return sig_status_err((int)(*respp)->status);
+	if ((*respp)->result_case != want)
+		return SIG_ERR_HSM_REINIT;	/* as a garbage answer */
+	return 0;
+}
+
+/* Claims for the signer to seal; parent: the token method's, or NULL. */
+int
+sigc_issue_fernet(const struct sigc_via *v, const Signet__V1__Claims *c,
+    const char *parent, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__IssueFernetRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__issue_fernet_request__init(&in);
+	in.claims = (Signet__V1__Claims *)(uintptr_t)c;
+	if (parent != NULL)
+		in.parent_token = (char *)(uintptr_t)parent;
+	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
+	req.issue_fernet = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET,
+	    respp);
+}
+
+int
+sigc_open_fernet(const struct sigc_via *v, const char *tok,
+    int allow_expired, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__OpenFernetRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__open_fernet_request__init(&in);
+	in.token = (char *)(uintptr_t)tok;
+	in.allow_expired = allow_expired;
+	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
+	req.open_fernet = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET,
+	    respp);
+}
+
+int
+sigc_sign_cms(const struct sigc_via *v, const uint8_t *body, size_t len,
+    enum sigc_cms kind, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__SignCmsRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__sign_cms_request__init(&in);
+	in.body.data = (uint8_t *)(uintptr_t)body;
+	in.body.len = len;
+	in.compress = kind == SIGC_CMS_PKIZ;
+	in.revocation_list = kind == SIGC_CMS_REVOCATION_LIST;
+	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+	req.sign_cms = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_SIGN_CMS,
+	    respp);
+}
+
+int
+sigc_public_material(const struct sigc_via *v, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__PublicMaterialRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__public_material_request__init(&in);
+	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	req.public_material = &in;
+	return sigc_typed(v, &req,
+	    SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL, respp);
+}
+
+int
+sigc_health(const struct sigc_via *v, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__HealthRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__health_request__init(&in);
+	req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+	req.health = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_HEALTH,
+	    respp);
+}

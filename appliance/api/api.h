@@ -46,6 +46,8 @@ struct api {
 	int		 link_stop;
 	struct sigc	*list_conn;	/* revocation lists only */
 	pthread_mutex_t	 list_mu;
+	struct sigc_via	 signer;	/* typed calls: the pool */
+	struct sigc_via	 lists;		/* typed calls: list_conn */
 	struct rate_limit *revokers;	/* DELETEs per caller user */
 };
 
@@ -96,14 +98,10 @@ int		 api_arg_true(struct MHD_Connection *, const char *);
 struct store	*api_store(struct api *);
 void		 api_stores_close(struct api *);
 
-/* signer.c: a small pool of signer connections */
+/* signer.c: a small pool of signer connections, behind a->signer and
+ * a->lists (the typed calls of client.h go through them) */
 int	api_signer_open(struct api *);
 void	api_signer_close(struct api *);
-int	api_signer_call(struct api *, Signet__V1__Request *,
-	    Signet__V1__Response **);
-int	api_signer_call_list(struct api *, Signet__V1__Request *,
-	    Signet__V1__Response **);
-int	api_public_material(struct api *, Signet__V1__Response **);
 
 /* signer_link.c: the signer reached at start, or waited for */
 int	api_link_start(struct api *);
@@ -152,7 +150,6 @@ char	*metrics_text(struct api *);
 /* route_health.c: GET /healthcheck and GET /metrics */
 enum MHD_Result	 route_healthcheck(struct api *, struct MHD_Connection *);
 enum MHD_Result	 route_metrics(struct api *, struct MHD_Connection *);
-int		 api_signer_health(struct api *, Signet__V1__Response **);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

@@ -47,8 +47,10 @@ pki_load_certs(struct api *a)
 	X509			*ca = NULL;
 	int			 r = SIG_ERR_KEY_NOT_FOUND;
 
-	if (api_public_material(a, &resp) != 0)
+	if (sigc_public_material(&a->signer, &resp) != 0) {
+		sigc_response_free(resp);
 		return SIG_ERR_HSM_REINIT;
+	}
 	pthread_mutex_lock(&certs_mu);
 	if (sign_cert == NULL &&
 	    (sign_cert = pem_cert(resp->public_material->signing_cert_pem)) &&
@@ -70,8 +72,6 @@ pki_load_certs(struct api *a)
 int
 pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__SignCmsRequest sc;
 	Signet__V1__Response	*resp = NULL;
 	char			*body;
 	int			 r = SIG_ERR_HSM_REINIT;
@@ -80,15 +80,8 @@ pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
 	/* Python's separators (", ", ": ") and ensure_ascii. */
 	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
 		return SIG_ERR_NOMEM;
-	signet__v1__request__init(&req);
-	signet__v1__sign_cms_request__init(&sc);
-	sc.body.data = (uint8_t *)body;
-	sc.body.len = strlen(body);
-	sc.compress = pkiz;
-	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
-	req.sign_cms = &sc;
-	if (api_signer_call(a, &req, &resp) == 0 &&
-	    resp->status == SIGNET__V1__STATUS__STATUS_OK &&
+	if (sigc_sign_cms(&a->signer, (uint8_t *)body, strlen(body),
+	    pkiz ? SIGC_CMS_PKIZ : SIGC_CMS_PKI, &resp) == 0 &&
 	    (*tokp = strdup(resp->sign_cms->token)) != NULL)
 		r = 0;
 	else if (resp != NULL)

@@ -112,8 +112,6 @@ static enum MHD_Result
 issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
     const char *parent, int catalog)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__IssueFernetRequest in;
 	Signet__V1__Response	*resp = NULL;
 	enum MHD_Result		 ret;
 	json_t			*doc;
@@ -124,14 +122,7 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 		return issue_pki(a, cn, c, catalog,
 		    strcmp(a->cf->token_provider, "uuid") == 0 ? 2 :
 		    strcmp(a->cf->token_provider, "pkiz") == 0);
-	signet__v1__request__init(&req);
-	signet__v1__issue_fernet_request__init(&in);
-	in.claims = c;
-	in.parent_token = S(parent != NULL ? parent : "");
-	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
-	req.issue_fernet = &in;
-	if (api_signer_call(a, &req, &resp) != 0 ||
-	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
+	if (sigc_issue_fernet(&a->signer, c, parent, &resp) != 0) {
 		if (resp != NULL)
 			log_warn("signer refused a token: %s", resp->error);
 		sigc_response_free(resp);
@@ -169,20 +160,11 @@ static int
 open_fernet(struct api *a, const char *tok, int allow_expired,
     struct opened *o)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__OpenFernetRequest in;
+	int	 r;
 
-	signet__v1__request__init(&req);
-	signet__v1__open_fernet_request__init(&in);
-	in.token = S(tok);
-	in.allow_expired = allow_expired;
-	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
-	req.open_fernet = &in;
-	if (api_signer_call(a, &req, &o->resp) != 0)
-		return SIG_ERR_HSM_REINIT;
-	if (o->resp->status != SIGNET__V1__STATUS__STATUS_OK)
-		return o->resp->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
-		    SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
+	if ((r = sigc_open_fernet(&a->signer, tok, allow_expired,
+	    &o->resp)) != 0)
+		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
 	o->c = o->resp->open_fernet->claims;
 	o->issued_at = o->resp->open_fernet->issued_at;
 	return 0;

@@ -66,3 +66,25 @@ sig_err_http(int r)
 {
 	return err_row(r)->http;
 }
+
+/* The code a client reports for a peer's status (see enum sig_status). */
+int
+sig_status_err(int st)
+{
+	switch (st) {
+	case SIG_ST_OK:
+		return 0;
+	case SIG_ST_BAD_REQUEST:
+		return SIG_ERR_BAD_INPUT;
+	case SIG_ST_DENIED:
+		return SIG_ERR_POLICY;
+	case SIG_ST_NOT_FOUND:
+		return SIG_ERR_KEY_NOT_FOUND;
+	case SIG_ST_UNAVAILABLE:
+		return SIG_ERR_HSM_REINIT;
+	case SIG_ST_BUSY:
+		return SIG_ERR_BUSY;
+	default:
+		return SIG_ERR_SYSTEM;
+	}
+}

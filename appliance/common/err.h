@@ -44,5 +44,6 @@ enum sig_err {
 const char	*sig_err_str(int);
 enum sig_status	 sig_err_status(int);
 int		 sig_err_http(int);
+int		 sig_status_err(int);
 
 #endif
