@@ -142,7 +142,7 @@ connect_one(struct sigc *c, const char *ep)
 	    connect_unix(c, ep);
 	if (fd < 0) {
 		log_info("signer at %s: %s", ep, strerror(errno));
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	c->ch.fd = fd;
 	return 0;
@@ -153,7 +153,7 @@ static int
 sigc_connect(struct sigc *c)
 {
 	long	 deadline = mono_ms() + c->timeout_ms;
-	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_HSM_REINIT;
+	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_UNAVAILABLE;
 
 	for (;;) {
 		for (i = 0; i < c->nep; i++) {
@@ -248,7 +248,7 @@ sigc_try(struct sigc *c, int quiet)
 		if (!quiet && strncmp(c->ep[e], "tcp://", 6) != 0)
 			log_info("signer at %s: %s", c->ep[e], strerror(errno));
 	}
-	return SIG_ERR_HSM_REINIT;
+	return SIG_ERR_UNAVAILABLE;
 }
 
 static void
@@ -344,19 +344,19 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		sigc_drop(c);
 		if ((r = sigc_connect(c)) != 0 ||
 		    (r = send_request(c, req)) != 0)
-			return SIG_ERR_HSM_REINIT;
+			return SIG_ERR_UNAVAILABLE;
 	}
 	if (read_response(c, req->call_case !=
 	    SIGNET__V1__REQUEST__CALL_SIGN_CMS, &resp) != 0) {
 		sigc_drop(c);
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	if (resp == NULL || resp->id != req->id) {
 		log_err("signer answered %s", resp == NULL ? "garbage" :
 		    "another request");
 		sigc_response_free(resp);
 		sigc_drop(c);
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	*respp = resp;
 	return 0;
@@ -396,7 +396,7 @@ sigc_typed(const struct sigc_via *v, Signet__V1__Request *req,
 	if ((*respp)->status != SIGNET__V1__STATUS__STATUS_OK)
 		return sig_status_err((int)(*respp)->status);
 	if ((*respp)->result_case != want)
-		return SIG_ERR_HSM_REINIT;	/* as a garbage answer */
+		return SIG_ERR_UNAVAILABLE;	/* as a garbage answer */
 	return 0;
 }
 

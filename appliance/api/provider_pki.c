@@ -49,7 +49,7 @@ pki_load_certs(struct api *a)
 
 	if (sigc_public_material(&a->signer, &resp) != 0) {
 		sigc_response_free(resp);
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	pthread_mutex_lock(&certs_mu);
 	if (sign_cert == NULL &&
@@ -74,7 +74,7 @@ pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
 {
 	Signet__V1__Response	*resp = NULL;
 	char			*body;
-	int			 r = SIG_ERR_HSM_REINIT;
+	int			 r = SIG_ERR_UNAVAILABLE;
 
 	*tokp = NULL;
 	/* Python's separators (", ", ": ") and ensure_ascii. */
@@ -176,7 +176,7 @@ pki_open(struct api *a, const char *tok, int allow_expired,
 	n = sign_cert != NULL && ca_store != NULL;
 	pthread_mutex_unlock(&certs_mu);
 	if (!n && pki_load_certs(a) != 0)
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	if ((text = pki_verify(tok)) == NULL)
 		return SIG_ERR_KEY_NOT_FOUND;
 	return doc_open(a, text, allow_expired, pop);
@@ -198,7 +198,7 @@ uuid_open(struct api *a, const char *tok, int allow_expired,
 
 	*pop = NULL;
 	if ((r = store_uuid_get(api_store(a), tok, &text)) != 0)
-		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
+		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_UNAVAILABLE;
 	return doc_open(a, text, allow_expired, pop);
 }
 

@@ -26,7 +26,7 @@
 #define S(p)		((char *)(uintptr_t)(p))
 
 
-/* Fills the claims' scope, or SIG_ERR_KEY_NOT_FOUND (-> 401). */
+/* Fills the claims' scope, or SIG_ERR_AUTH (-> 401). */
 static int
 resolve_scope(struct api *a, const struct auth_req *ar,
     Signet__V1__Claims *c, char *pid, char *did)
@@ -61,7 +61,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	if (r == 0 && ar->scope != SC_UNSCOPED &&
 	    (json_array_size(roles) == 0 || (ar->scope != SC_SYSTEM &&
 	    !sc.enabled)))
-		r = SIG_ERR_KEY_NOT_FOUND;
+		r = SIG_ERR_AUTH;
 	json_decref(roles);
 	return r;
 }
@@ -164,7 +164,7 @@ open_fernet(struct api *a, const char *tok, int allow_expired,
 
 	if ((r = sigc_open_fernet(&a->signer, tok, allow_expired,
 	    &o->resp)) != 0)
-		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
+		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_UNAVAILABLE;
 	o->c = o->resp->open_fernet->claims;
 	o->issued_at = o->resp->open_fernet->issued_at;
 	return 0;
@@ -197,7 +197,7 @@ open_token(struct api *a, const char *tok, int allow_expired,
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
-		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
+		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;
 	if (r != 0)
 		opened_free(o);
 	return r;
@@ -258,7 +258,7 @@ password_user(struct api *a, const struct auth_req *ar,
 	    u->hash : no_user_hash) == 0 && found;
 	if (found)
 		(void)store_login_end(ST, u->id, ok, n, d);
-	return ok ? 0 : SIG_ERR_KEY_NOT_FOUND;
+	return ok ? 0 : SIG_ERR_AUTH;
 }
 
 struct new_token {
@@ -400,8 +400,8 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	if (r == 0 && ar.token != NULL &&
 	    strcmp(a->cf->token_provider, "fernet") == 0 &&
 	    (pki_is_token(ar.token) || uuid_is_token(ar.token)))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == SIG_ERR_HSM_REINIT)
+		r = SIG_ERR_AUTH;
+	if (r == SIG_ERR_UNAVAILABLE)
 		ret = unavailable(a, cn);
 	else if (r != 0) {
 		auth_failed(&ar, ar.token != NULL ? "the token method's "
@@ -463,7 +463,7 @@ caller_doc(struct api *a, struct MHD_Connection *cn, uint64_t ep,
 		api_request_user(co.c->user_id);
 	}
 	opened_free(&co);
-	if (r == SIG_ERR_HSM_REINIT)
+	if (r == SIG_ERR_UNAVAILABLE)
 		*ret = unavailable(a, cn);
 	else if (r != 0) {
 		auth_failed(NULL, tok == NULL ? "no X-Auth-Token" :
@@ -536,7 +536,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
-	else if (r == SIG_ERR_HSM_REINIT)
+	else if (r == SIG_ERR_UNAVAILABLE)
 		ret = unavailable(a, cn);
 	else if (r != 0 || token_doc(a, sc, so.issued_at, catalog,
 	    &doc) != 0)

@@ -70,7 +70,7 @@ signer_admit(struct api *a, int *probe)
 static void
 signer_outcome(struct api *a, int probe, int r)
 {
-	if (r == SIG_ERR_HSM_REINIT) {
+	if (r == SIG_ERR_UNAVAILABLE) {
 		if (!a->signer_down) {
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
@@ -103,8 +103,8 @@ pool_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
 	for (;;) {
 		if (!signer_admit(a, &probe)) {
 			pthread_mutex_unlock(&a->mu);
-			counted(req, SIG_ERR_HSM_REINIT, NULL, t0);
-			return SIG_ERR_HSM_REINIT;
+			counted(req, SIG_ERR_UNAVAILABLE, NULL, t0);
+			return SIG_ERR_UNAVAILABLE;
 		}
 		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
 			;

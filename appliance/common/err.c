@@ -39,6 +39,9 @@ static const struct err_row err_table[] = {
 	[-SIG_ERR_AUDIT] = { "audit log unavailable", SIG_ST_UNAVAILABLE,
 	    503 },
 	[-SIG_ERR_BUSY] = { "signer busy", SIG_ST_BUSY, 503 },
+	[-SIG_ERR_UNAVAILABLE] = { "service unavailable", SIG_ST_UNAVAILABLE,
+	    503 },
+	[-SIG_ERR_AUTH] = { "authentication failed", SIG_ST_DENIED, 401 },
 };
 
 static const struct err_row *
@@ -81,7 +84,7 @@ sig_status_err(int st)
 	case SIG_ST_NOT_FOUND:
 		return SIG_ERR_KEY_NOT_FOUND;
 	case SIG_ST_UNAVAILABLE:
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	case SIG_ST_BUSY:
 		return SIG_ERR_BUSY;
 	default:

@@ -38,7 +38,9 @@ enum sig_err {
 	SIG_ERR_POLICY = -18,
 	SIG_ERR_AUDIT = -19,
 	SIG_ERR_BUSY = -20,
-	SIG_ERR_LAST = -21,
+	SIG_ERR_UNAVAILABLE = -21,	/* the signer (or store) not answering */
+	SIG_ERR_AUTH = -22,		/* the caller is not who it claims */
+	SIG_ERR_LAST = -23,
 };
 
 const char	*sig_err_str(int);
