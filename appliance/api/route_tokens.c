@@ -15,13 +15,11 @@
 #define ST	api_store(a)	/* this thread's store connection */
 #include "b64url.h"
 #include "err.h"
-#include "fernet_envelope.h"
 #include "isotime.h"
 #include "log.h"
-#include "provider_pki.h"
+#include "provider.h"
 #include "token_cache.h"
 
-#define AUTH_FAILED	"The request you have made requires authentication."
 #define CLAIMS_METHODS_MAX_API	8
 #define S(p)		((char *)(uintptr_t)(p))
 
@@ -66,17 +64,6 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	return r;
 }
 
-static enum MHD_Result
-unavailable(struct api *a, struct MHD_Connection *cn)
-{
-	return api_error(a, cn, 503, "The token service is temporarily "
-	    "unavailable.");
-}
-
-/*
- * PKI or PKIZ (kind 0, 1): the document is built first and signed as it
- * is sent; UUID (kind 2): it is kept in the store under a fresh id.
- */
 /* No document for a new token: the user went (401), or it is ours (500). */
 static enum MHD_Result
 doc_failed(struct api *a, struct MHD_Connection *cn, int r)
@@ -84,125 +71,28 @@ doc_failed(struct api *a, struct MHD_Connection *cn, int r)
 	if (r == SIG_ERR_SYSTEM)
 		return api_error(a, cn, 500, "An unexpected error prevented "
 		    "the server from fulfilling your request.");
-	return api_error(a, cn, 401, AUTH_FAILED);
+	return api_error(a, cn, 401, API_AUTH_FAILED);
 }
 
+/* A new token of the configured format, with its document. */
 static enum MHD_Result
-issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
-    int catalog, int pkiz)
+issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
+    const char *parent, int catalog)
 {
 	enum MHD_Result	 ret;
 	json_t		*doc;
 	char		*tok;
 	int		 r;
 
-	if ((r = token_doc(a, c, time(NULL), catalog, &doc)) != 0)
+	r = a->prov->issue(a, a->prov, c, parent, catalog, &doc, &tok);
+	if (r == SIG_ERR_UNAVAILABLE)
+		return api_unavailable(a, cn);
+	if (r != 0)
 		return doc_failed(a, cn, r);
-	if ((pkiz == 2 ? uuid_issue(a, doc, c->user_id, c->expires_at, &tok) :
-	    pki_issue(a, doc, pkiz, &tok)) != 0) {
-		json_decref(doc);
-		return unavailable(a, cn);
-	}
 	ret = api_json(cn, 201, doc, tok);
 	free(tok);
 	return ret;
 }
-
-static enum MHD_Result
-issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
-    const char *parent, int catalog)
-{
-	Signet__V1__Response	*resp = NULL;
-	enum MHD_Result		 ret;
-	json_t			*doc;
-	char			*tok;
-	int			 r;
-
-	if (strcmp(a->cf->token_provider, "fernet") != 0)
-		return issue_pki(a, cn, c, catalog,
-		    strcmp(a->cf->token_provider, "uuid") == 0 ? 2 :
-		    strcmp(a->cf->token_provider, "pkiz") == 0);
-	if (sigc_issue_fernet(&a->signer, c, parent, &resp) != 0) {
-		if (resp != NULL)
-			log_warn("signer refused a token: %s", resp->error);
-		sigc_response_free(resp);
-		return api_error(a, cn, 503, "The token service is "
-		    "temporarily unavailable.");
-	}
-	tok = resp->issue_fernet->token;
-	if ((r = token_doc(a, c, resp->issue_fernet->issued_at, catalog,
-	    &doc)) != 0) {
-		sigc_response_free(resp);
-		return doc_failed(a, cn, r);
-	}
-	ret = api_json(cn, 201, doc, tok);
-	sigc_response_free(resp);
-	return ret;
-}
-
-/* A token opened by the signer (Fernet) or verified here (PKI, PKIZ). */
-struct opened {
-	Signet__V1__Response	*resp;
-	struct pki_opened	*pki;
-	Signet__V1__Claims	*c;
-	int64_t			 issued_at;
-};
-
-static void
-opened_free(struct opened *o)
-{
-	sigc_response_free(o->resp);
-	pki_opened_free(o->pki);
-	memset(o, 0, sizeof(*o));
-}
-
-static int
-open_fernet(struct api *a, const char *tok, int allow_expired,
-    struct opened *o)
-{
-	int	 r;
-
-	if ((r = sigc_open_fernet(&a->signer, tok, allow_expired,
-	    &o->resp)) != 0)
-		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_UNAVAILABLE;
-	o->c = o->resp->open_fernet->claims;
-	o->issued_at = o->resp->open_fernet->issued_at;
-	return 0;
-}
-
-/* Any token kind, then the revocation events; caller opened_free()s. */
-static int
-open_token(struct api *a, const char *tok, int allow_expired,
-    struct opened *o)
-{
-	int	 r;
-
-	memset(o, 0, sizeof(*o));
-	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
-		return SIG_ERR_KEY_NOT_FOUND;
-	if (pki_is_token(tok) || uuid_is_token(tok)) {
-		r = pki_is_token(tok) ? pki_open(a, tok, allow_expired,
-		    &o->pki) : uuid_open(a, tok, allow_expired, &o->pki);
-		if (r == 0) {
-			o->c = &o->pki->c;
-			o->issued_at = o->pki->issued_at;
-		}
-	} else if (fernet_shaped(tok))
-		r = open_fernet(a, tok, allow_expired, o);
-	else
-		r = SIG_ERR_KEY_NOT_FOUND;	/* no RPC, no audit record */
-	/* no trusts here: a trust-scoped token is no project token */
-	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
-	    *o->c->trust_id != '\0'))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
-	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
-		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;
-	if (r != 0)
-		opened_free(o);
-	return r;
-}
-
 
 /*
  * A bcrypt hash of a password nobody knows, at the cost of the real ones:
@@ -211,31 +101,6 @@ open_token(struct api *a, const char *tok, int allow_expired,
  */
 static const char no_user_hash[] =
     "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
-
-/*
- * The operator's side of a 401: who tried (the id or name the request
- * gave, never the password or a token) and from where. The logger
- * escapes control bytes, so a name cannot forge a line.
- */
-static void
-auth_failed(const struct auth_req *ar, const char *how)
-{
-	const char	*dom = NULL, *q = "";
-
-	if (ar == NULL || (ar->user_id == NULL && ar->user_name == NULL)) {
-		log_warn("%s: authentication failed (%s) from %s",
-		    api_request_id(), how, api_request_peer());
-		return;
-	}
-	if (ar->user_id == NULL && (dom = ar->udom_id != NULL ? ar->udom_id :
-	    ar->udom_name) != NULL)
-		q = "'";
-	log_warn("%s: authentication failed for user %s '%s'%s%s%s from %s",
-	    api_request_id(), ar->user_id != NULL ? "id" : "name",
-	    ar->user_id != NULL ? ar->user_id : ar->user_name,
-	    dom != NULL ? " in domain '" : "", dom != NULL ? dom : "", q,
-	    api_request_peer());
-}
 
 /*
  * A password's user: the same 401 whatever was wrong, a locked-out user
@@ -350,7 +215,7 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 
 	if ((*pdoc = tcache_get(tok, 0, ep, user)) != NULL)
 		return inherit_doc(nt, *pdoc);
-	if ((r = open_token(a, tok, 0, po)) != 0)
+	if ((r = provider_open(a, tok, 0, po)) != 0)
 		return r;
 	p = po->c;
 	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
@@ -396,17 +261,16 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	}
 	if (r == 0)
 		r = resolve_scope(a, &ar, &nt.c, nt.pid, nt.did);
-	/* the signer re-scopes only from a Fernet parent it can open */
-	if (r == 0 && ar.token != NULL &&
-	    strcmp(a->cf->token_provider, "fernet") == 0 &&
-	    (pki_is_token(ar.token) || uuid_is_token(ar.token)))
+	/* the signer re-scopes only from a parent it can open */
+	if (r == 0 && ar.token != NULL && a->prov->own_parent &&
+	    provider_of(ar.token) != a->prov)
 		r = SIG_ERR_AUTH;
 	if (r == SIG_ERR_UNAVAILABLE)
-		ret = unavailable(a, cn);
+		ret = api_unavailable(a, cn);
 	else if (r != 0) {
-		auth_failed(&ar, ar.token != NULL ? "the token method's "
-		    "token does not validate" : "password");
-		ret = api_error(a, cn, 401, AUTH_FAILED);
+		ret = api_auth_failed(a, cn, &ar, ar.token != NULL ?
+		    "the token method's token does not validate" :
+		    "password");
 	} else {
 		api_request_user(nt.c.user_id);
 		ret = issue(a, cn, &nt.c, ar.token,
@@ -417,71 +281,6 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	return ret;
 }
 
-/* admin or service (validation only) on the caller's scope, or self. */
-static int
-may_act(json_t *caller, const char *subject_user, int service_ok)
-{
-	json_t		*t = json_object_get(caller, "token"), *role;
-	const char	*uid = json_string_value(json_object_get(
-			    json_object_get(t, "user"), "id"));
-	size_t		 i;
-
-	if (uid != NULL && strcmp(uid, subject_user) == 0)
-		return 1;
-	json_array_foreach(json_object_get(t, "roles"), i, role) {
-		const char *n = json_string_value(json_object_get(role,
-		    "name"));
-
-		if (n != NULL && (strcmp(n, "admin") == 0 ||
-		    (service_ok && strcmp(n, "service") == 0)))
-			return 1;
-	}
-	return 0;
-}
-
-/* The caller's token document under epoch ep, cached or made. */
-static int
-caller_doc(struct api *a, struct MHD_Connection *cn, uint64_t ep,
-    json_t **docp, enum MHD_Result *ret)
-{
-	const char	*tok = MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
-			    "X-Auth-Token");
-	char		 user[TC_USER_MAX + 1];
-	struct opened	 co;
-	int		 r;
-
-	if (tok != NULL && (*docp = tcache_get(tok, 0, ep, user)) != NULL) {
-		api_request_user(user);
-		return 0;
-	}
-	r = open_token(a, tok, 0, &co);
-	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0) {
-		tcache_put(tok, 0, ep, *docp, co.c->user_id,
-		    co.c->expires_at);
-		api_request_user(co.c->user_id);
-	}
-	opened_free(&co);
-	if (r == SIG_ERR_UNAVAILABLE)
-		*ret = unavailable(a, cn);
-	else if (r != 0) {
-		auth_failed(NULL, tok == NULL ? "no X-Auth-Token" :
-		    "the X-Auth-Token does not validate");
-		*ret = api_error(a, cn, 401, AUTH_FAILED);
-	}
-	return r;
-}
-
-/* The caller's X-Auth-Token as a token document, or the answer to send. */
-int
-api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
-    enum MHD_Result *ret)
-{
-	*docp = NULL;
-	return caller_doc(a, cn, tcache_now(), docp, ret);
-}
-
 /* A cached subject: the caller may see it, then the document itself. */
 static enum MHD_Result
 validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
@@ -489,7 +288,7 @@ validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
 {
 	enum MHD_Result	 ret;
 
-	if (!may_act(caller, user, 1)) {
+	if (!api_may_act(caller, user, 1)) {
 		json_decref(doc);
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
@@ -515,7 +314,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	char		 user[TC_USER_MAX + 1];
 
 	memset(&so, 0, sizeof(so));
-	if (caller_doc(a, cn, ep, &caller, &ret) != 0)
+	if (api_caller_at(a, cn, ep, &caller, &ret) != 0)
 		return ret;
 	if (subj == NULL) {
 		ret = api_error(a, cn, 404, "No token in the request");
@@ -531,13 +330,13 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	if (!revoke && !expired_ok &&
 	    (doc = tcache_get(subj, catalog, ep, user)) != NULL)
 		return validate_cached(a, cn, caller, doc, user, subj);
-	r = open_token(a, subj, expired_ok, &so);
+	r = provider_open(a, subj, expired_ok, &so);
 	sc = so.c;
-	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
+	if (r == 0 && !api_may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
 	else if (r == SIG_ERR_UNAVAILABLE)
-		ret = unavailable(a, cn);
+		ret = api_unavailable(a, cn);
 	else if (r != 0 || token_doc(a, sc, so.issued_at, catalog,
 	    &doc) != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
@@ -546,7 +345,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		/* 204 only once the event is committed. */
 		ret = store_revoke_audit(ST, sc->audit_ids[0],
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
-		    api_json(cn, 204, NULL, NULL) : unavailable(a, cn);
+		    api_json(cn, 204, NULL, NULL) : api_unavailable(a, cn);
 	} else {
 		if (!expired_ok)
 			tcache_put(subj, catalog, ep, doc, sc->user_id,
