@@ -68,47 +68,31 @@ claims_fill(Signet__V1__Claims *c, char **m, char **a)
 	c->expires_at = time(NULL) + 1800;
 }
 
+/* One call; a refusal is -1, no answer the client's code. */
 static int
 rpc_once(struct run *rn, struct sigc *c)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__IssueFernetRequest i;
-	Signet__V1__OpenFernetRequest o;
-	Signet__V1__SignCmsRequest s;
-	Signet__V1__HealthRequest h;
+	struct sigc_via		 v;
 	Signet__V1__Claims	 cl;
 	Signet__V1__Response	*resp;
 	char			*m[1], *a[1];
-	int			 r;
+	int			 r, issue = strcmp(rn->op, "issue") == 0;
 
-	signet__v1__request__init(&req);
-	if (strcmp(rn->op, "issue") == 0) {
-		signet__v1__issue_fernet_request__init(&i);
+	v = sigc_via_conn(c);
+	if (issue) {
 		claims_fill(&cl, m, a);
-		i.claims = &cl;
-		req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
-		req.issue_fernet = &i;
-	} else if (strcmp(rn->op, "open") == 0) {
-		signet__v1__open_fernet_request__init(&o);
-		o.token = rn->token;
-		req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
-		req.open_fernet = &o;
-	} else if (strcmp(rn->op, "health") == 0) {
-		signet__v1__health_request__init(&h);
-		req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
-		req.health = &h;
-	} else {
-		signet__v1__sign_cms_request__init(&s);
-		s.body.data = (uint8_t *)rn->body;
-		s.body.len = strlen(rn->body);
-		req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
-		req.sign_cms = &s;
-	}
-	if ((r = sigc_call(c, &req, &resp)) != 0)
+		r = sigc_issue_fernet(&v, &cl, NULL, &resp);
+	} else if (strcmp(rn->op, "open") == 0)
+		r = sigc_open_fernet(&v, rn->token, 0, &resp);
+	else if (strcmp(rn->op, "health") == 0)
+		r = sigc_health(&v, &resp);
+	else
+		r = sigc_sign_cms(&v, (uint8_t *)rn->body, strlen(rn->body),
+		    SIGC_CMS_PKI, &resp);
+	if (resp == NULL)
 		return r;
-	r = resp->status == SIGNET__V1__STATUS__STATUS_OK ? 0 : -1;
-	if (r == 0 && req.call_case == SIGNET__V1__REQUEST__CALL_ISSUE_FERNET &&
-	    rn->token[0] == '\0')
+	r = r == 0 ? 0 : -1;
+	if (r == 0 && issue && rn->token[0] == '\0')
 		snprintf(rn->token, sizeof(rn->token), "%s",
 		    resp->issue_fernet->token);
 	sigc_response_free(resp);

@@ -142,7 +142,7 @@ connect_one(struct sigc *c, const char *ep)
 	    connect_unix(c, ep);
 	if (fd < 0) {
 		log_info("signer at %s: %s", ep, strerror(errno));
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	c->ch.fd = fd;
 	return 0;
@@ -153,7 +153,7 @@ static int
 sigc_connect(struct sigc *c)
 {
 	long	 deadline = mono_ms() + c->timeout_ms;
-	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_HSM_REINIT;
+	int	 i, backoff = SIGC_BACKOFF_MIN_MS, r = SIG_ERR_UNAVAILABLE;
 
 	for (;;) {
 		for (i = 0; i < c->nep; i++) {
@@ -248,7 +248,7 @@ sigc_try(struct sigc *c, int quiet)
 		if (!quiet && strncmp(c->ep[e], "tcp://", 6) != 0)
 			log_info("signer at %s: %s", c->ep[e], strerror(errno));
 	}
-	return SIG_ERR_HSM_REINIT;
+	return SIG_ERR_UNAVAILABLE;
 }
 
 static void
@@ -344,19 +344,19 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		sigc_drop(c);
 		if ((r = sigc_connect(c)) != 0 ||
 		    (r = send_request(c, req)) != 0)
-			return SIG_ERR_HSM_REINIT;
+			return SIG_ERR_UNAVAILABLE;
 	}
 	if (read_response(c, req->call_case !=
 	    SIGNET__V1__REQUEST__CALL_SIGN_CMS, &resp) != 0) {
 		sigc_drop(c);
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	if (resp == NULL || resp->id != req->id) {
 		log_err("signer answered %s", resp == NULL ? "garbage" :
 		    "another request");
 		sigc_response_free(resp);
 		sigc_drop(c);
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	}
 	*respp = resp;
 	return 0;
@@ -367,4 +367,118 @@ sigc_response_free(Signet__V1__Response *resp)
 {
 	if (resp != NULL)
 		signet__v1__response__free_unpacked(resp, NULL);
+}
+
+static int
+call_conn(void *c, Signet__V1__Request *req, Signet__V1__Response **respp)
+{
+	return sigc_call(c, req, respp);
+}
+
+struct sigc_via
+sigc_via_conn(struct sigc *c)
+{
+	struct sigc_via	 v = { call_conn, c };
+
+	return v;
+}
+
+/* The answer, taken only when it is the call's own kind and OK. */
+static int
+sigc_typed(const struct sigc_via *v, Signet__V1__Request *req,
+    Signet__V1__Response__ResultCase want, Signet__V1__Response **respp)
+{
+	int	 r;
+
+	*respp = NULL;
+	if ((r = v->call(v->arg, req, respp)) != 0)
+		return r;
+	if ((*respp)->status != SIGNET__V1__STATUS__STATUS_OK)
+		return sig_status_err((int)(*respp)->status);
+	if ((*respp)->result_case != want)
+		return SIG_ERR_UNAVAILABLE;	/* as a garbage answer */
+	return 0;
+}
+
+/* Claims for the signer to seal; parent: the token method's, or NULL. */
+int
+sigc_issue_fernet(const struct sigc_via *v, const Signet__V1__Claims *c,
+    const char *parent, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__IssueFernetRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__issue_fernet_request__init(&in);
+	in.claims = (Signet__V1__Claims *)(uintptr_t)c;
+	if (parent != NULL)
+		in.parent_token = (char *)(uintptr_t)parent;
+	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
+	req.issue_fernet = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET,
+	    respp);
+}
+
+int
+sigc_open_fernet(const struct sigc_via *v, const char *tok,
+    int allow_expired, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__OpenFernetRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__open_fernet_request__init(&in);
+	in.token = (char *)(uintptr_t)tok;
+	in.allow_expired = allow_expired;
+	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
+	req.open_fernet = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET,
+	    respp);
+}
+
+int
+sigc_sign_cms(const struct sigc_via *v, const uint8_t *body, size_t len,
+    enum sigc_cms kind, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__SignCmsRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__sign_cms_request__init(&in);
+	in.body.data = (uint8_t *)(uintptr_t)body;
+	in.body.len = len;
+	in.compress = kind == SIGC_CMS_PKIZ;
+	in.revocation_list = kind == SIGC_CMS_REVOCATION_LIST;
+	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
+	req.sign_cms = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_SIGN_CMS,
+	    respp);
+}
+
+int
+sigc_public_material(const struct sigc_via *v, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__PublicMaterialRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__public_material_request__init(&in);
+	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	req.public_material = &in;
+	return sigc_typed(v, &req,
+	    SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL, respp);
+}
+
+int
+sigc_health(const struct sigc_via *v, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__HealthRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__health_request__init(&in);
+	req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+	req.health = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_HEALTH,
+	    respp);
 }

@@ -23,11 +23,17 @@
 #define API_PROBE_MS		500	/* a silent signer: one call per */
 #define API_TOKEN_MAX		16384
 
+#define API_AUTH_FAILED	"The request you have made requires authentication."
+
 #define API_STORES_MAX		256
 #define API_METRICS_CONNS	16	/* [api] metrics_port's listener */
 
+struct auth_req;
+struct provider;
+
 struct api {
 	struct config	*cf;
+	const struct provider *prov;	/* [token] provider: issues */
 	char		 db[4096];
 	struct store	*stores[API_STORES_MAX];	/* one per thread */
 	int		 nstores;
@@ -46,6 +52,8 @@ struct api {
 	int		 link_stop;
 	struct sigc	*list_conn;	/* revocation lists only */
 	pthread_mutex_t	 list_mu;
+	struct sigc_via	 signer;	/* typed calls: the pool */
+	struct sigc_via	 lists;		/* typed calls: list_conn */
 	struct rate_limit *revokers;	/* DELETEs per caller user */
 };
 
@@ -87,6 +95,7 @@ enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 		    unsigned int, const char *);
 enum MHD_Result	 api_refuse(struct api *, struct MHD_Connection *,
 		    const char *);
+enum MHD_Result	 api_unavailable(struct api *, struct MHD_Connection *);
 void		 api_base_url(struct api *, struct MHD_Connection *, char *,
 		    size_t);
 int		 api_has_arg(struct MHD_Connection *, const char *);
@@ -96,14 +105,10 @@ int		 api_arg_true(struct MHD_Connection *, const char *);
 struct store	*api_store(struct api *);
 void		 api_stores_close(struct api *);
 
-/* signer.c: a small pool of signer connections */
+/* signer_client.c: a small pool of signer connections, behind a->signer
+ * and a->lists (the typed calls of client.h go through them) */
 int	api_signer_open(struct api *);
 void	api_signer_close(struct api *);
-int	api_signer_call(struct api *, Signet__V1__Request *,
-	    Signet__V1__Response **);
-int	api_signer_call_list(struct api *, Signet__V1__Request *,
-	    Signet__V1__Response **);
-int	api_public_material(struct api *, Signet__V1__Response **);
 
 /* signer_link.c: the signer reached at start, or waited for */
 int	api_link_start(struct api *);
@@ -152,15 +157,21 @@ char	*metrics_text(struct api *);
 /* route_health.c: GET /healthcheck and GET /metrics */
 enum MHD_Result	 route_healthcheck(struct api *, struct MHD_Connection *);
 enum MHD_Result	 route_metrics(struct api *, struct MHD_Connection *);
-int		 api_signer_health(struct api *, Signet__V1__Response **);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,
 		    const char *);
 enum MHD_Result	 route_tokens(struct api *, struct MHD_Connection *,
 		    const char *, struct api_req *);
+
+/* caller.c: who is calling, and what they may do */
 int		 api_caller(struct api *, struct MHD_Connection *, json_t **,
 		    enum MHD_Result *);
+int		 api_caller_at(struct api *, struct MHD_Connection *,
+		    uint64_t, json_t **, enum MHD_Result *);
+int		 api_may_act(json_t *, const char *, int);
+enum MHD_Result	 api_auth_failed(struct api *, struct MHD_Connection *,
+		    const struct auth_req *, const char *);
 
 /* route_auth.c */
 enum MHD_Result	 route_auth(struct api *, struct MHD_Connection *,

@@ -140,6 +140,13 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
  * "Connection: close" says so to the proxy.
  */
 enum MHD_Result
+api_unavailable(struct api *a, struct MHD_Connection *c)
+{
+	return api_error(a, c, 503, "The token service is temporarily "
+	    "unavailable.");
+}
+
+enum MHD_Result
 api_refuse(struct api *a, struct MHD_Connection *c, const char *msg)
 {
 	struct MHD_Response	*r;

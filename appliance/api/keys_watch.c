@@ -30,8 +30,12 @@ keyset_moved(struct api *a, char *seen, size_t size)
 	const char		*ks;
 	int			 moved = 0;
 
-	if (!api_signer_up(a) || api_signer_health(a, &resp) != 0)
+	if (!api_signer_up(a))
 		return 0;
+	if (sigc_health(&a->signer, &resp) != 0) {
+		sigc_response_free(resp);
+		return 0;
+	}
 	ks = resp->health->fernet_keyset;
 	if (ks != NULL && *ks != '\0' && strcmp(ks, seen) != 0) {
 		moved = *seen != '\0';

@@ -24,7 +24,7 @@
 #include "cli.h"
 #include "err.h"
 #include "log.h"
-#include "provider_pki.h"
+#include "provider.h"
 #include "sd_notify.h"
 #include "token_cache.h"
 #include "version.h"
@@ -441,7 +441,7 @@ main(int argc, char **argv)
 	static struct api	 a;
 	struct sigaction	 sa;
 	const char		*cfpath;
-	char			 err[CONFIG_ERR_MAX];
+	char			 err[CONFIG_ERR_MAX], names[128];
 	struct store		*st = NULL;
 	int			 r, debug;
 
@@ -456,6 +456,8 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
+	/* before the signer link starts: it asks the row what it needs */
+	a.prov = provider_find(a.cf->token_provider);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -472,18 +474,15 @@ main(int argc, char **argv)
 		r = SIG_ERR_NOMEM;
 		goto out;
 	}
-	if (strcmp(a.cf->token_provider, "fernet") != 0 &&
-	    strcmp(a.cf->token_provider, "pki") != 0 &&
-	    strcmp(a.cf->token_provider, "pkiz") != 0 &&
-	    strcmp(a.cf->token_provider, "uuid") != 0) {
-		log_err("[token] provider: '%s' is not fernet, pki, pkiz or "
-		    "uuid", a.cf->token_provider);
+	if (a.prov == NULL) {
+		provider_names(names, sizeof(names));
+		log_err("[token] provider: '%s' is not %s",
+		    a.cf->token_provider, names);
 		r = SIG_ERR_CONFIG;
 		goto out;
 	}
-	if ((strcmp(a.cf->token_provider, "pki") == 0 ||
-	    strcmp(a.cf->token_provider, "pkiz") == 0) &&
-	    api_signer_up(&a) && (r = pki_load_certs(&a)) != 0)
+	if (a.prov->signer_up != NULL && api_signer_up(&a) &&
+	    (r = a.prov->signer_up(&a)) != 0)
 		goto out;
 	if (api_keys_watch_start(&a) != 0) {
 		r = SIG_ERR_SYSTEM;

@@ -77,7 +77,7 @@ metrics_state_out(struct api *a, struct mbuf *m)
 	Signet__V1__Response	*resp = NULL;
 	int			 up, down;
 
-	up = api_signer_health(a, &resp) == 0;
+	up = sigc_health(&a->signer, &resp) == 0;
 	pthread_mutex_lock(&a->mu);
 	down = a->signer_down;
 	pthread_mutex_unlock(&a->mu);

@@ -1,9 +1,11 @@
 /*
- * signet-api: issues PKI and PKIZ tokens through the signer's SignCms and
- * verifies them in-process: the CMS signature under the signing
- * certificate chained to the CA (S/MIME signing purpose), PKIZ inflated
- * under a cap with no trailing bytes, then the document's claims, expiry
- * first. The document is signed as Python's json.dumps would write it.
+ * signet-api: PKI and PKIZ tokens ([token] provider = pki | pkiz), issued
+ * through the signer's SignCms and verified in-process with the public
+ * certificates it gave (PublicMaterial): the CMS signature under the
+ * signing certificate chained to the CA (S/MIME signing purpose), PKIZ
+ * inflated under a cap with no trailing bytes, then the document's claims
+ * (token_doc.c), expiry first. The document is signed as Python's
+ * json.dumps would write it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +14,10 @@
 #include <openssl/pem.h>
 #include <openssl/cms.h>
 
-#include "body_claims.h"
 #include "cms_verify.h"
 #include "err.h"
-#include "isotime.h"
 #include "log.h"
-#include "provider_pki.h"
+#include "provider.h"
 
 static X509		*sign_cert;
 static X509_STORE	*ca_store;
@@ -47,8 +47,10 @@ pki_load_certs(struct api *a)
 	X509			*ca = NULL;
 	int			 r = SIG_ERR_KEY_NOT_FOUND;
 
-	if (api_public_material(a, &resp) != 0)
-		return SIG_ERR_HSM_REINIT;
+	if (sigc_public_material(&a->signer, &resp) != 0) {
+		sigc_response_free(resp);
+		return SIG_ERR_UNAVAILABLE;
+	}
 	pthread_mutex_lock(&certs_mu);
 	if (sign_cert == NULL &&
 	    (sign_cert = pem_cert(resp->public_material->signing_cert_pem)) &&
@@ -67,28 +69,19 @@ pki_load_certs(struct api *a)
 }
 
 /* Caller owns *tokp (free). */
-int
-pki_issue(struct api *a, json_t *doc, int pkiz, char **tokp)
+static int
+pki_sign(struct api *a, json_t *doc, int pkiz, char **tokp)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__SignCmsRequest sc;
 	Signet__V1__Response	*resp = NULL;
 	char			*body;
-	int			 r = SIG_ERR_HSM_REINIT;
+	int			 r = SIG_ERR_UNAVAILABLE;
 
 	*tokp = NULL;
 	/* Python's separators (", ", ": ") and ensure_ascii. */
 	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
 		return SIG_ERR_NOMEM;
-	signet__v1__request__init(&req);
-	signet__v1__sign_cms_request__init(&sc);
-	sc.body.data = (uint8_t *)body;
-	sc.body.len = strlen(body);
-	sc.compress = pkiz;
-	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
-	req.sign_cms = &sc;
-	if (api_signer_call(a, &req, &resp) == 0 &&
-	    resp->status == SIGNET__V1__STATUS__STATUS_OK &&
+	if (sigc_sign_cms(&a->signer, (uint8_t *)body, strlen(body),
+	    pkiz ? SIGC_CMS_PKIZ : SIGC_CMS_PKI, &resp) == 0 &&
 	    (*tokp = strdup(resp->sign_cms->token)) != NULL)
 		r = 0;
 	else if (resp != NULL)
@@ -124,116 +117,41 @@ pki_verify(const char *tok)
 	return res;
 }
 
-/*
- * The claims of a verified document, in the shape OpenFernet gives. There
- * are no trusts here: a trust-scoped body is never taken for a plain
- * project token.
- */
-static int
-claims_of(struct pki_opened *po)
-{
-	const char	*why;
-
-	if (token_body_read(po->body, &po->tb, &why) != 0) {
-		log_debug("token document refused: %s", why);
-		return SIG_ERR_KEY_NOT_FOUND;
-	}
-	if (po->tb.scope == TB_TRUST)
-		return SIG_ERR_KEY_NOT_FOUND;
-	body_claims(&po->tb, &po->c);
-	po->issued_at = po->tb.issued_at;
-	return 0;
-}
-
-/* Caller owns *pop: the claims of a trusted document (text is freed). */
+/* Verified here, then read; caller opened_free()s. Expired tokens fail
+ * offline. */
 int
-doc_open(struct api *a, char *text, int allow_expired,
-    struct pki_opened **pop)
-{
-	struct pki_opened	*po;
-	int64_t			 now = time(NULL);
-
-	*pop = NULL;
-	if ((po = calloc(1, sizeof(*po))) == NULL) {
-		free(text);
-		return SIG_ERR_NOMEM;
-	}
-	po->body = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-	free(text);
-	if (po->body == NULL || claims_of(po) != 0 ||
-	    (now >= po->c.expires_at && (!allow_expired || now >=
-	    po->c.expires_at + a->cf->token_allow_expired_window))) {
-		pki_opened_free(po);
-		return SIG_ERR_KEY_NOT_FOUND;
-	}
-	*pop = po;
-	return 0;
-}
-
-/* Caller owns *pop (pki_opened_free). Expired tokens fail offline. */
-int
-pki_open(struct api *a, const char *tok, int allow_expired,
-    struct pki_opened **pop)
+pki_token_open(struct api *a, const char *tok, int allow_expired,
+    struct opened *o)
 {
 	char	*text;
 	int	 n;
 
-	*pop = NULL;
 	pthread_mutex_lock(&certs_mu);
 	n = sign_cert != NULL && ca_store != NULL;
 	pthread_mutex_unlock(&certs_mu);
 	if (!n && pki_load_certs(a) != 0)
-		return SIG_ERR_HSM_REINIT;
+		return SIG_ERR_UNAVAILABLE;
 	if ((text = pki_verify(tok)) == NULL)
 		return SIG_ERR_KEY_NOT_FOUND;
-	return doc_open(a, text, allow_expired, pop);
+	return token_doc_open(a, text, allow_expired, o);
 }
 
-/* A UUID token: 32 lowercase hex digits, looked up exactly. */
+/* Its document first, signed as it is sent. */
 int
-uuid_is_token(const char *tok)
-{
-	return strlen(tok) == 32 && strspn(tok, "0123456789abcdef") == 32;
-}
-
-int
-uuid_open(struct api *a, const char *tok, int allow_expired,
-    struct pki_opened **pop)
-{
-	char	*text;
-	int	 r;
-
-	*pop = NULL;
-	if ((r = store_uuid_get(api_store(a), tok, &text)) != 0)
-		return r == SIG_ERR_KEY_NOT_FOUND ? r : SIG_ERR_HSM_REINIT;
-	return doc_open(a, text, allow_expired, pop);
-}
-
-/* Caller owns *tokp (free): a fresh id, the document kept under it. */
-int
-uuid_issue(struct api *a, json_t *doc, const char *user, int64_t expires_at,
+pki_token_issue(struct api *a, const struct provider *p,
+    Signet__V1__Claims *c, const char *parent, int catalog, json_t **docp,
     char **tokp)
 {
-	char	*body, id[STORE_ID_LEN + 1];
 	int	 r;
 
+	(void)parent;
 	*tokp = NULL;
-	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
-		return SIG_ERR_NOMEM;
-	store_new_id(id);
-	r = store_uuid_put(api_store(a), id, user, expires_at, body,
-	    a->cf->token_allow_expired_window);
-	free(body);
-	if (r == 0 && (*tokp = strdup(id)) == NULL)
-		r = SIG_ERR_NOMEM;
-	return r;
-}
-
-void
-pki_opened_free(struct pki_opened *po)
-{
-	if (po == NULL)
-		return;
-	json_decref(po->body);
-	free(po);
+	if ((r = token_doc(a, c, time(NULL), catalog, docp)) != 0)
+		return r;
+	if (pki_sign(a, *docp, p->compress, tokp) != 0) {
+		json_decref(*docp);
+		*docp = NULL;
+		return SIG_ERR_UNAVAILABLE;
+	}
+	return 0;
 }

@@ -82,9 +82,11 @@ route_certs(struct api *a, struct MHD_Connection *c, int ca)
 	const char		*pem;
 	enum MHD_Result		 ret;
 
-	if (api_public_material(a, &resp) != 0)
+	if (sigc_public_material(&a->signer, &resp) != 0) {
+		sigc_response_free(resp);
 		return api_error(a, c, 503, "The token service is "
 		    "temporarily unavailable.");
+	}
 	pem = ca ? resp->public_material->ca_cert_pem :
 	    resp->public_material->signing_cert_pem;
 	if (*pem == '\0') {
@@ -163,8 +165,6 @@ static enum MHD_Result
 signed_list(struct api *a, struct MHD_Connection *c, json_t *list,
     int64_t at)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__SignCmsRequest sc;
 	Signet__V1__Response	*resp = NULL;
 	enum MHD_Result		 ret;
 	char			*body = json_dumps(list, JSON_ENSURE_ASCII);
@@ -172,15 +172,8 @@ signed_list(struct api *a, struct MHD_Connection *c, json_t *list,
 	json_decref(list);
 	if (body == NULL)
 		return MHD_NO;
-	signet__v1__request__init(&req);
-	signet__v1__sign_cms_request__init(&sc);
-	sc.body.data = (uint8_t *)body;
-	sc.body.len = strlen(body);
-	sc.revocation_list = 1;
-	req.call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
-	req.sign_cms = &sc;
-	if (api_signer_call_list(a, &req, &resp) != 0 ||
-	    resp->status != SIGNET__V1__STATUS__STATUS_OK)
+	if (sigc_sign_cms(&a->lists, (uint8_t *)body, strlen(body),
+	    SIGC_CMS_REVOCATION_LIST, &resp) != 0)
 		ret = api_error(a, c, 503, "The token service is temporarily "
 		    "unavailable.");
 	else {

@@ -15,25 +15,6 @@
 #define HEALTH_REASON_MAX	200
 #define METRICS_CTYPE		"text/plain; version=0.0.4; charset=utf-8"
 
-/* Health; caller owns *respp (sigc_response_free) on success. */
-int
-api_signer_health(struct api *a, Signet__V1__Response **respp)
-{
-	Signet__V1__Request	 req;
-	Signet__V1__HealthRequest h;
-
-	signet__v1__request__init(&req);
-	signet__v1__health_request__init(&h);
-	req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
-	req.health = &h;
-	if (api_signer_call(a, &req, respp) == 0 &&
-	    (*respp)->result_case == SIGNET__V1__RESPONSE__RESULT_HEALTH)
-		return 0;
-	sigc_response_free(*respp);
-	*respp = NULL;
-	return SIG_ERR_HSM_REINIT;
-}
-
 /* Printable ASCII only: the reason is the signer's text. */
 static void
 reason_copy(char *out, size_t size, const char *in)
@@ -54,7 +35,8 @@ unhealthy(struct api *a, char *buf, size_t size, char *warn, size_t wsize)
 	char			 why[HEALTH_REASON_MAX];
 	struct store		*st;
 
-	if (api_signer_health(a, &resp) != 0) {
+	if (sigc_health(&a->signer, &resp) != 0) {
+		sigc_response_free(resp);
 		snprintf(buf, size, "signer: not answering");
 		return buf;
 	}

@@ -3,80 +3,18 @@
  * all get the same 401 (no hint at which part was wrong); a subject token
  * that does not validate is 404, as keystonemiddleware expects.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <openssl/rand.h>
 
 #include "api.h"
-#include "auth_request.h"
+#include "auth_claims.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
-#include "b64url.h"
 #include "err.h"
-#include "fernet_envelope.h"
-#include "isotime.h"
-#include "log.h"
-#include "provider_pki.h"
+#include "provider.h"
 #include "token_cache.h"
 
-#define AUTH_FAILED	"The request you have made requires authentication."
-#define CLAIMS_METHODS_MAX_API	8
-#define S(p)		((char *)(uintptr_t)(p))
-
-
-/* Fills the claims' scope, or SIG_ERR_KEY_NOT_FOUND (-> 401). */
-static int
-resolve_scope(struct api *a, const struct auth_req *ar,
-    Signet__V1__Claims *c, char *pid, char *did)
-{
-	struct store_scope	 sc;
-	json_t			*roles = json_array();
-	int			 r = 0;
-
-	if (ar->scope == SC_PROJECT) {
-		if ((r = store_project_get(ST, ar->p_id ? ar->p_id :
-		    ar->p_name, ar->p_id ? NULL : ar->pdom_id, ar->p_id ?
-		    NULL : ar->pdom_name, &sc)) == 0 && sc.enabled &&
-		    (r = scache_roles(ST, c->user_id, "project", sc.id,
-		    roles)) == 0) {
-			strcpy(pid, sc.id);
-			c->project_id = pid;
-			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT;
-		}
-	} else if (ar->scope == SC_DOMAIN) {
-		if ((r = store_domain_get(ST, ar->d_id, ar->d_name,
-		    &sc)) == 0 && sc.enabled && (r = scache_roles(ST,
-		    c->user_id, "domain", sc.id, roles)) == 0) {
-			strcpy(did, sc.id);
-			c->domain_id = did;
-			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN;
-		}
-	} else if (ar->scope == SC_SYSTEM) {
-		c->system = S("all");
-		c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM;
-		r = scache_roles(ST, c->user_id, "system", "all", roles);
-	}
-	if (r == 0 && ar->scope != SC_UNSCOPED &&
-	    (json_array_size(roles) == 0 || (ar->scope != SC_SYSTEM &&
-	    !sc.enabled)))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	json_decref(roles);
-	return r;
-}
-
-static enum MHD_Result
-unavailable(struct api *a, struct MHD_Connection *cn)
-{
-	return api_error(a, cn, 503, "The token service is temporarily "
-	    "unavailable.");
-}
-
-/*
- * PKI or PKIZ (kind 0, 1): the document is built first and signed as it
- * is sent; UUID (kind 2): it is kept in the store under a fresh id.
- */
 /* No document for a new token: the user went (401), or it is ours (500). */
 static enum MHD_Result
 doc_failed(struct api *a, struct MHD_Connection *cn, int r)
@@ -84,306 +22,33 @@ doc_failed(struct api *a, struct MHD_Connection *cn, int r)
 	if (r == SIG_ERR_SYSTEM)
 		return api_error(a, cn, 500, "An unexpected error prevented "
 		    "the server from fulfilling your request.");
-	return api_error(a, cn, 401, AUTH_FAILED);
+	return api_error(a, cn, 401, API_AUTH_FAILED);
 }
 
+/* A new token of the configured format, with its document. */
 static enum MHD_Result
-issue_pki(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
-    int catalog, int pkiz)
+issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
+    const char *parent, int catalog)
 {
 	enum MHD_Result	 ret;
 	json_t		*doc;
 	char		*tok;
 	int		 r;
 
-	if ((r = token_doc(a, c, time(NULL), catalog, &doc)) != 0)
+	r = a->prov->issue(a, a->prov, c, parent, catalog, &doc, &tok);
+	if (r == SIG_ERR_UNAVAILABLE)
+		return api_unavailable(a, cn);
+	if (r != 0)
 		return doc_failed(a, cn, r);
-	if ((pkiz == 2 ? uuid_issue(a, doc, c->user_id, c->expires_at, &tok) :
-	    pki_issue(a, doc, pkiz, &tok)) != 0) {
-		json_decref(doc);
-		return unavailable(a, cn);
-	}
 	ret = api_json(cn, 201, doc, tok);
 	free(tok);
 	return ret;
 }
 
 static enum MHD_Result
-issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
-    const char *parent, int catalog)
-{
-	Signet__V1__Request	 req;
-	Signet__V1__IssueFernetRequest in;
-	Signet__V1__Response	*resp = NULL;
-	enum MHD_Result		 ret;
-	json_t			*doc;
-	char			*tok;
-	int			 r;
-
-	if (strcmp(a->cf->token_provider, "fernet") != 0)
-		return issue_pki(a, cn, c, catalog,
-		    strcmp(a->cf->token_provider, "uuid") == 0 ? 2 :
-		    strcmp(a->cf->token_provider, "pkiz") == 0);
-	signet__v1__request__init(&req);
-	signet__v1__issue_fernet_request__init(&in);
-	in.claims = c;
-	in.parent_token = S(parent != NULL ? parent : "");
-	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
-	req.issue_fernet = &in;
-	if (api_signer_call(a, &req, &resp) != 0 ||
-	    resp->status != SIGNET__V1__STATUS__STATUS_OK) {
-		if (resp != NULL)
-			log_warn("signer refused a token: %s", resp->error);
-		sigc_response_free(resp);
-		return api_error(a, cn, 503, "The token service is "
-		    "temporarily unavailable.");
-	}
-	tok = resp->issue_fernet->token;
-	if ((r = token_doc(a, c, resp->issue_fernet->issued_at, catalog,
-	    &doc)) != 0) {
-		sigc_response_free(resp);
-		return doc_failed(a, cn, r);
-	}
-	ret = api_json(cn, 201, doc, tok);
-	sigc_response_free(resp);
-	return ret;
-}
-
-/* A token opened by the signer (Fernet) or verified here (PKI, PKIZ). */
-struct opened {
-	Signet__V1__Response	*resp;
-	struct pki_opened	*pki;
-	Signet__V1__Claims	*c;
-	int64_t			 issued_at;
-};
-
-static void
-opened_free(struct opened *o)
-{
-	sigc_response_free(o->resp);
-	pki_opened_free(o->pki);
-	memset(o, 0, sizeof(*o));
-}
-
-static int
-open_fernet(struct api *a, const char *tok, int allow_expired,
-    struct opened *o)
-{
-	Signet__V1__Request	 req;
-	Signet__V1__OpenFernetRequest in;
-
-	signet__v1__request__init(&req);
-	signet__v1__open_fernet_request__init(&in);
-	in.token = S(tok);
-	in.allow_expired = allow_expired;
-	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
-	req.open_fernet = &in;
-	if (api_signer_call(a, &req, &o->resp) != 0)
-		return SIG_ERR_HSM_REINIT;
-	if (o->resp->status != SIGNET__V1__STATUS__STATUS_OK)
-		return o->resp->status == SIGNET__V1__STATUS__STATUS_NOT_FOUND ?
-		    SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
-	o->c = o->resp->open_fernet->claims;
-	o->issued_at = o->resp->open_fernet->issued_at;
-	return 0;
-}
-
-/* Any token kind, then the revocation events; caller opened_free()s. */
-static int
-open_token(struct api *a, const char *tok, int allow_expired,
-    struct opened *o)
-{
-	int	 r;
-
-	memset(o, 0, sizeof(*o));
-	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
-		return SIG_ERR_KEY_NOT_FOUND;
-	if (pki_is_token(tok) || uuid_is_token(tok)) {
-		r = pki_is_token(tok) ? pki_open(a, tok, allow_expired,
-		    &o->pki) : uuid_open(a, tok, allow_expired, &o->pki);
-		if (r == 0) {
-			o->c = &o->pki->c;
-			o->issued_at = o->pki->issued_at;
-		}
-	} else if (fernet_shaped(tok))
-		r = open_fernet(a, tok, allow_expired, o);
-	else
-		r = SIG_ERR_KEY_NOT_FOUND;	/* no RPC, no audit record */
-	/* no trusts here: a trust-scoped token is no project token */
-	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
-	    *o->c->trust_id != '\0'))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
-	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
-		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_REINIT;
-	if (r != 0)
-		opened_free(o);
-	return r;
-}
-
-
-/*
- * A bcrypt hash of a password nobody knows, at the cost of the real ones:
- * an unknown, disabled or locked-out user takes as long to refuse as a
- * wrong password, so timing tells neither existence nor lock state.
- */
-static const char no_user_hash[] =
-    "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
-
-/*
- * The operator's side of a 401: who tried (the id or name the request
- * gave, never the password or a token) and from where. The logger
- * escapes control bytes, so a name cannot forge a line.
- */
-static void
-auth_failed(const struct auth_req *ar, const char *how)
-{
-	const char	*dom = NULL, *q = "";
-
-	if (ar == NULL || (ar->user_id == NULL && ar->user_name == NULL)) {
-		log_warn("%s: authentication failed (%s) from %s",
-		    api_request_id(), how, api_request_peer());
-		return;
-	}
-	if (ar->user_id == NULL && (dom = ar->udom_id != NULL ? ar->udom_id :
-	    ar->udom_name) != NULL)
-		q = "'";
-	log_warn("%s: authentication failed for user %s '%s'%s%s%s from %s",
-	    api_request_id(), ar->user_id != NULL ? "id" : "name",
-	    ar->user_id != NULL ? ar->user_id : ar->user_name,
-	    dom != NULL ? " in domain '" : "", dom != NULL ? dom : "", q,
-	    api_request_peer());
-}
-
-/*
- * A password's user: the same 401 whatever was wrong, a locked-out user
- * included (its password is not even checked while the lock holds). A
- * store that cannot count the attempt does not stop the login.
- */
-static int
-password_user(struct api *a, const struct auth_req *ar,
-    struct store_user *u)
-{
-	int	 found, ok, n = a->cf->lockout_failure_attempts;
-	int	 d = a->cf->lockout_duration;
-
-	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
-	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
-	    ar->udom_name, u) == 0 && u->enabled;
-	if (found && store_login_begin(ST, u->id, n, d) == 1)
-		found = 0;
-	ok = password_check(ar->password, strlen(ar->password), found ?
-	    u->hash : no_user_hash) == 0 && found;
-	if (found)
-		(void)store_login_end(ST, u->id, ok, n, d);
-	return ok ? 0 : SIG_ERR_KEY_NOT_FOUND;
-}
-
-struct new_token {
-	Signet__V1__Claims	 c;
-	char			*methods[CLAIMS_METHODS_MAX_API];
-	char			*audit[2];
-	char			 aid[23];
-	char			 pid[STORE_NAME_MAX + 1];
-	char			 did[STORE_NAME_MAX + 1];
-};
-
-static void
-new_audit_id(struct new_token *nt)
-{
-	uint8_t	 rnd[16];
-
-	RAND_bytes(rnd, sizeof(rnd));
-	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a uuid4, as Keystone's */
-	rnd[8] = (rnd[8] & 0x3f) | 0x80;
-	b64url_encode(rnd, sizeof(rnd), B64URL_NOPAD, nt->aid,
-	    sizeof(nt->aid));
-	nt->audit[0] = nt->aid;
-	nt->c.audit_ids = nt->audit;
-	nt->c.n_audit_ids = 1;
-}
-
-/* The parent's user, methods plus "token", expiry (never extended) and
- * audit chain. */
-static void
-inherit(struct new_token *nt, const char *user, char **methods, size_t nm,
-    int64_t expires_at, char *last_audit)
-{
-	size_t	 i, n = 0;
-	int	 has = 0;
-
-	nt->c.user_id = S(user);
-	for (i = 0; i < nm && n < CLAIMS_METHODS_MAX_API - 1; i++) {
-		nt->methods[n++] = methods[i];
-		has |= strcmp(methods[i], "token") == 0;
-	}
-	if (!has)
-		nt->methods[n++] = S("token");
-	nt->c.methods = nt->methods;
-	nt->c.n_methods = n;
-	nt->c.expires_at = expires_at;
-	nt->audit[1] = last_audit;
-	nt->c.n_audit_ids = 2;
-}
-
-/* A parent validated under this epoch: its document says it all. */
-static int
-inherit_doc(struct new_token *nt, json_t *doc)
-{
-	json_t		*t = json_object_get(doc, "token");
-	json_t		*m = json_object_get(t, "methods");
-	json_t		*au = json_object_get(t, "audit_ids");
-	char		*methods[CLAIMS_METHODS_MAX_API];
-	const char	*user = json_string_value(json_object_get(
-			    json_object_get(t, "user"), "id"));
-	int64_t		 exp;
-	size_t		 i, nm = json_array_size(m), na = json_array_size(au);
-
-	if (user == NULL || nm > CLAIMS_METHODS_MAX_API || na < 1 ||
-	    isotime_parse(json_string_value(json_object_get(t,
-	    "expires_at")) ?: "", &exp) != 0 ||
-	    json_string_value(json_array_get(au, na - 1)) == NULL)
-		return SIG_ERR_KEY_NOT_FOUND;
-	for (i = 0; i < nm; i++)
-		if ((methods[i] = S(json_string_value(json_array_get(m,
-		    i)))) == NULL)
-			return SIG_ERR_KEY_NOT_FOUND;
-	inherit(nt, user, methods, nm, exp,
-	    S(json_string_value(json_array_get(au, na - 1))));
-	return 0;
-}
-
-/*
- * The token method's parent: from the cache when validated under this
- * epoch, else opened and checked against the store (and then cached).
- * *pdoc and po keep what nt points to; the caller frees both.
- */
-static int
-from_parent(struct api *a, uint64_t ep, const char *tok,
-    struct new_token *nt, struct opened *po, json_t **pdoc)
-{
-	Signet__V1__Claims	*p;
-	char			 user[TC_USER_MAX + 1];
-	int			 r;
-
-	if ((*pdoc = tcache_get(tok, 0, ep, user)) != NULL)
-		return inherit_doc(nt, *pdoc);
-	if ((r = open_token(a, tok, 0, po)) != 0)
-		return r;
-	p = po->c;
-	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
-		return SIG_ERR_KEY_NOT_FOUND;
-	tcache_put(tok, 0, ep, *pdoc, p->user_id, p->expires_at);
-	inherit(nt, p->user_id, p->methods, p->n_methods, p->expires_at,
-	    p->audit_ids[p->n_audit_ids - 1]);
-	return 0;
-}
-
-static enum MHD_Result
 authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 {
 	struct auth_req		 ar;
-	struct store_user	 u;
 	struct new_token	 nt;
 	struct opened		 po;
 	enum MHD_Result		 ret;
@@ -398,33 +63,13 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		    bad);
 		return api_error(a, cn, 400, msg);
 	}
-	memset(&nt, 0, sizeof(nt));
-	memset(&po, 0, sizeof(po));
-	signet__v1__claims__init(&nt.c);
-	new_audit_id(&nt);
-	if (ar.token != NULL)
-		r = from_parent(a, tcache_now(), ar.token, &nt, &po,
-		    &pdoc);
-	else if ((r = password_user(a, &ar, &u)) == 0) {
-		nt.c.user_id = u.id;
-		nt.methods[0] = S("password");
-		nt.c.methods = nt.methods;
-		nt.c.n_methods = 1;
-		nt.c.expires_at = time(NULL) + a->cf->token_expiration;
-	}
-	if (r == 0)
-		r = resolve_scope(a, &ar, &nt.c, nt.pid, nt.did);
-	/* the signer re-scopes only from a Fernet parent it can open */
-	if (r == 0 && ar.token != NULL &&
-	    strcmp(a->cf->token_provider, "fernet") == 0 &&
-	    (pki_is_token(ar.token) || uuid_is_token(ar.token)))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == SIG_ERR_HSM_REINIT)
-		ret = unavailable(a, cn);
+	r = auth_claims(a, &ar, &nt, &po, &pdoc);
+	if (r == SIG_ERR_UNAVAILABLE)
+		ret = api_unavailable(a, cn);
 	else if (r != 0) {
-		auth_failed(&ar, ar.token != NULL ? "the token method's "
-		    "token does not validate" : "password");
-		ret = api_error(a, cn, 401, AUTH_FAILED);
+		ret = api_auth_failed(a, cn, &ar, ar.token != NULL ?
+		    "the token method's token does not validate" :
+		    "password");
 	} else {
 		api_request_user(nt.c.user_id);
 		ret = issue(a, cn, &nt.c, ar.token,
@@ -435,71 +80,6 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 	return ret;
 }
 
-/* admin or service (validation only) on the caller's scope, or self. */
-static int
-may_act(json_t *caller, const char *subject_user, int service_ok)
-{
-	json_t		*t = json_object_get(caller, "token"), *role;
-	const char	*uid = json_string_value(json_object_get(
-			    json_object_get(t, "user"), "id"));
-	size_t		 i;
-
-	if (uid != NULL && strcmp(uid, subject_user) == 0)
-		return 1;
-	json_array_foreach(json_object_get(t, "roles"), i, role) {
-		const char *n = json_string_value(json_object_get(role,
-		    "name"));
-
-		if (n != NULL && (strcmp(n, "admin") == 0 ||
-		    (service_ok && strcmp(n, "service") == 0)))
-			return 1;
-	}
-	return 0;
-}
-
-/* The caller's token document under epoch ep, cached or made. */
-static int
-caller_doc(struct api *a, struct MHD_Connection *cn, uint64_t ep,
-    json_t **docp, enum MHD_Result *ret)
-{
-	const char	*tok = MHD_lookup_connection_value(cn, MHD_HEADER_KIND,
-			    "X-Auth-Token");
-	char		 user[TC_USER_MAX + 1];
-	struct opened	 co;
-	int		 r;
-
-	if (tok != NULL && (*docp = tcache_get(tok, 0, ep, user)) != NULL) {
-		api_request_user(user);
-		return 0;
-	}
-	r = open_token(a, tok, 0, &co);
-	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
-		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0) {
-		tcache_put(tok, 0, ep, *docp, co.c->user_id,
-		    co.c->expires_at);
-		api_request_user(co.c->user_id);
-	}
-	opened_free(&co);
-	if (r == SIG_ERR_HSM_REINIT)
-		*ret = unavailable(a, cn);
-	else if (r != 0) {
-		auth_failed(NULL, tok == NULL ? "no X-Auth-Token" :
-		    "the X-Auth-Token does not validate");
-		*ret = api_error(a, cn, 401, AUTH_FAILED);
-	}
-	return r;
-}
-
-/* The caller's X-Auth-Token as a token document, or the answer to send. */
-int
-api_caller(struct api *a, struct MHD_Connection *cn, json_t **docp,
-    enum MHD_Result *ret)
-{
-	*docp = NULL;
-	return caller_doc(a, cn, tcache_now(), docp, ret);
-}
-
 /* A cached subject: the caller may see it, then the document itself. */
 static enum MHD_Result
 validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
@@ -507,7 +87,7 @@ validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
 {
 	enum MHD_Result	 ret;
 
-	if (!may_act(caller, user, 1)) {
+	if (!api_may_act(caller, user, 1)) {
 		json_decref(doc);
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
@@ -533,7 +113,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	char		 user[TC_USER_MAX + 1];
 
 	memset(&so, 0, sizeof(so));
-	if (caller_doc(a, cn, ep, &caller, &ret) != 0)
+	if (api_caller_at(a, cn, ep, &caller, &ret) != 0)
 		return ret;
 	if (subj == NULL) {
 		ret = api_error(a, cn, 404, "No token in the request");
@@ -549,13 +129,13 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	if (!revoke && !expired_ok &&
 	    (doc = tcache_get(subj, catalog, ep, user)) != NULL)
 		return validate_cached(a, cn, caller, doc, user, subj);
-	r = open_token(a, subj, expired_ok, &so);
+	r = provider_open(a, subj, expired_ok, &so);
 	sc = so.c;
-	if (r == 0 && !may_act(caller, sc->user_id, !revoke))
+	if (r == 0 && !api_may_act(caller, sc->user_id, !revoke))
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
-	else if (r == SIG_ERR_HSM_REINIT)
-		ret = unavailable(a, cn);
+	else if (r == SIG_ERR_UNAVAILABLE)
+		ret = api_unavailable(a, cn);
 	else if (r != 0 || token_doc(a, sc, so.issued_at, catalog,
 	    &doc) != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
@@ -564,7 +144,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		/* 204 only once the event is committed. */
 		ret = store_revoke_audit(ST, sc->audit_ids[0],
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
-		    api_json(cn, 204, NULL, NULL) : unavailable(a, cn);
+		    api_json(cn, 204, NULL, NULL) : api_unavailable(a, cn);
 	} else {
 		if (!expired_ok)
 			tcache_put(subj, catalog, ep, doc, sc->user_id,

@@ -11,7 +11,7 @@
 #include "api.h"
 #include "err.h"
 #include "log.h"
-#include "provider_pki.h"
+#include "provider.h"
 #include "sd_notify.h"
 
 #define API_LINK_BACKOFF_MIN_MS	50
@@ -43,7 +43,7 @@ api_notify_ready(struct api *a)
 	pthread_mutex_unlock(&a->mu);
 }
 
-/* signer.c, when the signer is presumed down or answers again. */
+/* signer_client.c, when the signer is presumed down or answers again. */
 void
 api_notify_status_locked(struct api *a)
 {
@@ -71,10 +71,10 @@ link_up(struct api *a)
 	notify_locked(a, 0);
 	pthread_mutex_unlock(&a->mu);
 	log_info("the signer answers at %s", a->cf->signer_socket);
-	/* a PKI front-end verifies with the signer's certificates: fetched
-	 * now, so a signer without them is reported once */
-	if (strncmp(a->cf->token_provider, "pki", 3) == 0)
-		(void)pki_load_certs(a);
+	/* what the format needs from the signer (PKI: its certificates)
+	 * is fetched now, so a signer without it is reported once */
+	if (a->prov != NULL && a->prov->signer_up != NULL)
+		(void)a->prov->signer_up(a);
 }
 
 /* Sleeps ms unless asked to stop; 1 when asked. */

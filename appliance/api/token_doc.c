@@ -2,17 +2,30 @@
  * signet-api: the token document of a POST or GET /v3/auth/tokens, built
  * from the claims the signer sealed or opened and from the store as it is
  * now: a disabled user, project or domain, or a user left without roles on
- * the scope, has no document (the token is treated as not found).
+ * the scope, has no document (the token is treated as not found). Also
+ * the other way: the claims of a document we signed (PKI) or stored (UUID).
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
+#include "body_claims.h"
 #include "err.h"
 #include "isotime.h"
 #include "log.h"
+#include "provider.h"
+#include "token_body.h"
 #include "token_cache.h"
+
+/* A document read back; c borrows from body. */
+struct doc_opened {
+	json_t			*body;
+	struct token_body	 tb;
+	Signet__V1__Claims	 c;
+};
 
 static json_t *
 id_name_domain(const char *id, const char *name, const char *did,
@@ -106,5 +119,64 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 		json_object_set_new(t, "catalog", cat);
 	}
 	*docp = json_pack("{s:o}", "token", t);
+	return 0;
+}
+
+static void
+doc_opened_free(void *p)
+{
+	struct doc_opened	*d = p;
+
+	if (d == NULL)
+		return;
+	json_decref(d->body);
+	free(d);
+}
+
+/*
+ * The claims of a verified document, in the shape OpenFernet gives. There
+ * are no trusts here: a trust-scoped body is never taken for a plain
+ * project token.
+ */
+static int
+claims_of(struct doc_opened *d)
+{
+	const char	*why;
+
+	if (token_body_read(d->body, &d->tb, &why) != 0) {
+		log_debug("token document refused: %s", why);
+		return SIG_ERR_KEY_NOT_FOUND;
+	}
+	if (d->tb.scope == TB_TRUST)
+		return SIG_ERR_KEY_NOT_FOUND;
+	body_claims(&d->tb, &d->c);
+	return 0;
+}
+
+/* The claims of a trusted document's text (freed here) into o; the
+ * caller opened_free()s. */
+int
+token_doc_open(struct api *a, char *text, int allow_expired,
+    struct opened *o)
+{
+	struct doc_opened	*d;
+	int64_t			 now = time(NULL);
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		free(text);
+		return SIG_ERR_NOMEM;
+	}
+	d->body = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	free(text);
+	if (d->body == NULL || claims_of(d) != 0 ||
+	    (now >= d->c.expires_at && (!allow_expired || now >=
+	    d->c.expires_at + a->cf->token_allow_expired_window))) {
+		doc_opened_free(d);
+		return SIG_ERR_KEY_NOT_FOUND;
+	}
+	o->c = &d->c;
+	o->issued_at = d->tb.issued_at;
+	o->held = d;
+	o->held_free = doc_opened_free;
 	return 0;
 }

@@ -39,6 +39,9 @@ static const struct err_row err_table[] = {
 	[-SIG_ERR_AUDIT] = { "audit log unavailable", SIG_ST_UNAVAILABLE,
 	    503 },
 	[-SIG_ERR_BUSY] = { "signer busy", SIG_ST_BUSY, 503 },
+	[-SIG_ERR_UNAVAILABLE] = { "service unavailable", SIG_ST_UNAVAILABLE,
+	    503 },
+	[-SIG_ERR_AUTH] = { "authentication failed", SIG_ST_DENIED, 401 },
 };
 
 static const struct err_row *
@@ -65,4 +68,26 @@ int
 sig_err_http(int r)
 {
 	return err_row(r)->http;
+}
+
+/* The code a client reports for a peer's status (see enum sig_status). */
+int
+sig_status_err(int st)
+{
+	switch (st) {
+	case SIG_ST_OK:
+		return 0;
+	case SIG_ST_BAD_REQUEST:
+		return SIG_ERR_BAD_INPUT;
+	case SIG_ST_DENIED:
+		return SIG_ERR_POLICY;
+	case SIG_ST_NOT_FOUND:
+		return SIG_ERR_KEY_NOT_FOUND;
+	case SIG_ST_UNAVAILABLE:
+		return SIG_ERR_UNAVAILABLE;
+	case SIG_ST_BUSY:
+		return SIG_ERR_BUSY;
+	default:
+		return SIG_ERR_SYSTEM;
+	}
 }

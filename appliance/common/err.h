@@ -38,11 +38,14 @@ enum sig_err {
 	SIG_ERR_POLICY = -18,
 	SIG_ERR_AUDIT = -19,
 	SIG_ERR_BUSY = -20,
-	SIG_ERR_LAST = -21,
+	SIG_ERR_UNAVAILABLE = -21,	/* the signer (or store) not answering */
+	SIG_ERR_AUTH = -22,		/* the caller is not who it claims */
+	SIG_ERR_LAST = -23,
 };
 
 const char	*sig_err_str(int);
 enum sig_status	 sig_err_status(int);
 int		 sig_err_http(int);
+int		 sig_status_err(int);
 
 #endif

@@ -188,92 +188,98 @@ read_token(const char *arg, char *buf, size_t sz)
 	return buf;
 }
 
+/* One command line's call, parsed before any connection is made. */
+struct cmd {
+	int		 call;		/* SIGNET__V1__REQUEST__CALL_* */
+	Signet__V1__Claims c;
+	const char	*parent;
+	const char	*token;
+	int		 allow_expired;
+	uint8_t		*body;
+	size_t		 len;
+	enum sigc_cms	 kind;
+	json_t		*doc;		/* issue-fernet's claims; c borrows */
+};
+
 /*
  * The body file's bytes are what gets signed, less one final newline: the
  * one every editor and `echo` ends a file with, never part of the JSON.
  */
 static int
-build_sign(int argc, char **argv, Signet__V1__Request *req, void **parts)
+parse_sign(int argc, char **argv, struct cmd *cm)
 {
-	static Signet__V1__SignCmsRequest	 sc;
-	FILE					*f;
-	uint8_t					*buf;
-	size_t					 n;
+	FILE	*f;
 
 	if (argc == 3 && strcmp(argv[1], "--pkiz") != 0 &&
 	    strcmp(argv[1], "--revocation-list") != 0)
 		usage();
 	if ((f = fopen(argv[argc - 1], "r")) == NULL ||
-	    (buf = malloc(64 * 1024)) == NULL) {
+	    (cm->body = malloc(64 * 1024)) == NULL) {
 		log_err("%s: cannot read", argv[argc - 1]);
 		if (f != NULL)
 			fclose(f);
 		return -1;
 	}
-	n = fread(buf, 1, 64 * 1024, f);
+	cm->len = fread(cm->body, 1, 64 * 1024, f);
 	fclose(f);
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	parts[0] = buf;
-	signet__v1__sign_cms_request__init(&sc);
-	sc.body.data = buf;
-	sc.body.len = n;
-	sc.compress = argc == 3 && strcmp(argv[1], "--pkiz") == 0;
-	sc.revocation_list = argc == 3 && !sc.compress;
-	req->call_case = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
-	req->sign_cms = &sc;
+	if (cm->len > 0 && cm->body[cm->len - 1] == '\n')
+		cm->len--;
+	cm->kind = argc < 3 ? SIGC_CMS_PKI : strcmp(argv[1], "--pkiz") == 0 ?
+	    SIGC_CMS_PKIZ : SIGC_CMS_REVOCATION_LIST;
+	cm->call = SIGNET__V1__REQUEST__CALL_SIGN_CMS;
 	return 0;
 }
 
 static int
-build(int argc, char **argv, Signet__V1__Request *req, void **parts,
-    json_t **claims_doc)
+parse(int argc, char **argv, struct cmd *cm)
 {
-	static Signet__V1__HealthRequest	 h;
-	static Signet__V1__PublicMaterialRequest p;
-	static Signet__V1__IssueFernetRequest	 i;
-	static Signet__V1__OpenFernetRequest	 o;
-	static Signet__V1__Claims		 c;
-	static char				 tok[8192];
-	const char				*cmd = argv[0];
-	int					 ae;
+	static char	 tok[8192];
+	const char	*cmd = argv[0];
 
-	signet__v1__request__init(req);
-	if (strcmp(cmd, "health") == 0 && argc == 1) {
-		signet__v1__health_request__init(&h);
-		req->call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
-		req->health = &h;
-	} else if (strcmp(cmd, "public-material") == 0 && argc == 1) {
-		signet__v1__public_material_request__init(&p);
-		req->call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
-		req->public_material = &p;
-	} else if (strcmp(cmd, "issue-fernet") == 0 && argc == 2) {
-		if ((*claims_doc = json_loads(argv[1], 0, NULL)) == NULL ||
-		    claims_parse(*claims_doc, &c) != 0)
+	if (strcmp(cmd, "health") == 0 && argc == 1)
+		cm->call = SIGNET__V1__REQUEST__CALL_HEALTH;
+	else if (strcmp(cmd, "public-material") == 0 && argc == 1)
+		cm->call = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	else if (strcmp(cmd, "issue-fernet") == 0 && argc == 2) {
+		if ((cm->doc = json_loads(argv[1], 0, NULL)) == NULL ||
+		    claims_parse(cm->doc, &cm->c) != 0)
 			return -1;
-		parts[0] = c.methods;
-		parts[1] = c.audit_ids;
-		signet__v1__issue_fernet_request__init(&i);
-		i.claims = &c;
-		if (json_is_string(json_object_get(*claims_doc,
-		    "parent_token")))
-			i.parent_token = S(jstr(*claims_doc, "parent_token"));
-		req->call_case = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
-		req->issue_fernet = &i;
+		if (json_is_string(json_object_get(cm->doc, "parent_token")))
+			cm->parent = jstr(cm->doc, "parent_token");
+		cm->call = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
 	} else if (strcmp(cmd, "open-fernet") == 0 && argc >= 2 && argc <= 3) {
-		ae = argc == 3 && strcmp(argv[1], "--allow-expired") == 0;
-		if (argc == 3 && !ae)
+		cm->allow_expired = argc == 3 &&
+		    strcmp(argv[1], "--allow-expired") == 0;
+		if (argc == 3 && !cm->allow_expired)
 			usage();
-		signet__v1__open_fernet_request__init(&o);
-		o.token = read_token(argv[argc - 1], tok, sizeof(tok));
-		o.allow_expired = ae;
-		req->call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
-		req->open_fernet = &o;
-	} else if (strcmp(cmd, "sign-cms") == 0 && argc >= 2 && argc <= 3) {
-		return build_sign(argc, argv, req, parts);
-	} else
+		cm->token = read_token(argv[argc - 1], tok, sizeof(tok));
+		cm->call = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
+	} else if (strcmp(cmd, "sign-cms") == 0 && argc >= 2 && argc <= 3)
+		return parse_sign(argc, argv, cm);
+	else
 		usage();
 	return 0;
+}
+
+static int
+run(struct sigc *c, const struct cmd *cm, Signet__V1__Response **respp)
+{
+	struct sigc_via	 v;
+
+	v = sigc_via_conn(c);
+	switch (cm->call) {
+	case SIGNET__V1__REQUEST__CALL_HEALTH:
+		return sigc_health(&v, respp);
+	case SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL:
+		return sigc_public_material(&v, respp);
+	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
+		return sigc_issue_fernet(&v, &cm->c, cm->parent, respp);
+	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
+		return sigc_open_fernet(&v, cm->token, cm->allow_expired,
+		    respp);
+	default:
+		return sigc_sign_cms(&v, cm->body, cm->len, cm->kind, respp);
+	}
 }
 
 int
@@ -282,10 +288,9 @@ main(int argc, char **argv)
 	struct config		*cf;
 	struct sigc		*c;
 	struct sigc_opts	 o;
-	Signet__V1__Request	 req;
+	struct cmd		 cm;
 	Signet__V1__Response	*resp = NULL;
-	void			*parts[2] = { NULL, NULL };
-	json_t			*doc = NULL, *out;
+	json_t			*out;
 	char			 err[CONFIG_ERR_MAX];
 	int			 r = 1;
 
@@ -298,26 +303,27 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sigc_opts_config(cf, CALL_TIMEOUT_MS, &o);
-	if (build(argc - 3, argv + 3, &req, parts, &doc) != 0 ||
-	    sigc_open(&o, &c) != 0)
+	memset(&cm, 0, sizeof(cm));
+	signet__v1__claims__init(&cm.c);
+	if (parse(argc - 3, argv + 3, &cm) != 0 || sigc_open(&o, &c) != 0)
 		goto out;
-	if (sigc_call(c, &req, &resp) != 0)
-		log_err("no answer from the signer");
-	else if (resp->status != SIGNET__V1__STATUS__STATUS_OK)
-		log_err("signer: %s", resp->error);
-	else {
+	if (run(c, &cm, &resp) == 0) {
 		out = result_json(resp);
 		json_dumpf(out, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(out);
 		r = 0;
-	}
+	} else if (resp == NULL)
+		log_err("no answer from the signer");
+	else
+		log_err("signer: %s", resp->error);
 	sigc_response_free(resp);
 	sigc_close(c);
  out:
-	free(parts[0]);
-	free(parts[1]);
-	json_decref(doc);
+	free(cm.body);
+	free(cm.c.methods);
+	free(cm.c.audit_ids);
+	json_decref(cm.doc);
 	config_free(cf);
 	return r;
 }

@@ -10,28 +10,6 @@
 #include "log.h"
 #include "monotime.h"
 
-/* Connections are made at their first call; the signer may come later. */
-int
-api_signer_open(struct api *a)
-{
-	struct sigc_opts	 o;
-	int			 i, r;
-
-	pthread_mutex_init(&a->mu, NULL);
-	pthread_cond_init(&a->cv, NULL);
-	pthread_mutex_init(&a->list_mu, NULL);
-	sigc_opts_config(a->cf, API_CALL_TIMEOUT_MS, &o);
-	for (i = 0; i < API_SIGNER_CONNS; i++)
-		if ((r = sigc_new(&o, &a->conns[i])) != 0)
-			return r;
-	/* revocation lists: megabytes to sign, so a connection of their own
-	 * with a longer deadline */
-	sigc_opts_config(a->cf, API_LIST_TIMEOUT_MS, &o);
-	if ((r = sigc_new(&o, &a->list_conn)) != 0)
-		return r;
-	return api_link_start(a);
-}
-
 /* The request this thread serves: the signer audits the call under its
  * id, so one token's path can be followed end to end. */
 static void
@@ -51,13 +29,13 @@ counted(const Signet__V1__Request *req, int r,
 	    resp->status != SIGNET__V1__STATUS__STATUS_OK, mono_now() - t0);
 }
 
-/* Caller owns *respp (sigc_response_free). One list at a time. */
-int
-api_signer_call_list(struct api *a, Signet__V1__Request *req,
-    Signet__V1__Response **respp)
+/* The lists' dispatch: one list at a time, on its own connection. */
+static int
+list_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
 {
-	double	 t0 = mono_now();
-	int	 r;
+	struct api	*a = arg;
+	double		 t0 = mono_now();
+	int		 r;
 
 	tag(req);
 	pthread_mutex_lock(&a->list_mu);
@@ -65,19 +43,6 @@ api_signer_call_list(struct api *a, Signet__V1__Request *req,
 	pthread_mutex_unlock(&a->list_mu);
 	counted(req, r, *respp, t0);
 	return r;
-}
-
-void
-api_signer_close(struct api *a)
-{
-	int	 i;
-
-	api_link_stop(a);
-	for (i = 0; i < API_SIGNER_CONNS; i++)
-		sigc_close(a->conns[i]);
-	sigc_close(a->list_conn);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->mu);
 }
 
 /*
@@ -105,7 +70,7 @@ signer_admit(struct api *a, int *probe)
 static void
 signer_outcome(struct api *a, int probe, int r)
 {
-	if (r == SIG_ERR_HSM_REINIT) {
+	if (r == SIG_ERR_UNAVAILABLE) {
 		if (!a->signer_down) {
 			log_warn("the signer does not answer; failing calls "
 			    "until it does");
@@ -123,13 +88,14 @@ signer_outcome(struct api *a, int probe, int r)
 		a->probing = 0;
 }
 
-/* Caller owns *respp (sigc_response_free). */
-int
-api_signer_call(struct api *a, Signet__V1__Request *req,
-    Signet__V1__Response **respp)
+/* The typed calls' dispatch: a free connection of the pool, unless the
+ * signer is presumed down. */
+static int
+pool_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
 {
-	double	 t0 = mono_now();
-	int	 i, r, probe;
+	struct api	*a = arg;
+	double		 t0 = mono_now();
+	int		 i, r, probe;
 
 	*respp = NULL;
 	tag(req);
@@ -137,8 +103,8 @@ api_signer_call(struct api *a, Signet__V1__Request *req,
 	for (;;) {
 		if (!signer_admit(a, &probe)) {
 			pthread_mutex_unlock(&a->mu);
-			counted(req, SIG_ERR_HSM_REINIT, NULL, t0);
-			return SIG_ERR_HSM_REINIT;
+			counted(req, SIG_ERR_UNAVAILABLE, NULL, t0);
+			return SIG_ERR_UNAVAILABLE;
 		}
 		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
 			;
@@ -163,21 +129,41 @@ api_signer_call(struct api *a, Signet__V1__Request *req,
 	return r;
 }
 
-/* PublicMaterial; caller owns *respp (sigc_response_free) on success. */
+/* Connections are made at their first call; the signer may come later. */
 int
-api_public_material(struct api *a, Signet__V1__Response **respp)
+api_signer_open(struct api *a)
 {
-	Signet__V1__Request	 req;
-	Signet__V1__PublicMaterialRequest pm;
+	struct sigc_opts	 o;
+	int			 i, r;
 
-	signet__v1__request__init(&req);
-	signet__v1__public_material_request__init(&pm);
-	req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
-	req.public_material = &pm;
-	if (api_signer_call(a, &req, respp) == 0 &&
-	    (*respp)->status == SIGNET__V1__STATUS__STATUS_OK)
-		return 0;
-	sigc_response_free(*respp);
-	*respp = NULL;
-	return SIG_ERR_HSM_REINIT;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	pthread_mutex_init(&a->list_mu, NULL);
+	sigc_opts_config(a->cf, API_CALL_TIMEOUT_MS, &o);
+	for (i = 0; i < API_SIGNER_CONNS; i++)
+		if ((r = sigc_new(&o, &a->conns[i])) != 0)
+			return r;
+	/* revocation lists: megabytes to sign, so a connection of their own
+	 * with a longer deadline */
+	sigc_opts_config(a->cf, API_LIST_TIMEOUT_MS, &o);
+	if ((r = sigc_new(&o, &a->list_conn)) != 0)
+		return r;
+	a->signer.call = pool_call;
+	a->signer.arg = a;
+	a->lists.call = list_call;
+	a->lists.arg = a;
+	return api_link_start(a);
+}
+
+void
+api_signer_close(struct api *a)
+{
+	int	 i;
+
+	api_link_stop(a);
+	for (i = 0; i < API_SIGNER_CONNS; i++)
+		sigc_close(a->conns[i]);
+	sigc_close(a->list_conn);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
 }

@@ -1,0 +1,215 @@
+/*
+ * signet-api: the claims of the token a POST /v3/auth/tokens asks for:
+ * the user a password or a parent token proves, then the scope asked
+ * for, all from the store as it is now.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "auth_claims.h"
+#include "b64url.h"
+#include "err.h"
+#include "isotime.h"
+#include "token_cache.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
+#define S(p)	((char *)(uintptr_t)(p))
+
+/* Fills the claims' scope, or SIG_ERR_AUTH (-> 401). */
+static int
+resolve_scope(struct api *a, const struct auth_req *ar,
+    Signet__V1__Claims *c, char *pid, char *did)
+{
+	struct store_scope	 sc;
+	json_t			*roles = json_array();
+	int			 r = 0;
+
+	if (ar->scope == SC_PROJECT) {
+		if ((r = store_project_get(ST, ar->p_id ? ar->p_id :
+		    ar->p_name, ar->p_id ? NULL : ar->pdom_id, ar->p_id ?
+		    NULL : ar->pdom_name, &sc)) == 0 && sc.enabled &&
+		    (r = scache_roles(ST, c->user_id, "project", sc.id,
+		    roles)) == 0) {
+			strcpy(pid, sc.id);
+			c->project_id = pid;
+			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT;
+		}
+	} else if (ar->scope == SC_DOMAIN) {
+		if ((r = store_domain_get(ST, ar->d_id, ar->d_name,
+		    &sc)) == 0 && sc.enabled && (r = scache_roles(ST,
+		    c->user_id, "domain", sc.id, roles)) == 0) {
+			strcpy(did, sc.id);
+			c->domain_id = did;
+			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN;
+		}
+	} else if (ar->scope == SC_SYSTEM) {
+		c->system = S("all");
+		c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM;
+		r = scache_roles(ST, c->user_id, "system", "all", roles);
+	}
+	if (r == 0 && ar->scope != SC_UNSCOPED &&
+	    (json_array_size(roles) == 0 || (ar->scope != SC_SYSTEM &&
+	    !sc.enabled)))
+		r = SIG_ERR_AUTH;
+	json_decref(roles);
+	return r;
+}
+
+/*
+ * A bcrypt hash of a password nobody knows, at the cost of the real ones:
+ * an unknown, disabled or locked-out user takes as long to refuse as a
+ * wrong password, so timing tells neither existence nor lock state.
+ */
+static const char no_user_hash[] =
+    "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
+
+/*
+ * A password's user: the same 401 whatever was wrong, a locked-out user
+ * included (its password is not even checked while the lock holds). A
+ * store that cannot count the attempt does not stop the login.
+ */
+static int
+password_user(struct api *a, const struct auth_req *ar,
+    struct store_user *u)
+{
+	int	 found, ok, n = a->cf->lockout_failure_attempts;
+	int	 d = a->cf->lockout_duration;
+
+	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
+	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
+	    ar->udom_name, u) == 0 && u->enabled;
+	if (found && store_login_begin(ST, u->id, n, d) == 1)
+		found = 0;
+	ok = password_check(ar->password, strlen(ar->password), found ?
+	    u->hash : no_user_hash) == 0 && found;
+	if (found)
+		(void)store_login_end(ST, u->id, ok, n, d);
+	return ok ? 0 : SIG_ERR_AUTH;
+}
+
+static void
+new_audit_id(struct new_token *nt)
+{
+	uint8_t	 rnd[16];
+
+	RAND_bytes(rnd, sizeof(rnd));
+	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a uuid4, as Keystone's */
+	rnd[8] = (rnd[8] & 0x3f) | 0x80;
+	b64url_encode(rnd, sizeof(rnd), B64URL_NOPAD, nt->aid,
+	    sizeof(nt->aid));
+	nt->audit[0] = nt->aid;
+	nt->c.audit_ids = nt->audit;
+	nt->c.n_audit_ids = 1;
+}
+
+/* The parent's user, methods plus "token", expiry (never extended) and
+ * audit chain. */
+static void
+inherit(struct new_token *nt, const char *user, char **methods, size_t nm,
+    int64_t expires_at, char *last_audit)
+{
+	size_t	 i, n = 0;
+	int	 has = 0;
+
+	nt->c.user_id = S(user);
+	for (i = 0; i < nm && n < CLAIMS_METHODS_MAX_API - 1; i++) {
+		nt->methods[n++] = methods[i];
+		has |= strcmp(methods[i], "token") == 0;
+	}
+	if (!has)
+		nt->methods[n++] = S("token");
+	nt->c.methods = nt->methods;
+	nt->c.n_methods = n;
+	nt->c.expires_at = expires_at;
+	nt->audit[1] = last_audit;
+	nt->c.n_audit_ids = 2;
+}
+
+/* A parent validated under this epoch: its document says it all. */
+static int
+inherit_doc(struct new_token *nt, json_t *doc)
+{
+	json_t		*t = json_object_get(doc, "token");
+	json_t		*m = json_object_get(t, "methods");
+	json_t		*au = json_object_get(t, "audit_ids");
+	char		*methods[CLAIMS_METHODS_MAX_API];
+	const char	*user = json_string_value(json_object_get(
+			    json_object_get(t, "user"), "id"));
+	int64_t		 exp;
+	size_t		 i, nm = json_array_size(m), na = json_array_size(au);
+
+	if (user == NULL || nm > CLAIMS_METHODS_MAX_API || na < 1 ||
+	    isotime_parse(json_string_value(json_object_get(t,
+	    "expires_at")) ?: "", &exp) != 0 ||
+	    json_string_value(json_array_get(au, na - 1)) == NULL)
+		return SIG_ERR_KEY_NOT_FOUND;
+	for (i = 0; i < nm; i++)
+		if ((methods[i] = S(json_string_value(json_array_get(m,
+		    i)))) == NULL)
+			return SIG_ERR_KEY_NOT_FOUND;
+	inherit(nt, user, methods, nm, exp,
+	    S(json_string_value(json_array_get(au, na - 1))));
+	return 0;
+}
+
+/*
+ * The token method's parent: from the cache when validated under this
+ * epoch, else opened and checked against the store (and then cached).
+ * *pdoc and po keep what nt points to; the caller frees both.
+ */
+static int
+from_parent(struct api *a, uint64_t ep, const char *tok,
+    struct new_token *nt, struct opened *po, json_t **pdoc)
+{
+	Signet__V1__Claims	*p;
+	char			 user[TC_USER_MAX + 1];
+	int			 r;
+
+	if ((*pdoc = tcache_get(tok, 0, ep, user)) != NULL)
+		return inherit_doc(nt, *pdoc);
+	if ((r = provider_open(a, tok, 0, po)) != 0)
+		return r;
+	p = po->c;
+	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
+		return SIG_ERR_KEY_NOT_FOUND;
+	tcache_put(tok, 0, ep, *pdoc, p->user_id, p->expires_at);
+	inherit(nt, p->user_id, p->methods, p->n_methods, p->expires_at,
+	    p->audit_ids[p->n_audit_ids - 1]);
+	return 0;
+}
+
+/*
+ * The claims of the token ar asks for, into nt. 0; SIG_ERR_UNAVAILABLE
+ * when nobody could tell; else the caller answers 401. *pdoc and po keep
+ * what nt points to; the caller frees both, whatever the return.
+ */
+int
+auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,
+    struct opened *po, json_t **pdoc)
+{
+	int	 r;
+
+	*pdoc = NULL;
+	memset(nt, 0, sizeof(*nt));
+	memset(po, 0, sizeof(*po));
+	signet__v1__claims__init(&nt->c);
+	new_audit_id(nt);
+	if (ar->token != NULL)
+		r = from_parent(a, tcache_now(), ar->token, nt, po, pdoc);
+	else if ((r = password_user(a, ar, &nt->u)) == 0) {
+		nt->c.user_id = nt->u.id;
+		nt->methods[0] = S("password");
+		nt->c.methods = nt->methods;
+		nt->c.n_methods = 1;
+		nt->c.expires_at = time(NULL) + a->cf->token_expiration;
+	}
+	if (r == 0)
+		r = resolve_scope(a, ar, &nt->c, nt->pid, nt->did);
+	/* the signer re-scopes only from a parent it can open */
+	if (r == 0 && ar->token != NULL && a->prov->own_parent &&
+	    provider_of(ar->token) != a->prov)
+		r = SIG_ERR_AUTH;
+	return r;
+}

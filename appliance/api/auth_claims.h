@@ -1,0 +1,28 @@
+/*
+ * signet-api: the claims of the token a POST /v3/auth/tokens asks for
+ * (auth_claims.c), once auth_request.c has checked the body.
+ */
+#ifndef SIGNET_AUTH_CLAIMS_H
+#define SIGNET_AUTH_CLAIMS_H
+
+#include "api.h"
+#include "auth_request.h"
+#include "provider.h"
+
+#define CLAIMS_METHODS_MAX_API	8
+
+/* A new token's claims: c points into the rest of it. */
+struct new_token {
+	Signet__V1__Claims	 c;
+	struct store_user	 u;	/* a password's user */
+	char			*methods[CLAIMS_METHODS_MAX_API];
+	char			*audit[2];
+	char			 aid[23];
+	char			 pid[STORE_NAME_MAX + 1];
+	char			 did[STORE_NAME_MAX + 1];
+};
+
+int	auth_claims(struct api *, const struct auth_req *, struct new_token *,
+	    struct opened *, json_t **);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * signet-api: the table of token formats, looked up once at start by
+ * [token] provider, and the opening every format shares: a token goes
+ * to the row that recognises its shape, then trusts are refused and the
+ * store's revocation events checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "fernet_envelope.h"
+#include "provider.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
+
+static const struct provider providers[] = {
+	/* name, compress, own_parent, is_token, open, issue, signer_up */
+	{ "fernet", 0, 1, fernet_shaped, fernet_token_open,
+	    fernet_token_issue, NULL },
+	{ "pki", 0, 0, pki_is_token, pki_token_open, pki_token_issue,
+	    pki_load_certs },
+	/* PKIZ tokens are recognised and opened by the pki row */
+	{ "pkiz", 1, 0, NULL, NULL, pki_token_issue, pki_load_certs },
+	{ "uuid", 0, 0, uuid_is_token, uuid_token_open, uuid_token_issue,
+	    NULL },
+};
+
+#define NPROVIDERS	(sizeof(providers) / sizeof(providers[0]))
+
+const struct provider *
+provider_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NPROVIDERS; i++)
+		if (strcmp(providers[i].name, name) == 0)
+			return &providers[i];
+	return NULL;
+}
+
+/* "fernet, pki, pkiz or uuid": what [token] provider may say. */
+void
+provider_names(char *buf, size_t size)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NPROVIDERS && n >= 0 && (size_t)n < size; i++)
+		n += snprintf(buf + n, size - n, "%s%s", i == 0 ? "" :
+		    i + 1 == NPROVIDERS ? " or " : ", ", providers[i].name);
+}
+
+/* The row whose tokens look like tok, or NULL. */
+const struct provider *
+provider_of(const char *tok)
+{
+	size_t	 i;
+
+	for (i = 0; i < NPROVIDERS; i++)
+		if (providers[i].is_token != NULL &&
+		    providers[i].is_token(tok))
+			return &providers[i];
+	return NULL;
+}
+
+/* Any format's token, then the revocation events; caller opened_free()s. */
+int
+provider_open(struct api *a, const char *tok, int allow_expired,
+    struct opened *o)
+{
+	const struct provider	*p;
+	int			 r;
+
+	memset(o, 0, sizeof(*o));
+	if (tok == NULL || strlen(tok) > API_TOKEN_MAX)
+		return SIG_ERR_KEY_NOT_FOUND;
+	if ((p = provider_of(tok)) != NULL)
+		r = p->open(a, tok, allow_expired, o);
+	else
+		r = SIG_ERR_KEY_NOT_FOUND;	/* no RPC, no audit record */
+	/* no trusts here: a trust-scoped token is no project token */
+	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
+	    *o->c->trust_id != '\0'))
+		r = SIG_ERR_KEY_NOT_FOUND;
+	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
+	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
+		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;
+	if (r != 0)
+		opened_free(o);
+	return r;
+}
+
+void
+opened_free(struct opened *o)
+{
+	if (o->held_free != NULL)
+		o->held_free(o->held);
+	memset(o, 0, sizeof(*o));
+}
