@@ -7,6 +7,7 @@
  * where that shows.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "key_policy.h"
@@ -149,14 +150,18 @@ key_check(struct hsm_sess *s, CK_OBJECT_HANDLE h, int *np)
 void
 status_keys(struct prov *p, CK_OBJECT_CLASS cls, int *np)
 {
-	CK_OBJECT_HANDLE h[256];
+	CK_OBJECT_HANDLE *h = calloc(HSM_FIND_MAX, sizeof(*h));
 	CK_ATTRIBUTE	 t[] = { { CKA_CLASS, &cls, sizeof(cls) } };
 	CK_ULONG	 n, i;
 
-	if (hsm_find(p->s, t, 1, h, 256, &n) != 0) {
+	/* every key is judged: more than can be listed is a problem too,
+	 * so none can hide behind a crowd of others */
+	if (h == NULL || hsm_find(p->s, t, 1, h, HSM_FIND_MAX, &n) != 0) {
 		status_problem(np, "ERROR", "cannot list the token's keys");
+		free(h);
 		return;
 	}
 	for (i = 0; i < n; i++)
 		key_check(p->s, h[i], np);
+	free(h);
 }

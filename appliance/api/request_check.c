@@ -15,6 +15,7 @@
 #include "api.h"
 
 struct head_count {
+	int		 spaced;	/* a name with blanks: read as another */
 	int		 clen;
 	int		 tenc;
 	int		 host;
@@ -30,6 +31,8 @@ count_one(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct head_count	*hc = cls;
 
 	(void)kind;
+	if (strpbrk(key, " \t") != NULL)
+		hc->spaced++;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		hc->clen++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
@@ -52,10 +55,15 @@ api_head_refused(struct MHD_Connection *c, const char *version)
 
 	memset(&hc, 0, sizeof(hc));
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_one, &hc);
+	if (hc.spaced > 0)	/* "Content-Length : 5" (RFC 9112 5.1) */
+		return "A header name has blanks in it.";
 	if (hc.clen > 1)
 		return "Content-Length is given more than once.";
 	if (hc.clen > 0 && hc.tenc > 0)
 		return "Content-Length and Transfer-Encoding are given together.";
+	/* an HTTP/1.0 peer cannot mean chunked (RFC 9112 6.1) */
+	if (hc.tenc > 0 && strcmp(version, MHD_HTTP_VERSION_1_0) == 0)
+		return "Transfer-Encoding is not HTTP/1.0.";
 	if (hc.tenc > 1 || (hc.tenc == 1 && (hc.tenc_value == NULL ||
 	    strcasecmp(hc.tenc_value, "chunked") != 0)))
 		return "The only Transfer-Encoding accepted is chunked.";

@@ -65,6 +65,17 @@ refused('two Transfer-Encodings',
 refused('two Hosts', b'GET /v3 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'
         + SMUGGLED)
 refused('no Host in HTTP/1.1', b'GET /v3 HTTP/1.1\r\n\r\n' + SMUGGLED)
+refused('HTTP/1.0 with Transfer-Encoding',
+        b'POST /v3/auth/tokens HTTP/1.0\r\nConnection: keep-alive\r\n'
+        b'Content-Type: application/json\r\n'
+        b'Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + SMUGGLED)
+refused('a blank before the colon',
+        b'POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\n'
+        b'Content-Type: application/json\r\nContent-Length : %d\r\n'
+        b'\r\n' % len(SMUGGLED) + SMUGGLED)
+refused('a blank before the colon of X-Auth-Token',
+        b'GET /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nX-Auth-Token : '
+        + tok + b'\r\nX-Subject-Token: ' + tok + b'\r\n\r\n')
 refused('two X-Auth-Tokens',
         b'GET /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ' + tok
         + b'\r\nX-Auth-Token: garbage\r\nX-Subject-Token: ' + tok
