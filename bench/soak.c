@@ -2,8 +2,8 @@
  * make soak: one client thread per line of TOKENS ("token user_id
  * project_id"), each re-scoping its own token (one in five requests) and
  * validating the child it got, over keep-alive HTTP to signet-api. Every
- * answer's user, project and audit id must be the client's own (TESTPLAN
- * L2: no identity mix-ups). RATE 0 runs closed-loop (the maximum); else
+ * answer's user, project and audit id must be the client's own (no
+ * identity mix-ups under load). RATE 0 runs closed-loop (the maximum); else
  * each client paces itself to RATE / clients requests per second.
  *
  * usage: soak HOST PORT TOKENS SECONDS RATE

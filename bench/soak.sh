@@ -1,6 +1,6 @@
 #!/bin/sh
-# make soak (minutes, not part of make test): TESTPLAN L1 and L2, then F4
-# at full count. 64 users each re-scope and validate their own tokens
+# make soak (minutes, not part of make test): sustained load with no
+# identity mix-up, then the signer killed under load, at full count. 64 users each re-scope and validate their own tokens
 # through signet-api at 80% of the maximum measured first, for
 # SOAK_SECONDS (600): zero errors, p99 <= 5 x p50 per kind, RSS growth
 # <= 2% after the first fifth, a flat fd count, and zero identity

@@ -1,5 +1,5 @@
 /*
- * Token buckets (TESTPLAN L4, OSSN-0068): a revocation storm from one
+ * Token buckets (OSSN-0068): a revocation storm from one
  * user, or a flood from one peer, must not take the service from the
  * others. Slots are found by a hash of the caller's name and compared by
  * the whole digest; time is the monotonic clock.

@@ -13,7 +13,8 @@
 #include "log.h"
 #include "signer.h"
 
-/* Keystone 22's golden vector "project" (spec/keystone-tokens.md 2.10). */
+/* Keystone 22's golden vector "project": a project-scoped token of key
+ * repository files Keystone made, sealed at a fixed time and IV. */
 static const uint8_t kat_mac[16] = { 0x3d, 0x38, 0x46, 0xc2, 0xe9, 0x27,
     0x80, 0x7e, 0x30, 0xef, 0x11, 0x1a, 0x89, 0xf1, 0x68, 0xe2 };
 static const uint8_t kat_enc[16] = { 0x59, 0x85, 0x3d, 0xa8, 0x71, 0x4f,
