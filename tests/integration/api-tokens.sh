@@ -4,18 +4,14 @@
 # the server keeps serving. The API process never maps a PKCS#11 library.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 mkdir "$WORK/certs"
 expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
 printf 'secret-demo\n' > "$WORK/demo.pw"
 expect_ok "db-sync" mgr db-sync
 start_api
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw" \
-    --public-url "$API/v3/"
+bootstrap_admin --public-url "$API/v3/"
 expect_ok "a demo project" mgr project-create demo
 expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
 expect_ok "demo is a member of demo" mgr role-grant member --user demo \

@@ -10,10 +10,7 @@ KILLS=${SIGNET_KILLS:-20}
 appliance_up
 start_api
 
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens"
-ADMIN=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+ADMIN=$(admin_token)
 [ -n "$ADMIN" ] && ok "an admin token" || fail "no admin token"
 rescope() {
 	curl -s -m 10 -o /dev/null -w '%{http_code}' \

@@ -10,8 +10,7 @@ pinconf() {
 pinprov() {
 	ours "$BIN/signet-provision" -c "$WORK/pin.conf" "$@"
 }
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 
 cp "$WORK/pin" "$WORK/p.644"; chmod 644 "$WORK/p.644"; pinconf "$WORK/p.644"
 expect_fail "PIN file mode 0644" "p.644: mode 0644" pinprov fernet-list

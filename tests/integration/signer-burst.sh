@@ -5,8 +5,7 @@
 # so the per-peer cap is lifted to max_connections.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 printf '[signer]\nmax_connections = 256\nmax_connections_per_peer = 256\nworkers = 4\n' >> "$CONF"
 start_signer
 export PYTHONPATH="$PWD/tests/integration/lib"

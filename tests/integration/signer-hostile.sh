@@ -5,9 +5,7 @@
 # serving and ends ASan-clean.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 export PYTHONPATH="$PWD/tests/integration/lib"
 expect_ok "hostile frames" /usr/bin/python3 \
     tests/integration/lib/hostile.py "$SOCK" frames

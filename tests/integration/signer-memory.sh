@@ -8,8 +8,7 @@
 
 PLAIN="$PWD/build/bin/signet-signerd"
 [ -x "$PLAIN" ] || { fail "no plain build at build/bin"; finish; }
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 start_signer "$PLAIN"
 expect_ok "it serves" rpc health
 lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$SIGNER_PID/status")
