@@ -1,4 +1,4 @@
-# TESTPLAN: a rotation is honoured at once. signet-api caches validated
+# A rotation is honoured at once. signet-api caches validated
 # tokens for [token] cache_time (300 s here); once the signer serves a
 # key set without the key a cached token was sealed with, that token is
 # refused within a couple of seconds, not served from the cache until the
@@ -15,7 +15,8 @@ ks0=$(keyset)
     fail "no key set in Health: $(rpc health)"
 old=$(admin_token)
 [ -n "$old" ] || fail "no token issued"
-expect_eq "the token validates (and is cached)" 200 "$(token_status "$old" "$old")"
+expect_eq "the token validates (and is cached)" 200 \
+    "$(token_status "$old" "$old")"
 
 expect_ok "rotate (its key becomes a secondary)" prov fernet-rotate
 kill -HUP "$SIGNER_PID"
@@ -32,7 +33,8 @@ ks2=$(keyset)
 [ -n "$ks2" ] && [ "$ks2" != "$ks0" ] && ok "the key set's name moved" ||
     fail "key set: $ks0 then $ks2"
 new=$(admin_token)
-expect_eq "the cache does not serve it either" 404 "$(token_status "$new" "$old")"
+expect_eq "the cache does not serve it either" 404 \
+    "$(token_status "$new" "$old")"
 expect_eq "a token of a key still served validates" 200 \
     "$(token_status "$new" "$mid")"
 grep -q "the signer serves other Fernet keys; cached validations dropped" \

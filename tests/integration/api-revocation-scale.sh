@@ -1,4 +1,4 @@
-# 10^5 live revocation events (TESTPLAN L3; a list of Keystone's once hit
+# 10^5 live revocation events (a list of Keystone's once hit
 # memcache's 1 MB page at 31.7k tokens, LP#1171985): the signed list is
 # still made (the signer takes it in a big frame), openssl verifies it,
 # libsignet-verify takes it and refuses the revoked token while passing

@@ -1,4 +1,4 @@
-# TESTPLAN: outsiders cannot grow the audit log. A string that cannot be a
+# Outsiders cannot grow the audit log. A string that cannot be a
 # Fernet token (not the canonical base64url, wrong version byte, padded,
 # cut, not whole AES blocks, too long) is refused by signet-api itself:
 # 401 as X-Auth-Token, 404 as X-Subject-Token, and neither an RPC nor an

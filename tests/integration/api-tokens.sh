@@ -135,7 +135,7 @@ call GET /v3/auth/tokens -H "X-Auth-Token: garbage" -H "X-Subject-Token: $DEMO"
 code "a garbage X-Auth-Token" 401
 grep -qi '^WWW-Authenticate: Keystone uri=' "$H" || fail "no WWW-Authenticate"
 
-# Bad input (TESTPLAN B1-B8, B12): each a 4xx; the server keeps serving.
+# Bad input: each a 4xx; the server keeps serving.
 bad() {		# bad DESC WANT DATA [CURL ARGS]
 	desc=$1 want=$2; shift 2
 	call POST /v3/auth/tokens "$@"
@@ -201,7 +201,7 @@ mw_check() {	# mw_check DESC WANT TOKEN
 	expect_eq "$1" "$2" "$(cat "$WORK/mw")"
 }
 
-# Revocation (TESTPLAN S5): by audit id, children through their chain.
+# Revocation: by audit id, children through their chain.
 expect_ok "a service user" mgr user-create svc --password-file "$WORK/demo.pw"
 expect_ok "with the service role" mgr role-grant service --user svc \
     --project demo

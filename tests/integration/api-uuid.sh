@@ -1,5 +1,6 @@
 # [token] provider = uuid: 32-hex tokens kept in the store, looked up by
-# exact match (TESTPLAN B21), revocable, usable by the openstack CLI.
+# exact match (no LIKE wildcards, no case folding), revocable, usable by
+# the openstack CLI.
 . tests/integration/lib/softhsm.sh
 
 appliance_up

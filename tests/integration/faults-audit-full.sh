@@ -1,4 +1,4 @@
-# TESTPLAN F-audit: the audit log on a full disk. A file size limit on the
+# The audit log on a full disk. A file size limit on the
 # running signer (prlimit --fsize) and a log that is /dev/full: issuance is
 # refused (no token leaves without its record), a record cut short is
 # taken back so the log parses line by line, Health says why, and once the

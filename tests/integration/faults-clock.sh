@@ -1,4 +1,4 @@
-# TESTPLAN F11: clocks under libfaketime. signet-api and the signer each
+# Clocks under libfaketime. signet-api and the signer each
 # read their wall clock from a file (FAKETIME_TIMESTAMP_FILE, re-read on
 # every call); the monotonic clock stays real, as under an NTP step.
 # - skew within [signer] max_clock_skew (300 s) either way: Fernet and PKI

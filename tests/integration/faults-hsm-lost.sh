@@ -1,4 +1,4 @@
-# TESTPLAN F2 (in part): the token taken away under a running signer, and
+# The token taken away under a running signer, and
 # its Fernet keys replaced. With the token's files gone the signer stops
 # serving at once and Health says why (HSM_LOST), signet-api answers 503
 # (never a token), and a restart once the token is back serves again

@@ -1,4 +1,4 @@
-# TESTPLAN F-kill: the signer killed with SIGKILL at random points while
+# The signer killed with SIGKILL at random points while
 # clients re-scope tokens through signet-api, SIGNET_KILLS times (20 in
 # make test, 200 in make soak). Every answer is 201 or 503, a 503 comes
 # within the API's deadline, every 201 carries a token whose issuance the

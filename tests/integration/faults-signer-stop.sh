@@ -1,4 +1,4 @@
-# TESTPLAN F-stop: the signer frozen (SIGSTOP) for 10 s under requests.
+# The signer frozen (SIGSTOP) for 10 s under requests.
 # Calls that need it get 503 within the API's deadline, nothing piles up
 # without bound, the cached validation of a known token goes on, and after
 # SIGCONT every answer belongs to its own request (no late reply is taken

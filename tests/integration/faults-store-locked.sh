@@ -1,4 +1,4 @@
-# TESTPLAN F10: the SQLite store locked by another writer, then its disk
+# The SQLite store locked by another writer, then its disk
 # full (prlimit --fsize on signet-api). Calls that must write get 503, and
 # DELETE never answers 204 unless its revocation committed (the token
 # stays valid, then is revoked once the store can be written). Fernet

@@ -1,4 +1,4 @@
-# TESTPLAN L4 / A1: rate limits. One user's storm of DELETEs is cut to
+# Rate limits. One user's storm of DELETEs is cut to
 # [api] revocation_rate per second (429 with Retry-After) while another
 # user's validation and revocation go on; the storm ends, the user may
 # revoke again. A peer over [signer] peer_rate gets BUSY before its calls

@@ -1,4 +1,4 @@
-# TESTPLAN S7 / I5: with the signer and the API at debug level, every
+# With the signer and the API at debug level, every
 # provider is exercised (issue, wrong password, re-scope, validate, bad
 # tokens, revoke, the revocation list, signet-verify) and then no log signet
 # wrote (signer, API, audit) holds an issued token, Fernet or PKI bytes, a
@@ -44,13 +44,16 @@ for provider in fernet pki pkiz uuid; do
 	expect_eq "$provider: a wrong password" "" "$(auth "$WRONG_PW")"
 	expect_eq "$provider: valid" 200 "$(token_status "$admin" "$child")"
 	expect_eq "$provider: garbage" 404 "$(token_status "$admin" "garbage-token")"
-	expect_eq "$provider: changed" 404 "$(token_status "$admin" "$(changed "$other")")"
-	expect_eq "$provider: an unknown caller" 401 "$(token_status "x$admin" "$child")"
+	expect_eq "$provider: changed" 404 \
+	    "$(token_status "$admin" "$(changed "$other")")"
+	expect_eq "$provider: an unknown caller" 401 \
+	    "$(token_status "x$admin" "$child")"
 	code=$(http_status -X DELETE \
 	    -H "X-Auth-Token: $admin" -H "X-Subject-Token: $child" \
 	    "$API/v3/auth/tokens")
 	expect_eq "$provider: revoked" 204 "$code"
-	expect_eq "$provider: the revoked token" 404 "$(token_status "$admin" "$child")"
+	expect_eq "$provider: the revoked token" 404 \
+	    "$(token_status "$admin" "$child")"
 	code=$(http_status -H "X-Auth-Token: $admin" \
 	    "$API/v3/auth/tokens/OS-PKI/revoked")
 	expect_eq "$provider: the revocation list" 200 "$code"

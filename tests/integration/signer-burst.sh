@@ -1,4 +1,4 @@
-# Concurrency (TESTPLAN L6, L2): 200 connections start behind a barrier
+# Concurrency: 200 connections start behind a barrier
 # and keep 10 calls each in flight (2000 at once), 10 rounds of issue then
 # open: zero errors, every answer matched to its request, and every opened
 # token names the user its connection asked for. One uid makes them all,

@@ -1,4 +1,4 @@
-# Hostile peers (TESTPLAN B14, B22-B27): bad and cut frames, garbage,
+# Hostile peers: bad and cut frames, garbage,
 # unknown fields, 1000 pipelined calls, every truncation and bit flip of a
 # valid token, Fernet spec's invalid vectors, a peer uid not on the
 # allowlist. Each gets an error or a closed connection; the signer keeps

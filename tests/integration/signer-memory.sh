@@ -1,4 +1,4 @@
-# TESTPLAN S8, S2: the signer's memory is locked (mlockall: VmLck > 0), so
+# The signer's memory is locked (mlockall: VmLck > 0), so
 # key material and the PIN never reach swap, and the PIN is in its memory
 # exactly once (the page-aligned buffer it keeps to log in again after a
 # session loss): no stray copy in stdio buffers, stacks or freed heap.

@@ -1,4 +1,4 @@
-# The signer over TCP with mutual TLS (TESTPLAN B27, S3): a client with a
+# The signer over TCP with mutual TLS: a client with a
 # certificate from the pinned CA is served; no certificate, one from
 # another CA, an expired one, or TLS 1.1 is refused before any frame is
 # parsed, and the signer keeps serving. Both outcomes are audited.
