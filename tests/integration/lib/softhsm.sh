@@ -177,7 +177,8 @@ appliance_up() {
 
 # wait_until SECONDS CMD...: runs CMD until it succeeds, at most SECONDS
 # times ten, a tenth of a second apart; fails when CMD never did. A
-# condition to evaluate afresh each time goes in as: eval 'CONDITION'.
+# condition to evaluate afresh each time goes in as: eval 'CONDITION'
+# (which sees this function's positional parameters, not the caller's).
 wait_until() {
 	_wait_tries=$(($1 * 10))
 	shift
