@@ -5,7 +5,7 @@
 
 appliance_up
 status() {	# status URL: the HTTP status of GET URL (000: no answer)
-	curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1"
+	http_status --max-time 5 "$1"
 }
 bind_host() {
 	sed -i '/^bind_host = /d' "$CONF"

@@ -3,32 +3,23 @@
 # ?allow_expired within the window, with its real past expires_at.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 printf '[token]\nexpiration = 10\n' >> "$CONF"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
 printf 'secret-svc\n' > "$WORK/svc.pw"
 expect_ok "db-sync" mgr db-sync
 start_api
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw" \
-    --public-url "$API/v3/"
+bootstrap_admin --public-url "$API/v3/"
 expect_ok "a service user" mgr user-create svc --password-file "$WORK/svc.pw"
 expect_ok "with the service role on admin" mgr role-grant service \
     --user svc --project admin
-issue() {	# issue USER PASSWORD
-	curl -s -o "$WORK/body" -D "$WORK/h" -H 'Content-Type: application/json' \
-	    -d "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"$1\", \"domain\": {\"id\": \"default\"}, \"password\": \"$2\"}}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
-	    "$API/v3/auth/tokens" > /dev/null
-	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
-}
 mw() {		# mw TOKEN: auth_token's status for it
 	printf '%s\n' "$1" | /usr/bin/python3 tests/integration/lib/mw_status.py \
 	    "$API" 2>/dev/null
 }
 expect_eq "keystonemiddleware passes a fresh token" 200 \
-    "$(mw "$(issue admin secret-admin)")"
-tok=$(issue admin secret-admin)
+    "$(mw "$(admin_token)")"
+tok=$(admin_token)
 exp=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"]["expires_at"])' "$WORK/body")
 get() {		# get AUTH SUBJECT [QUERY]
 	curl -s -o "$WORK/v" -w '%{http_code}' -H "X-Auth-Token: $1" \
@@ -36,7 +27,7 @@ get() {		# get AUTH SUBJECT [QUERY]
 }
 expect_eq "valid before expires_at" 200 "$(get "$tok" "$tok")"
 sleep 11
-fresh=$(issue admin secret-admin)
+fresh=$(admin_token)
 expect_eq "404 once expired" 404 "$(get "$fresh" "$tok")"
 expect_eq "allow_expired still opens it" 200 \
     "$(get "$fresh" "$tok" '?allow_expired=1')"

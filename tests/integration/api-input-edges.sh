@@ -7,13 +7,8 @@
 # a re-scope under the fernet provider (401, not 503).
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
+appliance_up pki
 printf 'secret-x\n' > "$WORK/x.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
 
 expect_fail "an empty user name" "not UTF-8" \
     mgr user-create "" --password-file "$WORK/x.pw"
@@ -44,33 +39,23 @@ for user, want in ((b'J\xc3\xbcrgen', 0), (b'u\xff', 1), (b'u\xc0\xaf', 1),
 PY
 
 start_api
-body() {	# body USER_NAME PASSWORD [SCOPE_JSON]
-	printf '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "%s", "domain": {"id": "default"}, "password": "%s"}}}%s}}' "$1" "$2" "${3:-}"
-}
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d "$(body admin secret-admin)" "$API/v3/auth/tokens"
-U=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+U=$(admin_token -)
 expect_eq "an unscoped token has no catalog" 403 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $U" "$API/v3/auth/catalog")"
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d "$(body admin secret-admin ', "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}')" \
-    "$API/v3/auth/tokens"
-S=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+    "$(http_status -H "X-Auth-Token: $U" "$API/v3/auth/catalog")"
+S=$(admin_token)
 expect_eq "a scoped token has one" 200 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $S" "$API/v3/auth/catalog")"
+    "$(http_status -H "X-Auth-Token: $S" "$API/v3/auth/catalog")"
 
 # A PKI parent under the fernet provider.
 stop_api
 printf '[token]\nprovider = pki\n' >> "$CONF"
 start_api
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d "$(body admin secret-admin)" "$API/v3/auth/tokens"
-PKI=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+PKI=$(admin_token -)
 stop_api
 sed -i 's/^provider = pki$/provider = fernet/' "$CONF"
 start_api
 expect_eq "a PKI parent under fernet: 401" 401 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$PKI\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" "$API/v3/auth/tokens")"
+    "$(http_status -H 'Content-Type: application/json' -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$PKI\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" "$API/v3/auth/tokens")"
 grep -q "signer refused" "$WORK/api.log" && fail "the API blamed the signer"
 
 # A name that is not UTF-8 reached the store anyway (another writer).

@@ -53,12 +53,9 @@ rid() {	# rid NAME WANT_CODE curl-args...: records the answer's id
 	fi
 	echo "$id" >> "$WORK/ids"
 }
-login() {	# login USER PASSWORD
-	printf '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "%s", "domain": {"id": "default"}, "password": "%s"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' "$1" "$2"
-}
 rid version 200 "$API/v3?marker=query-secret"
-rid issue 201 -H 'Content-Type: application/json' -d "$(login admin secret-admin)" "$API/v3/auth/tokens"
-rid badlogin 401 -H 'Content-Type: application/json' -d "$(login admin wrong-pass-Zq81)" "$API/v3/auth/tokens"
+rid issue 201 -H 'Content-Type: application/json' -d "$(login_body admin secret-admin)" "$API/v3/auth/tokens"
+rid badlogin 401 -H 'Content-Type: application/json' -d "$(login_body admin wrong-pass-Zq81)" "$API/v3/auth/tokens"
 rid nowhere 404 "$API/v3/nowhere"
 rid badjson 400 -H 'Content-Type: application/json' -d '{"auth": ' "$API/v3/auth/tokens"
 rid health 200 "$METRICS/healthcheck"
@@ -99,7 +96,7 @@ grep -E "warning: .*authentication failed for user name 'admin' in domain 'defau
 grep -q 'wrong-pass-Zq81' "$WORK/api.log" && fail "the password was logged" ||
     ok "the password is not logged"
 curl -s -o /dev/null -H 'Content-Type: application/json' \
-    -d "$(login 'evil\nsignet-api: error: forged-line' nope)" "$API/v3/auth/tokens"
+    -d "$(login_body 'evil\nsignet-api: error: forged-line' nope)" "$API/v3/auth/tokens"
 curl -s -o /dev/null "$API/v3/%0aforged-path"
 sleep 0.2
 expect_eq "a user name's newline makes no second line" "1 0" \
@@ -110,7 +107,7 @@ expect_eq "a path's %0a is logged as sent, on one line" "1 0" \
     "$(grep -c '"GET /v3/%0aforged-path" 404' "$WORK/api.log") $(grep -c '^forged-path' "$WORK/api.log")"
 
 # --- metrics
-code=$(curl -s -o /dev/null -w '%{http_code}' "$API/metrics")
+code=$(http_status "$API/metrics")
 expect_eq "no /metrics on the main port" 404 "$code"
 scrape() {
 	curl -s -m 10 -D "$WORK/m.h" -o "$WORK/$1" "$METRICS/metrics"
@@ -165,14 +162,11 @@ sed "s/^port = .*/port = $JPORT/; s/^metrics_port = .*/metrics_port = 0/" "$CONF
 JOURNAL_STREAM=$(stat -c '%d:%i' "$JLOG") LD_PRELOAD="${SIGNET_PRELOAD:-}" \
     "$BIN/signet-api" -c "$WORK/j.conf" 2>> "$JLOG" &
 JPID=$!
-i=0
-while ! grep -qs "serving the Keystone" "$JLOG" && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 10 grep -qs "serving the Keystone" "$JLOG"
 curl -s -o /dev/null -H 'Content-Type: application/json' \
-    -d "$(login admin nope)" "http://127.0.0.1:$JPORT/v3/auth/tokens"
+    -d "$(login_body admin nope)" "http://127.0.0.1:$JPORT/v3/auth/tokens"
 expect_eq "/metrics is off when metrics_port is 0" 404 \
-    "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$JPORT/metrics")"
+    "$(http_status "http://127.0.0.1:$JPORT/metrics")"
 kill "$JPID"; wait "$JPID"
 grep -q '^<6>signet-api: info: signet-api .* serving the Keystone v3 token API on http://127.0.0.1:[0-9]*; /metrics off$' "$JLOG" &&
     ok "journal: <6> on an info line" || fail "no <6>: $(head -3 "$JLOG")"
@@ -195,10 +189,7 @@ expect_eq "metrics: the signer is not up" 0 "$($PROM get "$WORK/m3" signet_signe
 [ "$($PROM get "$WORK/m3" 'signet_api_signer_errors_total{call="health",kind="unreachable"}')" -ge 1 ] &&
     ok "metrics: unreachable signer calls counted" || fail "no unreachable count"
 kill -CONT "$SIGNER_PID"
-n=0
-while [ "$(hc "$API")" != "200 OK" ] && [ $n -lt 50 ]; do
-	sleep 0.1; n=$((n + 1))
-done
+wait_until 5 eval '[ "$(hc "$API")" = "200 OK" ]'
 expect_eq "/healthcheck 200 again after SIGCONT" "200 OK" "$(hc "$API")"
 
 # --- the signer's request_id: printable ASCII, at most 64 bytes

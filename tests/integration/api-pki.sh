@@ -4,14 +4,11 @@
 # the openstack CLI work as with Fernet.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 mkdir "$WORK/certs"
 expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 printf '[token]\nprovider = pki\n' >> "$CONF"
 
 for provider in pki pkiz; do
@@ -19,7 +16,7 @@ for provider in pki pkiz; do
 	start_api
 	expect_ok "$provider: the identity endpoint" mgr endpoint-create \
 	    identity public "$API/v3/"
-	body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
+	body=$(login_body admin secret-admin)
 	code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' -d "$body" \
 	    "$API/v3/auth/tokens")
@@ -48,15 +45,13 @@ PY
 	expect_eq "$provider: validates" 200 "$code"
 	bad=$(printf '%s' "$tok" | sed 's/\(.\{200\}\)./\1A/')
 	[ "$bad" = "$tok" ] && bad=$(printf '%s' "$tok" | sed 's/\(.\{200\}\)./\1B/')
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-	    -H "X-Subject-Token: $bad" "$API/v3/auth/tokens")
+	code=$(token_status "$tok" "$bad")
 	expect_eq "$provider: a tampered token" 404 "$code"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+	code=$(http_status -X DELETE \
 	    -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" \
 	    "$API/v3/auth/tokens")
 	expect_eq "$provider: revoked" 204 "$code"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-	    -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
+	code=$(token_status "$tok" "$tok")
 	expect_eq "$provider: the revoked token" 401 "$code"
 	os() {
 		env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
@@ -69,8 +64,7 @@ PY
 	    -c id
 	cli=$(cat "$WORK/out")
 	expect_ok "$provider: openstack token revoke" os token revoke "$cli"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $cli" \
-	    -H "X-Subject-Token: $cli" "$API/v3/auth/tokens")
+	code=$(token_status "$cli" "$cli")
 	expect_eq "$provider: the CLI-revoked token" 401 "$code"
 	# The revocation list, signed by the signer (admin or service only).
 	code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
@@ -107,11 +101,9 @@ expect_ok "a plain user" mgr user-create plain --password-file "$WORK/admin.pw"
 expect_ok "a plain project" mgr project-create plainp
 expect_ok "a member of it" mgr role-grant member --user plain --project plainp
 start_api
-code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
-    -H 'Content-Type: application/json' -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "plain", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "plainp", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens")
-plain=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $plain" \
+plain=$(user_token plain secret-admin \
+    '{"project": {"name": "plainp", "domain": {"id": "default"}}}')
+code=$(http_status -H "X-Auth-Token: $plain" \
     "$API/v3/auth/tokens/OS-PKI/revoked")
 expect_eq "a member may not read the revocation list" 403 "$code"
 finish

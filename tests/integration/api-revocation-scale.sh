@@ -1,18 +1,15 @@
-# 10^5 live revocation events (TESTPLAN L3; a list of Keystone's once hit
+# 10^5 live revocation events (a list of Keystone's once hit
 # memcache's 1 MB page at 31.7k tokens, LP#1171985): the signed list is
 # still made (the signer takes it in a big frame), openssl verifies it,
 # libsignet-verify takes it and refuses the revoked token while passing
 # others, and validation at the API goes on.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 mkdir "$WORK/certs"
 expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 printf '[token]\nprovider = pki\n' >> "$CONF"
 
 N=100000
@@ -30,16 +27,10 @@ db.commit()
 PY
 start_api
 
-token() {
-	curl -s -D "$WORK/h" -o "$WORK/body" -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-	    "$API/v3/auth/tokens"
-	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
-}
-ADMIN=$(token)
-GONE=$(token)
-KEPT=$(token)
-code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+ADMIN=$(admin_token)
+GONE=$(admin_token)
+KEPT=$(admin_token)
+code=$(http_status -X DELETE \
     -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $GONE" \
     "$API/v3/auth/tokens")
 expect_eq "one more, revoked through the API" 204 "$code"
@@ -60,11 +51,9 @@ echo "list: $(wc -c < "$WORK/list.pem") bytes of PEM; signer peak" \
     "$(awk '/VmHWM/ { print $2, $3 }' /proc/$SIGNER_PID/status), now" \
     "$(awk '/VmRSS/ { print $2, $3 }' /proc/$SIGNER_PID/status)"
 
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
-    -H "X-Subject-Token: $KEPT" "$API/v3/auth/tokens")
+code=$(token_status "$ADMIN" "$KEPT")
 expect_eq "the API validates a live token" 200 "$code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
-    -H "X-Subject-Token: $GONE" "$API/v3/auth/tokens")
+code=$(token_status "$ADMIN" "$GONE")
 expect_eq "and refuses the revoked one" 404 "$code"
 
 printf 'verify %s\nverify %s\nstats\n' "$GONE" "$KEPT" |

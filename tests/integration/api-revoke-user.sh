@@ -6,29 +6,17 @@
 # offline. A bootstrap that changes nothing revokes nothing.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
+appliance_up pki
 printf 'secret-demo\n' > "$WORK/demo.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
 expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
 expect_ok "demo is a member" mgr role-grant member --user demo --project admin
 start_api
 
-token() {	# token USER PASSWORD [pki]: the subject token, or nothing
-	curl -s -D "$WORK/h" -o "$WORK/b" -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "'"$1"'", "domain": {"id": "default"}, "password": "'"$2"'"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-	    "$API/v3/auth/tokens" > /dev/null
-	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
-}
 get() {		# get TOKEN: the status of validating it with itself
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $1" \
-	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+	token_status "$1" "$1"
 }
 
-OLD=$(token admin secret-admin)
+OLD=$(user_token admin secret-admin)
 expect_eq "the admin token validates" 200 "$(get "$OLD")"
 expect_ok "bootstrap again, the same password" mgr bootstrap \
     --admin-password-file "$WORK/admin.pw"
@@ -38,25 +26,25 @@ printf 'new-admin-pw\n' > "$WORK/admin2.pw"
 expect_ok "bootstrap with a new password" mgr bootstrap \
     --admin-password-file "$WORK/admin2.pw"
 sleep 1.1
-NEW=$(token admin new-admin-pw)
+NEW=$(user_token admin new-admin-pw)
 expect_eq "a token with the new password validates" 200 "$(get "$NEW")"
 expect_eq "the old admin token is revoked" 404 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEW" -H "X-Subject-Token: $OLD" "$API/v3/auth/tokens")"
+    "$(token_status "$NEW" "$OLD")"
 expect_eq "nor is it an X-Auth-Token" 401 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $OLD" "$API/v3/auth/projects")"
+    "$(http_status -H "X-Auth-Token: $OLD" "$API/v3/auth/projects")"
 
-D=$(token demo secret-demo)
+D=$(user_token demo secret-demo)
 expect_eq "demo's token validates" 200 "$(get "$D")"
 expect_ok "user-disable demo" mgr user-disable demo
 expect_eq "disabled: its token is gone" 404 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEW" -H "X-Subject-Token: $D" "$API/v3/auth/tokens")"
+    "$(token_status "$NEW" "$D")"
 expect_ok "user-disable admin" mgr user-disable admin
 expect_ok "bootstrap enables admin again" mgr bootstrap \
     --admin-password-file "$WORK/admin2.pw"
 sleep 1.1
-NEWER=$(token admin new-admin-pw)
+NEWER=$(user_token admin new-admin-pw)
 expect_eq "re-enabled: the token from before the disable stays revoked" 404 \
-    "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $NEWER" -H "X-Subject-Token: $NEW" "$API/v3/auth/tokens")"
+    "$(token_status "$NEWER" "$NEW")"
 curl -s -H "X-Auth-Token: $NEWER" "$API/v3/OS-REVOKE/events" > "$WORK/events"
 expect_eq "OS-REVOKE/events: one event per revoked user" 3 \
     "$(grep -o '"user_id"' "$WORK/events" | wc -l)"
@@ -70,7 +58,7 @@ expect_ok "a pki user" mgr user-create pkiuser --password-file "$WORK/pki.pw"
 expect_ok "pkiuser is a member" mgr role-grant member --user pkiuser \
     --project admin
 sleep 1.1
-P=$(token pkiuser secret-pki)
+P=$(user_token pkiuser secret-pki)
 printf '%s\n' "$P" > "$WORK/p.tok"
 sv() {
 	ours "$BIN/signet-verify" --url "$API" --user admin --password-file \

@@ -9,10 +9,7 @@
 
 appliance_up
 start_api
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens"
-ADMIN=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+ADMIN=$(admin_token)
 [ -n "$ADMIN" ] && ok "a token" || fail "no token"
 
 /usr/bin/python3 - "$API_PORT" "$ADMIN" > "$WORK/py" 2>&1 <<'PY'

@@ -8,11 +8,7 @@ $CA ca "$WORK/ca.key" "$WORK/ca.pem"
 openssl req -new -newkey rsa:2048 -nodes -keyout "$WORK/api.key" \
     -subj /CN=127.0.0.1 -out "$WORK/api.csr" 2>/dev/null
 $CA sign "$WORK/api.csr" "$WORK/ca.key" "$WORK/ca.pem" "$WORK/api.pem" tlsserver
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up
 
 chmod 644 "$WORK/api.key"
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -24,17 +20,13 @@ chmod 600 "$WORK/api.key"
 LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-api" -c "$CONF" \
     > "$WORK/api.log" 2>&1 &
 API_PID=$!
-i=0
-while ! grep -q "serving the Keystone" "$WORK/api.log" && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 10 grep -q "serving the Keystone" "$WORK/api.log"
 API="https://127.0.0.1:$PORT"
-expect_eq "discovery over HTTPS" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+expect_eq "discovery over HTTPS" 200 "$(http_status \
     --cacert "$WORK/ca.pem" "$API/v3")"
-expect_eq "a token over HTTPS" 201 "$(curl -s -o /dev/null -w '%{http_code}' \
+expect_eq "a token over HTTPS" 201 "$(http_status \
     --cacert "$WORK/ca.pem" -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}}}' \
+    -d "$(login_body admin secret-admin -)" \
     "$API/v3/auth/tokens")"
 expect_fail "TLS 1.1" "refused" sh -c "curl -s --cacert '$WORK/ca.pem' --tlsv1.1 \
     --tls-max 1.1 '$API/v3' >/dev/null 2>&1 || { echo refused >&2; exit 1; }"

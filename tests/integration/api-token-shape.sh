@@ -1,4 +1,4 @@
-# TESTPLAN: outsiders cannot grow the audit log. A string that cannot be a
+# Outsiders cannot grow the audit log. A string that cannot be a
 # Fernet token (not the canonical base64url, wrong version byte, padded,
 # cut, not whole AES blocks, too long) is refused by signet-api itself:
 # 401 as X-Auth-Token, 404 as X-Subject-Token, and neither an RPC nor an
@@ -8,17 +8,13 @@
 
 appliance_up
 start_api
-tok=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
+tok=$(admin_token)
 [ -n "$tok" ] || fail "no token issued"
 as_caller() {	# the status with $1 as X-Auth-Token
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $1" \
-	    -H "X-Subject-Token: $tok" "$API/v3/auth/tokens"
+	token_status "$1" "$tok"
 }
 as_subject() {	# the status with $1 as X-Subject-Token
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+	token_status "$tok" "$1"
 }
 opens() {
 	grep -c '"op":"open_fernet"' "$WORK/audit.log"

@@ -4,18 +4,14 @@
 # the server keeps serving. The API process never maps a PKCS#11 library.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 mkdir "$WORK/certs"
 expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
 printf 'secret-demo\n' > "$WORK/demo.pw"
 expect_ok "db-sync" mgr db-sync
 start_api
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw" \
-    --public-url "$API/v3/"
+bootstrap_admin --public-url "$API/v3/"
 expect_ok "a demo project" mgr project-create demo
 expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
 expect_ok "demo is a member of demo" mgr role-grant member --user demo \
@@ -139,7 +135,7 @@ call GET /v3/auth/tokens -H "X-Auth-Token: garbage" -H "X-Subject-Token: $DEMO"
 code "a garbage X-Auth-Token" 401
 grep -qi '^WWW-Authenticate: Keystone uri=' "$H" || fail "no WWW-Authenticate"
 
-# Bad input (TESTPLAN B1-B8, B12): each a 4xx; the server keeps serving.
+# Bad input: each a 4xx; the server keeps serving.
 bad() {		# bad DESC WANT DATA [CURL ARGS]
 	desc=$1 want=$2; shift 2
 	call POST /v3/auth/tokens "$@"
@@ -205,7 +201,7 @@ mw_check() {	# mw_check DESC WANT TOKEN
 	expect_eq "$1" "$2" "$(cat "$WORK/mw")"
 }
 
-# Revocation (TESTPLAN S5): by audit id, children through their chain.
+# Revocation: by audit id, children through their chain.
 expect_ok "a service user" mgr user-create svc --password-file "$WORK/demo.pw"
 expect_ok "with the service role" mgr role-grant service --user svc \
     --project demo

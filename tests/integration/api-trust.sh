@@ -8,16 +8,12 @@
 
 keystone_keys
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 start_api
 
-curl -s -D "$WORK/h" -o "$WORK/b" -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens"
-ADMIN=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+ADMIN=$(admin_token)
 [ -n "$ADMIN" ] || fail "no admin token"
-ids=$(/usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["token"]; print(t["user"]["id"], t["project"]["id"])' "$WORK/b")
+ids=$(/usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["token"]; print(t["user"]["id"], t["project"]["id"])' "$WORK/body")
 U=${ids% *} P=${ids#* }
 EXP=$(in_minutes 30)
 printf '%s\n' \
@@ -39,7 +35,7 @@ code=$(curl -s -o "$WORK/b" -w '%{http_code}' \
     -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$TRUST\"}}, \"scope\": {\"project\": {\"id\": \"$P\"}}}}" \
     "$API/v3/auth/tokens")
 expect_eq "no re-scope from a trust token" 401 "$code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $TRUST" \
+code=$(http_status -H "X-Auth-Token: $TRUST" \
     "$API/v3/auth/projects")
 expect_eq "a trust token is no X-Auth-Token" 401 "$code"
 

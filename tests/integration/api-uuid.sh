@@ -1,5 +1,6 @@
 # [token] provider = uuid: 32-hex tokens kept in the store, looked up by
-# exact match (TESTPLAN B21), revocable, usable by the openstack CLI.
+# exact match (no LIKE wildcards, no case folding), revocable, usable by
+# the openstack CLI.
 . tests/integration/lib/softhsm.sh
 
 appliance_up
@@ -7,7 +8,7 @@ printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempt
 start_api
 expect_ok "the identity endpoint" mgr endpoint-create identity public \
     "$API/v3/"
-body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
+body=$(login_body admin secret-admin)
 code=$(curl -s -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
     -H 'Content-Type: application/json' -d "$body" "$API/v3/auth/tokens")
 expect_eq "issued" 201 "$code"
@@ -18,15 +19,14 @@ case "$tok" in
 esac
 [ "$(printf '%s' "$tok" | tr -d '0-9a-f')" = "" ] || fail "not lowercase hex"
 get() {
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+	token_status "$tok" "$1"
 }
 expect_eq "validates" 200 "$(get "$tok")"
 for v in "${tok%??}%%" "${tok%?}_" "${tok%?}" "${tok}0" \
     "$(printf '%s' "$tok" | tr a-f A-F)" "%" "________________________________"; do
 	expect_eq "no match for '$v'" 404 "$(get "$v")"
 done
-code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+code=$(http_status -X DELETE \
     -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
 expect_eq "revoked" 204 "$code"
 expect_eq "the revoked token as X-Auth-Token" 401 "$(get "$tok")"
@@ -43,8 +43,8 @@ tok=$cli
 expect_eq "the CLI-revoked token" 401 "$(get "$cli")"
 # Lockout: 3 failures in a row lock the user for 3 s; a success resets.
 login() {	# login PASSWORD -> HTTP status
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-	    -d "$(printf '%s' "$body" | sed "s/secret-admin/$1/")" \
+	http_status -H 'Content-Type: application/json' \
+	    -d "$(login_body admin "$1")" \
 	    "$API/v3/auth/tokens"
 }
 for i in 1 2; do login wrong > /dev/null; done

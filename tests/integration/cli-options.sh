@@ -58,8 +58,7 @@ printf '[hsm]\nmodule = %s\ntoken = %s\npin_file = pin\nsofthsm2_conf = %s\n' \
 env -i LD_PRELOAD="${SIGNET_PRELOAD:-}" "$BIN/signet-signerd" \
     -c "$WORK/bare.conf" > "$WORK/signer.log" 2>&1 &
 SIGNER_PID=$!
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 10 [ -S "$SOCK" ]
 expect_ok "env -i signet-signerd serves" rpc health
 stop_signer || fail "env -i signet-signerd: bad exit: $(cat "$WORK/signer.log")"
 

@@ -13,16 +13,10 @@ listen() {
 	/usr/bin/python3 tests/integration/lib/notify_listen.py "$2" "$3" \
 	    "$4" "$WORK/$1.bound" > "$WORK/$1.out" 2>&1 &
 	LISTENER=$!
-	i=0
-	while [ ! -f "$WORK/$1.bound" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 5 [ -f "$WORK/$1.bound" ]
 }
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 listen signer "$WORK/notify.sock" "unix:$SOCK" 30
 export NOTIFY_SOCKET="$WORK/notify.sock"
 start_signer
@@ -34,8 +28,7 @@ grep -q '^got STATUS=serving on ' "$WORK/signer.out" ||
 expect_ok "signer: ready by Health too" rpc health
 grep -q '"ready": *true' "$WORK/out" || fail "signer: Health: $(cat "$WORK/out")"
 
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 # An abstract address, as systemd hands out in containers and tests.
 listen api "@signet-notify-$$" "http:$CONF" 30
 export NOTIFY_SOCKET="@signet-notify-$$"
@@ -48,9 +41,9 @@ grep -q '^got STATUS=serving on .*the signer answers' "$WORK/api.out" ||
 
 # STATUS= follows the signer: killed, it does not answer; back, it does.
 issue() {
-	curl -s -m 20 -o /dev/null -w '%{http_code}' \
+	http_status -m 20 \
 	    -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    -d "$(login_body admin secret-admin)" \
 	    "$API/v3/auth/tokens"
 }
 listen status "@signet-notify-$$" collect 60
@@ -61,11 +54,7 @@ expect_eq "the signer killed: 503" 503 "$(issue)"
 export NOTIFY_SOCKET="$WORK/notify.sock"	# for its STOPPING=1 below
 start_signer
 unset NOTIFY_SOCKET
-n=0
-while [ "$(issue)" != 201 ] && [ $n -lt 20 ]; do
-	sleep 0.2
-	n=$((n + 1))
-done
+wait_until 4 eval '[ "$(issue)" = 201 ]'
 # STOPPING=1 on SIGTERM, from each (their NOTIFY_SOCKET is still set).
 stop_api || fail "signet-api did not stop cleanly"
 wait "$LISTENER"

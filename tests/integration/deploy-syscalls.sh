@@ -35,11 +35,8 @@ stop_traced() {
 	wait "$1"
 }
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+token_keys pki
+bootstrap_admin
 traced signet-signerd
 traced signet-api
 start_signer "$WORK/traced-signet-signerd"
@@ -53,16 +50,16 @@ expect_ok "open-fernet" rpc open-fernet "$tok"
 kill -HUP "$SIGNER_PID"
 code=$(curl -s -o /dev/null -D "$WORK/h" -w '%{http_code}' \
     -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+    -d "$(login_body admin secret-admin)" \
     "$API/v3/auth/tokens")
 expect_eq "a token over HTTP" 201 "$code"
 tok=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
 for u in /v3/auth/tokens /v3/auth/tokens/OS-PKI/revoked \
     /v2.0/certificates/signing; do
-	expect_eq "GET $u" 200 "$(curl -s -o /dev/null -w '%{http_code}' \
+	expect_eq "GET $u" 200 "$(http_status \
 	    -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" "$API$u")"
 done
-expect_eq "DELETE" 204 "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+expect_eq "DELETE" 204 "$(http_status -X DELETE \
     -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")"
 stop_traced "$API_PID"
 API_PID=""

@@ -1,12 +1,11 @@
-# TESTPLAN F-audit: the audit log on a full disk. A file size limit on the
+# The audit log on a full disk. A file size limit on the
 # running signer (prlimit --fsize) and a log that is /dev/full: issuance is
 # refused (no token leaves without its record), a record cut short is
 # taken back so the log parses line by line, Health says why, and once the
 # disk has room again (SIGHUP reopens the log) issuance resumes.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 AUDIT="$WORK/audit.log"
 start_signer
 claims='{"user_id":"0c2b7eea0e925cc9974fab5df940c6bd","methods":["password"],"expires_at":"'$(in_minutes 30)'","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"]}'

@@ -1,4 +1,4 @@
-# TESTPLAN F11: clocks under libfaketime. signet-api and the signer each
+# Clocks under libfaketime. signet-api and the signer each
 # read their wall clock from a file (FAKETIME_TIMESTAMP_FILE, re-read on
 # every call); the monotonic clock stays real, as under an NTP step.
 # - skew within [signer] max_clock_skew (300 s) either way: Fernet and PKI
@@ -12,11 +12,8 @@
 
 FT=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 [ -f "$FT" ] || { fail "libfaketime is not installed"; finish; }
-expect_ok "init-token" prov init-token
-expect_ok "pki-setup" prov pki-setup
-expect_ok "fernet-setup" prov fernet-setup
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+token_keys pki
+bootstrap_admin
 printf '[token]\nprovider = fernet\n' >> "$CONF"
 
 export FAKETIME_NO_CACHE=1 FAKETIME_DONT_FAKE_MONOTONIC=1
@@ -38,7 +35,7 @@ PLAIN_PRELOAD=""
 issue() {	# the status; a 201's body is kept for the final check
 	c=$(curl -s -m 20 -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    -d "$(login_body admin secret-admin)" \
 	    "$API/v3/auth/tokens")
 	[ "$c" = 201 ] && { cat "$WORK/b"; echo; } >> "$WORK/answers"
 	echo "$c"
@@ -117,11 +114,7 @@ while [ $i -lt 4 ]; do
 done
 sleep 0.5
 clock api -2h
-n=0
-while [ "$(ls "$WORK"/w.* 2>/dev/null | wc -l)" -lt 4 ] && [ $n -lt 200 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_until 20 eval '[ "$(ls "$WORK"/w.* 2>/dev/null | wc -l)" -ge 4 ]'
 slowest=$(cat "$WORK"/w.* | sort -n | tail -1)
 [ "${slowest:-99999}" -lt 6000 ] &&
     ok "calls across a 2 h jump back ended in ${slowest} ms" ||

@@ -1,4 +1,4 @@
-# TESTPLAN F2 (in part): the token taken away under a running signer, and
+# The token taken away under a running signer, and
 # its Fernet keys replaced. With the token's files gone the signer stops
 # serving at once and Health says why (HSM_LOST), signet-api answers 503
 # (never a token), and a restart once the token is back serves again
@@ -12,9 +12,9 @@ appliance_up
 start_api
 claims='{"user_id":"0c2b7eea0e925cc9974fab5df940c6bd","methods":["password"],"expires_at":"'$(in_minutes 30)'","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"]}'
 issue() {
-	curl -s -m 20 -o /dev/null -w '%{http_code}' \
+	http_status -m 20 \
 	    -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}}}' \
+	    -d "$(login_body admin secret-admin -)" \
 	    "$API/v3/auth/tokens"
 }
 expect_eq "a token before" 201 "$(issue)"
@@ -25,11 +25,8 @@ mv "$WORK/tokens" "$WORK/tokens.away"
 mkdir -m 700 "$WORK/tokens"
 expect_fail "token gone: the call in flight fails" "HSM" \
     rpc issue-fernet "$claims"
-n=0	# the signer looks at the token within a second of a lost call
-while ! rpc health 2>/dev/null | grep -q HSM_LOST && [ $n -lt 30 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+# the signer looks at the token within a second of a lost call
+wait_until 3 eval 'rpc health 2>/dev/null | grep -q HSM_LOST'
 expect_fail "token gone: the next is refused, saying why" "HSM_LOST" \
     rpc issue-fernet "$claims"
 expect_fail "token gone: no opening either" "HSM_LOST" rpc open-fernet "$T"
@@ -46,12 +43,8 @@ stop_signer || fail "the signer did not stop cleanly"
 start_signer
 expect_ok "token back, signer restarted: issuance" rpc issue-fernet "$claims"
 expect_ok "and the old token opens" rpc open-fernet "$T"
-n=0
-while [ "$(issue)" != 201 ] && [ $n -lt 30 ]; do
-	sleep 0.2
-	n=$((n + 1))
-done
-[ $n -lt 30 ] && ok "signet-api issues again" || fail "signet-api: no token"
+wait_until 6 eval '[ "$(issue)" = 201 ]' && ok "signet-api issues again" ||
+    fail "signet-api: no token"
 
 # Every Fernet key replaced behind the signer's back.
 p11tool --login --pin "$PIN" --list-objects --type secrkey |

@@ -1,4 +1,4 @@
-# TESTPLAN F-kill: the signer killed with SIGKILL at random points while
+# The signer killed with SIGKILL at random points while
 # clients re-scope tokens through signet-api, SIGNET_KILLS times (20 in
 # make test, 200 in make soak). Every answer is 201 or 503, a 503 comes
 # within the API's deadline, every 201 carries a token whose issuance the
@@ -10,10 +10,7 @@ KILLS=${SIGNET_KILLS:-20}
 appliance_up
 start_api
 
-curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens"
-ADMIN=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+ADMIN=$(admin_token)
 [ -n "$ADMIN" ] && ok "an admin token" || fail "no admin token"
 rescope() {
 	curl -s -m 10 -o /dev/null -w '%{http_code}' \

@@ -5,38 +5,31 @@
 # then. Before, signet-api gave up and exited after about 1.7 s.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+token_keys pki
+bootstrap_admin
 
 issue() {
 	curl -s -m 10 -o "$WORK/body" -D "$WORK/h" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    -d "$(login_body admin secret-admin)" \
 	    "$API/v3/auth/tokens"
 }
 # issued_within SECONDS: polls issuance until 201; the seconds it took.
 issued_within() {
 	t0=$(date +%s.%N)
-	n=0
-	while [ "$(issue)" != 201 ] && [ $n -lt $(($1 * 10)) ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt $(($1 * 10)) ] && echo "$(date +%s.%N) - $t0" | bc
+	wait_until "$1" eval '[ "$(issue)" = 201 ]' &&
+	    echo "$(date +%s.%N) - $t0" | bc
 }
 
 start_api
 expect_eq "discovery without a signer" 200 \
-    "$(curl -s -o /dev/null -w '%{http_code}' "$API/v3")"
+    "$(http_status "$API/v3")"
 expect_eq "issuance without a signer: 503" 503 "$(issue)"
 grep -qi '^Retry-After' "$WORK/h" || fail "no Retry-After on the 503"
 # (issuance spends its time on bcrypt; the certificates only on the signer)
 t0=$(date +%s%N)
 expect_eq "the signing certificate without a signer: 503" 503 \
-    "$(curl -s -o /dev/null -w '%{http_code}' "$API/v2.0/certificates/signing")"
+    "$(http_status "$API/v2.0/certificates/signing")"
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -lt 500 ] && ok "503 at once ($ms ms)" || fail "503 took $ms ms"
 sleep 3	# several rounds of retries
@@ -64,8 +57,7 @@ start_signer
 s=$(issued_within 5) && ok "pki: issued ${s}s after the signer listened" ||
     fail "pki: no token: $(cat "$WORK/api.log")"
 tok=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-    -H "X-Subject-Token: $tok" "$API/v3/auth/tokens")
+code=$(token_status "$tok" "$tok")
 expect_eq "pki: validated with the certificates fetched late" 200 "$code"
 grep -q 'CMS certificates' "$WORK/api.log" && fail "pki: no certificates"
 expect_ok "pki: clean shutdown" stop_api

@@ -1,4 +1,4 @@
-# TESTPLAN F-stop: the signer frozen (SIGSTOP) for 10 s under requests.
+# The signer frozen (SIGSTOP) for 10 s under requests.
 # Calls that need it get 503 within the API's deadline, nothing piles up
 # without bound, the cached validation of a known token goes on, and after
 # SIGCONT every answer belongs to its own request (no late reply is taken
@@ -11,7 +11,7 @@ start_api
 token() {
 	curl -s -m 20 -D "$WORK/h.$1" -o "$WORK/b.$1" -w '%{http_code}' \
 	    -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    -d "$(login_body admin secret-admin)" \
 	    "$API/v3/auth/tokens"
 }
 rescope() {	# the token method (no bcrypt): only the signer's share waits
@@ -25,8 +25,7 @@ subject() {
 }
 expect_eq "a token before" 201 "$(token before)"
 ADMIN=$(subject before)
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
-    -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")
+code=$(token_status "$ADMIN" "$ADMIN")
 expect_eq "validated (and cached) before" 200 "$code"
 
 kill -STOP "$SIGNER_PID"
@@ -37,21 +36,13 @@ while [ $i -lt 16 ]; do
 	  echo "$c $(( (t1 - t0) / 1000000 ))" > "$WORK/r.$i" ) &
 	i=$((i + 1))
 done
-wait_all() {
-	n=0
-	while [ "$(ls "$WORK"/r.* 2>/dev/null | wc -l)" -lt "$1" ] &&
-	    [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
-wait_all 16
+wait_until 30 eval '[ "$(ls "$WORK"/r.* 2>/dev/null | wc -l)" -ge 16 ]'
 codes=$(cat "$WORK"/r.* | cut -d' ' -f1 | sort -u | tr '\n' ' ')
 expect_eq "every issuance while frozen: 503" "503 " "$codes"
 slowest=$(cat "$WORK"/r.* | cut -d' ' -f2 | sort -n | tail -1)
 [ "$slowest" -lt 6000 ] && ok "each answered within 6 s (slowest ${slowest} ms)" ||
     fail "an answer took ${slowest} ms"
-code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $ADMIN" \
+code=$(http_status -m 10 -H "X-Auth-Token: $ADMIN" \
     -H "X-Subject-Token: $ADMIN" "$API/v3/auth/tokens")
 expect_eq "a cached validation goes on while frozen" 200 "$code"
 sleep 6
@@ -59,13 +50,10 @@ kill -CONT "$SIGNER_PID"
 # The API presumes a silent signer down and probes it twice a second:
 # issuance resumes once a probe gets through the thawed signer's backlog.
 t0=$(date +%s%N)
-n=0
-while [ "$(rescope)" != 201 ] && [ $n -lt 50 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_until 5 eval '[ "$(rescope)" = 201 ]'
+back=$?
 resumed=$(( ($(date +%s%N) - t0) / 1000000 ))
-[ $n -lt 50 ] && ok "issuance resumed ${resumed} ms after SIGCONT" ||
+[ $back -eq 0 ] && ok "issuance resumed ${resumed} ms after SIGCONT" ||
     fail "no issuance within ${resumed} ms of SIGCONT"
 
 # After the thaw: tokens and their validation, each answer its own.

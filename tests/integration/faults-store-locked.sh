@@ -1,4 +1,4 @@
-# TESTPLAN F10: the SQLite store locked by another writer, then its disk
+# The SQLite store locked by another writer, then its disk
 # full (prlimit --fsize on signet-api). Calls that must write get 503, and
 # DELETE never answers 204 unless its revocation committed (the token
 # stays valid, then is revoked once the store can be written). Fernet
@@ -12,12 +12,12 @@ start_api
 
 issue() {	# the X-Subject-Token of a new admin token, or nothing
 	curl -s -m 30 -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-	    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+	    -d "$(login_body admin secret-admin)" \
 	    "$API/v3/auth/tokens"
 	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
 }
 call() {	# call METHOD SUBJECT: the HTTP status
-	curl -s -m 30 -o /dev/null -w '%{http_code}' -X "$1" \
+	http_status -m 30 -X "$1" \
 	    -H "X-Auth-Token: $ADMIN" -H "X-Subject-Token: $2" \
 	    "$API/v3/auth/tokens"
 }
@@ -33,12 +33,8 @@ while os.path.exists(sys.argv[2]):
 c.execute("ROLLBACK")
 PY
 	LOCKER=$!
-	n=0
-	while [ ! -f "$WORK/locked" ] && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ -f "$WORK/locked" ] || fail "the store could not be locked"
+	wait_until 10 [ -f "$WORK/locked" ] ||
+	    fail "the store could not be locked"
 }
 unlock() {
 	rm -f "$WORK/locked"
@@ -80,7 +76,7 @@ start_api
 ADMIN=$(issue)
 [ -n "$ADMIN" ] && ok "uuid: an admin token" || fail "uuid: no admin token"
 lock
-code=$(curl -s -m 30 -o /dev/null -w '%{http_code}' \
+code=$(http_status -m 30 \
     -H 'Content-Type: application/json' \
     -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$ADMIN\"}}}}" \
     "$API/v3/auth/tokens")

@@ -4,8 +4,7 @@
 # again before the next HMAC succeeds.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 expect_ok "recovery after session and login loss" \
     ours "$TBIN/hsm-check" "$CONF" pool
 cat "$WORK/out"

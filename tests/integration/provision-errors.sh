@@ -2,7 +2,7 @@
 # non-zero exit, no PIN in any output, and no change to the token.
 . tests/integration/lib/softhsm.sh
 
-# PIN files (TESTPLAN B28)
+# PIN files
 cp "$WORK/pin" "$WORK/good.pin"
 pinconf() {
 	sed "s|^pin_file = .*|pin_file = $1|" "$CONF" > "$WORK/pin.conf"
@@ -10,8 +10,7 @@ pinconf() {
 pinprov() {
 	ours "$BIN/signet-provision" -c "$WORK/pin.conf" "$@"
 }
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 
 cp "$WORK/pin" "$WORK/p.644"; chmod 644 "$WORK/p.644"; pinconf "$WORK/p.644"
 expect_fail "PIN file mode 0644" "p.644: mode 0644" pinprov fernet-list
@@ -40,13 +39,13 @@ printf 'wrong-pin\n' > "$WORK/p.wrong"; pinconf "$WORK/p.wrong"
 expect_fail "wrong PIN" "PIN incorrect" pinprov fernet-list
 grep -q "slot" "$WORK/err" || fail "wrong PIN: the slot is not named"
 
-# PINs never on the command line (TESTPLAN S2)
+# PINs never on the command line (any local user can read argv)
 expect_fail "--pin is refused" "command line is refused" \
     prov --pin 1234 fernet-list
 expect_fail "--so-pin= is refused" "command line is refused" \
     prov --so-pin=1 init-token
 
-# Config (TESTPLAN B30)
+# Config
 cfg() {
 	printf '%s\n' "$@" > "$WORK/bad.conf"
 }

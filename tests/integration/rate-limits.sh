@@ -1,28 +1,20 @@
-# TESTPLAN L4 / A1: rate limits. One user's storm of DELETEs is cut to
+# Rate limits. One user's storm of DELETEs is cut to
 # [api] revocation_rate per second (429 with Retry-After) while another
 # user's validation and revocation go on; the storm ends, the user may
 # revoke again. A peer over [signer] peer_rate gets BUSY before its calls
 # take a place in the signer's queue, and is served again a second later.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 printf '[signer]\npeer_rate = 50\n' >> "$CONF"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
+bootstrap_admin
 printf 'secret-alice\n' > "$WORK/alice.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
 expect_ok "alice" mgr user-create alice --password-file "$WORK/alice.pw"
 expect_ok "alice's role" mgr role-grant member --user alice --project admin
 printf '[api]\nrevocation_rate = 5\n' >> "$CONF"
 start_api
 
-token() {	# token USER PASSWORD
-	curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-	    -d "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"$1\", \"domain\": {\"id\": \"default\"}, \"password\": \"$2\"}}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
-	    "$API/v3/auth/tokens"
-	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
-}
 rescope() {	# a child of token $1 (the token method: no bcrypt)
 	curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
 	    -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$1\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
@@ -33,8 +25,8 @@ call() {	# call METHOD CALLER SUBJECT: the status
 	curl -s -o /dev/null -D "$WORK/rh" -w '%{http_code}' -X "$1" \
 	    -H "X-Auth-Token: $2" -H "X-Subject-Token: $3" "$API/v3/auth/tokens"
 }
-ADMIN=$(token admin secret-admin)
-ALICE=$(token alice secret-alice)
+ADMIN=$(admin_token)
+ALICE=$(user_token alice secret-alice)
 [ -n "$ADMIN" ] && [ -n "$ALICE" ] && ok "two users' tokens" ||
     fail "no tokens"
 ALICE_CHILD=$(rescope "$ALICE")

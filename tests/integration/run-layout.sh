@@ -68,8 +68,8 @@ as_api test -w "$V/run/signer.sock" ||
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
     test -w "$V/run/signer.sock" 2>/dev/null &&
     fail "any user can use the socket"
-code=$(curl -s -o /dev/null -w '%{http_code}' \
-    -H 'Content-Type: application/json' -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "'"$PW"'"}}}}}' \
+code=$(http_status \
+    -H 'Content-Type: application/json' -d "$(login_body admin "$PW" -)" \
     "http://127.0.0.1:$PORT/v3/auth/tokens")
 expect_eq "a token with the password given" 201 "$code"
 stop

@@ -1,4 +1,4 @@
-# TESTPLAN S-ct: MACs, keys, digests of tokens and other secrets are
+# MACs, keys, digests of tokens and other secrets are
 # compared only with CRYPTO_memcmp. Every memcmp/strcmp family call in the
 # sources whose operands name such a value fails this check unless the
 # line says why the value is not secret. (Fernet MACs themselves are

@@ -1,13 +1,11 @@
-# TESTPLAN S7 / I5: with the signer and the API at debug level, every
+# With the signer and the API at debug level, every
 # provider is exercised (issue, wrong password, re-scope, validate, bad
 # tokens, revoke, the revocation list, signet-verify) and then no log signet
 # wrote (signer, API, audit) holds an issued token, Fernet or PKI bytes, a
 # password or a PIN. The API maps no PKCS#11 module; the signer has no core.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 SIGNER_FLAGS=-d start_signer
 ADMIN_PW='Adm1n-secret-pw'
 WRONG_PW='N0t-the-password'
@@ -17,10 +15,7 @@ printf '[token]\nprovider = fernet\n' >> "$CONF"
 : > "$WORK/issued"
 
 auth() {	# auth PASSWORD: the token, or nothing
-	curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
-	    -d "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}, \"password\": \"$1\"}}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}" \
-	    "$API/v3/auth/tokens"
-	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
+	user_token admin "$1"
 }
 rescope() {
 	curl -s -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' \
@@ -33,10 +28,6 @@ changed() {	# the token with its 30th character replaced
 	[ "$(printf '%s' "$1" | cut -c30)" = X ] && c=Y
 	printf '%s%s%s' "$(printf '%s' "$1" | cut -c1-29)" "$c" \
 	    "$(printf '%s' "$1" | cut -c31-)"
-}
-get() {		# get CALLER SUBJECT: the HTTP status
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $1" \
-	    -H "X-Subject-Token: $2" "$API/v3/auth/tokens"
 }
 
 API_FLAGS=-d
@@ -51,16 +42,19 @@ for provider in fernet pki pkiz uuid; do
 	[ -n "$admin" ] && [ -n "$child" ] && [ -n "$other" ] &&
 	    ok "$provider: issued" || fail "$provider: no token"
 	expect_eq "$provider: a wrong password" "" "$(auth "$WRONG_PW")"
-	expect_eq "$provider: valid" 200 "$(get "$admin" "$child")"
-	expect_eq "$provider: garbage" 404 "$(get "$admin" "garbage-token")"
-	expect_eq "$provider: changed" 404 "$(get "$admin" "$(changed "$other")")"
-	expect_eq "$provider: an unknown caller" 401 "$(get "x$admin" "$child")"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+	expect_eq "$provider: valid" 200 "$(token_status "$admin" "$child")"
+	expect_eq "$provider: garbage" 404 "$(token_status "$admin" "garbage-token")"
+	expect_eq "$provider: changed" 404 \
+	    "$(token_status "$admin" "$(changed "$other")")"
+	expect_eq "$provider: an unknown caller" 401 \
+	    "$(token_status "x$admin" "$child")"
+	code=$(http_status -X DELETE \
 	    -H "X-Auth-Token: $admin" -H "X-Subject-Token: $child" \
 	    "$API/v3/auth/tokens")
 	expect_eq "$provider: revoked" 204 "$code"
-	expect_eq "$provider: the revoked token" 404 "$(get "$admin" "$child")"
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $admin" \
+	expect_eq "$provider: the revoked token" 404 \
+	    "$(token_status "$admin" "$child")"
+	code=$(http_status -H "X-Auth-Token: $admin" \
 	    "$API/v3/auth/tokens/OS-PKI/revoked")
 	expect_eq "$provider: the revocation list" 200 "$code"
 	printf '%s\n' "$other" > "$WORK/tok"

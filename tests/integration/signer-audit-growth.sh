@@ -6,9 +6,7 @@
 . tests/integration/lib/softhsm.sh
 
 N=3000
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 mkdir -m 755 "$WORK/nobody"
 chmod 755 "$WORK"
 chmod 666 "$SOCK"

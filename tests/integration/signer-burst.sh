@@ -1,12 +1,11 @@
-# Concurrency (TESTPLAN L6, L2): 200 connections start behind a barrier
+# Concurrency: 200 connections start behind a barrier
 # and keep 10 calls each in flight (2000 at once), 10 rounds of issue then
 # open: zero errors, every answer matched to its request, and every opened
 # token names the user its connection asked for. One uid makes them all,
 # so the per-peer cap is lifted to max_connections.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 printf '[signer]\nmax_connections = 256\nmax_connections_per_peer = 256\nworkers = 4\n' >> "$CONF"
 start_signer
 export PYTHONPATH="$PWD/tests/integration/lib"

@@ -5,9 +5,7 @@
 # stops it from serving instead of signing with the new key.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 echo '{}' > "$WORK/empty.json"
 expect_fail "no CMS key yet" "no CMS signing key" rpc sign-cms "$WORK/empty.json"
 expect_ok "Fernet still serves" rpc health

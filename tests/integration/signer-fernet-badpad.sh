@@ -6,17 +6,13 @@
 
 keystone_keys
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 start_api
 
-tok=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens" | sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p')
+tok=$(admin_token)
 [ -n "$tok" ] || fail "no token issued"
 get() {		# get SUBJECT: the status of GET /v3/auth/tokens
-	curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $tok" \
-	    -H "X-Subject-Token: $1" "$API/v3/auth/tokens"
+	token_status "$tok" "$1"
 }
 expect_eq "a valid token validates" 200 "$(get "$tok")"
 loads=$(grep -c "Fernet keys loaded" "$WORK/signer.log")

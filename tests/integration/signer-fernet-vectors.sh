@@ -2,7 +2,7 @@
 # Keystone 22) through the token: byte-identical payloads and tokens from
 # the same key, timestamp and IV; Keystone's tokens open to Keystone's
 # claims; every token Keystone refuses is refused. Then the Fernet
-# specification's own vectors (TESTPLAN B13) under its secret.
+# specification's own vectors (tests/vectors/fernet-spec) under its secret.
 . tests/integration/lib/softhsm.sh
 
 cp -r tests/vectors/fernet/keys "$WORK/keys"

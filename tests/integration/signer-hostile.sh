@@ -1,13 +1,11 @@
-# Hostile peers (TESTPLAN B14, B22-B27): bad and cut frames, garbage,
+# Hostile peers: bad and cut frames, garbage,
 # unknown fields, 1000 pipelined calls, every truncation and bit flip of a
 # valid token, Fernet spec's invalid vectors, a peer uid not on the
 # allowlist. Each gets an error or a closed connection; the signer keeps
 # serving and ends ASan-clean.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 export PYTHONPATH="$PWD/tests/integration/lib"
 expect_ok "hostile frames" /usr/bin/python3 \
     tests/integration/lib/hostile.py "$SOCK" frames

@@ -1,4 +1,4 @@
-# TESTPLAN S8, S2: the signer's memory is locked (mlockall: VmLck > 0), so
+# The signer's memory is locked (mlockall: VmLck > 0), so
 # key material and the PIN never reach swap, and the PIN is in its memory
 # exactly once (the page-aligned buffer it keeps to log in again after a
 # session loss): no stray copy in stdio buffers, stacks or freed heap.
@@ -8,8 +8,7 @@
 
 PLAIN="$PWD/build/bin/signet-signerd"
 [ -x "$PLAIN" ] || { fail "no plain build at build/bin"; finish; }
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 start_signer "$PLAIN"
 expect_ok "it serves" rpc health
 lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$SIGNER_PID/status")

@@ -3,9 +3,7 @@
 # place; a socket left by a killed signer is taken over.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 expect_ok "the first signer answers" rpc health
 
 LD_PRELOAD="${SIGNET_PRELOAD:-}" timeout 20 "$BIN/signet-signerd" \

@@ -3,9 +3,7 @@
 # once Keystone's rotation purges that key.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 export PYTHONPATH="$PWD/tests/integration/lib"
 issue() {
 	rpc issue-fernet "{\"user_id\":\"u1\",\"methods\":[\"password\"],\"expires_at\":\"$(in_minutes 30)\",\"audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]}" |

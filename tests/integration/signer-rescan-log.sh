@@ -3,8 +3,7 @@
 # after a rotation, never for a rescan that finds the same keys.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 printf '[signer]\nrescan_interval = 1\n' >> "$CONF"
 start_signer
 loaded() {

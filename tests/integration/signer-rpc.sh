@@ -33,7 +33,7 @@ for c in "" ",\"project_id\":\"$P\"" ",\"domain_id\":\"$P\"" \
 	    grep -q "\"expires_at\": \"$EXP\"" "$WORK/out" &&
 	    grep -q "\"$A\"" "$WORK/out" || fail "claims differ: $(cat "$WORK/out")"
 done
-# Re-scoping (TESTPLAN S6): the parent token bounds the child.
+# Re-scoping: the parent token bounds the child.
 expect_ok "a parent token" rpc issue-fernet "$(claims "" | sed "s/$A/$CHAIN/")"
 parent=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$WORK/out")
 rescope() {	# rescope EXPIRES AUDIT_IDS [USER] [PARENT]
@@ -57,7 +57,7 @@ expect_fail "re-scope of another user's token" "another user" \
 expect_fail "re-scope of a forged parent" "not valid" rpc issue-fernet \
     "$(rescope "$EXP" "\"$A\",\"$CHAIN\"" "$U" "${parent}x")"
 
-# Policy (TESTPLAN B25, S6): each refused, audited as denied.
+# Policy: each refused, audited as denied.
 denied() {
 	expect_fail "$1" "$2" rpc issue-fernet "$3"
 }
@@ -94,7 +94,7 @@ expect_ok "expired token with allow_expired" rpc open-fernet \
 /usr/bin/python3 -c 'import json,sys
 [json.loads(l) for l in open(sys.argv[1])]' "$WORK/audit.log" ||
     fail "an audit line is not JSON"
-# every accepted peer is audited (TESTPLAN S3): one more connection, one
+# every accepted peer is audited: one more connection, one
 # more record with its uid
 accepted() {
 	grep -c "\"peer_uid\":$(id -u),\"op\":\"connect\",\"result\":\"accepted\"" \
@@ -121,7 +121,7 @@ sed "s|^\[hsm\]|[signer]\nsocket = $WORK/gone.sock,$WORK/gone2.sock\n\n[hsm]|" \
 expect_fail "no endpoint answers" "no signer answers" ours \
     "$BIN/signet-rpc" -c "$WORK/dead.conf" health
 
-# Hardening (TESTPLAN S2, S8).
+# Hardening: no core dumps, no PIN on the command line.
 pid=$SIGNER_PID
 grep -q "Max core file size *0 *0" /proc/$pid/limits ||
     fail "core dumps are possible"

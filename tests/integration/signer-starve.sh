@@ -7,9 +7,7 @@
 # another from having a revocation list signed.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 printf '[signer]\nallowed_uids = nobody\nmax_connections = 6\nidle_timeout = 3\n' \
     >> "$CONF"
 start_signer
@@ -27,8 +25,7 @@ as_nobody() {
 }
 # waits up to 10 s for a line in FILE
 line_in() {
-	i=0
-	while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 10 [ -s "$1" ]
 	head -1 "$1"
 }
 
@@ -92,12 +89,10 @@ chmod 700 "$WORK"
 expect_ok "db-sync" mgr db-sync
 printf '[token]\ncache_time = 0\n' >> "$CONF"
 start_api
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
-login='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
+bootstrap_admin
 issue() {
-	curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-	    -d "$login" "$API/v3/auth/tokens"
+	http_status -H 'Content-Type: application/json' \
+	    -d "$(login_body admin secret-admin)" "$API/v3/auth/tokens"
 }
 expect_eq "a token" 201 "$(issue)"
 n=$(grep -c "idle for 3 s; connection closed" "$WORK/signer.log")

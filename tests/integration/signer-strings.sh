@@ -4,9 +4,7 @@
 # frames (sigproto.py) put a NUL or bad bytes in each kind of field.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-start_signer
+token_up
 claims="{\"user_id\":\"u1\",\"methods\":[\"password\"],\"expires_at\":\"$(in_minutes 30)\",\"audit_ids\":[\"DMz0_i0HjcyWYPLiLhVsqA\"]}"
 tok=$(rpc issue-fernet "$claims" | sed -n 's/.*"token": "\(.*\)".*/\1/p')
 [ -n "$tok" ] || fail "no token"

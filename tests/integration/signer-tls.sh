@@ -1,4 +1,4 @@
-# The signer over TCP with mutual TLS (TESTPLAN B27, S3): a client with a
+# The signer over TCP with mutual TLS: a client with a
 # certificate from the pinned CA is served; no certificate, one from
 # another CA, an expired one, or TLS 1.1 is refused before any frame is
 # parsed, and the signer keeps serving. Both outcomes are audited.
@@ -21,8 +21,7 @@ cert stranger signet-api "$T/other.key" "$T/other.pem" tlsclient
 cert late signet-api "$T/ca.key" "$T/ca.pem" expired
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
+token_keys
 cat >> "$CONF" <<CF
 [signer]
 tcp_listen = 127.0.0.1:$PORT
@@ -31,11 +30,7 @@ tls_key = $T/server.key
 tls_ca = $T/ca.pem
 CF
 start_signer
-i=0
-while ! grep -q "serving mutual TLS" "$WORK/signer.log" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until 5 grep -q "serving mutual TLS" "$WORK/signer.log"
 client_conf() {	# client_conf NAME: a signet-rpc config using that cert
 	printf '[signer]\nsocket = tcp://127.0.0.1:%s\ntls_client_cert = %s\ntls_client_key = %s\ntls_ca = %s\n' \
 	    "$PORT" "$T/$1.pem" "$T/$1.key" "$T/ca.pem" > "$WORK/$1.conf"

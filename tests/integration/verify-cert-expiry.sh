@@ -17,13 +17,9 @@ expect_ok "fernet-setup" prov fernet-setup
 # certificate
 printf '[token]\nprovider = pki\nexpiration = 172800\n' >> "$CONF"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 start_api
-curl -s -D "$WORK/h" -o "$WORK/b" -H 'Content-Type: application/json' \
-    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
-    "$API/v3/auth/tokens"
-sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h" > "$WORK/tok"
+admin_token > "$WORK/tok"
 [ -s "$WORK/tok" ] && ok "a PKI token for two days" || fail "no token"
 
 verify_at() {	# verify_at OFFSET: signet-verify with its clock moved

@@ -4,14 +4,11 @@
 # Fernet and UUID tokens.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
+token_keys pki
 mkdir "$WORK/certs" "$WORK/certs2"
 expect_ok "export-certs" prov export-certs "$WORK/certs"
 start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+bootstrap_admin
 printf '[token]\nprovider = pki\n' >> "$CONF"
 expect_ok "an unrelated CA" openssl req -x509 -newkey rsa:2048 -nodes \
     -keyout "$WORK/other-ca.key" -out "$WORK/other-ca.pem" -days 2 \

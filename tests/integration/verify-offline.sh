@@ -4,19 +4,11 @@
 # PKI/PKIZ validity, tampering, revocation and expiry.
 . tests/integration/lib/softhsm.sh
 
-expect_ok "init-token" prov init-token
-expect_ok "fernet-setup" prov fernet-setup
-expect_ok "pki-setup" prov pki-setup
-start_signer
-printf 'secret-admin\n' > "$WORK/admin.pw"
-expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+appliance_up pki
 printf '[token]\nprovider = pki\n' >> "$CONF"
 start_api
 
-body='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "secret-admin"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}'
-curl -s -o "$WORK/body" -D "$WORK/h" -H 'Content-Type: application/json' \
-    -d "$body" "$API/v3/auth/tokens"
-tok=$(sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h")
+tok=$(admin_token)
 printf '%s\n' "$tok" > "$WORK/tok"
 creds="--user admin --password-file $WORK/admin.pw --project admin"
 

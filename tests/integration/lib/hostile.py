@@ -1,4 +1,4 @@
-"""Hostile peers against signet-signerd (TESTPLAN B14, B22-B24, B26):
+"""Hostile peers against signet-signerd:
   hostile.py SOCKET frames          bad lengths, cut frames, garbage,
                                     unknown fields, wrong wire types
   hostile.py SOCKET flips TOKEN     every truncation and single-bit flip

@@ -124,12 +124,8 @@ start_signer() {
 	LD_PRELOAD="$preload" "${1:-$BIN/signet-signerd}" \
 	    ${SIGNER_FLAGS:-} -c "$CONF" > "$WORK/signer.log" 2>&1 &
 	SIGNER_PID=$!
-	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -S "$SOCK" ] || fail "the signer did not start: $(cat "$WORK/signer.log")"
+	wait_until 10 [ -S "$SOCK" ] ||
+	    fail "the signer did not start: $(cat "$WORK/signer.log")"
 }
 
 # stop_signer: SIGTERM, then its exit status (sanitizer reports count).
@@ -148,15 +144,89 @@ in_minutes() {
 	date -u -d "+$1 min" +%Y-%m-%dT%H:%M:%S.000000Z
 }
 
-# appliance_up: a token with Fernet keys, the signer, and a bootstrapped
-# store whose admin's password is secret-admin ($WORK/admin.pw). Settings
-# for signet-api go into $CONF before the caller's start_api.
-appliance_up() {
+# token_keys [pki]: an initialised token with Fernet keys and, given pki,
+# a CMS signing key and certificate too.
+token_keys() {
 	expect_ok "init-token" prov init-token
 	expect_ok "fernet-setup" prov fernet-setup
+	if [ "${1:-}" = pki ]; then
+		expect_ok "pki-setup" prov pki-setup
+	fi
+}
+
+# token_up [pki]: token_keys, then the signer on that token.
+token_up() {
+	token_keys "$@"
 	start_signer
+}
+
+# bootstrap_admin [BOOTSTRAP_OPTION...]: the store bootstrapped with an
+# admin whose password is secret-admin ($WORK/admin.pw).
+bootstrap_admin() {
 	printf 'secret-admin\n' > "$WORK/admin.pw"
-	expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw"
+	expect_ok "bootstrap" mgr bootstrap --admin-password-file "$WORK/admin.pw" \
+	    "$@"
+}
+
+# appliance_up [pki]: token_up, then bootstrap_admin. Settings for
+# signet-api go into $CONF before the caller's start_api.
+appliance_up() {
+	token_up "$@"
+	bootstrap_admin
+}
+
+# wait_until SECONDS CMD...: runs CMD until it succeeds, at most SECONDS
+# times ten, a tenth of a second apart; fails when CMD never did. A
+# condition to evaluate afresh each time goes in as: eval 'CONDITION'
+# (which sees this function's positional parameters, not the caller's).
+wait_until() {
+	_wait_tries=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ "$_wait_tries" -gt 0 ] || return 1
+		sleep 0.1
+		_wait_tries=$((_wait_tries - 1))
+	done
+}
+
+# login_body USER PASSWORD [SCOPE]: the JSON of a password login by a user
+# of the default domain. SCOPE is the JSON value of "scope"; without it,
+# the admin project; - for no scope at all.
+login_body() {
+	_scope=${3:-'{"project": {"name": "admin", "domain": {"id": "default"}}}'}
+	if [ "$_scope" = - ]; then
+		_scope=""
+	else
+		_scope=", \"scope\": $_scope"
+	fi
+	printf '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "%s", "domain": {"id": "default"}, "password": "%s"}}}%s}}' \
+	    "$1" "$2" "$_scope"
+}
+
+# user_token USER PASSWORD [SCOPE]: logs in (login_body) and prints the
+# X-Subject-Token, nothing when none came; the answer's headers stay in
+# $WORK/h, its body in $WORK/body.
+user_token() {
+	curl -s -D "$WORK/h" -o "$WORK/body" -H 'Content-Type: application/json' \
+	    -d "$(login_body "$@")" "$API/v3/auth/tokens"
+	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
+}
+
+# admin_token [SCOPE]: user_token for appliance_up's admin.
+admin_token() {
+	user_token admin secret-admin "$@"
+}
+
+# http_status CURL_ARG...: the HTTP status curl got (000: no answer).
+http_status() {
+	curl -s -o /dev/null -w '%{http_code}' "$@"
+}
+
+# token_status CALLER SUBJECT [QUERY]: the status of validating SUBJECT
+# (GET /v3/auth/tokens, QUERY appended) with CALLER as X-Auth-Token.
+token_status() {
+	http_status -H "X-Auth-Token: $1" -H "X-Subject-Token: $2" \
+	    "$API/v3/auth/tokens${3:-}"
 }
 
 # start_api [PLAIN_BINARY]: signet-api on a free port of 127.0.0.1; sets
