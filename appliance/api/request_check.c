@@ -25,24 +25,24 @@ struct head_count {
 };
 
 static enum MHD_Result
-count_one(void *cls, enum MHD_ValueKind kind, const char *key,
+count_one(void *cls, enum MHD_ValueKind kind, const char *name,
     const char *value)
 {
 	struct head_count	*hc = cls;
 
 	(void)kind;
-	if (strpbrk(key, " \t") != NULL)
+	if (strpbrk(name, " \t") != NULL)
 		hc->spaced++;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		hc->clen++;
-	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+	else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
 		hc->tenc++;
 		hc->tenc_value = value;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+	} else if (strcasecmp(name, MHD_HTTP_HEADER_HOST) == 0)
 		hc->host++;
-	else if (strcasecmp(key, "X-Auth-Token") == 0)
+	else if (strcasecmp(name, "X-Auth-Token") == 0)
 		hc->auth++;
-	else if (strcasecmp(key, "X-Subject-Token") == 0)
+	else if (strcasecmp(name, "X-Subject-Token") == 0)
 		hc->subject++;
 	return MHD_YES;
 }
