@@ -155,6 +155,33 @@ $(VERIFY_SO): $(VERIFY_PIC)
 	    -o $@.0 $^ $(LDLIBS)
 	ln -sf libsignet-verify.so.0 $@
 
+# libsignet-client: the signer's RPC as JSON calls, for callers in other
+# languages (the Keystone provider's ctypes binding). Position-independent
+# like libsignet-verify; only signet_client_* exported.
+CLIENT_SRCS	:= $(wildcard appliance/client/*.c) \
+		   $(addprefix proto/,client.c frame.c tls.c) \
+		   $(addprefix appliance/common/,log.c err.c monotime.c \
+		   isotime.c)
+CLIENT_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(CLIENT_SRCS)) \
+		   $(B)/pic/gen/signer.pb-c.o
+CLIENT_SO	:= $(B)/lib/libsignet-client.so
+
+all: $(CLIENT_SO)
+
+$(B)/pic/gen/signer.pb-c.o: $(GEN)/proto/signer.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror \
+	    -fPIC -fvisibility=hidden -I$(GEN)/proto -c -o $@ $<
+
+$(B)/pic/appliance/client/%.o: ALL_CFLAGS += -Iappliance/client
+$(CLIENT_PIC): $(GEN)/proto/signer.pb-c.h
+
+$(CLIENT_SO): $(CLIENT_PIC)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -Wl,--no-undefined \
+	    -Wl,-soname,libsignet-client.so.0 -o $@.0 $^ $(LDLIBS)
+	ln -sf libsignet-client.so.0 $@
+
 $(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o \
     $(B)/obj/appliance/common/cli.o $(VERIFY_A)
 	@mkdir -p $(dir $@)
