@@ -359,3 +359,22 @@ uninstall:
 	-rmdir $(D)$(DOCDIR)
 
 -include $(shell find $(B)/obj $(B)/pic -name '*.d' 2>/dev/null)
+
+# make install-keystone-plugin [DESTDIR=]: the `signet` token provider for
+# the system's python3 (Debian's, which Keystone runs on), offline, with
+# Debian's pip and setuptools; libsignet-client.so.0 (the plain build)
+# travels inside the package, so nothing else is searched for.
+KS_STAGE	:= build/keystone-plugin
+KS_PIP		:= /usr/bin/python3 -m pip
+.PHONY: install-keystone-plugin uninstall-keystone-plugin
+install-keystone-plugin:
+	@$(MAKE) --no-print-directory SAN=0 FUZZ=0 build/lib/libsignet-client.so
+	rm -rf $(KS_STAGE)
+	cp -r integrations/keystone $(KS_STAGE)
+	cp build/lib/libsignet-client.so.0 $(KS_STAGE)/signet_keystone/
+	$(KS_PIP) install --no-index --no-build-isolation --no-deps \
+	    --break-system-packages --no-warn-script-location \
+	    $(if $(DESTDIR),--root $(DESTDIR)) $(KS_STAGE)
+
+uninstall-keystone-plugin:
+	$(KS_PIP) uninstall -y --break-system-packages signet-keystone
