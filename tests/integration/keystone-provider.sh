@@ -80,7 +80,7 @@ grep -q "cannot issue application credential tokens yet" \
     fail "no log line for the application credential refusal"
 
 # The signer stopped: 503 with Retry-After, never a 500; then back.
-held=$(checks - issue)
+held=$(checks - issue 1)
 stop_signer || fail "the signer did not stop cleanly"
 checks - down "$held" || FAILS=$((FAILS + 1))
 start_signer

@@ -6,10 +6,13 @@ exits 1 if any failed.
   keystone_checks.py URL - down TOKEN      the signer is stopped: 503s
   keystone_checks.py URL - up TOKEN        it is back: all works
   keystone_checks.py URL - valid TOKEN...  each token validates
-  keystone_checks.py URL - issue           prints a project token
+  keystone_checks.py URL - issue N [TOKEN...]  validates the TOKENs, then
+                                           prints N new project tokens
+  keystone_checks.py URL - hammer SECONDS TOKEN...  validates in a loop
 URL is Keystone's /v3."""
 import json
 import sys
+import time
 
 from keystoneauth1 import exceptions as ksx
 from keystoneauth1.identity import v3
@@ -207,13 +210,34 @@ def valid(toks):
         check('token %d validates' % (i + 1), st == 200, st)
 
 
+def hammer(seconds, toks):
+    """Validates and issues without pause for SECONDS (while the test
+    rotates the signer's keys): every call must succeed."""
+    admin_tok = project_token()
+    end = time.monotonic() + seconds
+    calls, bad = 0, []
+    while time.monotonic() < end:
+        for tok in toks + [project_token()]:
+            st, _, _ = validate(admin_tok, tok)
+            calls += 1
+            if st != 200:
+                bad.append(st)
+    check('%d validations in flight, none failed' % calls,
+          calls > 0 and not bad, bad[:5])
+
+
 def main():
     op = sys.argv[3]
     if op == 'main':
         main_checks(sys.argv[2], sys.argv[4], sys.argv[5])
     elif op == 'issue':
-        print(project_token())
-        return
+        sys.stdout = sys.stderr     # check lines; the tokens go to fd 1
+        if sys.argv[5:]:
+            valid(sys.argv[5:])
+        for _ in range(int(sys.argv[4])):
+            print(project_token(), file=sys.__stdout__)
+    elif op == 'hammer':
+        hammer(float(sys.argv[4]), sys.argv[5:])
     elif op == 'valid':
         valid(sys.argv[4:])
     else:
