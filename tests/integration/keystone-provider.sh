@@ -74,13 +74,14 @@ appcred=$(osc application credential create --secret secret-appcred \
 [ -n "$appcred" ] && ok "openstack application credential create" ||
     fail "openstack application credential create: $(cat "$WORK/osc.err")"
 
-checks "$WORK/audit.log" main "$trust" "$appcred" || FAILS=$((FAILS + 1))
+checks "$WORK/audit.log" main "$trust" "$appcred" "$WORK/held" ||
+    FAILS=$((FAILS + 1))
 grep -q "cannot issue application credential tokens yet" \
     "$WORK/keystone.log" && ok "the refusal is logged, and why" ||
     fail "no log line for the application credential refusal"
 
 # The signer stopped: 503 with Retry-After, never a 500; then back.
-held=$(checks - issue 1)
+held=$(cat "$WORK/held")
 stop_signer || fail "the signer did not stop cleanly"
 checks - down "$held" || FAILS=$((FAILS + 1))
 start_signer

@@ -2,7 +2,7 @@
 keystoneauth1 and keystonemiddleware, one process for many checks (a
 Python start costs a second). Prints "ok: ..." or "FAIL: ..." per check;
 exits 1 if any failed.
-  keystone_checks.py URL AUDIT_LOG main TRUST_ID APPCRED_ID
+  keystone_checks.py URL AUDIT_LOG main TRUST_ID APPCRED_ID HELD_FILE
   keystone_checks.py URL - down TOKEN      the signer is stopped: 503s
   keystone_checks.py URL - up TOKEN        it is back: all works
   keystone_checks.py URL - valid TOKEN...  each token validates
@@ -170,8 +170,10 @@ def audit(admin_tok, path):
           audit_issued(path) - before == 5, audit_issued(path) - before)
 
 
-def main_checks(audit_log, trust_id, appcred_id):
+def main_checks(audit_log, trust_id, appcred_id, held):
     admin_tok = project_token()
+    with open(held, 'w') as f:     # for the signer-down checks
+        f.write(admin_tok)
     unscoped = scopes(admin_tok)
     rescope(admin_tok, unscoped)
     trust(admin_tok, trust_id)
@@ -229,7 +231,7 @@ def hammer(seconds, toks):
 def main():
     op = sys.argv[3]
     if op == 'main':
-        main_checks(sys.argv[2], sys.argv[4], sys.argv[5])
+        main_checks(*sys.argv[2:3], *sys.argv[4:7])
     elif op == 'issue':
         sys.stdout = sys.stderr     # check lines; the tokens go to fd 1
         if sys.argv[5:]:
