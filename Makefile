@@ -155,6 +155,33 @@ $(VERIFY_SO): $(VERIFY_PIC)
 	    -o $@.0 $^ $(LDLIBS)
 	ln -sf libsignet-verify.so.0 $@
 
+# libsignet-client: the signer's RPC as JSON calls, for callers in other
+# languages (the Keystone provider's ctypes binding). Position-independent
+# like libsignet-verify; only signet_client_* exported.
+CLIENT_SRCS	:= $(wildcard appliance/client/*.c) \
+		   $(addprefix proto/,client.c frame.c tls.c) \
+		   $(addprefix appliance/common/,log.c err.c monotime.c \
+		   isotime.c)
+CLIENT_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(CLIENT_SRCS)) \
+		   $(B)/pic/gen/signer.pb-c.o
+CLIENT_SO	:= $(B)/lib/libsignet-client.so
+
+all: $(CLIENT_SO)
+
+$(B)/pic/gen/signer.pb-c.o: $(GEN)/proto/signer.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror \
+	    -fPIC -fvisibility=hidden -I$(GEN)/proto -c -o $@ $<
+
+$(B)/pic/appliance/client/%.o: ALL_CFLAGS += -Iappliance/client
+$(CLIENT_PIC): $(GEN)/proto/signer.pb-c.h
+
+$(CLIENT_SO): $(CLIENT_PIC)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -Wl,--no-undefined \
+	    -Wl,-soname,libsignet-client.so.0 -o $@.0 $^ $(LDLIBS)
+	ln -sf libsignet-client.so.0 $@
+
 $(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o \
     $(B)/obj/appliance/common/cli.o $(VERIFY_A)
 	@mkdir -p $(dir $@)
@@ -332,3 +359,22 @@ uninstall:
 	-rmdir $(D)$(DOCDIR)
 
 -include $(shell find $(B)/obj $(B)/pic -name '*.d' 2>/dev/null)
+
+# make install-keystone-plugin [DESTDIR=]: the `signet` token provider for
+# the system's python3 (Debian's, which Keystone runs on), offline, with
+# Debian's pip and setuptools; libsignet-client.so.0 (the plain build)
+# travels inside the package, so nothing else is searched for.
+KS_STAGE	:= build/keystone-plugin
+KS_PIP		:= /usr/bin/python3 -m pip
+.PHONY: install-keystone-plugin uninstall-keystone-plugin
+install-keystone-plugin:
+	@$(MAKE) --no-print-directory SAN=0 FUZZ=0 build/lib/libsignet-client.so
+	rm -rf $(KS_STAGE)
+	cp -r integrations/keystone $(KS_STAGE)
+	cp build/lib/libsignet-client.so.0 $(KS_STAGE)/signet_keystone/
+	$(KS_PIP) install --no-index --no-build-isolation --no-deps \
+	    --break-system-packages --no-warn-script-location \
+	    $(if $(DESTDIR),--root $(DESTDIR)) $(KS_STAGE)
+
+uninstall-keystone-plugin:
+	$(KS_PIP) uninstall -y --break-system-packages signet-keystone

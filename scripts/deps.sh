@@ -8,7 +8,7 @@ libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
 libjansson-dev libmsgpack-dev libsqlite3-dev libcurl4-openssl-dev
 libcrypt-dev libmicrohttpd-dev zlib1g-dev
 curl python3-openstackclient python3-keystoneauth1
-python3-keystonemiddleware wrk
+python3-keystonemiddleware wrk python3-pip python3-setuptools
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography
 faketime util-linux bc procps strace

@@ -1,0 +1,165 @@
+"""`[token] provider = signet`: Keystone's Fernet tokens, sealed and opened
+by signet-signerd, so the token keys never leave the HSM.
+
+generate_id_and_issued_at sends the token model's claims to IssueFernet;
+validate_token opens with OpenFernet and returns Keystone's 14-tuple.
+The signer packs Keystone's own payloads, so tokens minted before the
+switch (from an imported key repository) and after it are the same thing.
+"""
+import re
+import time
+
+import flask
+from keystone.common import provider_api  # noqa: loads keystone's registry
+import keystone.conf
+from keystone import exception
+from keystone.token.providers import base
+from oslo_context import context as oslo_context
+from oslo_log import log
+
+from signet_keystone import client
+from signet_keystone import errors
+from signet_keystone import options
+
+CONF = keystone.conf.CONF
+LOG = log.getLogger(__name__)
+
+# The signer takes a request id of at most 64 printable ASCII bytes.
+_REQUEST_ID = re.compile(r'^[\x21-\x7e]{1,64}$')
+# As Keystone's own Fernet provider says it (never the token itself).
+_NOT_FOUND = 'Could not recognize Fernet token'
+
+
+def isotime(seconds):
+    """Keystone's subsecond isotime: microseconds always zero."""
+    return time.strftime('%Y-%m-%dT%H:%M:%S.000000Z', time.gmtime(seconds))
+
+
+def unsupported_kind(token):
+    """What the signer cannot seal yet (payload versions 4-7 and 9: the
+    signer's part of issue #14), in the Fernet provider's order."""
+    if token.oauth_scoped:
+        return 'OAuth1'
+    if token.trust_scoped:
+        return None
+    if token.is_federated:
+        return 'federated'
+    if token.application_credential_id:
+        return 'application credential'
+    return None
+
+
+def parent_token():
+    """The token a `token`-method request re-scopes: the signer checks the
+    new token against it (same user, its audit chain, no longer life).
+    Keystone's token plugin reads the same request body."""
+    if not flask.has_request_context():
+        return None
+    body = flask.request.get_json(silent=True, force=True) or {}
+    try:
+        return body['auth']['identity']['token']['id']
+    except (KeyError, TypeError):
+        return None
+
+
+def request_id():
+    ctx = oslo_context.get_current()
+    rid = getattr(ctx, 'request_id', None)
+    return rid if rid and _REQUEST_ID.match(rid) else None
+
+
+class Provider(base.Provider):
+    def __init__(self, *args, **kwargs):
+        super(Provider, self).__init__(*args, **kwargs)
+        options.register(CONF)
+        conf = CONF.signet
+        if conf.format != 'fernet':
+            raise SystemExit('[signet] format = %s: the signer has no %s '
+                             'call yet; use format = fernet'
+                             % (conf.format, conf.format))
+        try:
+            self.client = client.Client(
+                conf.socket, conf.timeout, conf.connections,
+                conf.client_library, conf.tls_cert, conf.tls_key,
+                conf.tls_ca)
+        except client.ClientError as e:
+            raise SystemExit('[signet]: %s' % e)
+        self.retry_after = conf.retry_after
+        errors.retry_after_hooks()
+        self._health()
+
+    def _health(self):
+        """A signer that is down now may be up by the first request, so
+        Keystone starts anyway; the log says which sockets were tried."""
+        rc, h = self.client.call('health', {})
+        if rc == client.OK and h.get('ready'):
+            LOG.info('signet: signer at %s ready, %d Fernet keys',
+                     self.client.endpoints, h.get('fernet_keys', 0))
+        else:
+            LOG.error('signet: no ready signer at %s (%s): tokens can '
+                      'be neither issued nor validated (503) until one '
+                      'answers', self.client.endpoints,
+                      h.get('reason') or h.get('error'))
+
+    def _call(self, op, args):
+        rid = request_id()
+        if rid:
+            args['request_id'] = rid
+        rc, out = self.client.call(op, args)
+        if rc in (client.UNREACHABLE, client.UNAVAILABLE, client.BUSY,
+                  client.INTERNAL):
+            LOG.error('signet: %s: signer at %s: %s', op,
+                      self.client.endpoints, out.get('error'))
+            raise errors.SignerUnavailable(
+                'The token signer is unavailable; retry later.',
+                self.retry_after)
+        if rc == client.BAD_CALL:
+            LOG.error('signet: %s: %s', op, out.get('error'))
+            raise exception.UnexpectedError(out.get('error'))
+        return rc, out
+
+    def generate_id_and_issued_at(self, token):
+        kind = unsupported_kind(token)
+        if kind is not None:
+            LOG.warning('signet: the signer cannot issue %s tokens yet '
+                        '(Fernet payloads for federation, OAuth1 and '
+                        'application credentials); refused for user %s',
+                        kind, token.user_id)
+            raise errors.Unsupported(
+                'This Keystone issues tokens through signet, whose signer '
+                'cannot make %s tokens yet.' % kind)
+        claims = {
+            'user_id': token.user_id, 'methods': list(token.methods),
+            'audit_ids': list(token.audit_ids),
+            'expires_at': token.expires_at,
+            'project_id': token.project_id or '',
+            'domain_id': token.domain_id or '',
+            'system': token.system or '',
+            'trust_id': token.trust_id or '',
+        }
+        if 'token' in token.methods:
+            claims['parent_token'] = parent_token() or ''
+        rc, out = self._call('issue_fernet', claims)
+        if rc == client.OK:
+            return out['token'], isotime(out['issued_at'])
+        LOG.warning('signet: the signer refused a token for user %s: %s',
+                    token.user_id, out.get('error'))
+        if rc == client.NOT_FOUND:
+            raise exception.TokenNotFound(_NOT_FOUND)
+        if rc == client.DENIED:
+            raise exception.Forbidden(
+                'The token signer refused: %s' % out.get('error'))
+        raise exception.ValidationError(
+            'The token signer refused: %s' % out.get('error'))
+
+    def validate_token(self, token_id):
+        # Expired tokens come back too: Keystone judges expiry (and
+        # allow_expired) itself; the signer keeps its own outer window.
+        rc, c = self._call('open_fernet',
+                           {'token': token_id, 'allow_expired': True})
+        if rc != client.OK:
+            raise exception.TokenNotFound(_NOT_FOUND)
+        return (c['user_id'], c['methods'], c['audit_ids'], c['system'],
+                c['domain_id'], c['project_id'], c['trust_id'],
+                None, None, None, None, None,
+                isotime(c['issued_at']), isotime(c['expires_at']))
