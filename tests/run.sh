@@ -7,7 +7,9 @@
 # process group is killed and it fails. Integration tests run TEST_JOBS at
 # a time (the number of CPUs): most of their time is spent waiting on
 # daemons, sockets and sleeps. Those that measure time or load (SERIAL)
-# run alone afterwards, so a neighbour cannot skew what they measure.
+# run alone afterwards, so a neighbour cannot skew what they measure, and
+# so do the two that run a real Keystone (two at once fail each other's
+# database commits).
 set -u
 B=${1:-build}
 [ $# -gt 0 ] && shift
@@ -17,7 +19,7 @@ JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 SERIAL="api-lockout api-slowloris security-consttime signer-starve
 signer-burst signer-audit-growth signer-memory rate-limits faults-clock
 verify-cert-expiry api-revocation-scale deploy-install run-layout
-signer-frame-memory"
+signer-frame-memory keystone-provider keystone-migrate"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share
