@@ -8,39 +8,17 @@
 # repository reads the tokens signet issued. Then fernet-rotate and a SIGHUP of the signer while tokens are validated and
 # issued without pause: none fails, and Keystone is not restarted.
 . tests/integration/lib/softhsm.sh
+. tests/integration/lib/keystone.sh
 
-LIB=${PLAIN_BIN:-$PWD/build/bin}/../lib/libsignet-client.so.0
 [ -f "$LIB" ] || { fail "no $LIB: run make all first"; finish; }
 REPO="$WORK/fernet-keys"
 mkdir -m 700 "$REPO"
 /usr/bin/python3 tests/integration/lib/keystone_repo.py "$REPO" 3 1 \
     > /dev/null 2>&1 || fail "keystone made no repository"
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 /usr/bin/python3 tests/integration/lib/keystone_setup.py "$WORK" "$PORT" \
     "$SOCK" "$LIB" fernet "$REPO" 2> "$WORK/setup.err" ||
     { fail "keystone setup: $(cat "$WORK/setup.err")"; finish; }
 
-KS_PID=""
-start_keystone() {
-	PYTHONPATH="$WORK/site" /usr/bin/python3 \
-	    tests/integration/lib/keystone_server.py "$WORK/ks" "$PORT" \
-	    > "$WORK/ks.out" 2>&1 &
-	KS_PID=$!
-	i=0
-	while ! grep -qs "keystone serving" "$WORK/ks.out" &&
-	    kill -0 "$KS_PID" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -qs "keystone serving" "$WORK/ks.out" ||
-	    fail "keystone did not start: $(tail -5 "$WORK/keystone.log")"
-}
-stop_keystone() {
-	kill "$KS_PID"
-	wait "$KS_PID" 2>/dev/null
-	KS_PID=""
-}
-trap 'kill $KS_PID 2>/dev/null; cleanup' EXIT
 checks() {
 	/usr/bin/python3 tests/integration/lib/keystone_checks.py \
 	    "http://127.0.0.1:$PORT/v3" - "$@"

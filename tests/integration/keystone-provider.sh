@@ -9,8 +9,8 @@
 # configuration. The Python side loads the plain build's
 # libsignet-client.so.0 (a sanitized one would need ASan in python3).
 . tests/integration/lib/softhsm.sh
+. tests/integration/lib/keystone.sh
 
-LIB=${PLAIN_BIN:-$PWD/build/bin}/../lib/libsignet-client.so.0
 [ -f "$LIB" ] || { fail "no $LIB: run make all first"; finish; }
 expect_ok "init-token" prov init-token
 expect_ok "fernet-setup" prov fernet-setup
@@ -21,27 +21,10 @@ printf '[auth]\nmethods = external,password,token,oauth1,mapped,application_cred
     >> "$CONF"
 start_signer
 
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 /usr/bin/python3 tests/integration/lib/keystone_setup.py "$WORK" "$PORT" \
     "$SOCK" "$LIB" 2> "$WORK/setup.err" ||
     { fail "keystone setup: $(cat "$WORK/setup.err")"; finish; }
 
-KS_PID=""
-start_keystone() {
-	PYTHONPATH="$WORK/site" /usr/bin/python3 \
-	    tests/integration/lib/keystone_server.py "$WORK/ks" "$PORT" \
-	    > "$WORK/ks.out" 2>&1 &
-	KS_PID=$!
-	i=0
-	while ! grep -qs "keystone serving" "$WORK/ks.out" &&
-	    kill -0 "$KS_PID" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -qs "keystone serving" "$WORK/ks.out" ||
-	    fail "keystone did not start: $(tail -5 "$WORK/keystone.log")"
-}
-trap 'kill $KS_PID 2>/dev/null; cleanup' EXIT
 start_keystone
 
 export OS_AUTH_URL="http://127.0.0.1:$PORT/v3" OS_USERNAME=admin \
