@@ -34,7 +34,7 @@ for t in 1 2; do
 	    "$(r "$rsa" "$speed") x openssl speed ($speed/s)"
 done
 
-# The signer's RPC against the same HSM work in-process (issue #3 targets:
+# The signer's RPC against the same HSM work in-process (targets:
 # SignCms >= 0.85 x raw RSA sign, IssueFernet/OpenFernet >= 0.7 x raw).
 printf '[signer]\nworkers = 4\nmax_connections = 64\n' >> "$CONF"
 LD_PRELOAD= "$BIN/signet-signerd" -c "$CONF" > "$WORK/signer.log" 2>&1 &
@@ -89,7 +89,7 @@ set -- $("$B/bench/signer_rpc" rpc "$CONF" "$soak" 4 open)
 echo "signer RSS: ${before} kB; after $(awk -v r="$1" -v s="$soak" \
     'BEGIN { printf "%.0f", r * s }') more OpenFernet calls: $(rss) kB"
 
-# The HTTP path (issue #4 targets: issuance >= 0.6 x the signer's
+# The HTTP path (targets: issuance >= 0.6 x the signer's
 # IssueFernet, validation >= 0.6 x OpenFernet, both at 16 connections),
 # for every provider, and for Fernet once more with the API's cache of
 # validated tokens off ([token] cache_time = 0).
@@ -148,7 +148,7 @@ for run in fernet:300 fernet:0 pki:300 pkiz:300 uuid:300; do
 	printf '%-36s %9s %9s  %s\n' "GET validation ($label)" "$1" "$2" \
 	    "$(ratio "$1" "$open16" OpenFernet)"
 done
-# Memory over about a million requests (issue #4: no growth).
+# Memory over about a million requests (no growth).
 api_start fernet 300
 soak=${BENCH_API_SOAK_SECONDS:-30}
 wrk -t2 -c16 -d2s -s bench/wrk/post.lua "$API/v3/auth/tokens" > /dev/null
@@ -161,7 +161,7 @@ for script in get.lua post.lua; do
 done
 echo "api RSS: ${before} kB; after $n more requests: $(awk '/VmRSS/ { print $2 }' /proc/$apid/status) kB"
 
-# libsignet-verify (issue #5 targets: cold >= 0.8 x a bare CMS_verify
+# libsignet-verify (targets: cold >= 0.8 x a bare CMS_verify
 # loop, cached >= 10 x cold), beside `openssl cms -verify` run once per
 # token as keystonemiddleware did.
 api_start pki 300
