@@ -56,7 +56,7 @@ expect_eq "readable by Keystone's user" "-rw-r--r--" \
     "$(ls -l "$WORK/pub/signet-jws-1.pem" | cut -c1-10)"
 printf 'signet jws' > "$WORK/msg"
 openssl dgst -sha256 -binary "$WORK/msg" > "$WORK/h"
-id1=$(sed -n 's/^ *ID: *\([0-9a-f]*\).*/\1/p' "$WORK/priv1")
+id1=$(sed -n 's/^ *ID: *\([0-9a-f]*\).*/\1/p' "$WORK/priv1" | head -1)
 [ ${#id1} -eq 32 ] || fail "no CKA_ID for signet-jws-1: $(cat "$WORK/priv1")"
 expect_ok "the token signs with ECDSA" p11 --sign --mechanism ECDSA \
     --id "$id1" --signature-format openssl \
