@@ -19,7 +19,9 @@
 #define CLAIMS_METHODS_MAX	8
 #define CLAIMS_GROUPS_MAX	32	/* a federated token's group ids */
 #define CLAIMS_PROTOCOL_MAX	64	/* Keystone's protocol id column */
-#define FERNET_PAYLOAD_MAX	2048	/* 32 long group ids need more than 1 KB */
+/* What a FERNET_TOKEN_MAX-character token holds: room for 32 group ids
+ * of 64 characters (LDAP's public ids), not for 32 of 255 bytes. */
+#define FERNET_PAYLOAD_MAX	3000
 
 enum claims_scope {
 	CLAIMS_UNSCOPED = 0,

@@ -11,6 +11,11 @@
 
 #include "claims.h"
 #include "err.h"
+#include "fernet_envelope.h"
+
+/* version, timestamp, IV, HMAC (57 bytes) and the padded ciphertext */
+_Static_assert(57 + (FERNET_PAYLOAD_MAX / 16 + 1) * 16 <= FERNET_RAW_MAX,
+    "a largest payload must fit a FERNET_TOKEN_MAX-character token");
 
 #define DEFAULT_DOMAIN	"default"
 

@@ -100,12 +100,16 @@ def remint(fmt, token):
     return ours.rstrip(b'=').decode() == token
 
 
-def main():
-    op, repo = sys.argv[1], sys.argv[2]
+def formatter(repo):
     keystone.conf.configure()
     CONF([], project='keystone', default_config_files=[])
     CONF.set_override('key_repository', repo, group='fernet_tokens')
-    fmt = tf.TokenFormatter()
+    return tf.TokenFormatter()
+
+
+def main():
+    op, repo = sys.argv[1], sys.argv[2]
+    fmt = formatter(repo)
     for line in sys.stdin:
         line = line.strip()
         if not line:
