@@ -73,7 +73,7 @@ pack_bytes_or_str(msgpack_packer *pk, const char *id)
 	}
 }
 
-/* The (is_stored_as_bytes, value) pair of §1.4. */
+/* Keystone's (is_stored_as_bytes, value) pair: [true, bin 16] for a uuid. */
 static void
 pack_pair(msgpack_packer *pk, const char *id)
 {
@@ -109,7 +109,8 @@ fernet_payload_version(const struct claims *c)
 {
 	static const int by_scope[] = { V_UNSCOPED, V_PROJECT, V_DOMAIN,
 	    V_SYSTEM, V_TRUST };
-	int	 fed = c->idp_id[0] != '\0', oauth = c->access_token_id[0] != '\0',
+	int	 fed = c->idp_id[0] != '\0',
+		 oauth = c->access_token_id[0] != '\0',
 		 app = c->app_cred_id[0] != '\0';
 
 	if ((unsigned)c->scope > CLAIMS_TRUST || fed + oauth + app > 1 ||
@@ -143,7 +144,7 @@ pack_scope(msgpack_packer *pk, int v, const struct claims *c)
 {
 	switch (v) {
 	case V_DOMAIN:
-		pack_bytes_or_str(pk, c->domain_id);	/* bare, §1.4 */
+		pack_bytes_or_str(pk, c->domain_id);	/* bare, not a pair */
 		break;
 	case V_PROJECT:
 	case V_TRUST:

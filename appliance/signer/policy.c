@@ -50,8 +50,8 @@ parse_scopes(struct signer *sg)
 		return SIG_ERR_CONFIG;
 	}
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < NSCOPES && strcmp(names[i], scope_names[j]) != 0;
-		    j++)
+		for (j = 0; j < NSCOPES &&
+		    strcmp(names[i], scope_names[j]) != 0; j++)
 			;
 		if (j == NSCOPES) {
 			log_err("[signer] allowed_scopes: unknown scope '%s'",
