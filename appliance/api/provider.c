@@ -83,6 +83,16 @@ provider_open(struct api *a, const char *tok, int allow_expired,
 	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
 	    *o->c->trust_id != '\0'))
 		r = SIG_ERR_KEY_NOT_FOUND;
+	/*
+	 * Nor federation, OAuth1 or application credentials (Keystone's
+	 * v4-v7, v9 with imported keys): their roles come from groups, a
+	 * consumer's delegation or a credential's subset, none of which
+	 * signet knows, so such a token must not pass for the user's own.
+	 */
+	if (r == 0 && (o->c->n_group_ids != 0 || *o->c->idp_id != '\0' ||
+	    *o->c->protocol_id != '\0' || *o->c->access_token_id != '\0' ||
+	    *o->c->app_cred_id != '\0'))
+		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
 		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;

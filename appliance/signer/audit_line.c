@@ -79,7 +79,7 @@ field(struct line *l, const char *key, const char *v)
 static void
 claims_fields(struct line *l, const struct claims *c)
 {
-	char	 t[ISOTIME_LEN + 1], id[23];
+	char	 t[ISOTIME_LEN + 1], id[23], n[32];
 
 	field(l, "user_id", c->user_id);
 	field(l, "scope", scope_names[c->scope]);
@@ -89,6 +89,17 @@ claims_fields(struct line *l, const struct claims *c)
 		field(l, "domain_id", c->domain_id);
 	if (c->trust_id[0] != '\0')
 		field(l, "trust_id", c->trust_id);
+	if (c->idp_id[0] != '\0') {
+		field(l, "idp_id", c->idp_id);
+		field(l, "protocol_id", c->protocol_id);
+		/* the count: 32 ids escaped would not fit a line */
+		snprintf(n, sizeof(n), ",\"groups\":%zu", c->n_groups);
+		put(l, n, strlen(n));
+	}
+	if (c->access_token_id[0] != '\0')
+		field(l, "access_token_id", c->access_token_id);
+	if (c->app_cred_id[0] != '\0')
+		field(l, "app_cred_id", c->app_cred_id);
 	if (c->n_audit > 0) {
 		claims_audit_format(c->audit[0], id);
 		field(l, "audit_id", id);

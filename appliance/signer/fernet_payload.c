@@ -1,7 +1,8 @@
 /*
- * signet-signerd: Keystone 22's Fernet payloads (token_formatters.py) for
- * the scopes signet issues: v0 unscoped, v1 domain, v2 project, v3 trust,
- * v8 system. Packing is byte-identical to msgpack-python 1.0; unpacking is
+ * signet-signerd: Keystone 22's Fernet payloads (token_formatters.py), all
+ * ten: v0 unscoped, v1 domain, v2 project, v3 trust, v4-v6 federated
+ * (unscoped, project, domain), v7 OAuth1, v8 system, v9 application
+ * credential. Packing is byte-identical to msgpack-python 1.0; unpacking is
  * strict (exact element counts and types) where Keystone would crash.
  */
 #include <string.h>
@@ -10,11 +11,22 @@
 
 #include "claims.h"
 #include "err.h"
+#include "fernet_envelope.h"
+
+/* version, timestamp, IV, HMAC (57 bytes) and the padded ciphertext */
+_Static_assert(57 + (FERNET_PAYLOAD_MAX / 16 + 1) * 16 <= FERNET_RAW_MAX,
+    "a largest payload must fit a FERNET_TOKEN_MAX-character token");
 
 #define DEFAULT_DOMAIN	"default"
 
 enum { V_UNSCOPED = 0, V_DOMAIN = 1, V_PROJECT = 2, V_TRUST = 3,
-    V_SYSTEM = 8 };
+    V_FED_UNSCOPED = 4, V_FED_PROJECT = 5, V_FED_DOMAIN = 6, V_OAUTH1 = 7,
+    V_SYSTEM = 8, V_APP_CRED = 9, V_MAX = 9 };
+
+/* Elements of each version's array, the version itself included. */
+static const uint8_t nelem[V_MAX + 1] = { 5, 6, 6, 7, 8, 9, 9, 7, 6, 7 };
+
+#define IS_FED(v)	((v) >= V_FED_UNSCOPED && (v) <= V_FED_DOMAIN)
 
 /* Keystone stores an id as bytes iff it is a canonical uuid4().hex. */
 static int
@@ -61,7 +73,7 @@ pack_bytes_or_str(msgpack_packer *pk, const char *id)
 	}
 }
 
-/* The (is_stored_as_bytes, value) pair of §1.4. */
+/* Keystone's (is_stored_as_bytes, value) pair: [true, bin 16] for a uuid. */
 static void
 pack_pair(msgpack_packer *pk, const char *id)
 {
@@ -86,33 +98,101 @@ pack_tail(msgpack_packer *pk, const struct claims *c)
 	}
 }
 
+/*
+ * Keystone's order (fernet/core.py): OAuth1, trust, federated, application
+ * credential, then the scope. Where Keystone would silently drop an id
+ * (a trust beside an access token, groups without an identity provider),
+ * no version carries the claims.
+ */
+int
+fernet_payload_version(const struct claims *c)
+{
+	static const int by_scope[] = { V_UNSCOPED, V_PROJECT, V_DOMAIN,
+	    V_SYSTEM, V_TRUST };
+	int	 fed = c->idp_id[0] != '\0',
+		 oauth = c->access_token_id[0] != '\0',
+		 app = c->app_cred_id[0] != '\0';
+
+	if ((unsigned)c->scope > CLAIMS_TRUST || fed + oauth + app > 1 ||
+	    (fed + oauth + app == 1 && c->scope == CLAIMS_TRUST) ||
+	    (!fed && (c->n_groups != 0 || c->protocol_id[0] != '\0')) ||
+	    c->n_groups > CLAIMS_GROUPS_MAX)
+		return -1;
+	if (oauth || app)
+		return c->scope != CLAIMS_PROJECT ? -1 : oauth ? V_OAUTH1 :
+		    V_APP_CRED;
+	if (fed) {
+		if (c->protocol_id[0] == '\0')
+			return -1;
+		return c->scope == CLAIMS_UNSCOPED ? V_FED_UNSCOPED :
+		    c->scope == CLAIMS_PROJECT ? V_FED_PROJECT :
+		    c->scope == CLAIMS_DOMAIN ? V_FED_DOMAIN : -1;
+	}
+	return by_scope[c->scope];
+}
+
+static void
+pack_str(msgpack_packer *pk, const char *s)
+{
+	msgpack_pack_str(pk, strlen(s));
+	msgpack_pack_str_body(pk, s, strlen(s));
+}
+
+/* The scope element after M, if the version has one. */
+static void
+pack_scope(msgpack_packer *pk, int v, const struct claims *c)
+{
+	switch (v) {
+	case V_DOMAIN:
+		pack_bytes_or_str(pk, c->domain_id);	/* bare, not a pair */
+		break;
+	case V_PROJECT:
+	case V_TRUST:
+	case V_FED_PROJECT:
+	case V_OAUTH1:
+	case V_APP_CRED:
+		pack_pair(pk, c->project_id);
+		break;
+	case V_FED_DOMAIN:
+		pack_pair(pk, c->domain_id);
+		break;
+	case V_SYSTEM:
+		pack_str(pk, c->system);
+		break;
+	}
+}
+
 static int
 pack_body(msgpack_packer *pk, const struct claims *c)
 {
-	static const int nelem[] = { 5, 6, 6, 6, 7 };
-	static const int version[] = { V_UNSCOPED, V_PROJECT, V_DOMAIN,
-	    V_SYSTEM, V_TRUST };
+	size_t	 i;
+	int	 v;
 
-	if (c->scope == CLAIMS_DOMAIN && !is_uuid_hex(c->domain_id) &&
+	if ((v = fernet_payload_version(c)) < 0)
+		return SIG_ERR_BAD_INPUT;
+	if (v == V_DOMAIN && !is_uuid_hex(c->domain_id) &&
 	    strcmp(c->domain_id, DEFAULT_DOMAIN) != 0)
 		return SIG_ERR_BAD_INPUT;	/* Keystone cannot carry it */
-	if (c->scope == CLAIMS_TRUST && !is_uuid_hex(c->trust_id))
+	if (v == V_TRUST && !is_uuid_hex(c->trust_id))
 		return SIG_ERR_BAD_INPUT;
-	msgpack_pack_array(pk, nelem[c->scope]);
-	msgpack_pack_uint64(pk, version[c->scope]);
+	msgpack_pack_array(pk, nelem[v]);
+	msgpack_pack_uint64(pk, v);
 	pack_pair(pk, c->user_id);
 	msgpack_pack_uint64(pk, c->methods);
-	if (c->scope == CLAIMS_PROJECT || c->scope == CLAIMS_TRUST)
-		pack_pair(pk, c->project_id);
-	else if (c->scope == CLAIMS_DOMAIN)
-		pack_bytes_or_str(pk, c->domain_id);
-	else if (c->scope == CLAIMS_SYSTEM) {
-		msgpack_pack_str(pk, strlen(c->system));
-		msgpack_pack_str_body(pk, c->system, strlen(c->system));
-	}
+	pack_scope(pk, v, c);
+	if (IS_FED(v)) {
+		msgpack_pack_array(pk, c->n_groups);
+		for (i = 0; i < c->n_groups; i++)
+			pack_pair(pk, c->group_ids[i]);
+		pack_pair(pk, c->idp_id);
+		pack_str(pk, c->protocol_id);	/* bare */
+	} else if (v == V_OAUTH1)
+		pack_pair(pk, c->access_token_id);	/* before E */
 	pack_tail(pk, c);
-	if (c->scope == CLAIMS_TRUST)
+	if (v == V_TRUST)
 		pack_bytes_or_str(pk, c->trust_id);
+	else if (v == V_APP_CRED)
+		pack_pair(pk, c->app_cred_id);		/* after A */
 	return 0;
 }
 
@@ -126,8 +206,7 @@ fernet_payload_pack(const struct claims *c, uint8_t *out, size_t outsz,
 	int		 r;
 
 	*len = 0;
-	if ((unsigned)c->scope > CLAIMS_TRUST || c->n_audit < 1 ||
-	    c->n_audit > CLAIMS_AUDIT_MAX)
+	if (c->n_audit < 1 || c->n_audit > CLAIMS_AUDIT_MAX)
 		return SIG_ERR_BAD_INPUT;
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -225,49 +304,95 @@ obj_audit(const msgpack_object *o, struct claims *c)
 	return 0;
 }
 
+/* A bare str (bin read as UTF-8 text, as Keystone does): a protocol. */
+static int
+obj_text(const msgpack_object *o, char *out)
+{
+	size_t	 n;
+
+	if (o->type != MSGPACK_OBJECT_STR && o->type != MSGPACK_OBJECT_BIN)
+		return -1;
+	n = o->via.str.size;
+	if (n == 0 || n > CLAIMS_ID_MAX || memchr(o->via.str.ptr, '\0', n))
+		return -1;
+	memcpy(out, o->via.str.ptr, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* A federated token's G, P(idp), protocol at a. */
+static int
+obj_federation(const msgpack_object *a, struct claims *c)
+{
+	size_t	 i;
+
+	if (a[0].type != MSGPACK_OBJECT_ARRAY ||
+	    a[0].via.array.size > CLAIMS_GROUPS_MAX)
+		return -1;
+	for (i = 0; i < a[0].via.array.size; i++)
+		if (obj_pair(&a[0].via.array.ptr[i], c->group_ids[i]) != 0)
+			return -1;
+	c->n_groups = a[0].via.array.size;
+	return obj_pair(&a[1], c->idp_id) != 0 ||
+	    obj_text(&a[2], c->protocol_id) != 0 ? -1 : 0;
+}
+
+/* The scope element at *a, for version v. */
+static int
+unpack_scope(const msgpack_object *a, uint64_t v, struct claims *c)
+{
+	switch (v) {
+	case V_UNSCOPED:
+	case V_FED_UNSCOPED:
+		c->scope = CLAIMS_UNSCOPED;
+		return 0;
+	case V_DOMAIN:
+		c->scope = CLAIMS_DOMAIN;
+		return obj_id(a, c->domain_id) != 0 ||
+		    (a->type == MSGPACK_OBJECT_STR &&
+		    strcmp(c->domain_id, DEFAULT_DOMAIN) != 0) ? -1 : 1;
+	case V_FED_DOMAIN:
+		c->scope = CLAIMS_DOMAIN;
+		return obj_pair(a, c->domain_id) != 0 ? -1 : 1;
+	case V_SYSTEM:
+		c->scope = CLAIMS_SYSTEM;
+		if (a->type != MSGPACK_OBJECT_STR || a->via.str.size != 3 ||
+		    memcmp(a->via.str.ptr, "all", 3) != 0)
+			return -1;
+		strcpy(c->system, "all");
+		return 1;
+	default:	/* 2, 3, 5, 7, 9: a project */
+		c->scope = v == V_TRUST ? CLAIMS_TRUST : CLAIMS_PROJECT;
+		return obj_pair(a, c->project_id) != 0 ? -1 : 1;
+	}
+}
+
 static int
 unpack_fields(const msgpack_object *a, size_t n, struct claims *c)
 {
 	uint64_t	 v = a[0].via.u64;
-	size_t		 t = 3;		/* index of E once scope is read */
+	size_t		 t = 3;		/* index of E once the ids are read */
+	int		 k;
 
-	if (obj_pair(&a[1], c->user_id) != 0 ||
+	if (v > V_MAX || n != nelem[v] || obj_pair(&a[1], c->user_id) != 0 ||
 	    a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
 		return -1;
 	c->methods = a[2].via.u64;
-	switch (v) {
-	case V_UNSCOPED:
-		c->scope = CLAIMS_UNSCOPED;
-		break;
-	case V_DOMAIN:
-		c->scope = CLAIMS_DOMAIN;
-		if (obj_id(&a[t++], c->domain_id) != 0 ||
-		    (a[3].type == MSGPACK_OBJECT_STR &&
-		    strcmp(c->domain_id, DEFAULT_DOMAIN) != 0))
-			return -1;
-		break;
-	case V_PROJECT:
-	case V_TRUST:
-		c->scope = v == V_PROJECT ? CLAIMS_PROJECT : CLAIMS_TRUST;
-		if (obj_pair(&a[t++], c->project_id) != 0)
-			return -1;
-		break;
-	case V_SYSTEM:
-		c->scope = CLAIMS_SYSTEM;
-		if (a[t].type != MSGPACK_OBJECT_STR || a[t].via.str.size != 3 ||
-		    memcmp(a[t].via.str.ptr, "all", 3) != 0)
-			return -1;
-		strcpy(c->system, "all");
-		t++;
-		break;
-	default:
+	if ((k = unpack_scope(&a[t], v, c)) < 0)
 		return -1;
-	}
-	if (n != t + 2 + (v == V_TRUST) || obj_expiry(&a[t], &c->expires_at) ||
-	    obj_audit(&a[t + 1], c) != 0)
+	t += (size_t)k;
+	if (IS_FED(v)) {
+		if (obj_federation(&a[t], c) != 0)
+			return -1;
+		t += 3;
+	} else if (v == V_OAUTH1 && obj_pair(&a[t++], c->access_token_id))
+		return -1;
+	if (obj_expiry(&a[t], &c->expires_at) || obj_audit(&a[t + 1], c) != 0)
 		return -1;
 	if (v == V_TRUST && (a[t + 2].type != MSGPACK_OBJECT_BIN ||
 	    obj_id(&a[t + 2], c->trust_id) != 0))
+		return -1;
+	if (v == V_APP_CRED && obj_pair(&a[t + 2], c->app_cred_id) != 0)
 		return -1;
 	return 0;
 }
@@ -351,7 +476,7 @@ fernet_payload_unpack(const uint8_t *p, size_t len, struct claims *c)
 		goto out;
 	o = &u.data;
 	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 5 ||
-	    o->via.array.size > 7 ||
+	    o->via.array.size > 9 ||
 	    o->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
 		goto out;
 	if (unpack_fields(o->via.array.ptr, o->via.array.size, c) == 0)

@@ -24,6 +24,7 @@ struct scratch {
 	const char	*methods[CLAIMS_METHODS_MAX + 2];
 	char		 audit[CLAIMS_AUDIT_MAX][23];
 	char		*audit_ptrs[CLAIMS_AUDIT_MAX];
+	char		*group_ptrs[CLAIMS_GROUPS_MAX];
 	char		 why[160];
 	char		 keyset[sizeof(((struct keyring *)0)->keyset)];
 	union {		/* one call needs one of them */

@@ -180,4 +180,12 @@ op_claims_out(struct signer *sg, struct scratch *sc)
 	}
 	pc->n_audit_ids = sc->c.n_audit;
 	pc->audit_ids = sc->audit_ptrs;
+	for (i = 0; i < sc->c.n_groups; i++)
+		sc->group_ptrs[i] = sc->c.group_ids[i];
+	pc->n_group_ids = sc->c.n_groups;
+	pc->group_ids = sc->group_ptrs;
+	pc->idp_id = sc->c.idp_id;
+	pc->protocol_id = sc->c.protocol_id;
+	pc->access_token_id = sc->c.access_token_id;
+	pc->app_cred_id = sc->c.app_cred_id;
 }

@@ -3,6 +3,9 @@
  * seal, or says why not. A compromised front-end can mint tokens within
  * policy, never outside it: lifetime at most [token] expiration, scope
  * kinds from [signer] allowed_scopes, well-formed ids and audit ids.
+ * Federated, OAuth1 and application credential tokens are kinds of their
+ * own there (off by default): signet-api never asks for them, so a
+ * front-end that may mint them is a Keystone one, turned on by name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +17,11 @@
 #include "signer.h"
 #include "utf8.h"
 
+/* Bits of sg->scopes: enum claims_scope, then the kinds. */
 static const char *const scope_names[] = { "unscoped", "project", "domain",
-    "system", "trust" };
+    "system", "trust", "federated", "oauth1", "application_credential" };
+enum { KIND_NONE = -1, KIND_SEVERAL = -2, KIND_FEDERATED = 5,
+    KIND_OAUTH1 = 6, KIND_APP_CRED = 7, NSCOPES = 8 };
 
 static int
 split_list(char *s, const char **out, size_t max, size_t *n)
@@ -36,17 +42,18 @@ static int
 parse_scopes(struct signer *sg)
 {
 	char		*copy = strdup(sg->cf->signer_allowed_scopes);
-	const char	*names[8];
+	const char	*names[2 * NSCOPES];
 	size_t		 n, i, j;
 
-	if (copy == NULL || split_list(copy, names, 8, &n) != 0) {
+	if (copy == NULL || split_list(copy, names, 2 * NSCOPES, &n) != 0) {
 		free(copy);
 		return SIG_ERR_CONFIG;
 	}
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < 5 && strcmp(names[i], scope_names[j]) != 0; j++)
+		for (j = 0; j < NSCOPES &&
+		    strcmp(names[i], scope_names[j]) != 0; j++)
 			;
-		if (j == 5) {
+		if (j == NSCOPES) {
 			log_err("[signer] allowed_scopes: unknown scope '%s'",
 			    names[i]);
 			free(copy);
@@ -109,6 +116,82 @@ check_ids(const Signet__V1__Claims *in, struct claims *c)
 	return NULL;
 }
 
+/* Which kind the ids ask for, by presence alone. */
+static int
+kind_of(const Signet__V1__Claims *in)
+{
+	int	 fed = *in->idp_id != '\0' || *in->protocol_id != '\0' ||
+		    in->n_group_ids > 0, oauth = *in->access_token_id != '\0',
+		 app = *in->app_cred_id != '\0';
+
+	if (fed + oauth + app > 1)
+		return KIND_SEVERAL;
+	return fed ? KIND_FEDERATED : oauth ? KIND_OAUTH1 : app ?
+	    KIND_APP_CRED : KIND_NONE;
+}
+
+/* A protocol id: a short token, as Keystone's protocol names are. */
+static int
+protocol_ok(const char *s)
+{
+	size_t	 n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && n <= CLAIMS_PROTOCOL_MAX && s[n] == '\0';
+}
+
+/* Bounded, well-formed group ids, none twice. */
+static const char *
+check_groups(const Signet__V1__Claims *in, struct claims *c)
+{
+	size_t	 i, j;
+
+	if (in->n_group_ids > CLAIMS_GROUPS_MAX)
+		return "group_ids (too many)";
+	for (i = 0; i < in->n_group_ids; i++) {
+		if (copy_id(in->group_ids[i], c->group_ids[i], 1) != 0)
+			return "group_ids";
+		for (j = 0; j < i; j++)
+			if (strcmp(c->group_ids[j], c->group_ids[i]) == 0)
+				return "group_ids (repeated)";
+	}
+	c->n_groups = in->n_group_ids;
+	return NULL;
+}
+
+/*
+ * What each kind needs and forbids. Federated: an identity provider and
+ * a protocol, unscoped, project or domain (v4-v6). OAuth1 and application
+ * credentials: a project (v7, v9). Never a trust beside them.
+ */
+static const char *
+check_kind(const Signet__V1__Claims *in, struct claims *c, int kind)
+{
+	switch (kind) {
+	case KIND_FEDERATED:
+		if (c->scope != CLAIMS_UNSCOPED && c->scope != CLAIMS_PROJECT &&
+		    c->scope != CLAIMS_DOMAIN)
+			return "scope (federated: unscoped, project or domain)";
+		if (copy_id(in->idp_id, c->idp_id, 1) != 0)
+			return "idp_id";
+		if (!protocol_ok(in->protocol_id))
+			return "protocol_id";
+		strcpy(c->protocol_id, in->protocol_id);
+		return check_groups(in, c);
+	case KIND_OAUTH1:
+		if (c->scope != CLAIMS_PROJECT)
+			return "access_token_id (needs a project scope)";
+		return copy_id(in->access_token_id, c->access_token_id, 1) ?
+		    "access_token_id" : NULL;
+	case KIND_APP_CRED:
+		if (c->scope != CLAIMS_PROJECT)
+			return "app_cred_id (needs a project scope)";
+		return copy_id(in->app_cred_id, c->app_cred_id, 1) ?
+		    "app_cred_id" : NULL;
+	}
+	return NULL;
+}
+
 static const char *
 check_rest(struct signer *sg, const Signet__V1__Claims *in, struct claims *c)
 {
@@ -139,6 +222,7 @@ policy_claims(struct signer *sg, const Signet__V1__Claims *in,
     struct claims *c, char *why, size_t whysz)
 {
 	const char	*bad;
+	int		 kind;
 
 	memset(c, 0, sizeof(*c));
 	if (in == NULL || (unsigned)in->scope > CLAIMS_TRUST) {
@@ -151,7 +235,17 @@ policy_claims(struct signer *sg, const Signet__V1__Claims *in,
 		    scope_names[c->scope]);
 		return SIG_ERR_POLICY;
 	}
+	if ((kind = kind_of(in)) == KIND_SEVERAL) {
+		snprintf(why, whysz, "claims: at most one of federation, "
+		    "access_token_id, app_cred_id");
+		return SIG_ERR_BAD_INPUT;
+	}
+	if (kind != KIND_NONE && !(sg->scopes & (1u << kind))) {
+		snprintf(why, whysz, "kind %s not allowed", scope_names[kind]);
+		return SIG_ERR_POLICY;
+	}
 	if ((bad = check_ids(in, c)) != NULL ||
+	    (bad = check_kind(in, c, kind)) != NULL ||
 	    (bad = check_rest(sg, in, c)) != NULL) {
 		snprintf(why, whysz, "claims: %s", bad);
 		return strncmp(bad, "expires_at", 10) == 0 ? SIG_ERR_POLICY :

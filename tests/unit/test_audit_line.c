@@ -62,11 +62,58 @@ fields(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "result")),
 	    "ok");
 	assert_null(json_object_get(o, "request_id"));
+	assert_null(json_object_get(o, "idp_id"));
+	assert_null(json_object_get(o, "groups"));
+	assert_null(json_object_get(o, "app_cred_id"));
 	json_decref(o);
 	rec.request_id = "req-2f1c3e0a-9b7d-4c1e-8f00-1234567890ab";
 	assert_non_null(o = parse(&rec, 1400000000));
 	assert_string_equal(json_string_value(json_object_get(o,
 	    "request_id")), rec.request_id);
+	json_decref(o);
+}
+
+/* A federated token names its identity provider, protocol and how many
+ * groups; OAuth1 and application credential tokens their ids. */
+static void
+kinds(void **state)
+{
+	struct claims	 c;
+	struct audit_rec rec = { "open_fernet", 1000, &c, "ok", NULL };
+	json_t		*o;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.scope = CLAIMS_PROJECT;
+	strcpy(c.user_id, "u1");
+	strcpy(c.project_id, "p1");
+	strcpy(c.idp_id, "acme-idp");
+	strcpy(c.protocol_id, "saml2");
+	strcpy(c.group_ids[0], "g1");
+	strcpy(c.group_ids[1], "g2");
+	c.n_groups = 2;
+	c.n_audit = 1;
+	assert_non_null(o = parse(&rec, 0));
+	assert_string_equal(json_string_value(json_object_get(o, "idp_id")),
+	    "acme-idp");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "protocol_id")), "saml2");
+	assert_int_equal(json_integer_value(json_object_get(o, "groups")), 2);
+	assert_null(json_object_get(o, "access_token_id"));
+	json_decref(o);
+	memset(c.idp_id, 0, sizeof(c.idp_id));
+	c.n_groups = 0;
+	strcpy(c.app_cred_id, "ac1");
+	assert_non_null(o = parse(&rec, 0));
+	assert_null(json_object_get(o, "idp_id"));
+	assert_null(json_object_get(o, "groups"));
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "app_cred_id")), "ac1");
+	json_decref(o);
+	strcpy(c.access_token_id, "at1");
+	assert_non_null(o = parse(&rec, 0));
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "access_token_id")), "at1");
 	json_decref(o);
 }
 
@@ -122,6 +169,12 @@ sizes(void **state)
 	memset(c.project_id, 0x01, CLAIMS_ID_MAX);
 	memset(c.domain_id, '"', CLAIMS_ID_MAX);
 	memset(c.trust_id, 0xfe, CLAIMS_ID_MAX);
+	/* no version carries all of them, but the line holds them */
+	memset(c.idp_id, 0x02, CLAIMS_ID_MAX);
+	memset(c.protocol_id, 0x03, CLAIMS_ID_MAX);
+	memset(c.access_token_id, 0x04, CLAIMS_ID_MAX);
+	memset(c.app_cred_id, 0x05, CLAIMS_ID_MAX);
+	c.n_groups = CLAIMS_GROUPS_MAX;
 	memset(rid, '"', SIGNER_REQUEST_ID_MAX);	/* escaped: 2 bytes */
 	rid[SIGNER_REQUEST_ID_MAX] = '\0';
 	rec.request_id = rid;
@@ -139,6 +192,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fields),
+		cmocka_unit_test(kinds),
 		cmocka_unit_test(hostile_bytes),
 		cmocka_unit_test(sizes),
 	};

@@ -104,14 +104,71 @@ class Conn:
 
 
 def issue_fernet(user, methods, expires_at, audit_ids, project='', rid=1,
-                 scope=0):
+                 scope=0, domain='', system='', trust='', group_ids=(),
+                 idp='', protocol='', access_token='', app_cred='',
+                 parent=''):
     c = field(1, 0, scope) + field(2, 2, user if isinstance(user, bytes)
                                     else user.encode())
     for m in methods:
         c += field(3, 2, m.encode())
-    if project:
-        c += field(4, 2, project.encode())
+    for num, v in ((4, project), (5, domain), (6, system), (7, trust)):
+        if v:
+            c += field(num, 2, v.encode())
     c += field(8, 0, expires_at)
     for a in audit_ids:
         c += field(9, 2, a.encode())
-    return field(1, 0, rid) + field(2, 2, field(1, 2, c))
+    for g in group_ids:
+        c += field(10, 2, g if isinstance(g, bytes) else g.encode())
+    for num, v in ((11, idp), (12, protocol), (13, access_token),
+                   (14, app_cred)):
+        if v:
+            c += field(num, 2, v if isinstance(v, bytes) else v.encode())
+    body = field(1, 2, c)
+    if parent:
+        body += field(2, 2, parent.encode())
+    return field(1, 0, rid) + field(2, 2, body)
+
+
+def parse_all(buf):
+    """Every field of a message: {num: [values]}, repeated ones in order."""
+    out, i = {}, 0
+    while i < len(buf):
+        key, i = read_varint(buf, i)
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            val, i = read_varint(buf, i)
+        elif wire == 2:
+            n, i = read_varint(buf, i)
+            val, i = buf[i:i + n], i + n
+        else:
+            raise ValueError('wire type %d' % wire)
+        out.setdefault(num, []).append(val)
+    return out
+
+
+CLAIMS = {1: 'scope', 2: 'user_id', 3: 'methods', 4: 'project_id',
+          5: 'domain_id', 6: 'system', 7: 'trust_id', 8: 'expires_at',
+          9: 'audit_ids', 10: 'group_ids', 11: 'idp_id', 12: 'protocol_id',
+          13: 'access_token_id', 14: 'app_cred_id'}
+REPEATED = ('methods', 'audit_ids', 'group_ids')
+
+
+def claims(buf):
+    """A Claims message as a dict of proto names; strings decoded, absent
+    strings empty, repeated fields lists."""
+    f = parse_all(buf)
+    out = {}
+    for num, name in CLAIMS.items():
+        vals = f.get(num, [])
+        if name in REPEATED:
+            out[name] = [v.decode() for v in vals]
+        elif name in ('scope', 'expires_at'):
+            out[name] = vals[-1] if vals else 0
+        else:
+            out[name] = vals[-1].decode() if vals else ''
+    return out
+
+
+def opened_claims(fields):
+    """The claims of an OpenFernet response's top-level fields."""
+    return claims(parse(fields[5])[1])
