@@ -27,6 +27,7 @@
 struct jws_keys {
 	atomic_int	 refs;
 	int64_t		 loaded_at;
+	atomic_size_t	 hint;		/* the key that verified last */
 	size_t		 n;
 	EVP_PKEY	*k[JWS_KEYS_MAX];
 };
@@ -70,6 +71,7 @@ keys_new(const Signet__V1__PublicMaterialResponse *pm)
 	if ((ks = calloc(1, sizeof(*ks))) == NULL)
 		return NULL;
 	atomic_init(&ks->refs, 1);
+	atomic_init(&ks->hint, 0);
 	ks->loaded_at = time(NULL);
 	for (i = 0; i < pm->n_jws_public_keys && ks->n < JWS_KEYS_MAX; i++)
 		if ((ks->k[ks->n] = jws_pubkey(pm->jws_public_keys[i].data,
@@ -132,11 +134,21 @@ static int
 verify_now(const char *tok, char *out, size_t size, size_t *len)
 {
 	struct jws_keys	*ks = keys_get();
+	size_t		 h;
 	int		 r;
 
 	if (ks == NULL)
 		return SIG_ERR_UNAVAILABLE;
-	r = jws_verify(tok, ks->k, ks->n, out, size, len);
+	/* No kid in Keystone's header: the key that signs now is tried
+	 * first, not after the staged one PublicMaterial lists before it. */
+	h = atomic_load(&ks->hint);
+	if (h >= ks->n || (r = jws_verify(tok, &ks->k[h], 1, out, size,
+	    len)) == SIG_ERR_KEY_NOT_FOUND)
+		for (h = 0, r = SIG_ERR_KEY_NOT_FOUND; h < ks->n &&
+		    r == SIG_ERR_KEY_NOT_FOUND; h++)
+			if ((r = jws_verify(tok, &ks->k[h], 1, out, size,
+			    len)) == 0)
+				atomic_store(&ks->hint, h);
 	keys_put(ks);
 	return r;
 }

@@ -103,6 +103,7 @@ jwks_parse(const char *text)
 	    (ks = calloc(1, sizeof(*ks))) == NULL)
 		goto out;
 	atomic_init(&ks->refs, 1);
+	atomic_init(&ks->hint, 0);
 	json_array_foreach(keys, i, k) {
 		if ((ks->k[i] = jwk_key(k)) == NULL) {
 			sv_jwks_put(ks);
@@ -184,6 +185,24 @@ jwks_refetch(struct signet_verifier *v)
 	return sv_jwks_fetch(v);
 }
 
+/* No kid in Keystone's header: the key that verified last is tried
+ * first, not after the staged key the set lists before it. */
+static int
+keys_verify(struct sv_jwks *ks, const char *tok, char *out, size_t *len)
+{
+	size_t	 h = atomic_load(&ks->hint);
+	int	 r = SIG_ERR_KEY_NOT_FOUND;
+
+	if (h < ks->n && (r = jws_verify(tok, &ks->k[h], 1, out,
+	    JWS_PAYLOAD_MAX + 1, len)) != SIG_ERR_KEY_NOT_FOUND)
+		return r;
+	for (h = 0; h < ks->n && r == SIG_ERR_KEY_NOT_FOUND; h++)
+		if ((r = jws_verify(tok, &ks->k[h], 1, out,
+		    JWS_PAYLOAD_MAX + 1, len)) == 0)
+			atomic_store(&ks->hint, h);
+	return r;
+}
+
 /* The claims text of tok under the current keys (caller frees), or a
  * status. */
 static enum signet_verify_status
@@ -200,7 +219,7 @@ jwks_verify(struct signet_verifier *v, const char *tok, char **textp)
 		sv_jwks_put(ks);
 		return SIGNET_VERIFY_ERROR;
 	}
-	r = jws_verify(tok, ks->k, ks->n, *textp, JWS_PAYLOAD_MAX + 1, &len);
+	r = keys_verify(ks, tok, *textp, &len);
 	sv_jwks_put(ks);
 	if (r == 0)
 		return SIGNET_VERIFY_OK;

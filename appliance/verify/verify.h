@@ -38,6 +38,7 @@ struct sv_certs {
 					   JWK Set refetches */
 struct sv_jwks {
 	atomic_int	 refs;
+	atomic_size_t	 hint;		/* the key that verified last */
 	size_t		 n;
 	EVP_PKEY	*k[SV_JWKS_MAX];
 };
