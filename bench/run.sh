@@ -10,6 +10,7 @@ SECS=${BENCH_SECONDS:-3}
 prov init-token > /dev/null
 prov pki-setup > /dev/null
 prov fernet-setup > /dev/null
+prov jws-setup > /dev/null
 
 # openssl speed's RSA-2048 sign rate with 1 and with 2 processes.
 speed1=$(openssl speed -seconds "$SECS" rsa2048 2>/dev/null |
@@ -35,7 +36,8 @@ for t in 1 2; do
 done
 
 # The signer's RPC against the same HSM work in-process (targets:
-# SignCms >= 0.85 x raw RSA sign, IssueFernet/OpenFernet >= 0.7 x raw).
+# SignCms >= 0.85 x raw RSA sign, IssueFernet/OpenFernet >= 0.7 x raw;
+# IssueJws beside a raw C_Sign CKM_ECDSA P-256 loop).
 printf '[signer]\nworkers = 4\nmax_connections = 64\n' >> "$CONF"
 LD_PRELOAD= "$BIN/signet-signerd" -c "$CONF" > "$WORK/signer.log" 2>&1 &
 spid=$!
@@ -52,7 +54,7 @@ median() {	# median FILE: the line with the median calls/s
 echo
 printf '%-8s %-10s %10s %9s %9s  %s\n' call path calls/s p50_us p99_us \
     "ratio to the best raw loop (median of $ROUNDS rounds)"
-for op in issue open sign; do
+for op in issue open jws sign; do
 	r=0
 	while [ $r -lt "$ROUNDS" ]; do
 		for run in raw:1 raw:2 rpc:1 rpc:2 rpc:4 rpc:16; do
@@ -79,6 +81,18 @@ for c in 1 2; do	# the round trip alone: what every call above pays
 	printf '%-8s %-10s %10s %9s %9s  %s\n' health "rpc x$c" "$1" "$2" "$3" \
 	    "no HSM work"
 done
+
+# JWS validation in process, as signet-api does it (no RPC), against a
+# bare OpenSSL ECDSA P-256 verify loop of the same input and signature.
+"$B/bench/jws_verify" "$SECS" > "$WORK/jv"
+jv() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/jv"; }
+echo
+printf '%-34s %10s  %s\n' "JWS validation (1 thread)" "per s" "ratio"
+printf '%-34s %10s\n' "bare ECDSA P-256 verify (ceiling)" "$(jv bare)"
+printf '%-34s %10s  %s\n' "jws_verify + claims read" "$(jv jws)" \
+    "$(awk -v a="$(jv jws)" -v b="$(jv bare)" 'BEGIN { printf "%.2f x bare", a / b }')"
+printf '%-34s %10s  %s\n' "the same, second of two keys" "$(jv jws_behind)" \
+    "$(awk -v a="$(jv jws_behind)" -v b="$(jv bare)" 'BEGIN { printf "%.2f x bare", a / b }')"
 [ -z "${BENCH_SIGNER_ONLY:-}" ] || exit 0
 rss() {
 	awk '/VmRSS/ { print $2 }' /proc/$spid/status
@@ -96,6 +110,7 @@ echo "signer RSS: ${before} kB; after $(awk -v r="$1" -v s="$soak" \
 issue16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue | cut -d' ' -f1)
 open16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open | cut -d' ' -f1)
 sign16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 sign | cut -d' ' -f1)
+jws16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 jws | cut -d' ' -f1)
 printf 'bench-admin\n' > "$WORK/admin.pw"
 "$BIN/signet-manage" -c "$CONF" bootstrap --admin-password-file \
     "$WORK/admin.pw" > /dev/null
@@ -132,13 +147,14 @@ ratio() {	# ratio RATE CEILING NAME
 }
 echo
 printf '%-36s %9s %9s  %s\n' "HTTP (wrk, 16 conns)" "req/s" "p99" "ratio"
-for run in fernet:300 fernet:0 pki:300 pkiz:300 uuid:300; do
+for run in fernet:300 fernet:0 pki:300 pkiz:300 jws:300 jws:0 uuid:300; do
 	api_start "${run%:*}" "${run#*:}"
 	label=${run%:*}
 	[ "${run#*:}" != 0 ] || label="$label, cache off"
 	case ${run%:*} in
 	fernet) ceil="$issue16 IssueFernet" ;;
 	pki*) ceil="$sign16 SignCms" ;;
+	jws) ceil="$jws16 IssueJws" ;;
 	*) ceil="" ;;
 	esac
 	set -- $(wrk_run post.lua)

@@ -1,12 +1,13 @@
 /*
  * Benchmark (make bench, not a test): the signer's calls through the RPC
  * next to the same HSM work done in-process without it.
- *   signer_rpc rpc CONF SECONDS CONNS issue|open|sign|health
- *   signer_rpc raw CONF SECONDS THREADS issue|open|sign
+ *   signer_rpc rpc CONF SECONDS CONNS issue|open|sign|jws|health
+ *   signer_rpc raw CONF SECONDS THREADS issue|open|sign|jws
  * prints "calls_per_s P50_US P99_US". raw issue is fernet_seal, raw open
  * fernet_open of one sealed token, both on pooled sessions; raw sign is
- * C_Sign SHA256-RSA-PKCS with the CMS key. rpc health is the round trip
- * with no HSM work: the floor every other call stands on.
+ * C_Sign SHA256-RSA-PKCS with the CMS key, raw jws C_Sign CKM_ECDSA of a
+ * digest with the JWS signing key (rpc jws: IssueJws). rpc health is the
+ * round trip with no HSM work: the floor every other call stands on.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,12 +15,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/sha.h>
+
 #include "client.h"
 #include "cms_keys.h"
 #include "config.h"
 #include "err.h"
 #include "fernet_seal.h"
 #include "hsm.h"
+#include "jws_keys.h"
 #include "log.h"
 #include "secmem.h"
 
@@ -32,6 +36,7 @@ struct run {
 	int		 raw;
 	struct hsm_pool	*pool;
 	struct fernet_inv inv;
+	struct jws_inv	 jinv;
 	char		 token[FERNET_TOKEN_MAX + 1];
 	char		 body[2048];
 	pthread_mutex_t	 mu;
@@ -86,6 +91,10 @@ rpc_once(struct run *rn, struct sigc *c)
 		r = sigc_open_fernet(&v, rn->token, 0, &resp);
 	else if (strcmp(rn->op, "health") == 0)
 		r = sigc_health(&v, &resp);
+	else if (strcmp(rn->op, "jws") == 0) {
+		claims_fill(&cl, m, a);
+		r = sigc_issue_jws(&v, &cl, NULL, &resp);
+	}
 	else
 		r = sigc_sign_cms(&v, (uint8_t *)rn->body, strlen(rn->body),
 		    SIGC_CMS_PKI, &resp);
@@ -99,12 +108,35 @@ rpc_once(struct run *rn, struct sigc *c)
 	return r;
 }
 
+/* What IssueJws's HSM work is: one ECDSA P-256 signature of a digest. */
+static int
+raw_ecdsa(struct run *rn, struct hsm_sess *s)
+{
+	static uint8_t		 digest[32] = { 0x5a };
+	const struct jws_key	*k = jws_signing_key(&rn->jinv);
+	CK_MECHANISM		 m = { CKM_ECDSA, NULL, 0 };
+	uint8_t			 sig[JWS_SIG_LEN];
+	CK_ULONG		 len = sizeof(sig);
+
+	if (k == NULL || s->f->C_SignInit(s->h, &m, k->priv) != CKR_OK)
+		return -1;
+	return s->f->C_Sign(s->h, digest, sizeof(digest), sig, &len) ==
+	    CKR_OK ? 0 : -1;
+}
+
+/* DER DigestInfo of a SHA-256 digest, up to the digest (RFC 8017) */
+static const uint8_t sha256_info[] = {
+	0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+};
+
 static int
 raw_once(struct run *rn, struct hsm_sess *s)
 {
 	static const uint8_t	 pl[71] = { 0x96 };
 	uint8_t			 iv[16] = { 1 }, raw[512], out[512];
-	CK_MECHANISM		 m = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+	uint8_t			 di[sizeof(sha256_info) + 32];
+	CK_MECHANISM		 m = { CKM_RSA_PKCS, NULL, 0 };
 	CK_OBJECT_HANDLE	 h;
 	CK_ULONG		 len = sizeof(out);
 	size_t			 rawlen, outlen;
@@ -115,9 +147,16 @@ raw_once(struct run *rn, struct hsm_sess *s)
 		if (hsm_pool_find(rn->pool, s, CKO_PRIVATE_KEY, CMS_SIGN_LABEL,
 		    &h) != 0 || s->f->C_SignInit(s->h, &m, h) != CKR_OK)
 			return -1;
-		return s->f->C_Sign(s->h, (uint8_t *)rn->body,
-		    strlen(rn->body), out, &len) == CKR_OK ? 0 : -1;
+		/* as libp11 signs for the CMS engine: the digest, then
+		 * CKM_RSA_PKCS (the one RSA mechanism the key allows) */
+		memcpy(di, sha256_info, sizeof(sha256_info));
+		SHA256((uint8_t *)rn->body, strlen(rn->body),
+		    di + sizeof(sha256_info));
+		return s->f->C_Sign(s->h, di, sizeof(di), out, &len) ==
+		    CKR_OK ? 0 : -1;
 	}
+	if (strcmp(rn->op, "jws") == 0)
+		return raw_ecdsa(rn, s);
 	if (strcmp(rn->op, "issue") == 0)
 		return fernet_seal(s, &rn->inv.keys[0], time(NULL), iv, pl,
 		    sizeof(pl), tok, sizeof(tok));
@@ -223,7 +262,8 @@ setup(struct run *rn)
 	    hsm_pin_read(rn->cf->hsm_pin_file, HSM_PIN_MAX, &pin) != 0 ||
 	    hsm_pool_new(m, slot, CKU_USER, pin, 16, HSM_POOL_KEEP_PIN,
 	    &rn->pool) != 0 || hsm_sess_get(rn->pool, &s) != 0 ||
-	    fernet_inv_load(s, &rn->inv) != 0)
+	    fernet_inv_load(s, &rn->inv) != 0 ||
+	    jws_inv_load(s, &rn->jinv) != 0)
 		return -1;
 	hsm_sess_put(rn->pool, s, 0);
 	return 0;

@@ -420,6 +420,24 @@ sigc_issue_fernet(const struct sigc_via *v, const Signet__V1__Claims *c,
 }
 
 int
+sigc_issue_jws(const struct sigc_via *v, const Signet__V1__Claims *c,
+    const char *parent, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__IssueJwsRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__issue_jws_request__init(&in);
+	in.claims = (Signet__V1__Claims *)(uintptr_t)c;
+	if (parent != NULL)
+		in.parent_token = (char *)(uintptr_t)parent;
+	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_JWS;
+	req.issue_jws = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_ISSUE_JWS,
+	    respp);
+}
+
+int
 sigc_open_fernet(const struct sigc_via *v, const char *tok,
     int allow_expired, Signet__V1__Response **respp)
 {

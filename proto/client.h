@@ -62,6 +62,8 @@ struct sigc_via	 sigc_via_conn(struct sigc *);
  */
 int	sigc_issue_fernet(const struct sigc_via *, const Signet__V1__Claims *,
 	    const char *, Signet__V1__Response **);
+int	sigc_issue_jws(const struct sigc_via *, const Signet__V1__Claims *,
+	    const char *, Signet__V1__Response **);
 int	sigc_open_fernet(const struct sigc_via *, const char *, int,
 	    Signet__V1__Response **);
 int	sigc_sign_cms(const struct sigc_via *, const uint8_t *, size_t,

@@ -179,6 +179,9 @@ enum MHD_Result	 route_auth(struct api *, struct MHD_Connection *,
 enum MHD_Result	 route_certs(struct api *, struct MHD_Connection *, int);
 enum MHD_Result	 route_revoked(struct api *, struct MHD_Connection *, int);
 
+/* route_jwks.c: GET /v3/OS-SIMPLE-CERT/jwks */
+enum MHD_Result	 route_jwks(struct api *, struct MHD_Connection *);
+
 /* token_doc.c: the token document a client reads */
 int	token_doc(struct api *, const Signet__V1__Claims *, int64_t, int,
 	    json_t **);

@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "fernet_envelope.h"
+#include "jws.h"
 #include "provider.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
@@ -21,6 +22,8 @@ static const struct provider providers[] = {
 	    pki_load_certs },
 	/* PKIZ tokens are recognised and opened by the pki row */
 	{ "pkiz", 1, 0, NULL, NULL, pki_token_issue, pki_load_certs },
+	{ "jws", 0, 1, jws_shaped, jws_token_open, jws_token_issue,
+	    jws_load_keys },
 	{ "uuid", 0, 0, uuid_is_token, uuid_token_open, uuid_token_issue,
 	    NULL },
 };
@@ -38,7 +41,7 @@ provider_find(const char *name)
 	return NULL;
 }
 
-/* "fernet, pki, pkiz or uuid": what [token] provider may say. */
+/* "fernet, pki, pkiz, jws or uuid": what [token] provider may say. */
 void
 provider_names(char *buf, size_t size)
 {

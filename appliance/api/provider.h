@@ -55,6 +55,12 @@ int	fernet_token_open(struct api *, const char *, int, struct opened *);
 int	fernet_token_issue(struct api *, const struct provider *,
 	    Signet__V1__Claims *, const char *, int, json_t **, char **);
 
+/* provider_jws.c: JWS (ES256), signed by the signer, verified here */
+int	jws_load_keys(struct api *);
+int	jws_token_open(struct api *, const char *, int, struct opened *);
+int	jws_token_issue(struct api *, const struct provider *,
+	    Signet__V1__Claims *, const char *, int, json_t **, char **);
+
 /* provider_pki.c: PKI and PKIZ, signed by the signer, verified here */
 int	pki_is_token(const char *);
 int	pki_load_certs(struct api *);

@@ -18,6 +18,7 @@ enum route_kind {
 	RK_REVOKED,
 	RK_AUTH,
 	RK_CERT,
+	RK_JWKS,
 	RK_HEALTH,
 	RK_METRICS,
 };
@@ -51,6 +52,8 @@ static const struct route routes[] = {
 	    RK_CERT, 1, 0 },
 	{ "/v2.0/certificates/ca", "/v2.0/certificates/ca", RK_CERT, 1, 0 },
 	{ "/v3/OS-SIMPLE-CERT/ca", "/v3/OS-SIMPLE-CERT/ca", RK_CERT, 1, 0 },
+	{ "/v3/OS-SIMPLE-CERT/jwks", "/v3/OS-SIMPLE-CERT/jwks", RK_JWKS, 1,
+	    0 },
 	{ "/healthcheck", "/healthcheck", RK_HEALTH, 1, 1 },
 	{ "/metrics", "/metrics", RK_METRICS, 0, 1 },
 };
@@ -146,6 +149,8 @@ api_dispatch(struct api *a, struct MHD_Connection *c, const char *url,
 		return route_auth(a, c, url, method);
 	case RK_CERT:
 		return route_certs(a, c, strstr(url, "/ca") != NULL);
+	case RK_JWKS:
+		return route_jwks(a, c);
 	case RK_VERSION:
 		return route_version(a, c, url);
 	case RK_HEALTH:

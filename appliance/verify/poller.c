@@ -21,6 +21,7 @@ poll_loop(void *arg)
 	struct signet_verifier	*v = arg;
 	struct timespec		 ts;
 	int64_t			 certs_at = time(NULL), now;
+	int64_t			 jwks_at = certs_at;
 
 	pthread_mutex_lock(&v->mu);
 	while (!v->stop) {
@@ -35,6 +36,9 @@ poll_loop(void *arg)
 		if (now - certs_at >= v->cf.cert_refresh &&
 		    sv_certs_fetch(v) == 0)
 			certs_at = now;
+		if (now - jwks_at >= v->cf.cert_refresh &&
+		    sv_jwks_fetch(v) == 0)
+			jwks_at = now;
 		sv_list_fetch(v);
 		pthread_mutex_lock(&v->mu);
 	}

@@ -2,8 +2,11 @@
  * libsignet-verify: offline validation of signet (Keystone v3) tokens for
  * the services that receive them. PKI and PKIZ tokens are verified in
  * process against certificates kept in a signing directory and the signed
- * revocation list; Fernet and UUID tokens are validated online with the
- * service's own credentials and cached. Every function is thread-safe.
+ * revocation list; JWS (ES256) tokens likewise, against the JWK Set of
+ * /v3/OS-SIMPLE-CERT/jwks kept there, but they name ids only: no names,
+ * no roles (validate online, GET /v3/auth/tokens, where roles matter).
+ * Fernet and UUID tokens are validated online with the service's own
+ * credentials and cached. Every function is thread-safe.
  */
 #ifndef SIGNET_VERIFY_H
 #define SIGNET_VERIFY_H
@@ -21,7 +24,8 @@ enum signet_verify_status {
 	SIGNET_VERIFY_BAD_SIGNATURE,	/* signature or certificate refused */
 	SIGNET_VERIFY_EXPIRED,
 	SIGNET_VERIFY_REVOKED,
-	SIGNET_VERIFY_STALE,		/* no fresh revocation list: PKI fails */
+	SIGNET_VERIFY_STALE,		/* no fresh revocation list: PKI and
+					   JWS fail */
 	SIGNET_VERIFY_INVALID,		/* the token service refused it */
 	SIGNET_VERIFY_UNAVAILABLE,	/* the token service could not answer */
 	SIGNET_VERIFY_ERROR,		/* out of memory, or a bad argument */
@@ -41,7 +45,7 @@ struct signet_verify_config {
 	const char	*project_name;
 	const char	*project_domain; /* "Default" */
 	const char	*token_file;	/* instead of a password */
-	int		 cert_refresh;	/* seconds; 3600 */
+	int		 cert_refresh;	/* seconds; 3600 (and the JWK Set) */
 	int		 revocation_poll; /* seconds; 10 */
 	int		 max_staleness;	/* seconds; 3 x revocation_poll */
 	int		 cache_size;	/* tokens; 10000 */
@@ -50,9 +54,9 @@ struct signet_verify_config {
 };
 
 struct signet_identity {
-	const char	*kind;		/* "pki" "pkiz" "fernet" "uuid" */
+	const char	*kind;		/* "pki" "pkiz" "jws" "fernet" "uuid" */
 	const char	*user_id;
-	const char	*user_name;
+	const char	*user_name;	/* names: NULL for "jws" */
 	const char	*user_domain_id;
 	const char	*user_domain_name;
 	const char	*project_id;	/* NULL unless project scoped */
@@ -62,13 +66,14 @@ struct signet_identity {
 	const char	*domain_id;	/* NULL unless domain scoped */
 	const char	*domain_name;
 	int		 system;	/* 1: system scoped ("all") */
-	const char	**roles;	/* role names */
+	const char	**roles;	/* role names; none for "jws" */
 	size_t		 n_roles;
 	const char	**audit_ids;
 	size_t		 n_audit_ids;
 	int64_t		 issued_at;	/* seconds since the epoch */
 	int64_t		 expires_at;
-	const char	*json;		/* the validated token document */
+	const char	*json;		/* the validated token document; for
+					   "jws", the token's claims */
 };
 
 struct signet_verify_stats {
@@ -77,9 +82,11 @@ struct signet_verify_stats {
 	uint64_t	 lists_accepted;
 	uint64_t	 lists_refused;	/* bad signature, older, garbage */
 	uint64_t	 fetch_errors;	/* downloads that failed */
-	uint64_t	 cert_refetches; /* after an unknown signer */
+	uint64_t	 cert_refetches; /* after an unknown signer or JWS
+					   key */
 	int64_t		 list_issued_at; /* the current list; 0: none */
-	int		 stale;		/* 1: PKI validation fails closed */
+	int		 stale;		/* 1: PKI and JWS validation fail
+					   closed */
 };
 
 struct signet_verifier;

@@ -1,8 +1,9 @@
 /*
  * libsignet-verify: verify(). PKI and PKIZ tokens are opened in process
- * under the current certificates, everything else is asked of the token
- * service; either way expiry and the revocation list are checked on every
- * call, cached or not, and PKI fails closed without a fresh list.
+ * under the current certificates, JWS tokens under the JWK Set's keys,
+ * everything else is asked of the token service; either way expiry and
+ * the revocation list are checked on every call, cached or not, and
+ * offline validation (PKI, JWS) fails closed without a fresh list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <openssl/sha.h>
 
 #include "cms_verify.h"
+#include "jws.h"
 #include "verify.h"
 
 /* Every kind of token we know is printable ASCII without spaces. */
@@ -61,9 +63,9 @@ pki_open(struct signet_verifier *v, const char *tok, struct sv_ident **idp)
 	    SIGNET_VERIFY_OK : SIGNET_VERIFY_MALFORMED;
 }
 
-/* Expired, then revoked, then (PKI only) a list too old to trust. */
+/* Expired, then revoked, then (offline only) a list too old to trust. */
 static enum signet_verify_status
-check(struct signet_verifier *v, const char *tok, int pki,
+check(struct signet_verifier *v, const char *tok, int offline,
     const struct signet_identity *id)
 {
 	struct sv_list	*l;
@@ -75,7 +77,7 @@ check(struct signet_verifier *v, const char *tok, int pki,
 	l = sv_list_get(v);
 	if (l != NULL && sv_list_revoked(l, tok, id))
 		st = SIGNET_VERIFY_REVOKED;
-	else if (pki && (l == NULL ||
+	else if (offline && (l == NULL ||
 	    now - l->issued_at > v->cf.max_staleness))
 		st = SIGNET_VERIFY_STALE;
 	sv_list_put(l);
@@ -88,7 +90,7 @@ signet_verify(struct signet_verifier *v, const char *tok,
 {
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
 	struct sv_ident	*id;
-	int		 pki;
+	int		 pki, jws;
 	enum signet_verify_status st;
 
 	*out = NULL;
@@ -98,16 +100,18 @@ signet_verify(struct signet_verifier *v, const char *tok,
 	if (!well_formed(tok))
 		return SIGNET_VERIFY_MALFORMED;
 	pki = cmsv_is_token(tok);
+	jws = !pki && jws_shaped(tok);
 	SHA256((const uint8_t *)tok, strlen(tok), key);
 	if ((id = sv_cache_get(v->cache, key)) != NULL) {
 		atomic_fetch_add(&v->n_hits, 1);
 		st = SIGNET_VERIFY_OK;
-	} else if ((st = pki ? pki_open(v, tok, &id) :
-	    sv_online(v, tok, &id)) == SIGNET_VERIFY_OK &&
+	} else if ((st = pki ? pki_open(v, tok, &id) : jws ?
+	    sv_jws_open(v, tok, &id) : sv_online(v, tok, &id)) ==
+	    SIGNET_VERIFY_OK &&
 	    time(NULL) < id->pub.expires_at)
 		sv_cache_put(v->cache, key, id);
 	if (st == SIGNET_VERIFY_OK &&
-	    (st = check(v, tok, pki, &id->pub)) == SIGNET_VERIFY_OK) {
+	    (st = check(v, tok, pki || jws, &id->pub)) == SIGNET_VERIFY_OK) {
 		*out = &id->pub;
 		return st;
 	}

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "signet_verify.h"
@@ -29,6 +30,17 @@ struct sv_certs {
 	X509_STORE	*store;
 	int64_t		 not_before;	/* both certificates valid between */
 	int64_t		 not_after;
+};
+
+/* The JWS public keys of the JWK Set in use, replaced whole. */
+#define SV_JWKS_MAX		64
+#define SV_JWKS_REFETCH_MIN	60	/* seconds between unknown-key
+					   JWK Set refetches */
+struct sv_jwks {
+	atomic_int	 refs;
+	atomic_size_t	 hint;		/* the key that verified last */
+	size_t		 n;
+	EVP_PKEY	*k[SV_JWKS_MAX];
 };
 
 /* One accepted revocation list, immutable once built. */
@@ -71,6 +83,8 @@ struct signet_verifier {
 
 	pthread_mutex_t		 mu;	/* certs, list, service token */
 	struct sv_certs		*certs;
+	struct sv_jwks		*jwks;
+	int64_t			 last_jwks_refetch;
 	struct sv_list		*list;
 	char			*svc_token;
 	int64_t			 svc_expires;
@@ -109,6 +123,18 @@ struct sv_certs *sv_certs_get(struct signet_verifier *);
 int	sv_certs_open(struct signet_verifier *, const uint8_t *, size_t,
 	    char **);
 void	sv_certs_put(struct sv_certs *);
+
+/* jwks.c */
+int	sv_jwks_load(struct signet_verifier *);
+int	sv_jwks_fetch(struct signet_verifier *);
+struct sv_jwks *sv_jwks_get(struct signet_verifier *);
+void	sv_jwks_put(struct sv_jwks *);
+enum signet_verify_status
+	sv_jws_open(struct signet_verifier *, const char *,
+	    struct sv_ident **);
+
+/* jws_ident.c */
+int	sv_ident_jws(char *, struct sv_ident **);
 
 /* revlist.c */
 int	sv_list_load(struct signet_verifier *);
