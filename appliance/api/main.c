@@ -294,6 +294,8 @@ start_metrics(struct api *a)
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    metrics_handler, a,
+	    /* first: MHD's messages about the options go through it too */
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, &sin,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)2,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_METRICS_CONNS,
@@ -302,7 +304,6 @@ start_metrics(struct api *a)
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 }
 
@@ -337,6 +338,7 @@ start_on(struct api *a, const struct sockaddr *sa, unsigned int tls,
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls | fam, 0, NULL,
 	    NULL, handler, a,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_ARRAY, https_options(tls ? cert : NULL, key),
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? 8 * cores : 16),
@@ -348,7 +350,6 @@ start_on(struct api *a, const struct sockaddr *sa, unsigned int tls,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 }
 
