@@ -82,10 +82,18 @@ cj_claims_parse(json_t *j, struct cj_claims *cc, const char **why)
 		*why = "expires_at is neither ISO 8601 UTC nor Unix seconds";
 		return -1;
 	}
+	/* federation, OAuth1, application credentials: the signer picks
+	 * Keystone's payload from which of them are set */
+	c->idp_id = S(jstr(j, "idp_id"));
+	c->protocol_id = S(jstr(j, "protocol_id"));
+	c->access_token_id = S(jstr(j, "access_token_id"));
+	c->app_cred_id = S(jstr(j, "app_cred_id"));
 	if (str_array(json_object_get(j, "methods"), &c->methods,
 	    &c->n_methods) != 0 || str_array(json_object_get(j, "audit_ids"),
-	    &c->audit_ids, &c->n_audit_ids) != 0) {
-		*why = "methods and audit_ids are lists of strings";
+	    &c->audit_ids, &c->n_audit_ids) != 0 ||
+	    str_array(json_object_get(j, "group_ids"), &c->group_ids,
+	    &c->n_group_ids) != 0) {
+		*why = "methods, audit_ids and group_ids are lists of strings";
 		return -1;
 	}
 	return 0;
@@ -96,7 +104,8 @@ cj_claims_free(struct cj_claims *cc)
 {
 	free(cc->c.methods);
 	free(cc->c.audit_ids);
-	cc->c.methods = cc->c.audit_ids = NULL;
+	free(cc->c.group_ids);
+	cc->c.methods = cc->c.audit_ids = cc->c.group_ids = NULL;
 }
 
 static json_t *
@@ -123,7 +132,9 @@ cj_opened(const Signet__V1__OpenFernetResponse *o)
 
 	if (c == NULL)
 		return NULL;
-	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I}",
+	/* a federated token's groups are a list, even empty; else null */
+	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	    "s:o,s:I,s:I}",
 	    "scope", scope_names[(unsigned)c->scope < 5 ? c->scope : 0],
 	    "user_id", c->user_id,
 	    "methods", strings(c->methods, c->n_methods),
@@ -132,6 +143,12 @@ cj_opened(const Signet__V1__OpenFernetResponse *o)
 	    "domain_id", id_or_null(c->domain_id),
 	    "trust_id", id_or_null(c->trust_id),
 	    "system", id_or_null(c->system),
+	    "group_ids", *c->idp_id != '\0' ? strings(c->group_ids,
+	    c->n_group_ids) : json_null(),
+	    "idp_id", id_or_null(c->idp_id),
+	    "protocol_id", id_or_null(c->protocol_id),
+	    "access_token_id", id_or_null(c->access_token_id),
+	    "app_cred_id", id_or_null(c->app_cred_id),
 	    "expires_at", (json_int_t)c->expires_at,
 	    "issued_at", (json_int_t)o->issued_at);
 }

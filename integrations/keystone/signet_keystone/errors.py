@@ -26,10 +26,6 @@ class SignerUnavailable(exception.Error):
             flask.after_this_request(add_retry_after)
 
 
-class Unsupported(exception.NotImplemented):
-    """A token this signer cannot make yet (see the README): 501."""
-
-
 def retry_after_hooks():
     """The auth middleware renders errors with auth_context's module-level
     render_exception, looked up at each call: wrapping it is the one place

@@ -35,20 +35,6 @@ def isotime(seconds):
     return time.strftime('%Y-%m-%dT%H:%M:%S.000000Z', time.gmtime(seconds))
 
 
-def unsupported_kind(token):
-    """What the signer cannot seal yet (payload versions 4-7 and 9: the
-    signer's part of issue #14), in the Fernet provider's order."""
-    if token.oauth_scoped:
-        return 'OAuth1'
-    if token.trust_scoped:
-        return None
-    if token.is_federated:
-        return 'federated'
-    if token.application_credential_id:
-        return 'application credential'
-    return None
-
-
 def parent_token():
     """The token a `token`-method request re-scopes: the signer checks the
     new token against it (same user, its audit chain, no longer life).
@@ -119,15 +105,6 @@ class Provider(base.Provider):
         return rc, out
 
     def generate_id_and_issued_at(self, token):
-        kind = unsupported_kind(token)
-        if kind is not None:
-            LOG.warning('signet: the signer cannot issue %s tokens yet '
-                        '(Fernet payloads for federation, OAuth1 and '
-                        'application credentials); refused for user %s',
-                        kind, token.user_id)
-            raise errors.Unsupported(
-                'This Keystone issues tokens through signet, whose signer '
-                'cannot make %s tokens yet.' % kind)
         claims = {
             'user_id': token.user_id, 'methods': list(token.methods),
             'audit_ids': list(token.audit_ids),
@@ -136,7 +113,16 @@ class Provider(base.Provider):
             'domain_id': token.domain_id or '',
             'system': token.system or '',
             'trust_id': token.trust_id or '',
+            # the signer picks Keystone's payload from which are set,
+            # in its Fernet provider's order
+            'access_token_id': token.access_token_id or '',
+            'app_cred_id': token.application_credential_id or '',
         }
+        if token.is_federated:
+            claims['idp_id'] = token.identity_provider_id or ''
+            claims['protocol_id'] = token.protocol_id or ''
+            claims['group_ids'] = [g['id'] for g in
+                                   token.federated_groups or []]
         if 'token' in token.methods:
             claims['parent_token'] = parent_token() or ''
         rc, out = self._call('issue_fernet', claims)
@@ -159,7 +145,10 @@ class Provider(base.Provider):
                            {'token': token_id, 'allow_expired': True})
         if rc != client.OK:
             raise exception.TokenNotFound(_NOT_FOUND)
+        groups = c.get('group_ids')
         return (c['user_id'], c['methods'], c['audit_ids'], c['system'],
                 c['domain_id'], c['project_id'], c['trust_id'],
-                None, None, None, None, None,
+                None if groups is None else [{'id': g} for g in groups],
+                c.get('idp_id'), c.get('protocol_id'),
+                c.get('access_token_id'), c.get('app_cred_id'),
                 isotime(c['issued_at']), isotime(c['expires_at']))

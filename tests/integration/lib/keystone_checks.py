@@ -109,19 +109,17 @@ def trust(admin_tok, trust_id):
           t.get('OS-TRUST:trust', {}).get('id') == trust_id, (st, t))
 
 
-def app_cred(appcred_id):
-    # Expected to fail until the signer packs application credential
-    # payloads (Fernet version 9, issue #14 part 1): a clear 501, no 500.
-    try:
-        token_of(v3.ApplicationCredential(
-            auth_url=URL, application_credential_id=appcred_id,
-            application_credential_secret='secret-appcred'))
-        check('application credential: unsupported (501)', False,
-              'a token was issued: update this check (issue #14 part 1)')
-    except ksx.HttpError as e:
-        check('application credential: unsupported (501, says why)',
-              e.http_status == 501 and 'application credential' in
-              str(e), (e.http_status, str(e)))
+def app_cred(admin_tok, appcred_id):
+    """An application credential's token: Keystone's payload 9, sealed
+    by the signer, validates as that credential's."""
+    tok = token_of(v3.ApplicationCredential(
+        auth_url=URL, application_credential_id=appcred_id,
+        application_credential_secret='secret-appcred'))
+    st, t, _ = validate(admin_tok, tok)
+    check('application credential: a token that validates as it',
+          st == 200 and t.get('application_credential', {}).get('id') ==
+          appcred_id and t.get('methods') == ['application_credential'],
+          (st, t))
 
 
 def revoke(admin_tok):
@@ -177,7 +175,7 @@ def main_checks(audit_log, trust_id, appcred_id, held):
     unscoped = scopes(admin_tok)
     rescope(admin_tok, unscoped)
     trust(admin_tok, trust_id)
-    app_cred(appcred_id)
+    app_cred(admin_tok, appcred_id)
     middleware(admin_tok, revoke(admin_tok))
     audit(admin_tok, audit_log)
 
