@@ -70,6 +70,10 @@ void	op_fail(Signet__V1__Response *, struct signer *, int, const char *);
 void	op_audit_or_log(struct signer *, const struct scratch *, const char *,
 	    uid_t, const struct claims *, const char *);
 void	op_claims_out(struct signer *, struct scratch *);
+typedef int (*op_parent_open)(struct signer *, const char *,
+	    struct claims *);
+const char *op_check_parent(struct signer *, const char *,
+	    const struct claims *, unsigned int, op_parent_open);
 
 /* op_fernet.c */
 void	op_issue_fernet(struct signer *, uid_t, const Signet__V1__Request *,

@@ -79,35 +79,13 @@ unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 	return r;
 }
 
-/* A re-scoped token: same user, no longer life, the parent's chain. */
-static const char *
-check_parent(struct signer *sg, const char *parent, const struct claims *c)
+/* A Fernet parent, as the claims a re-scope is judged against. */
+static int
+parent_open(struct signer *sg, const char *tok, struct claims *pc)
 {
-	static const char *const token_method[] = { "token" };
-	struct claims		 pc;
-	struct parent_seen	 p;
-	uint64_t		 ts, bit = 0;
-	unsigned int		 loads = atomic_load(&sg->kr.loads);
+	uint64_t	 ts;
 
-	claims_methods_encode(&sg->methods, token_method, 1, &bit);
-	if (*parent == '\0')
-		return (c->methods & bit) != 0 ? "rescoping needs the parent "
-		    "token" : NULL;
-	if (!parents_get(parent, loads, &p)) {
-		if (unseal(sg, parent, &pc, &ts) != 0)
-			return "parent token not valid";
-		parents_put(parent, loads, &pc, &p);
-	}
-	if (p.expires_at <= time(NULL))
-		return "parent token not valid";
-	if (strcmp(p.user_id, c->user_id) != 0)
-		return "parent token is another user's";
-	if (c->expires_at > p.expires_at)
-		return "expires_at beyond the parent token's";
-	if (c->n_audit != 2 || memcmp(c->audit[1], p.chain,
-	    CLAIMS_AUDIT_LEN) != 0)
-		return "audit_ids lack the parent's chain";
-	return NULL;
+	return unseal(sg, tok, pc, &ts);
 }
 
 void
@@ -128,7 +106,8 @@ op_issue_fernet(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 		op_audit_or_log(sg, sc, "issue_fernet", peer, NULL, denied);
 		return op_fail(resp, sg, r, sc->why);
 	}
-	if ((bad = check_parent(sg, in->parent_token, &sc->c)) != NULL) {
+	if ((bad = op_check_parent(sg, in->parent_token, &sc->c,
+	    atomic_load(&sg->kr.loads), parent_open)) != NULL) {
 		snprintf(denied, sizeof(denied), "denied: %s", bad);
 		op_audit_or_log(sg, sc, "issue_fernet", peer, &sc->c, denied);
 		return op_fail(resp, sg, SIG_ERR_POLICY, bad);

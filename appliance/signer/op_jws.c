@@ -85,13 +85,14 @@ ring_rdlock(struct signer *sg)
 
 /* A JWS parent as the claims the re-scope is judged against. */
 static int
-parent_open(const char *tok, struct claims *pc)
+parent_open(struct signer *sg, const char *tok, struct claims *pc)
 {
 	static __thread char	 payload[JWS_PAYLOAD_MAX];
 	struct jws_claims	 jc;
 	size_t			 n;
 	int			 r;
 
+	(void)sg;	/* the keys are the ring's, read under ring_lk */
 	if (jws_verify(tok, ring_pub, ring_npub, payload, sizeof(payload),
 	    &n) != 0 || jws_claims_read(payload, n, &jc) != 0)
 		return -1;
@@ -105,36 +106,6 @@ parent_open(const char *tok, struct claims *pc)
 	pc->expires_at = jc.c.expires_at;
 	jws_claims_free(&jc);
 	return r;
-}
-
-/* As op_fernet.c's check_parent, for a JWS parent; under ring_lk. */
-static const char *
-check_parent(struct signer *sg, const char *parent, const struct claims *c)
-{
-	static const char *const token_method[] = { "token" };
-	struct parent_seen	 p;
-	struct claims		 pc;
-	uint64_t		 bit = 0;
-
-	claims_methods_encode(&sg->methods, token_method, 1, &bit);
-	if (*parent == '\0')
-		return (c->methods & bit) != 0 ? "rescoping needs the parent "
-		    "token" : NULL;
-	if (!parents_get(parent, ring_loads, &p)) {
-		if (parent_open(parent, &pc) != 0)
-			return "parent token not valid";
-		parents_put(parent, ring_loads, &pc, &p);
-	}
-	if (p.expires_at <= time(NULL))
-		return "parent token not valid";
-	if (strcmp(p.user_id, c->user_id) != 0)
-		return "parent token is another user's";
-	if (c->expires_at > p.expires_at)
-		return "expires_at beyond the parent token's";
-	if (c->n_audit != 2 || memcmp(c->audit[1], p.chain,
-	    CLAIMS_AUDIT_LEN) != 0)
-		return "audit_ids lack the parent's chain";
-	return NULL;
 }
 
 /* Claims JSON, signed in the token; under ring_lk. */
@@ -177,7 +148,8 @@ issue(struct signer *sg, uid_t peer, const Signet__V1__IssueJwsRequest *in,
 	const char	*bad;
 	int		 r;
 
-	if ((bad = check_parent(sg, in->parent_token, &sc->c)) != NULL) {
+	if ((bad = op_check_parent(sg, in->parent_token, &sc->c, ring_loads,
+	    parent_open)) != NULL) {
 		snprintf(denied, sizeof(denied), "denied: %s", bad);
 		op_audit_or_log(sg, sc, "issue_jws", peer, &sc->c, denied);
 		return op_fail(resp, sg, SIG_ERR_POLICY, bad);

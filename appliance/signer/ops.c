@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "log.h"
@@ -188,4 +189,40 @@ op_claims_out(struct signer *sg, struct scratch *sc)
 	pc->protocol_id = sc->c.protocol_id;
 	pc->access_token_id = sc->c.access_token_id;
 	pc->app_cred_id = sc->c.app_cred_id;
+}
+
+/*
+ * A re-scoped token's rules, whatever its format: a token method needs
+ * its parent; the parent (opened by its format, remembered in parents.c
+ * under the format's key generation) must be live, the same user's, live
+ * no shorter than the child, and its chain the child's second audit id.
+ */
+const char *
+op_check_parent(struct signer *sg, const char *parent, const struct claims *c,
+    unsigned int loads, op_parent_open open)
+{
+	static const char *const token_method[] = { "token" };
+	struct claims		 pc;
+	struct parent_seen	 p;
+	uint64_t		 bit = 0;
+
+	claims_methods_encode(&sg->methods, token_method, 1, &bit);
+	if (*parent == '\0')
+		return (c->methods & bit) != 0 ? "rescoping needs the parent "
+		    "token" : NULL;
+	if (!parents_get(parent, loads, &p)) {
+		if (open(sg, parent, &pc) != 0)
+			return "parent token not valid";
+		parents_put(parent, loads, &pc, &p);
+	}
+	if (p.expires_at <= time(NULL))
+		return "parent token not valid";
+	if (strcmp(p.user_id, c->user_id) != 0)
+		return "parent token is another user's";
+	if (c->expires_at > p.expires_at)
+		return "expires_at beyond the parent token's";
+	if (c->n_audit != 2 || memcmp(c->audit[1], p.chain,
+	    CLAIMS_AUDIT_LEN) != 0)
+		return "audit_ids lack the parent's chain";
+	return NULL;
 }
