@@ -215,3 +215,6 @@ printf '%-30s %10s  %s\n' "libsignet-verify, cached" "$(v cached)" \
     "$(awk -v a="$(v cached)" -v b="$(v cold)" \
     'BEGIN { printf "%.1f x cold", a / b }')"
 printf '%-30s %10s\n' "openssl cms -verify per token" "$proc"
+
+# Keystone 22 on its key files and with [token] provider = signet.
+sh bench/keystone.sh "$B"
