@@ -4,7 +4,7 @@
  * stdout; exits 0 on success, 1 when the signer refused (the reason on
  * stderr), 2 on a usage error.
  *   signet-rpc -c FILE health | public-material
- *   signet-rpc -c FILE issue-fernet CLAIMS_JSON
+ *   signet-rpc -c FILE issue-fernet CLAIMS_JSON | issue-jws CLAIMS_JSON
  *   signet-rpc -c FILE open-fernet [--allow-expired] TOKEN|-
  *   signet-rpc -c FILE sign-cms [--pkiz | --revocation-list] BODY_FILE
  */
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "cli.h"
 #include "client.h"
@@ -28,7 +29,8 @@ static const char *const scope_names[] = { "unscoped", "project", "domain",
     "system", "trust" };
 
 static const char usage_text[] = "usage: signet-rpc -c FILE health | "
-    "public-material | issue-fernet CLAIMS_JSON | open-fernet "
+    "public-material | issue-fernet CLAIMS_JSON | issue-jws CLAIMS_JSON | "
+    "open-fernet "
     "[--allow-expired] TOKEN|- | sign-cms [--pkiz | --revocation-list] "
     "BODY_FILE\n";
 
@@ -156,6 +158,23 @@ health_json(const Signet__V1__HealthResponse *h)
 	    "audit_free_bytes", (json_int_t)h->audit_free_bytes);
 }
 
+/* The JWS public keys, each its SubjectPublicKeyInfo in base64. */
+static json_t *
+der_list(const Signet__V1__PublicMaterialResponse *pm)
+{
+	json_t	*a = json_array();
+	char	 b64[256];
+	size_t	 i;
+
+	for (i = 0; i < pm->n_jws_public_keys; i++)
+		if (pm->jws_public_keys[i].len <= 180 &&
+		    EVP_EncodeBlock((unsigned char *)b64,
+		    pm->jws_public_keys[i].data,
+		    (int)pm->jws_public_keys[i].len) > 0)
+			json_array_append_new(a, json_string(b64));
+	return a;
+}
+
 static json_t *
 result_json(const Signet__V1__Response *r)
 {
@@ -163,9 +182,13 @@ result_json(const Signet__V1__Response *r)
 	case SIGNET__V1__RESPONSE__RESULT_HEALTH:
 		return health_json(r->health);
 	case SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL:
-		return json_pack("{s:s,s:s}", "signing_cert",
+		return json_pack("{s:s,s:s,s:o}", "signing_cert",
 		    r->public_material->signing_cert_pem, "ca_cert",
-		    r->public_material->ca_cert_pem);
+		    r->public_material->ca_cert_pem, "jws_public_keys",
+		    der_list(r->public_material));
+	case SIGNET__V1__RESPONSE__RESULT_ISSUE_JWS:
+		return json_pack("{s:s,s:I}", "token", r->issue_jws->token,
+		    "issued_at", (json_int_t)r->issue_jws->issued_at);
 	case SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET:
 		return json_pack("{s:s}", "token", r->issue_fernet->token);
 	case SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET:
@@ -240,13 +263,16 @@ parse(int argc, char **argv, struct cmd *cm)
 		cm->call = SIGNET__V1__REQUEST__CALL_HEALTH;
 	else if (strcmp(cmd, "public-material") == 0 && argc == 1)
 		cm->call = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
-	else if (strcmp(cmd, "issue-fernet") == 0 && argc == 2) {
+	else if ((strcmp(cmd, "issue-fernet") == 0 ||
+	    strcmp(cmd, "issue-jws") == 0) && argc == 2) {
 		if ((cm->doc = json_loads(argv[1], 0, NULL)) == NULL ||
 		    claims_parse(cm->doc, &cm->c) != 0)
 			return -1;
 		if (json_is_string(json_object_get(cm->doc, "parent_token")))
 			cm->parent = jstr(cm->doc, "parent_token");
-		cm->call = SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
+		cm->call = strcmp(cmd, "issue-jws") == 0 ?
+		    SIGNET__V1__REQUEST__CALL_ISSUE_JWS :
+		    SIGNET__V1__REQUEST__CALL_ISSUE_FERNET;
 	} else if (strcmp(cmd, "open-fernet") == 0 && argc >= 2 && argc <= 3) {
 		cm->allow_expired = argc == 3 &&
 		    strcmp(argv[1], "--allow-expired") == 0;
@@ -274,6 +300,8 @@ run(struct sigc *c, const struct cmd *cm, Signet__V1__Response **respp)
 		return sigc_public_material(&v, respp);
 	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
 		return sigc_issue_fernet(&v, &cm->c, cm->parent, respp);
+	case SIGNET__V1__REQUEST__CALL_ISSUE_JWS:
+		return sigc_issue_jws(&v, &cm->c, cm->parent, respp);
 	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
 		return sigc_open_fernet(&v, cm->token, cm->allow_expired,
 		    respp);

@@ -98,6 +98,16 @@ esac
 [ "$t3" != "$t1" ] && [ "${t3%.*}" != "${t1%.*}" ] || fail "t3 equals t1"
 expect_eq "four issuances audited" 4 \
     "$(grep -c '"op":"issue_jws".*"result":"ok"' "$WORK/audit.log")"
+# signet-rpc speaks IssueJws too, and lists the JWS keys
+rpc issue-jws "{\"user_id\":\"u1\",\"methods\":[\"password\"],\"expires_at\":\"$(date -u -d @$exp +%Y-%m-%dT%H:%M:%SZ)\",\"audit_ids\":[\"$A1\"],\"project_id\":\"p1\"}" \
+    > "$WORK/rj" 2>&1
+t4=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' "$WORK/rj")
+case "$(ks "$WORK/p2" "$t4")" in
+*'"project_id": "p1"'*) ok "signet-rpc issue-jws: a token Keystone validates" ;;
+*) fail "signet-rpc issue-jws: $(cat "$WORK/rj")" ;;
+esac
+expect_eq "signet-rpc public-material: three JWS keys" 3 \
+    "$(rpc public-material | grep -c '"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE')"
 rpc health > "$WORK/health"
 grep -q '"issue_jws"' "$WORK/health" && ok "Health counts issue_jws" ||
     fail "Health: $(cat "$WORK/health")"
