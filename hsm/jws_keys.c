@@ -21,23 +21,6 @@ static CK_BBOOL	ck_false = CK_FALSE;
 /* prime256v1's OID, as CKA_EC_PARAMS */
 static const uint8_t p256_params[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
     0x3d, 0x03, 0x01, 0x07 };
-/* SubjectPublicKeyInfo of a P-256 key, up to its uncompressed point */
-static const uint8_t spki_head[] = { 0x30, 0x59, 0x30, 0x13, 0x06, 0x07,
-    0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
-    0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00 };
-
-/* The uncompressed point inside a P-256 SubjectPublicKeyInfo. */
-int
-jws_spki_point(const uint8_t *spki, size_t len, const uint8_t **point)
-{
-	if (len != JWS_SPKI_LEN ||
-	    memcmp(spki, spki_head, sizeof(spki_head)) != 0 ||
-	    spki[sizeof(spki_head)] != 0x04)
-		return SIG_ERR_BAD_INPUT;
-	*point = spki + sizeof(spki_head);
-	return 0;
-}
-
 /* CKA_EC_POINT is the point in a DER OCTET STRING. */
 static int
 read_spki(struct hsm_sess *s, CK_OBJECT_HANDLE h, uint8_t *spki)
@@ -53,8 +36,7 @@ read_spki(struct hsm_sess *s, CK_OBJECT_HANDLE h, uint8_t *spki)
 		log_err("a JWS public key is not an uncompressed P-256 point");
 		return SIG_ERR_STATE;
 	}
-	memcpy(spki, spki_head, sizeof(spki_head));
-	memcpy(spki + sizeof(spki_head), der + 2, JWS_POINT_LEN);
+	jws_spki_of(der + 2, spki);
 	return 0;
 }
 

@@ -11,13 +11,12 @@
 #define SIGNET_JWS_KEYS_H
 
 #include "hsm.h"
+#include "jws.h"
 
 #define JWS_LABEL_PREFIX	"signet-jws-"
 #define JWS_IMPORT_LABEL	"signet-jws-imported"
 #define JWS_ID_LEN		16
 #define JWS_KEYS_MAX		64
-#define JWS_SPKI_LEN		91	/* P-256 SubjectPublicKeyInfo, DER */
-#define JWS_POINT_LEN		65	/* 04 || X || Y */
 #define JWS_SIG_LEN		64	/* r || s */
 
 struct jws_key {
@@ -40,7 +39,6 @@ int	jws_key_generate(struct hsm_sess *, int, struct jws_key *);
 int	jws_key_retire(struct hsm_sess *, struct jws_key *);
 int	jws_key_destroy(struct hsm_sess *, struct jws_key *);
 int	jws_pub_import(struct hsm_sess *, const uint8_t *, const uint8_t *);
-int	jws_spki_point(const uint8_t *, size_t, const uint8_t **);
 int	jws_sign(struct hsm_sess *, const struct jws_key *, const uint8_t *,
 	    uint8_t *);
 

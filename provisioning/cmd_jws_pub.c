@@ -84,22 +84,20 @@ read_pub(const char *path, uint8_t *spki)
 	EVP_PKEY	*pk = NULL;
 	uint8_t		*der = NULL;
 	const uint8_t	*point;
-	int		 n = -1;
+	int		 n, ok;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return "cannot be read";
 	pk = PEM_read_PUBKEY(f, NULL, NULL, NULL);
 	fclose(f);
-	if (pk != NULL)
-		n = i2d_PUBKEY(pk, &der);
-	EVP_PKEY_free(pk);
-	if (n == JWS_SPKI_LEN && jws_spki_point(der, n, &point) == 0)
-		memcpy(spki, der, JWS_SPKI_LEN);
-	OPENSSL_free(der);
 	if (pk == NULL)
 		return "holds no PEM public key";
-	return n == JWS_SPKI_LEN && jws_spki_point(spki, n, &point) == 0 ?
-	    NULL : "is not an ES256 (P-256) public key";
+	n = i2d_PUBKEY(pk, &der);
+	EVP_PKEY_free(pk);
+	if ((ok = n == JWS_SPKI_LEN && jws_spki_point(der, n, &point) == 0))
+		memcpy(spki, der, JWS_SPKI_LEN);
+	OPENSSL_free(der);
+	return ok ? NULL : "is not an ES256 (P-256) public key";
 }
 
 static int

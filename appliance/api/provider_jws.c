@@ -8,7 +8,6 @@
  * each) and once they are JWS_KEYS_MAX_AGE old, so a key a rotation
  * purged stops verifying within that time.
  */
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,62 +20,36 @@
 
 #define JWS_REFETCH_MIN		5	/* seconds, after an unknown key */
 #define JWS_KEYS_MAX_AGE	60	/* seconds */
-#define JWS_KEYS_MAX		64	/* own and imported */
 
 /* The keys in use, replaced whole; a validation holds its set. */
-struct jws_keys {
-	atomic_int	 refs;
-	int64_t		 loaded_at;
-	atomic_size_t	 hint;		/* the key that verified last */
-	size_t		 n;
-	EVP_PKEY	*k[JWS_KEYS_MAX];
-};
-
-static struct jws_keys	*keys_cur;
+static struct jws_keyset *keys_cur;
 static int64_t		 keys_tried;	/* last fetch, for the rate limit */
 static pthread_mutex_t	 keys_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void
-keys_put(struct jws_keys *ks)
-{
-	size_t	 i;
-
-	if (ks == NULL || atomic_fetch_sub(&ks->refs, 1) != 1)
-		return;
-	for (i = 0; i < ks->n; i++)
-		EVP_PKEY_free(ks->k[i]);
-	free(ks);
-}
-
-static struct jws_keys *
+static struct jws_keyset *
 keys_get(void)
 {
-	struct jws_keys	*ks;
+	struct jws_keyset	*ks;
 
 	pthread_mutex_lock(&keys_mu);
-	if ((ks = keys_cur) != NULL)
-		atomic_fetch_add(&ks->refs, 1);
+	ks = jws_keyset_ref(keys_cur);
 	pthread_mutex_unlock(&keys_mu);
 	return ks;
 }
 
 /* A set from PublicMaterial's SubjectPublicKeyInfos: empty when the
  * signer has none, so JWS tokens are refused, not left unanswered. */
-static struct jws_keys *
+static struct jws_keyset *
 keys_new(const Signet__V1__PublicMaterialResponse *pm)
 {
-	struct jws_keys	*ks;
-	size_t		 i;
+	struct jws_keyset	*ks;
+	size_t			 i;
 
-	if ((ks = calloc(1, sizeof(*ks))) == NULL)
+	if ((ks = jws_keyset_new()) == NULL)
 		return NULL;
-	atomic_init(&ks->refs, 1);
-	atomic_init(&ks->hint, 0);
-	ks->loaded_at = time(NULL);
-	for (i = 0; i < pm->n_jws_public_keys && ks->n < JWS_KEYS_MAX; i++)
-		if ((ks->k[ks->n] = jws_pubkey(pm->jws_public_keys[i].data,
-		    pm->jws_public_keys[i].len)) != NULL)
-			ks->n++;
+	for (i = 0; i < pm->n_jws_public_keys; i++)
+		(void)jws_keyset_add(ks, jws_pubkey(
+		    pm->jws_public_keys[i].data, pm->jws_public_keys[i].len));
 	return ks;
 }
 
@@ -85,7 +58,7 @@ int
 jws_load_keys(struct api *a)
 {
 	Signet__V1__Response	*resp = NULL;
-	struct jws_keys		*ks, *old;
+	struct jws_keyset	*ks, *old;
 	int			 r;
 
 	pthread_mutex_lock(&keys_mu);
@@ -108,7 +81,7 @@ jws_load_keys(struct api *a)
 	old = keys_cur;
 	keys_cur = ks;
 	pthread_mutex_unlock(&keys_mu);
-	keys_put(old);
+	jws_keyset_put(old);
 	return r;
 }
 
@@ -133,23 +106,13 @@ keys_refresh(struct api *a, int min)
 static int
 verify_now(const char *tok, char *out, size_t size, size_t *len)
 {
-	struct jws_keys	*ks = keys_get();
-	size_t		 h;
-	int		 r;
+	struct jws_keyset	*ks = keys_get();
+	int			 r;
 
 	if (ks == NULL)
 		return SIG_ERR_UNAVAILABLE;
-	/* No kid in Keystone's header: the key that signs now is tried
-	 * first, not after the staged one PublicMaterial lists before it. */
-	h = atomic_load(&ks->hint);
-	if (h >= ks->n || (r = jws_verify(tok, &ks->k[h], 1, out, size,
-	    len)) == SIG_ERR_KEY_NOT_FOUND)
-		for (h = 0, r = SIG_ERR_KEY_NOT_FOUND; h < ks->n &&
-		    r == SIG_ERR_KEY_NOT_FOUND; h++)
-			if ((r = jws_verify(tok, &ks->k[h], 1, out, size,
-			    len)) == 0)
-				atomic_store(&ks->hint, h);
-	keys_put(ks);
+	r = jws_keyset_verify(ks, tok, out, size, len);
+	jws_keyset_put(ks);
 	return r;
 }
 
@@ -157,10 +120,10 @@ verify_now(const char *tok, char *out, size_t size, size_t *len)
 static int64_t
 keys_age(void)
 {
-	struct jws_keys	*ks = keys_get();
-	int64_t		 age = ks == NULL ? -1 : time(NULL) - ks->loaded_at;
+	struct jws_keyset *ks = keys_get();
+	int64_t		 age = ks == NULL ? -1 : time(NULL) - ks->made_at;
 
-	keys_put(ks);
+	jws_keyset_put(ks);
 	return age;
 }
 

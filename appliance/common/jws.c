@@ -5,7 +5,9 @@
  * base64url (the signature's unused bits zero: one token, one spelling)
  * and the signature 64 bytes of r||s, never DER.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -119,16 +121,18 @@ verify_one(EVP_PKEY *k, const uint8_t *der, int dlen, const char *input,
 
 /*
  * The claims (JSON, NUL-terminated, into out) of a token one of keys
- * signed: SIG_ERR_BAD_INPUT when it is no ES256 token of Keystone's
- * form, SIG_ERR_KEY_NOT_FOUND when no key verifies it.
+ * signed, trying keys[*first] before the others (first may be NULL) and
+ * leaving there the one that verified: SIG_ERR_BAD_INPUT when it is no
+ * ES256 token of Keystone's form, SIG_ERR_KEY_NOT_FOUND when no key
+ * verifies it. The token is decoded once, whatever the number of keys.
  */
-int
-jws_verify(const char *tok, EVP_PKEY *const *keys, size_t nkeys, char *out,
-    size_t outsz, size_t *outlen)
+static int
+verify_from(const char *tok, EVP_PKEY *const *keys, size_t nkeys,
+    size_t *first, char *out, size_t outsz, size_t *outlen)
 {
 	const char	*payload, *sigtxt;
 	uint8_t		 rs[JWS_ES256_SIG_LEN], *der = NULL;
-	size_t		 plen, n, i;
+	size_t		 plen, n, i, k, start;
 	int		 dlen, r = SIG_ERR_KEY_NOT_FOUND;
 
 	*outlen = 0;
@@ -141,13 +145,114 @@ jws_verify(const char *tok, EVP_PKEY *const *keys, size_t nkeys, char *out,
 	out[*outlen] = '\0';
 	if ((dlen = sig_der(rs, &der)) <= 0)
 		return SIG_ERR_CRYPTO;
-	for (i = 0; i < nkeys && r != 0; i++)
-		if (verify_one(keys[i], der, dlen, tok, sigtxt - 1 - tok))
+	start = first != NULL && *first < nkeys ? *first : 0;
+	for (i = 0; i < nkeys && r != 0; i++) {
+		k = (start + i) % nkeys;
+		if (verify_one(keys[k], der, dlen, tok, sigtxt - 1 - tok)) {
 			r = 0;
+			if (first != NULL)
+				*first = k;
+		}
+	}
 	OPENSSL_free(der);
 	if (r != 0)
 		*outlen = 0;
 	return r;
+}
+
+int
+jws_verify(const char *tok, EVP_PKEY *const *keys, size_t nkeys, char *out,
+    size_t outsz, size_t *outlen)
+{
+	return verify_from(tok, keys, nkeys, NULL, out, outsz, outlen);
+}
+
+/*
+ * A set of public keys shared by the threads that verify with it and
+ * replaced whole by the one that fetches a new one. Keystone's header
+ * names no key, so the key that verified last is tried first: the one
+ * signing now, not the staged key listed before it.
+ */
+struct jws_keyset *
+jws_keyset_new(void)
+{
+	struct jws_keyset	*ks;
+
+	if ((ks = calloc(1, sizeof(*ks))) == NULL)
+		return NULL;
+	atomic_init(&ks->refs, 1);
+	atomic_init(&ks->hint, 0);
+	ks->made_at = time(NULL);
+	return ks;
+}
+
+/* Takes k (freed when the set is full or k is NULL); 0 when added. */
+int
+jws_keyset_add(struct jws_keyset *ks, EVP_PKEY *k)
+{
+	if (k == NULL || ks->n == JWS_KEYSET_MAX) {
+		EVP_PKEY_free(k);
+		return -1;
+	}
+	ks->k[ks->n++] = k;
+	return 0;
+}
+
+struct jws_keyset *
+jws_keyset_ref(struct jws_keyset *ks)
+{
+	if (ks != NULL)
+		atomic_fetch_add(&ks->refs, 1);
+	return ks;
+}
+
+void
+jws_keyset_put(struct jws_keyset *ks)
+{
+	size_t	 i;
+
+	if (ks == NULL || atomic_fetch_sub(&ks->refs, 1) != 1)
+		return;
+	for (i = 0; i < ks->n; i++)
+		EVP_PKEY_free(ks->k[i]);
+	free(ks);
+}
+
+int
+jws_keyset_verify(struct jws_keyset *ks, const char *tok, char *out,
+    size_t outsz, size_t *outlen)
+{
+	size_t	 h = atomic_load(&ks->hint);
+	int	 r;
+
+	if ((r = verify_from(tok, ks->k, ks->n, &h, out, outsz, outlen)) == 0)
+		atomic_store(&ks->hint, h);
+	return r;
+}
+
+/* SubjectPublicKeyInfo of a P-256 key, up to its uncompressed point */
+static const uint8_t spki_head[] = { 0x30, 0x59, 0x30, 0x13, 0x06, 0x07,
+    0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+    0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00 };
+
+/* The uncompressed point inside a P-256 SubjectPublicKeyInfo. */
+int
+jws_spki_point(const uint8_t *spki, size_t len, const uint8_t **point)
+{
+	if (len != JWS_SPKI_LEN ||
+	    memcmp(spki, spki_head, sizeof(spki_head)) != 0 ||
+	    spki[sizeof(spki_head)] != 0x04)
+		return SIG_ERR_BAD_INPUT;
+	*point = spki + sizeof(spki_head);
+	return 0;
+}
+
+/* The SubjectPublicKeyInfo (JWS_SPKI_LEN bytes) of an uncompressed point. */
+void
+jws_spki_of(const uint8_t *point, uint8_t *spki)
+{
+	memcpy(spki, spki_head, sizeof(spki_head));
+	memcpy(spki + sizeof(spki_head), point, JWS_POINT_LEN);
 }
 
 /* A P-256 public key from its SubjectPublicKeyInfo; NULL if not one. */

@@ -20,33 +20,13 @@
 #define JWKS_FILE	"jwks.json"
 #define COORD_LEN	32		/* P-256 */
 
-/* SubjectPublicKeyInfo of an uncompressed P-256 point, up to the point */
-static const uint8_t spki_p256[] = {
-	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-	0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01,
-	0x07, 0x03, 0x42, 0x00, 0x04,
-};
-
-void
-sv_jwks_put(struct sv_jwks *ks)
-{
-	size_t	 i;
-
-	if (ks == NULL || atomic_fetch_sub(&ks->refs, 1) != 1)
-		return;
-	for (i = 0; i < ks->n; i++)
-		EVP_PKEY_free(ks->k[i]);
-	free(ks);
-}
-
-struct sv_jwks *
+struct jws_keyset *
 sv_jwks_get(struct signet_verifier *v)
 {
-	struct sv_jwks	*ks;
+	struct jws_keyset	*ks;
 
 	pthread_mutex_lock(&v->mu);
-	if ((ks = v->jwks) != NULL)
-		atomic_fetch_add(&ks->refs, 1);
+	ks = jws_keyset_ref(v->jwks);
 	pthread_mutex_unlock(&v->mu);
 	return ks;
 }
@@ -77,40 +57,38 @@ member_is(json_t *k, const char *name, const char *want, int optional)
 static EVP_PKEY *
 jwk_key(json_t *k)
 {
-	uint8_t		 der[sizeof(spki_p256) + 2 * COORD_LEN];
+	uint8_t		 point[JWS_POINT_LEN], der[JWS_SPKI_LEN];
 
 	if (!json_is_object(k) || json_object_get(k, "d") != NULL ||
 	    !member_is(k, "kty", "EC", 0) || !member_is(k, "crv", "P-256", 0) ||
 	    !member_is(k, "alg", "ES256", 1) || !member_is(k, "use", "sig", 1))
 		return NULL;
-	memcpy(der, spki_p256, sizeof(spki_p256));
-	if (coord(k, "x", der + sizeof(spki_p256)) != 0 ||
-	    coord(k, "y", der + sizeof(spki_p256) + COORD_LEN) != 0)
+	point[0] = 0x04;
+	if (coord(k, "x", point + 1) != 0 ||
+	    coord(k, "y", point + 1 + COORD_LEN) != 0)
 		return NULL;
+	jws_spki_of(point, der);
 	return jws_pubkey(der, sizeof(der));	/* the point is on the curve */
 }
 
 /* A whole set from its JSON text, or NULL. */
-static struct sv_jwks *
+static struct jws_keyset *
 jwks_parse(const char *text)
 {
 	json_t		*doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	json_t		*keys = json_object_get(doc, "keys"), *k;
-	struct sv_jwks	*ks = NULL;
+	struct jws_keyset	*ks = NULL;
 	size_t		 i;
 
-	if (!json_is_array(keys) || json_array_size(keys) > SV_JWKS_MAX ||
-	    (ks = calloc(1, sizeof(*ks))) == NULL)
+	if (!json_is_array(keys) || json_array_size(keys) > JWS_KEYSET_MAX ||
+	    (ks = jws_keyset_new()) == NULL)
 		goto out;
-	atomic_init(&ks->refs, 1);
-	atomic_init(&ks->hint, 0);
 	json_array_foreach(keys, i, k) {
-		if ((ks->k[i] = jwk_key(k)) == NULL) {
-			sv_jwks_put(ks);
+		if (jws_keyset_add(ks, jwk_key(k)) != 0) {
+			jws_keyset_put(ks);
 			ks = NULL;
 			goto out;
 		}
-		ks->n++;
 	}
  out:
 	json_decref(doc);
@@ -118,15 +96,15 @@ jwks_parse(const char *text)
 }
 
 static void
-jwks_install(struct signet_verifier *v, struct sv_jwks *ks)
+jwks_install(struct signet_verifier *v, struct jws_keyset *ks)
 {
-	struct sv_jwks	*old;
+	struct jws_keyset	*old;
 
 	pthread_mutex_lock(&v->mu);
 	old = v->jwks;
 	v->jwks = ks;
 	pthread_mutex_unlock(&v->mu);
-	sv_jwks_put(old);
+	jws_keyset_put(old);
 }
 
 /* What an earlier run kept. */
@@ -134,7 +112,7 @@ int
 sv_jwks_load(struct signet_verifier *v)
 {
 	char		*text = sv_dir_read(v->cf.signing_dir, JWKS_FILE);
-	struct sv_jwks	*ks = text != NULL ? jwks_parse(text) : NULL;
+	struct jws_keyset	*ks = text != NULL ? jwks_parse(text) : NULL;
 
 	free(text);
 	if (ks == NULL)
@@ -147,7 +125,7 @@ int
 sv_jwks_fetch(struct signet_verifier *v)
 {
 	struct sv_http	 h;
-	struct sv_jwks	*ks = NULL;
+	struct jws_keyset	*ks = NULL;
 	int		 r = -1;
 
 	pthread_mutex_lock(&v->fetch_mu);
@@ -159,7 +137,7 @@ sv_jwks_fetch(struct signet_verifier *v)
 			jwks_install(v, ks);
 			r = 0;
 		} else
-			sv_jwks_put(ks);
+			jws_keyset_put(ks);
 		sv_http_clear(&h);
 	}
 	pthread_mutex_unlock(&v->fetch_mu);
@@ -185,30 +163,12 @@ jwks_refetch(struct signet_verifier *v)
 	return sv_jwks_fetch(v);
 }
 
-/* No kid in Keystone's header: the key that verified last is tried
- * first, not after the staged key the set lists before it. */
-static int
-keys_verify(struct sv_jwks *ks, const char *tok, char *out, size_t *len)
-{
-	size_t	 h = atomic_load(&ks->hint);
-	int	 r = SIG_ERR_KEY_NOT_FOUND;
-
-	if (h < ks->n && (r = jws_verify(tok, &ks->k[h], 1, out,
-	    JWS_PAYLOAD_MAX + 1, len)) != SIG_ERR_KEY_NOT_FOUND)
-		return r;
-	for (h = 0; h < ks->n && r == SIG_ERR_KEY_NOT_FOUND; h++)
-		if ((r = jws_verify(tok, &ks->k[h], 1, out,
-		    JWS_PAYLOAD_MAX + 1, len)) == 0)
-			atomic_store(&ks->hint, h);
-	return r;
-}
-
 /* The claims text of tok under the current keys (caller frees), or a
  * status. */
 static enum signet_verify_status
 jwks_verify(struct signet_verifier *v, const char *tok, char **textp)
 {
-	struct sv_jwks	*ks = sv_jwks_get(v);
+	struct jws_keyset	*ks = sv_jwks_get(v);
 	size_t		 len;
 	int		 r;
 
@@ -216,11 +176,11 @@ jwks_verify(struct signet_verifier *v, const char *tok, char **textp)
 	if (ks == NULL)
 		return SIGNET_VERIFY_BAD_SIGNATURE;
 	if ((*textp = malloc(JWS_PAYLOAD_MAX + 1)) == NULL) {
-		sv_jwks_put(ks);
+		jws_keyset_put(ks);
 		return SIGNET_VERIFY_ERROR;
 	}
-	r = keys_verify(ks, tok, *textp, &len);
-	sv_jwks_put(ks);
+	r = jws_keyset_verify(ks, tok, *textp, JWS_PAYLOAD_MAX + 1, &len);
+	jws_keyset_put(ks);
 	if (r == 0)
 		return SIGNET_VERIFY_OK;
 	free(*textp);

@@ -152,7 +152,7 @@ signet_verifier_free(struct signet_verifier *v)
 	sv_poller_stop(v);
 	sv_cache_free(v->cache);
 	sv_certs_put(v->certs);
-	sv_jwks_put(v->jwks);
+	jws_keyset_put(v->jwks);
 	sv_list_put(v->list);
 	X509_free(v->pinned_ca);
 	free(v->svc_token);
@@ -167,7 +167,7 @@ signet_verifier_refresh(struct signet_verifier *v)
 {
 	struct sv_certs	*c;
 	struct sv_list	*l;
-	struct sv_jwks	*k = NULL;
+	struct jws_keyset	*k = NULL;
 	int		 ok;
 
 	if (sv_certs_fetch(v) != 0) {
@@ -177,7 +177,7 @@ signet_verifier_refresh(struct signet_verifier *v)
 	}
 	if (sv_jwks_fetch(v) != 0 && (k = sv_jwks_get(v)) == NULL)
 		sv_jwks_load(v);
-	sv_jwks_put(k);
+	jws_keyset_put(k);
 	if (sv_list_fetch(v) != 0)
 		sv_list_load(v);
 	c = sv_certs_get(v);

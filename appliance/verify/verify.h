@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "jws.h"
 #include "signet_verify.h"
 
 /* The public API; everything else stays inside the library. */
@@ -33,15 +34,8 @@ struct sv_certs {
 };
 
 /* The JWS public keys of the JWK Set in use, replaced whole. */
-#define SV_JWKS_MAX		64
 #define SV_JWKS_REFETCH_MIN	60	/* seconds between unknown-key
 					   JWK Set refetches */
-struct sv_jwks {
-	atomic_int	 refs;
-	atomic_size_t	 hint;		/* the key that verified last */
-	size_t		 n;
-	EVP_PKEY	*k[SV_JWKS_MAX];
-};
 
 /* One accepted revocation list, immutable once built. */
 /* Every token of user_id issued at or before issued_before is revoked. */
@@ -83,7 +77,7 @@ struct signet_verifier {
 
 	pthread_mutex_t		 mu;	/* certs, list, service token */
 	struct sv_certs		*certs;
-	struct sv_jwks		*jwks;
+	struct jws_keyset		*jwks;
 	int64_t			 last_jwks_refetch;
 	struct sv_list		*list;
 	char			*svc_token;
@@ -127,8 +121,7 @@ void	sv_certs_put(struct sv_certs *);
 /* jwks.c */
 int	sv_jwks_load(struct signet_verifier *);
 int	sv_jwks_fetch(struct signet_verifier *);
-struct sv_jwks *sv_jwks_get(struct signet_verifier *);
-void	sv_jwks_put(struct sv_jwks *);
+struct jws_keyset *sv_jwks_get(struct signet_verifier *);
 enum signet_verify_status
 	sv_jws_open(struct signet_verifier *, const char *,
 	    struct sv_ident **);
