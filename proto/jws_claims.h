@@ -9,17 +9,15 @@
 
 #include <jansson.h>
 
+#include "jws_body.h"
 #include "signer.pb-c.h"
-
-#define JWS_CLAIMS_LIST_MAX	16
 
 /* A read token's claims; the strings are the JSON document's. */
 struct jws_claims {
 	Signet__V1__Claims	 c;
 	int64_t			 issued_at;
 	json_t			*doc;
-	const char		*methods[JWS_CLAIMS_LIST_MAX];
-	const char		*audit_ids[JWS_CLAIMS_LIST_MAX];
+	struct jws_body		 b;
 };
 
 char	*jws_claims_json(const Signet__V1__Claims *, int64_t);
