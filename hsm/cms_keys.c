@@ -19,10 +19,6 @@
 static CK_BBOOL	ck_true = CK_TRUE;
 static CK_BBOOL	ck_false = CK_FALSE;
 
-/* DER of OID 1.2.840.10045.3.1.7 (prime256v1). */
-static const uint8_t p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
-    0x3d, 0x03, 0x01, 0x07 };
-
 static const struct {
 	const char		*name;
 	enum cms_key_type	 type;
@@ -142,8 +138,8 @@ keypair_gen(struct hsm_sess *s, const char *label, const uint8_t *id,
 
 	if (type == CMS_EC_P256) {
 		pub[npub - 2].type = CKA_EC_PARAMS;
-		pub[npub - 2].pValue = CK_IN(p256_oid);
-		pub[npub - 2].ulValueLen = sizeof(p256_oid);
+		pub[npub - 2].pValue = CK_IN(key_p256_params);
+		pub[npub - 2].ulValueLen = sizeof(key_p256_params);
 		npub--;
 	}
 	rv = s->f->C_GenerateKeyPair(s->h, type == CMS_EC_P256 ? &ec : &rsa,

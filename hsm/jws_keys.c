@@ -18,9 +18,6 @@
 static CK_BBOOL	ck_true = CK_TRUE;
 static CK_BBOOL	ck_false = CK_FALSE;
 
-/* prime256v1's OID, as CKA_EC_PARAMS */
-static const uint8_t p256_params[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
-    0x3d, 0x03, 0x01, 0x07 };
 /* CKA_EC_POINT is the point in a DER OCTET STRING. */
 static int
 read_spki(struct hsm_sess *s, CK_OBJECT_HANDLE h, uint8_t *spki)
@@ -172,8 +169,8 @@ jws_key_generate(struct hsm_sess *s, int index, struct jws_key *k)
 			    nm * sizeof(CK_MECHANISM_TYPE) },
 			{ CKA_LABEL, label, strlen(label) },
 			{ CKA_ID, id, sizeof(id) },
-			{ CKA_EC_PARAMS, CK_IN(p256_params),
-			    sizeof(p256_params) },
+			{ CKA_EC_PARAMS, CK_IN(key_p256_params),
+			    sizeof(key_p256_params) },
 		};
 		CK_ATTRIBUTE priv[] = {
 			{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
@@ -267,8 +264,8 @@ jws_pub_import(struct hsm_sess *s, const uint8_t *spki, const uint8_t *id)
 			{ CKA_LABEL, CK_IN(JWS_IMPORT_LABEL),
 			    strlen(JWS_IMPORT_LABEL) },
 			{ CKA_ID, CK_IN(id), JWS_ID_LEN },
-			{ CKA_EC_PARAMS, CK_IN(p256_params),
-			    sizeof(p256_params) },
+			{ CKA_EC_PARAMS, CK_IN(key_p256_params),
+			    sizeof(key_p256_params) },
 			{ CKA_EC_POINT, der, sizeof(der) },
 		};
 

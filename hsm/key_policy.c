@@ -7,6 +7,10 @@
  */
 #include "key_policy.h"
 
+/* DER of OID 1.2.840.10045.3.1.7 (prime256v1). */
+const uint8_t key_p256_params[10] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+    0x3d, 0x03, 0x01, 0x07 };
+
 static const CK_MECHANISM_TYPE aes[] = { CKM_AES_CBC_PAD, CKM_AES_CBC };
 static const CK_MECHANISM_TYPE hmac[] = { CKM_SHA256_HMAC };
 static const CK_MECHANISM_TYPE rsa[] = { CKM_RSA_PKCS };

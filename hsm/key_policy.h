@@ -8,6 +8,9 @@
 
 #include "hsm.h"
 
+/* CKA_EC_PARAMS of every EC key signet makes: prime256v1's OID */
+extern const uint8_t	key_p256_params[10];
+
 size_t	key_policy_mechs(CK_OBJECT_CLASS, CK_KEY_TYPE,
 	    const CK_MECHANISM_TYPE **);
 
