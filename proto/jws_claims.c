@@ -2,11 +2,11 @@
  * JWS claims. Writing follows keystone/token/providers/jws/core.py:
  * sub, iat, exp, openstack_methods, openstack_audit_ids, then the scope
  * (openstack_system "all", openstack_domain_id, openstack_project_id,
- * openstack_trust_id), nulls left out. Reading takes only what signet can
- * stand behind: every member known and of its type, one scope at most,
- * and none of the federation, OAuth1 or application credential claims
- * signet has no way to honour (such a token is not found, as a trust
- * token is).
+ * openstack_trust_id), then a federated token's openstack_group_ids (as
+ * Keystone's token model holds them, [{"id": ...}]), openstack_idp_id and
+ * openstack_protocol_id, then openstack_access_token_id and
+ * openstack_app_cred_id; nulls left out. Reading is jws_body.c's: every
+ * member known and of its type, one scope at most.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -35,6 +35,17 @@ set_id(json_t *o, const char *key, const char *v)
 {
 	if (v != NULL && *v != '\0')
 		json_object_set_new(o, key, json_string(v));
+}
+
+static json_t *
+group_list(char **v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s}", "id", v[i]));
+	return a;
 }
 
 /* Python writes \u escapes in lowercase hex; jansson in uppercase. */
@@ -75,6 +86,14 @@ jws_claims_json(const Signet__V1__Claims *c, int64_t iat)
 	set_id(o, "openstack_domain_id", c->domain_id);
 	set_id(o, "openstack_project_id", c->project_id);
 	set_id(o, "openstack_trust_id", c->trust_id);
+	if (c->idp_id != NULL && *c->idp_id != '\0') {
+		json_object_set_new(o, "openstack_group_ids",
+		    group_list(c->group_ids, c->n_group_ids));
+		set_id(o, "openstack_idp_id", c->idp_id);
+		set_id(o, "openstack_protocol_id", c->protocol_id);
+	}
+	set_id(o, "openstack_access_token_id", c->access_token_id);
+	set_id(o, "openstack_app_cred_id", c->app_cred_id);
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_ENSURE_ASCII);
 	json_decref(o);
@@ -112,6 +131,12 @@ jws_claims_read(const char *text, size_t len, struct jws_claims *jc)
 	c->project_id = S(or_empty(b->project_id));
 	c->trust_id = S(or_empty(b->trust_id));
 	c->system = S(b->system ? "all" : "");
+	c->group_ids = (char **)(uintptr_t)b->group_ids;
+	c->n_group_ids = b->n_group_ids;
+	c->idp_id = S(or_empty(b->idp_id));
+	c->protocol_id = S(or_empty(b->protocol_id));
+	c->access_token_id = S(or_empty(b->access_token_id));
+	c->app_cred_id = S(or_empty(b->app_cred_id));
 	c->scope = b->trust_id ? SIGNET__V1__SCOPE_KIND__SCOPE_TRUST :
 	    b->system ? SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM :
 	    b->domain_id ? SIGNET__V1__SCOPE_KIND__SCOPE_DOMAIN :

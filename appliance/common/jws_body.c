@@ -39,7 +39,9 @@ known_members(json_t *o)
 	static const char *const keys[] = { "sub", "iat", "exp",
 	    "openstack_methods", "openstack_audit_ids", "openstack_system",
 	    "openstack_domain_id", "openstack_project_id",
-	    "openstack_trust_id" };
+	    "openstack_trust_id", "openstack_group_ids", "openstack_idp_id",
+	    "openstack_protocol_id", "openstack_access_token_id",
+	    "openstack_app_cred_id" };
 	const char	*k;
 	json_t		*v;
 	size_t		 i;
@@ -88,6 +90,48 @@ read_scope(json_t *o, struct jws_body *b)
 	return n <= 1 ? 0 : -1;
 }
 
+/* Keystone writes a federated token's groups as its model holds them:
+ * [{"id": ...}, ...], possibly empty. */
+static int
+read_groups(json_t *a, struct jws_body *b)
+{
+	size_t	 i;
+	json_t	*v;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > JWS_BODY_GROUPS_MAX)
+		return -1;
+	json_array_foreach(a, i, v)
+		if (!json_is_object(v) || json_object_size(v) != 1 ||
+		    (b->group_ids[i] = id_of(json_object_get(v, "id"))) ==
+		    NULL)
+			return -1;
+	b->n_group_ids = json_array_size(a);
+	b->federated = 1;
+	return 0;
+}
+
+/* The federation, OAuth1 and application credential claims: a
+ * federated token names its groups, identity provider and protocol. */
+static int
+read_extended(json_t *o, struct jws_body *b)
+{
+	int	 n = 0;
+
+	if (read_groups(json_object_get(o, "openstack_group_ids"), b) != 0 ||
+	    opt_id(o, "openstack_idp_id", &b->idp_id, &n) != 0 ||
+	    opt_id(o, "openstack_protocol_id", &b->protocol_id, &n) != 0 ||
+	    opt_id(o, "openstack_access_token_id", &b->access_token_id,
+	    &n) != 0 ||
+	    opt_id(o, "openstack_app_cred_id", &b->app_cred_id, &n) != 0)
+		return -1;
+	if (b->federated != (b->idp_id != NULL) ||
+	    b->federated != (b->protocol_id != NULL))
+		return -1;
+	return 0;
+}
+
 /* 0, or SIG_ERR_BAD_INPUT for claims signet does not take. */
 int
 jws_body_read(json_t *o, struct jws_body *b)
@@ -102,7 +146,8 @@ jws_body_read(json_t *o, struct jws_body *b)
 	    read_list(json_object_get(o, "openstack_methods"), b->methods,
 	    &b->n_methods) != 0 ||
 	    read_list(json_object_get(o, "openstack_audit_ids"), b->audit_ids,
-	    &b->n_audit_ids) != 0 || read_scope(o, b) != 0)
+	    &b->n_audit_ids) != 0 || read_scope(o, b) != 0 ||
+	    read_extended(o, b) != 0)
 		return SIG_ERR_BAD_INPUT;
 	b->iat = json_integer_value(iat);
 	b->exp = json_integer_value(exp);

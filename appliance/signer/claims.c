@@ -115,12 +115,3 @@ claims_audit_format(const uint8_t *id, char *out)
 {
 	b64url_encode(id, CLAIMS_AUDIT_LEN, B64URL_NOPAD, out, 23);
 }
-
-/* Federated, OAuth1 or application credential: what only Fernet carries. */
-int
-claims_extended(const struct claims *c)
-{
-	return c->idp_id[0] != '\0' || c->protocol_id[0] != '\0' ||
-	    c->n_groups != 0 || c->access_token_id[0] != '\0' ||
-	    c->app_cred_id[0] != '\0';
-}

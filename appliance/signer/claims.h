@@ -63,7 +63,6 @@ int	claims_methods_encode(const struct claims_methods *,
 size_t	claims_methods_decode(const struct claims_methods *, uint64_t,
 	    const char **, size_t);
 
-int	claims_extended(const struct claims *);
 
 int	claims_audit_parse(const char *, uint8_t *);
 void	claims_audit_format(const uint8_t *, char *);

@@ -188,14 +188,6 @@ op_issue_jws(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 		op_audit_or_log(sg, sc, "issue_jws", peer, NULL, denied);
 		return op_fail(resp, sg, r, sc->why);
 	}
-	/* the JWS claims have no place for them: never drop one silently */
-	if (claims_extended(&sc->c)) {
-		op_audit_or_log(sg, sc, "issue_jws", peer, &sc->c,
-		    "denied: federated, OAuth1 or application credential "
-		    "claims in a JWS");
-		return op_fail(resp, sg, SIG_ERR_POLICY, "claims: a JWS "
-		    "carries no federation, access_token_id or app_cred_id");
-	}
 	ring_rdlock(sg);
 	issue(sg, peer, in, resp, sc);
 	pthread_rwlock_unlock(&ring_lk);

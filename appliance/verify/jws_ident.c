@@ -14,13 +14,17 @@
 #include "verify.h"
 
 /* The identity a read body names; a trust has no place in it, and a
- * trust token must not pass for its project's plain token. */
+ * trust token must not pass for its project's plain token. Nor may a
+ * federated, OAuth1 or application credential token (a Keystone with the
+ * signer's plugin mints them): their roles come from what only Keystone
+ * knows. */
 static int
 fill(json_t *o, struct signet_identity *p)
 {
 	struct jws_body	 b;
 
 	if (jws_body_read(o, &b) != 0 || b.trust_id != NULL ||
+	    JWS_BODY_EXTENDED(&b) ||
 	    (p->roles = calloc(1, sizeof(char *))) == NULL ||
 	    (p->audit_ids = calloc(b.n_audit_ids, sizeof(char *))) == NULL)
 		return -1;

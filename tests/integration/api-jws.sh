@@ -198,6 +198,14 @@ validate "a token of a key nobody imported" 404 \
     "$(mint other "$(claims "$exp")")"
 validate "Keystone's token under the imported key validates" 200 \
     "$(mint ks "$(claims "$exp")")"
+# Federation, OAuth1 and application credentials are roles signet does
+# not know: such a token (a Keystone with the signer's plugin mints
+# them) must not pass for the user's own project token.
+for extra in '"app_cred_id":"ac1"' '"access_token_id":"at1"' \
+    '"federated_group_ids":[{"id":"g1"}],"identity_provider_id":"idp1","protocol_id":"saml2"'; do
+	validate "Keystone's token with $extra" 404 \
+	    "$(mint ks "$(claims "$exp" | sed "s/}\$/,$extra}/")")"
+done
 old=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%S.000000Z)
 expired=$(mint ks "$(claims "$old")")
 validate "an expired token" 404 "$expired"

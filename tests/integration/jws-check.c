@@ -2,7 +2,8 @@
  * The token's JWS keys, driven from a test, a line in and a line out:
  * "sign" makes a token of a claims payload as given; "issue" of RPC
  * claims ({"user_id", "methods", "audit_ids", a scope id or "system",
- * "expires_at", "issued_at"}) written as Keystone writes them; "verify"
+ * "expires_at", "issued_at", and "group_ids", "idp_id", "protocol_id",
+ * "access_token_id", "app_cred_id"}) written as Keystone writes them; "verify"
  * writes a token's payload, "read" its claims in the same RPC form, or
  * "refused: bad" (not a JWS token of Keystone's form), "refused: key" (no
  * public key held, own or imported, verifies it), "refused: claims".
@@ -54,31 +55,40 @@ id_of(json_t *o, const char *k)
 	return S(v != NULL ? v : "");
 }
 
+/* Up to 32 strings of the array o[k] into v; their number. */
+static size_t
+strings_of(json_t *o, const char *k, char **v)
+{
+	json_t	*a = json_object_get(o, k);
+	size_t	 i;
+
+	for (i = 0; i < 32 && i < json_array_size(a); i++)
+		v[i] = S(json_string_value(json_array_get(a, i)));
+	return i;
+}
+
 /* RPC claims (as the test writes them) to a token's payload. */
 static char *
 payload_of(const char *line)
 {
 	json_t		*o = json_loads(line, 0, NULL);
 	Signet__V1__Claims c;
-	char		*m[16], *a[16], *text;
-	size_t		 i;
+	char		*m[32], *a[32], *g[32], *text;
 
 	if (o == NULL)
 		return NULL;
 	signet__v1__claims__init(&c);
 	c.user_id = id_of(o, "user_id");
-	for (i = 0; i < 16 && i < json_array_size(json_object_get(o,
-	    "methods")); i++)
-		m[i] = S(json_string_value(json_array_get(json_object_get(o,
-		    "methods"), i)));
-	c.n_methods = i;
+	c.n_methods = strings_of(o, "methods", m);
 	c.methods = m;
-	for (i = 0; i < 16 && i < json_array_size(json_object_get(o,
-	    "audit_ids")); i++)
-		a[i] = S(json_string_value(json_array_get(json_object_get(o,
-		    "audit_ids"), i)));
-	c.n_audit_ids = i;
+	c.n_audit_ids = strings_of(o, "audit_ids", a);
 	c.audit_ids = a;
+	c.n_group_ids = strings_of(o, "group_ids", g);
+	c.group_ids = g;
+	c.idp_id = id_of(o, "idp_id");
+	c.protocol_id = id_of(o, "protocol_id");
+	c.access_token_id = id_of(o, "access_token_id");
+	c.app_cred_id = id_of(o, "app_cred_id");
 	c.project_id = id_of(o, "project_id");
 	c.domain_id = id_of(o, "domain_id");
 	c.trust_id = id_of(o, "trust_id");
@@ -89,6 +99,28 @@ payload_of(const char *line)
 	    "issued_at")));
 	json_decref(o);
 	return text;
+}
+
+/* The federation, OAuth1 and application credential claims, when set. */
+static void
+extended(json_t *o, const Signet__V1__Claims *c)
+{
+	const char *const k[] = { "idp_id", "protocol_id",
+	    "access_token_id", "app_cred_id" };
+	const char	*v[] = { c->idp_id, c->protocol_id, c->access_token_id,
+	    c->app_cred_id };
+	json_t		*g;
+	size_t		 i;
+
+	for (i = 0; i < 4; i++)
+		if (*v[i] != '\0')
+			json_object_set_new(o, k[i], json_string(v[i]));
+	if (*c->idp_id == '\0')
+		return;
+	g = json_array();
+	for (i = 0; i < c->n_group_ids; i++)
+		json_array_append_new(g, json_string(c->group_ids[i]));
+	json_object_set_new(o, "group_ids", g);
 }
 
 static void
@@ -112,6 +144,7 @@ print_claims(const struct jws_claims *jc)
 		json_array_append_new(a, json_string(jc->c.audit_ids[i]));
 	json_object_set_new(o, "methods", m);
 	json_object_set_new(o, "audit_ids", a);
+	extended(o, &jc->c);
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	printf("%s\n", text);
 	free(text);

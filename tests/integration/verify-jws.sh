@@ -33,9 +33,9 @@ issue() {	# a new admin token, project-scoped; its document in $WORK/body
 	    "$API/v3/auth/tokens"
 	sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' "$WORK/h"
 }
-mint() {	# KEYDIR EXPIRES_AT: Keystone's token for admin in admin
-	printf '{"user_id":"%s","expires_at":"%s","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"methods":["password"],"project_id":"%s"}\n' \
-	    "$uid" "$2" "$pid" | /usr/bin/python3 "$KS" mint \
+mint() {	# KEYDIR EXPIRES_AT [EXTRA]: Keystone's token for admin in admin
+	printf '{"user_id":"%s","expires_at":"%s","audit_ids":["DMz0_i0HjcyWYPLiLhVsqA"],"methods":["password"],"project_id":"%s"%s}\n' \
+	    "$uid" "$2" "$pid" "${3:+,$3}" | /usr/bin/python3 "$KS" mint \
 	    "$WORK/$1/private" "$WORK/$1/public"
 }
 TOK=$(issue)
@@ -78,6 +78,14 @@ expect_eq "Keystone's token under the imported key" "OK $uid $pid jws" \
     "$(ask "verify $(mint ks "$exp")")"
 expect_eq "an expired token" EXPIRED \
     "$(ask "verify $(mint ks "$old")" | cut -d' ' -f1)"
+for extra in '"app_cred_id":"ac1"' '"access_token_id":"at1"' \
+    '"federated_group_ids":[],"identity_provider_id":"i","protocol_id":"p"'; do
+	st=$(ask "verify $(mint ks "$exp" "$extra")" | cut -d' ' -f1)
+	case "$st" in
+	OK) fail "a token with $extra passed for admin's own" ;;
+	*) ok "a token with $extra refused ($st)" ;;
+	esac
+done
 
 # rotation: the staged key was published before it signs
 expect_ok "jws-rotate" prov jws-rotate
