@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64url.h"
 #include "client_json.h"
 #include "isotime.h"
 
@@ -151,6 +152,29 @@ cj_opened(const Signet__V1__OpenFernetResponse *o)
 	    "app_cred_id", id_or_null(c->app_cred_id),
 	    "expires_at", (json_int_t)c->expires_at,
 	    "issued_at", (json_int_t)o->issued_at);
+}
+
+/* The JWS public keys (SubjectPublicKeyInfo DER, base64url with its
+ * padding) and the CMS certificates. */
+json_t *
+cj_public(const Signet__V1__PublicMaterialResponse *p)
+{
+	json_t	*keys = json_array();
+	char	 b64[512];
+	size_t	 i;
+
+	for (i = 0; keys != NULL && i < p->n_jws_public_keys; i++) {
+		if (b64url_encode(p->jws_public_keys[i].data,
+		    p->jws_public_keys[i].len, B64URL_PAD, b64,
+		    sizeof(b64)) == 0) {
+			json_decref(keys);
+			return NULL;
+		}
+		json_array_append_new(keys, json_string(b64));
+	}
+	return json_pack("{s:o,s:s,s:s}", "jws_public_keys", keys,
+	    "signing_cert_pem", p->signing_cert_pem,
+	    "ca_cert_pem", p->ca_cert_pem);
 }
 
 json_t *

@@ -29,7 +29,9 @@ struct call {
 	Signet__V1__Request		 req;
 	Signet__V1__HealthRequest	 health;
 	Signet__V1__IssueFernetRequest	 issue;
+	Signet__V1__IssueJwsRequest	 jws;
 	Signet__V1__OpenFernetRequest	 open;
+	Signet__V1__PublicMaterialRequest public;
 	struct cj_claims		 claims;
 	const char			*why;
 };
@@ -105,6 +107,20 @@ build_issue(json_t *in, struct call *k)
 }
 
 static int
+build_issue_jws(json_t *in, struct call *k)
+{
+	if (cj_claims_parse(in, &k->claims, &k->why) != 0)
+		return -1;
+	signet__v1__issue_jws_request__init(&k->jws);
+	k->jws.claims = &k->claims.c;
+	if (opt_str(in, "parent_token") != NULL)
+		k->jws.parent_token = S(opt_str(in, "parent_token"));
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_JWS;
+	k->req.issue_jws = &k->jws;
+	return 0;
+}
+
+static int
 build_open(json_t *in, struct call *k)
 {
 	if (opt_str(in, "token") == NULL) {
@@ -121,45 +137,97 @@ build_open(json_t *in, struct call *k)
 }
 
 static int
-build(const char *op, json_t *in, struct call *k)
+build_public(json_t *in, struct call *k)
+{
+	(void)in;
+	signet__v1__public_material_request__init(&k->public);
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_PUBLIC_MATERIAL;
+	k->req.public_material = &k->public;
+	return 0;
+}
+
+static int
+build_health(json_t *in, struct call *k)
+{
+	(void)in;
+	signet__v1__health_request__init(&k->health);
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
+	k->req.health = &k->health;
+	return 0;
+}
+
+static json_t *
+issued_fernet(const Signet__V1__Response *r)
+{
+	return json_pack("{s:s,s:I}", "token", r->issue_fernet->token,
+	    "issued_at", (json_int_t)r->issue_fernet->issued_at);
+}
+
+static json_t *
+issued_jws(const Signet__V1__Response *r)
+{
+	return json_pack("{s:s,s:I}", "token", r->issue_jws->token,
+	    "issued_at", (json_int_t)r->issue_jws->issued_at);
+}
+
+static json_t *
+opened(const Signet__V1__Response *r)
+{
+	return cj_opened(r->open_fernet);
+}
+
+static json_t *
+public(const Signet__V1__Response *r)
+{
+	return cj_public(r->public_material);
+}
+
+static json_t *
+health(const Signet__V1__Response *r)
+{
+	return cj_health(r->health);
+}
+
+/* One row per op: how its request is built, which answer fits it. */
+static const struct op {
+	const char			*name;
+	int				(*build)(json_t *, struct call *);
+	Signet__V1__Response__ResultCase result;
+	json_t				*(*out)(const Signet__V1__Response *);
+} ops[] = {
+	{ "issue_fernet", build_issue, SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET,
+	    issued_fernet },
+	{ "issue_jws", build_issue_jws, SIGNET__V1__RESPONSE__RESULT_ISSUE_JWS,
+	    issued_jws },
+	{ "open_fernet", build_open, SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET,
+	    opened },
+	{ "public_material", build_public,
+	    SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL, public },
+	{ "health", build_health, SIGNET__V1__RESPONSE__RESULT_HEALTH, health },
+};
+
+static const struct op *
+op_of(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i].name, name) == 0)
+			return &ops[i];
+	return NULL;
+}
+
+static int
+build(const struct op *op, json_t *in, struct call *k)
 {
 	signet__v1__request__init(&k->req);
 	if (opt_str(in, "request_id") != NULL)
 		k->req.request_id = S(opt_str(in, "request_id"));
-	if (strcmp(op, "issue_fernet") == 0)
-		return build_issue(in, k);
-	if (strcmp(op, "open_fernet") == 0)
-		return build_open(in, k);
-	if (strcmp(op, "health") == 0) {
-		signet__v1__health_request__init(&k->health);
-		k->req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
-		k->req.health = &k->health;
-		return 0;
+	if (op == NULL) {
+		k->why = "unknown op";
+		return -1;
 	}
-	k->why = "unknown op";
-	return -1;
-}
-
-/* The answer for the call that was made, or NULL: a mismatch is garbage. */
-static json_t *
-result(const Signet__V1__Request *req, const Signet__V1__Response *r)
-{
-	switch (req->call_case) {
-	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
-		if (r->result_case != SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET)
-			return NULL;
-		return json_pack("{s:s,s:I}", "token", r->issue_fernet->token,
-		    "issued_at", (json_int_t)r->issue_fernet->issued_at);
-	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
-		return r->result_case ==
-		    SIGNET__V1__RESPONSE__RESULT_OPEN_FERNET ?
-		    cj_opened(r->open_fernet) : NULL;
-	case SIGNET__V1__REQUEST__CALL_HEALTH:
-		return r->result_case == SIGNET__V1__RESPONSE__RESULT_HEALTH ?
-		    cj_health(r->health) : NULL;
-	default:
-		return NULL;
-	}
+	return op->build(in, k);
 }
 
 static int
@@ -178,9 +246,10 @@ error_answer(int rc, const char *why, char **out)
 
 /* The signer's status, or SIGNET_CLIENT_*; *out is always set. */
 API int
-signet_client_call(struct signet_client *sc, const char *op, const char *in,
-    char **out)
+signet_client_call(struct signet_client *sc, const char *opname,
+    const char *in, char **out)
 {
+	const struct op		*op = op_of(opname);
 	Signet__V1__Response	*r = NULL;
 	struct call		 k;
 	json_t			*j, *res;
@@ -200,7 +269,8 @@ signet_client_call(struct signet_client *sc, const char *op, const char *in,
 		    "answered", out);
 	} else if (r->status != SIGNET__V1__STATUS__STATUS_OK) {
 		rc = error_answer((int)r->status, r->error, out);
-	} else if ((res = result(&k.req, r)) == NULL) {
+	} else if (r->result_case != op->result ||
+	    (res = op->out(r)) == NULL) {
 		rc = error_answer(SIGNET_CLIENT_UNREACHABLE, "the signer's "
 		    "answer does not fit the call", out);
 	} else {

@@ -23,9 +23,11 @@ struct signet_client;
 struct signet_client *signet_client_new(const char *options, char *err,
 	    unsigned int errsz);
 /*
- * op: "health", "issue_fernet" ({claims with Keystone's names,
- * "parent_token", "request_id"}), "open_fernet" ({"token",
- * "allow_expired", "request_id"}). *out (free with signet_client_free)
+ * op: "health", "issue_fernet" and "issue_jws" ({claims with Keystone's
+ * names, "parent_token", "request_id"}; {"token", "issued_at"}),
+ * "open_fernet" ({"token", "allow_expired", "request_id"}),
+ * "public_material" ({"jws_public_keys": [SubjectPublicKeyInfo DER in
+ * padded base64url], "signing_cert_pem", "ca_cert_pem"}). *out (free with signet_client_free)
  * holds the result, or {"error": "..."} when the status is not 0.
  */
 int	signet_client_call(struct signet_client *, const char *op,

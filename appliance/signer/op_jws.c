@@ -83,6 +83,28 @@ ring_rdlock(struct signer *sg)
 	pthread_rwlock_rdlock(&ring_lk);
 }
 
+/* A federated parent's identity provider, protocol and groups, which
+ * its re-scoped child must carry. */
+static int
+parent_federation(const Signet__V1__Claims *c, struct claims *pc)
+{
+	size_t	 i;
+
+	if (c->n_group_ids > CLAIMS_GROUPS_MAX ||
+	    strlen(c->idp_id) > CLAIMS_ID_MAX ||
+	    strlen(c->protocol_id) > CLAIMS_ID_MAX)
+		return -1;
+	strcpy(pc->idp_id, c->idp_id);
+	strcpy(pc->protocol_id, c->protocol_id);
+	for (i = 0; i < c->n_group_ids; i++) {
+		if (strlen(c->group_ids[i]) > CLAIMS_ID_MAX)
+			return -1;
+		strcpy(pc->group_ids[i], c->group_ids[i]);
+	}
+	pc->n_groups = c->n_group_ids;
+	return 0;
+}
+
 /* A JWS parent as the claims the re-scope is judged against. */
 static int
 parent_open(struct signer *sg, const char *tok, struct claims *pc)
@@ -104,6 +126,8 @@ parent_open(struct signer *sg, const char *tok, struct claims *pc)
 	strncpy(pc->user_id, jc.c.user_id, CLAIMS_ID_MAX);
 	pc->n_audit = 1;
 	pc->expires_at = jc.c.expires_at;
+	if (r == 0)
+		r = parent_federation(&jc.c, pc);
 	jws_claims_free(&jc);
 	return r;
 }

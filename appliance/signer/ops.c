@@ -197,6 +197,24 @@ op_claims_out(struct signer *sg, struct scratch *sc)
  * under the format's key generation) must be live, the same user's, live
  * no shorter than the child, and its chain the child's second audit id.
  */
+/*
+ * Keystone re-scopes a federated token with a new audit chain of its own
+ * (auth/plugins/mapped.py handle_scoped_token keeps none) and the
+ * parent's identity provider, protocol and groups.
+ */
+static const char *
+federated_child(const struct claims *c, const struct parent_seen *p)
+{
+	uint8_t	 d[sizeof(p->federation)];
+
+	if (parents_federation(c, d) != 0 ||
+	    memcmp(d, p->federation, sizeof(d)) != 0)
+		return "federation unlike the parent token's";
+	if (c->n_audit != 1)
+		return "audit_ids of a federated re-scope: its own only";
+	return NULL;
+}
+
 const char *
 op_check_parent(struct signer *sg, const char *parent, const struct claims *c,
     unsigned int loads, op_parent_open open)
@@ -221,6 +239,8 @@ op_check_parent(struct signer *sg, const char *parent, const struct claims *c,
 		return "parent token is another user's";
 	if (c->expires_at > p.expires_at)
 		return "expires_at beyond the parent token's";
+	if (p.federated)
+		return federated_child(c, &p);
 	if (c->n_audit != 2 || memcmp(c->audit[1], p.chain,
 	    CLAIMS_AUDIT_LEN) != 0)
 		return "audit_ids lack the parent's chain";

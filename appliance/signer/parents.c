@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "signer.h"
@@ -58,6 +59,30 @@ parents_get(const char *tok, unsigned int loads, struct parent_seen *out)
 }
 
 /* Remembers what c says of tok, and gives it back in *out. */
+/* One digest for a token's identity provider, protocol and groups, in
+ * order: a federated token's child carries them unchanged. -1 when it
+ * cannot be made (out then matches nothing made). */
+int
+parents_federation(const struct claims *c, uint8_t out[32])
+{
+	EVP_MD_CTX	*h = EVP_MD_CTX_new();
+	size_t		 i;
+	int		 ok;
+
+	ok = h != NULL && EVP_DigestInit_ex(h, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(h, c->idp_id, strlen(c->idp_id) + 1) &&
+	    EVP_DigestUpdate(h, c->protocol_id, strlen(c->protocol_id) + 1);
+	for (i = 0; ok && i < c->n_groups; i++)
+		ok = EVP_DigestUpdate(h, c->group_ids[i],
+		    strlen(c->group_ids[i]) + 1);
+	if (!ok || !EVP_DigestFinal_ex(h, out, NULL)) {
+		memset(out, 0xff, 32);
+		ok = 0;
+	}
+	EVP_MD_CTX_free(h);
+	return ok ? 0 : -1;
+}
+
 void
 parents_put(const char *tok, unsigned int loads, const struct claims *c,
     struct parent_seen *out)
@@ -68,6 +93,8 @@ parents_put(const char *tok, unsigned int loads, const struct claims *c,
 	memcpy(out->user_id, c->user_id, sizeof(out->user_id));
 	memcpy(out->chain, c->audit[c->n_audit - 1], CLAIMS_AUDIT_LEN);
 	out->expires_at = c->expires_at;
+	out->federated = c->idp_id[0] != '\0';
+	parents_federation(c, out->federation);
 	s = slot_of(tok, key);
 	pthread_mutex_lock(&mu);
 	memcpy(s->key, key, sizeof(key));

@@ -104,10 +104,13 @@ struct parent_seen {
 	char		 user_id[CLAIMS_ID_MAX + 1];
 	uint8_t		 chain[CLAIMS_AUDIT_LEN];
 	int64_t		 expires_at;
+	int		 federated;
+	uint8_t		 federation[32];	/* parents_federation() */
 };
 int	parents_get(const char *, unsigned int, struct parent_seen *);
 void	parents_put(const char *, unsigned int, const struct claims *,
 	    struct parent_seen *);
+int	parents_federation(const struct claims *, uint8_t [32]);
 
 /* audit.c */
 struct audit_rec {

@@ -11,8 +11,12 @@ OPTS = [
                  help='Seconds a call may take, connecting included '
                       '(failover to the next signer happens within it).'),
     cfg.StrOpt('format', default='fernet', choices=['fernet', 'jws'],
-               help='Token format the signer makes. Only fernet is '
-                    'served today: the signer has no JWS call yet.'),
+               help='Token format the signer makes (IssueFernet or '
+                    'IssueJws); tokens of both formats validate.'),
+    cfg.IntOpt('jws_key_refresh', default=60, min=1,
+               help='Seconds the signer\'s JWS public keys are kept '
+                    'before they are fetched again (a token under a key '
+                    'not held yet fetches them at once).'),
     cfg.IntOpt('retry_after', default=5, min=1,
                help='Retry-After seconds sent with a 503 when the signer '
                     'cannot be reached or is busy.'),

@@ -1,10 +1,14 @@
-"""`[token] provider = signet`: Keystone's Fernet tokens, sealed and opened
-by signet-signerd, so the token keys never leave the HSM.
+"""`[token] provider = signet`: Keystone's Fernet or JWS tokens, made by
+signet-signerd, so the token keys never leave the HSM.
 
-generate_id_and_issued_at sends the token model's claims to IssueFernet;
-validate_token opens with OpenFernet and returns Keystone's 14-tuple.
-The signer packs Keystone's own payloads, so tokens minted before the
-switch (from an imported key repository) and after it are the same thing.
+generate_id_and_issued_at sends the token model's claims to IssueFernet
+(`[signet] format = fernet`) or IssueJws (`jws`); validate_token opens a
+Fernet token with OpenFernet, or verifies a JWS token here with the
+signer's public keys (jws.py), and returns Keystone's 14-tuple. Either
+format validates whichever is configured, so switching formats fails no
+token in flight. The signer packs Keystone's own payloads, so tokens
+minted before the switch (from an imported key repository) and after it
+are the same thing.
 """
 import re
 import time
@@ -19,6 +23,7 @@ from oslo_log import log
 
 from signet_keystone import client
 from signet_keystone import errors
+from signet_keystone import jws
 from signet_keystone import options
 
 CONF = keystone.conf.CONF
@@ -59,10 +64,8 @@ class Provider(base.Provider):
         super(Provider, self).__init__(*args, **kwargs)
         options.register(CONF)
         conf = CONF.signet
-        if conf.format != 'fernet':
-            raise SystemExit('[signet] format = %s: the signer has no %s '
-                             'call yet; use format = fernet'
-                             % (conf.format, conf.format))
+        self.issue_op = 'issue_jws' if conf.format == 'jws' else \
+            'issue_fernet'
         try:
             self.client = client.Client(
                 conf.socket, conf.timeout, conf.connections,
@@ -71,6 +74,7 @@ class Provider(base.Provider):
         except client.ClientError as e:
             raise SystemExit('[signet]: %s' % e)
         self.retry_after = conf.retry_after
+        self.jws_keys = jws.KeyRing(self._call, conf.jws_key_refresh)
         errors.retry_after_hooks()
         self._health()
 
@@ -92,6 +96,10 @@ class Provider(base.Provider):
         if rid:
             args['request_id'] = rid
         rc, out = self.client.call(op, args)
+        self._failed(op, rc, out)
+        return rc, out
+
+    def _failed(self, op, rc, out):
         if rc in (client.UNREACHABLE, client.UNAVAILABLE, client.BUSY,
                   client.INTERNAL):
             LOG.error('signet: %s: signer at %s: %s', op,
@@ -102,7 +110,6 @@ class Provider(base.Provider):
         if rc == client.BAD_CALL:
             LOG.error('signet: %s: %s', op, out.get('error'))
             raise exception.UnexpectedError(out.get('error'))
-        return rc, out
 
     def generate_id_and_issued_at(self, token):
         claims = {
@@ -125,7 +132,7 @@ class Provider(base.Provider):
                                    token.federated_groups or []]
         if 'token' in token.methods:
             claims['parent_token'] = parent_token() or ''
-        rc, out = self._call('issue_fernet', claims)
+        rc, out = self._call(self.issue_op, claims)
         if rc == client.OK:
             return out['token'], isotime(out['issued_at'])
         LOG.warning('signet: the signer refused a token for user %s: %s',
@@ -139,6 +146,11 @@ class Provider(base.Provider):
             'The token signer refused: %s' % out.get('error'))
 
     def validate_token(self, token_id):
+        if token_id.startswith('eyJ'):     # a JSON header: a JWS token
+            return jws.validate(
+                self.jws_keys,
+                lambda rc, out: self._failed('public_material', rc, out),
+                token_id)
         # Expired tokens come back too: Keystone judges expiry (and
         # allow_expired) itself; the signer keeps its own outer window.
         rc, c = self._call('open_fernet',

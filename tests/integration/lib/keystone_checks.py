@@ -11,6 +11,7 @@ exits 1 if any failed.
   keystone_checks.py URL - hammer SECONDS TOKEN...  validates in a loop
 URL is Keystone's /v3."""
 import json
+import os
 import sys
 import time
 
@@ -20,6 +21,11 @@ from keystoneauth1 import session as ks_session
 from keystonemiddleware import auth_token
 
 URL = sys.argv[1]
+# [signet] format: what the tokens look like and which call made them
+FORMAT = os.environ.get('SIGNET_FORMAT', 'fernet')
+PREFIX, ISSUE_OP = {'fernet': ('gAAAAA', 'issue_fernet'),
+                    'jws': ('eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.',
+                            'issue_jws')}[FORMAT]
 FAILS = []
 S = ks_session.Session()
 ADMIN = dict(username='admin', password='secret-admin',
@@ -61,14 +67,14 @@ def audit_issued(path):
     with open(path) as f:
         for line in f:
             rec = json.loads(line)
-            n += rec['op'] == 'issue_fernet' and rec['result'] == 'ok'
+            n += rec['op'] == ISSUE_OP and rec['result'] == 'ok'
     return n
 
 
 def scopes(admin_tok):
     st, t, _ = validate(admin_tok, admin_tok)
-    check('password, project scope: Fernet token that validates',
-          admin_tok.startswith('gAAAAA') and st == 200 and
+    check('password, project scope: %s token that validates' % FORMAT,
+          admin_tok.startswith(PREFIX) and st == 200 and
           t['project']['name'] == 'admin' and t['methods'] == ['password'],
           st)
     unscoped = token_of(password(unscoped=True))
@@ -122,6 +128,64 @@ def app_cred(admin_tok, appcred_id):
           (st, t))
 
 
+def federated(admin_tok):
+    """A federated login through Keystone's own mapped plugin (an
+    identity provider, a mapping from a request header, protocol
+    "mapped"), then re-scoped to a project through the group's role:
+    Keystone's federated payloads made and read by the signer."""
+    h = {'X-Auth-Token': admin_tok}
+
+    def post(path, body):
+        return S.post(URL + path, json=body, headers=h).json()
+    gid = post('/groups', {'group': {'name': 'fedgroup',
+                                     'domain_id': 'default'}})['group']['id']
+    pid = S.get(URL + '/projects?name=admin',
+                headers=h).json()['projects'][0]['id']
+    rid = S.get(URL + '/roles?name=member',
+                headers=h).json()['roles'][0]['id']
+    S.put(URL + '/projects/%s/groups/%s/roles/%s' % (pid, gid, rid),
+          headers=h)
+    S.put(URL + '/OS-FEDERATION/identity_providers/idp1', headers=h,
+          json={'identity_provider': {'enabled': True}})
+    S.put(URL + '/OS-FEDERATION/mappings/map1', headers=h, json={
+        'mapping': {'rules': [{
+            'local': [{'user': {'name': '{0}'}}, {'group': {'id': gid}}],
+            'remote': [{'type': 'HTTP_X_FED_USER'}]}]}})
+    S.put(URL + '/OS-FEDERATION/identity_providers/idp1/protocols/mapped',
+          headers=h, json={'protocol': {'mapping_id': 'map1'}})
+    r = S.post(URL + '/OS-FEDERATION/identity_providers/idp1/protocols/'
+               'mapped/auth', headers={'X-Fed-User': 'feduser'},
+               raise_exc=False)
+    fed = r.headers.get('X-Subject-Token', '')
+    st, t, _ = validate(admin_tok, fed)
+    who = (t or {}).get('user', {}).get('OS-FEDERATION', {})
+    check('federated login: an unscoped federated token that validates',
+          r.status_code == 201 and fed.startswith(PREFIX) and st == 200 and
+          who.get('identity_provider', {}).get('id') == 'idp1' and
+          who.get('protocol', {}).get('id') == 'mapped' and
+          who.get('groups') == [{'id': gid}],
+          (r.status_code, st, who))
+    tok = token_of(v3.Token(auth_url=URL, token=fed, project_id=pid))
+    st, t, _ = validate(admin_tok, tok)
+    who = (t or {}).get('user', {}).get('OS-FEDERATION', {})
+    check('federated token re-scoped to a project through its group',
+          st == 200 and t['project']['id'] == pid and
+          who.get('groups') == [{'id': gid}] and
+          'member' in [x['name'] for x in t['roles']], (st, t))
+
+
+def garbage(admin_tok):
+    """Broken tokens of either format are 404, never a 500: cut, one
+    character changed, alg none, a JWS under no key of the signer's."""
+    tok = project_token()
+    flip = tok[:-3] + ('A' if tok[-3] != 'A' else 'B') + tok[-2:]
+    none = 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.' + tok.split('.')[1] + '.' \
+        if FORMAT == 'jws' else 'eyJhbGciOiJub25lIn0.e30.'
+    got = [validate(admin_tok, t)[0] for t in
+           (tok[:-10], flip, none, 'gAAAAAnot-a-token', 'eyJ.x.y')]
+    check('broken tokens: 404 each', got == [404] * 5, got)
+
+
 def revoke(admin_tok):
     tok = project_token()
     before, _, _ = validate(admin_tok, tok)
@@ -164,7 +228,7 @@ def audit(admin_tok, path):
     before = audit_issued(path)
     for _ in range(5):
         project_token()
-    check('audit: one issue_fernet record per token',
+    check('audit: one %s record per token' % ISSUE_OP,
           audit_issued(path) - before == 5, audit_issued(path) - before)
 
 
@@ -176,6 +240,8 @@ def main_checks(audit_log, trust_id, appcred_id, held):
     rescope(admin_tok, unscoped)
     trust(admin_tok, trust_id)
     app_cred(admin_tok, appcred_id)
+    federated(admin_tok)
+    garbage(admin_tok)
     middleware(admin_tok, revoke(admin_tok))
     audit(admin_tok, audit_log)
 
@@ -188,8 +254,13 @@ def down(tok):
     check('signer down: issuance 503 with Retry-After',
           r.status_code == 503 and r.headers.get('Retry-After') == '7',
           (r.status_code, r.headers.get('Retry-After'), r.text[:200]))
-    # the caller's own token fails first, in Keystone's auth middleware
     st, _, r = validate(tok, tok)
+    if FORMAT == 'jws':
+        # a JWS token needs only the public keys Keystone already holds
+        check('signer down: JWS validation goes on', st == 200,
+              (st, r.text[:200]))
+        return
+    # the caller's own token fails first, in Keystone's auth middleware
     check('signer down: validation 503 with Retry-After',
           st == 503 and r.headers.get('Retry-After') == '7',
           (st, r.headers.get('Retry-After'), r.text[:200]))

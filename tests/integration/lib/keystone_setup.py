@@ -7,10 +7,12 @@ and an admin (bootstrap, password secret-admin).
   keystone_setup.py WORK PORT SOCKET LIBRARY [fernet KEY_REPOSITORY]
 With "fernet", Keystone starts on its own file keys (a migration's
 starting point); keystone_setup.py switch WORK SOCKET turns an existing
-configuration to signet."""
+configuration to signet. SIGNET_FORMAT in the environment is [signet]
+format (fernet by default)."""
 import base64
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -40,7 +42,8 @@ def token_section(provider, sock, repo):
         return ('[token]\nprovider = fernet\n\n[fernet_tokens]\n'
                 'key_repository = %s\nmax_active_keys = 3\n' % repo)
     return ('[token]\nprovider = signet\n\n[signet]\nsocket = %s\n'
-            'timeout = 2\nretry_after = 7\n' % sock)
+            'timeout = 2\nretry_after = 7\nformat = %s\n'
+            % (sock, os.environ.get('SIGNET_FORMAT', 'fernet')))
 
 
 def write_conf(work, provider, sock, repo=None):
@@ -61,6 +64,16 @@ def manage(work, *args):
         os.path.join(work, 'ks', 'keystone.conf'), *args, env=env)
 
 
+def wal(work):
+    """Keystone's SQL layer can leave a read statement open on one pooled
+    connection while another commits (a group's grant does): in SQLite's
+    default journal that reader holds the writer off until "database is
+    locked"; in WAL mode readers never block the writer."""
+    db = sqlite3.connect(os.path.join(work, 'keystone.db'))
+    db.execute('PRAGMA journal_mode=WAL')
+    db.close()
+
+
 def receipt_keys(work):
     """What keystone-manage receipt_setup makes (keys 0 and 1), without
     starting Keystone's code twice more: the tests have a time budget."""
@@ -78,6 +91,7 @@ def setup(work, port, sock, lib, provider='signet', repo=None):
     os.makedirs(os.path.join(work, 'ks'), mode=0o700)
     write_conf(work, provider, sock, repo)
     manage(work, 'db_sync')
+    wal(work)
     receipt_keys(work)
     url = 'http://127.0.0.1:%s/v3' % port
     manage(work, 'bootstrap', '--bootstrap-password', 'secret-admin',

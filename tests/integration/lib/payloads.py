@@ -58,10 +58,10 @@ CASES = [
     ('v4 federated unscoped, no group', 4,
      cl(['mapped'], federated_group_ids=[], identity_provider_id=X,
         protocol_id='openid')),
+    # a re-scope: Keystone gives a federated child a chain of its own
     ('v5 federated project', 5,
      cl(['mapped', 'token'], project_id=P, federated_group_ids=[G],
-        identity_provider_id='acme-idp', protocol_id='mapped',
-        audit_ids=[A1, A2])),
+        identity_provider_id='acme-idp', protocol_id='mapped')),
     ('v5 federated project, 32 long groups', 5,
      cl(['mapped'], project_id='legacy-project',
         federated_group_ids=['%064x' % i for i in range(32)],
@@ -259,6 +259,22 @@ def do_refuse(conn, fmt):
         st, f = conn.call(issue(c))
         err = f.get(3, b'').decode('utf-8', 'replace')
         report(st == want and words in err, 'refused: ' + what,
+               'status %d %s' % (st, err))
+    # a federated re-scope keeps its parent's federation and no chain
+    child = cl(['mapped', 'token'], project_id=P, federated_group_ids=[G],
+               identity_provider_id='acme-idp', protocol_id='mapped')
+    parent = parent_of(conn, child)
+    for what, c, words in (
+            ('with the parent\'s chain', dict(child, audit_ids=[A2, A1]),
+             'its own only'),
+            ('with other groups', dict(child, federated_group_ids=['g2']),
+             'federation unlike'),
+            ('unfederated', cl(['password', 'token'], project_id=P,
+                               audit_ids=[A2, A1]), 'federation unlike')):
+        st, f = conn.call(issue(c, parent))
+        err = f.get(3, b'').decode('utf-8', 'replace')
+        report(st == 2 and words in err,
+               'refused: a federated re-scope ' + what,
                'status %d %s' % (st, err))
     # a NUL inside a group id would cut it short: the wire check refuses
     c = dict(FED)
