@@ -312,6 +312,21 @@ create_locked(struct res_call *rc, json_t *obj)
 	return 0;
 }
 
+/* The answer is the row as stored, read back in the transaction. */
+static int
+stored(struct res_call *rc, json_t **objp)
+{
+	json_t	*row;
+	int	 r;
+
+	if ((r = store_row_json(ST_OF(rc), rc->co->kind, json_string_value(
+	    json_object_get(*objp, "id")), (void **)&row)) != 0)
+		return res_store_fail(rc, r, rc->co->member);
+	json_decref(*objp);
+	*objp = row;
+	return 0;
+}
+
 static int
 commit(struct res_call *rc, int r)
 {
@@ -337,7 +352,9 @@ do_create(struct res_call *rc)
 		json_decref(obj);
 		return res_store_fail(rc, r, rc->co->member);
 	}
-	if (commit(rc, create_locked(rc, obj)) != 0) {
+	if ((r = create_locked(rc, obj)) == 0)
+		r = stored(rc, &obj);
+	if (commit(rc, r) != 0) {
 		json_decref(obj);
 		return -1;
 	}
@@ -387,8 +404,12 @@ do_update(struct res_call *rc)
 
 	if ((r = store_begin(ST_OF(rc))) != 0)
 		return res_store_fail(rc, r, rc->co->member);
-	if (commit(rc, update_locked(rc, &obj)) != 0)
+	if ((r = update_locked(rc, &obj)) == 0)
+		r = stored(rc, &obj);
+	if (commit(rc, r) != 0) {
+		json_decref(obj);
 		return -1;
+	}
 	rc->ret = api_json(rc->c, 200, json_pack("{s:o}", rc->co->member,
 	    wrapped(rc, obj)), NULL);
 	return 0;
