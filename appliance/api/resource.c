@@ -90,6 +90,34 @@ res_strip_name(json_t *obj)
 	json_object_set_new(obj, "name", json_stringn(s, n));
 }
 
+/*
+ * 1 when another row of kind k has obj's name (in obj's domain, for
+ * kinds that live in one); 0 when none; < 0 with an answer queued.
+ */
+int
+res_name_taken(struct res_call *rc, enum store_kind k, json_t *obj)
+{
+	const char	*f[SF_MAX] = { NULL };
+	json_t		*arr = json_array(), *o;
+	size_t		 i;
+	int		 r, taken = 0;
+
+	f[SF_NAME] = json_string_value(json_object_get(obj, "name"));
+	if (k != STORE_DOMAIN)
+		f[SF_DOMAIN] = json_string_value(json_object_get(obj,
+		    "domain_id"));
+	if ((r = store_rows_json(ST_OF(rc), k, f, arr)) != 0) {
+		json_decref(arr);
+		return res_store_fail(rc, r, rc->co->member);
+	}
+	json_array_foreach(arr, i, o)
+		if (!json_equal(json_object_get(o, "id"),
+		    json_object_get(obj, "id")))
+			taken = 1;
+	json_decref(arr);
+	return taken;
+}
+
 /* How long a token issued now may be used, and opened as expired: what
  * a revocation event must outlive. */
 int64_t

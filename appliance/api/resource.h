@@ -88,6 +88,7 @@ int		 res_store_fail(struct res_call *, int, const char *);
 const char	*res_caller_scope(struct res_call *, const char *);
 void		 res_set_default(json_t *, const char *, json_t *);
 void		 res_strip_name(json_t *);
+int		 res_name_taken(struct res_call *, enum store_kind, json_t *);
 int64_t		 res_token_span(struct res_call *);
 
 extern const struct collection coll_regions, coll_services, coll_endpoints,

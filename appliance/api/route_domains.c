@@ -34,26 +34,14 @@ static const struct field create_fields[] = {
 static int
 name_taken(struct res_call *rc, json_t *obj)
 {
-	const char	*f[SF_MAX] = { NULL };
-	json_t		*arr = json_array(), *o;
-	size_t		 i;
-	int		 r, taken = 0;
+	int	 r = res_name_taken(rc, STORE_DOMAIN, obj);
 
-	f[SF_NAME] = json_string_value(json_object_get(obj, "name"));
-	if ((r = store_rows_json(ST_OF(rc), STORE_DOMAIN, f, arr)) != 0) {
-		json_decref(arr);
-		return res_store_fail(rc, r, "domain");
-	}
-	json_array_foreach(arr, i, o)
-		if (!json_equal(json_object_get(o, "id"),
-		    json_object_get(obj, "id")))
-			taken = 1;
-	json_decref(arr);
-	if (taken)
-		return res_fail(rc, 409, "Conflict occurred attempting to "
-		    "store project - it is not permitted to have two projects "
-		    "acting as domains with the same name: %s", f[SF_NAME]);
-	return 0;
+	if (r <= 0)
+		return r;
+	return res_fail(rc, 409, "Conflict occurred attempting to store "
+	    "project - it is not permitted to have two projects acting as "
+	    "domains with the same name: %s", json_string_value(
+	    json_object_get(obj, "name")));
 }
 
 static int

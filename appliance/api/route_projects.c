@@ -90,28 +90,14 @@ branch_ok(struct res_call *rc, const char *parent, int create)
 static int
 name_taken(struct res_call *rc, json_t *obj)
 {
-	const char	*f[SF_MAX] = { NULL };
-	json_t		*arr = json_array(), *o;
-	size_t		 i;
-	int		 r, taken = 0;
+	int	 r = res_name_taken(rc, STORE_PROJECT, obj);
 
-	f[SF_NAME] = str(obj, "name");
-	f[SF_DOMAIN] = str(obj, "domain_id");
-	if ((r = store_rows_json(ST_OF(rc), STORE_PROJECT, f, arr)) != 0) {
-		json_decref(arr);
-		return res_store_fail(rc, r, "project");
-	}
-	json_array_foreach(arr, i, o)
-		if (!json_equal(json_object_get(o, "id"),
-		    json_object_get(obj, "id")))
-			taken = 1;
-	json_decref(arr);
-	if (taken)
-		return res_fail(rc, 409, "Conflict occurred attempting to "
-		    "store project - it is not permitted to have two projects "
-		    "with either the same name or same id in the same domain: "
-		    "name is %s, project id %s", f[SF_NAME], str(obj, "id"));
-	return 0;
+	if (r <= 0)
+		return r;
+	return res_fail(rc, 409, "Conflict occurred attempting to store "
+	    "project - it is not permitted to have two projects with either "
+	    "the same name or same id in the same domain: name is %s, "
+	    "project id %s", str(obj, "name"), str(obj, "id"));
 }
 
 /* The domain exists; a parent other than it is a project in it. */
