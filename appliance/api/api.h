@@ -71,6 +71,7 @@ struct api_req {
 	int		 begun;		/* the handler's first call came */
 	int		 raw_long;	/* the path passed API_RAW_PATH_MAX */
 	char		 raw[API_RAW_PATH_MAX + 1];
+	char		 query[API_RAW_PATH_MAX + 1];	/* "" if longer */
 	char		*body;
 	size_t		 len;
 	int		 too_big;
@@ -157,6 +158,10 @@ char	*metrics_text(struct api *);
 /* route_health.c: GET /healthcheck and GET /metrics */
 enum MHD_Result	 route_healthcheck(struct api *, struct MHD_Connection *);
 enum MHD_Result	 route_metrics(struct api *, struct MHD_Connection *);
+
+/* resource.c: the identity API's collections */
+enum MHD_Result	 resource_dispatch(struct api *, struct MHD_Connection *,
+		    const char *, const char *, struct api_req *);
 
 /* route_version.c, route_tokens.c */
 enum MHD_Result	 route_version(struct api *, struct MHD_Connection *,

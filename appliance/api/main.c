@@ -106,6 +106,8 @@ request_line(void *cls, const char *uri, struct MHD_Connection *c)
 		rq->raw_long = 1;
 	else
 		memcpy(rq->raw, uri, n);
+	if (uri[n] == '?' && strlen(uri + n + 1) <= API_RAW_PATH_MAX)
+		strcpy(rq->query, uri + n + 1);	/* for a list's own link */
 	return rq;
 }
 

@@ -14,15 +14,15 @@
 #include "api.h"
 #include "metrics.h"
 
-#define ROUTES_MAX	32
+#define ROUTES_MAX	64
 #define NBUCKETS	(sizeof(bounds_us) / sizeof(bounds_us[0]))
 
 static const char *const methods[] = { "GET", "HEAD", "POST", "DELETE",
-    "other" };
+    "PATCH", "PUT", "other" };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 
 static const unsigned int codes[] = { 200, 201, 204, 300, 400, 401, 403,
-    404, 405, 413, 429, 500, 503, 0 };	/* 0: any other, or none */
+    404, 405, 409, 413, 429, 500, 503, 0 };	/* 0: any other, or none */
 #define NCODES		(sizeof(codes) / sizeof(codes[0]))
 
 /* Upper bounds in microseconds: 1 ms (a cached validation) to 10 s. */

@@ -21,6 +21,7 @@ enum route_kind {
 	RK_JWKS,
 	RK_HEALTH,
 	RK_METRICS,
+	RK_RESOURCE,		/* resource.c: the identity API */
 };
 
 struct route {
@@ -56,8 +57,43 @@ static const struct route routes[] = {
 	    0 },
 	{ "/healthcheck", "/healthcheck", RK_HEALTH, 1, 1 },
 	{ "/metrics", "/metrics", RK_METRICS, 0, 1 },
+	{ "/v3/regions", "/v3/regions", RK_RESOURCE, 1, 0 },
+	{ "/v3/regions/*", "/v3/regions/{region_id}", RK_RESOURCE, 1, 0 },
+	{ "/v3/services", "/v3/services", RK_RESOURCE, 1, 0 },
+	{ "/v3/services/*", "/v3/services/{service_id}", RK_RESOURCE, 1, 0 },
+	{ "/v3/endpoints", "/v3/endpoints", RK_RESOURCE, 1, 0 },
+	{ "/v3/endpoints/*", "/v3/endpoints/{endpoint_id}", RK_RESOURCE, 1,
+	    0 },
+	{ "/v3/domains", "/v3/domains", RK_RESOURCE, 1, 0 },
+	{ "/v3/domains/*", "/v3/domains/{domain_id}", RK_RESOURCE, 1, 0 },
+	{ "/v3/projects", "/v3/projects", RK_RESOURCE, 1, 0 },
+	{ "/v3/projects/*", "/v3/projects/{project_id}", RK_RESOURCE, 1, 0 },
+	{ "/v3/users/*/projects", "/v3/users/{user_id}/projects",
+	    RK_RESOURCE, 1, 0 },
 };
 #define NROUTES	(int)(sizeof(routes) / sizeof(routes[0]))
+
+/*
+ * A "*" in a route stands for one segment (an id): not empty, and without
+ * a percent sign, so an encoded path still matches nothing.
+ */
+static int
+path_matches(const char *pat, const char *url)
+{
+	size_t	 n;
+
+	while (*pat != '\0') {
+		if (*pat == '*') {
+			n = strcspn(url, "/");
+			if (n == 0 || memchr(url, '%', n) != NULL)
+				return 0;
+			url += n;
+			pat++;
+		} else if (*pat++ != *url++)
+			return 0;
+	}
+	return *url == '\0';
+}
 
 /* The row of url on this listener, or 0. */
 int
@@ -66,7 +102,7 @@ api_route_find(const char *url, int metrics_listener)
 	int	 i;
 
 	for (i = 1; i < NROUTES; i++)
-		if (strcmp(url, routes[i].path) == 0)
+		if (path_matches(routes[i].path, url))
 			return (metrics_listener ? routes[i].metrics :
 			    routes[i].main) ? i : 0;
 	return 0;
@@ -138,7 +174,7 @@ api_dispatch(struct api *a, struct MHD_Connection *c, const char *url,
 	enum route_kind	 k = routes[i].kind;
 
 	if (k != RK_NONE && k != RK_TOKENS && k != RK_AUTH &&
-	    !read_only(method))
+	    k != RK_RESOURCE && !read_only(method))
 		return api_error(a, c, 405, "The method is not allowed.");
 	switch (k) {
 	case RK_TOKENS:
@@ -157,6 +193,8 @@ api_dispatch(struct api *a, struct MHD_Connection *c, const char *url,
 		return route_healthcheck(a, c);
 	case RK_METRICS:
 		return route_metrics(a, c);
+	case RK_RESOURCE:
+		return resource_dispatch(a, c, url, method, rq);
 	default:
 		return api_error(a, c, 404, "The resource could not be found.");
 	}

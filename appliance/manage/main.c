@@ -18,22 +18,8 @@
 #include "secret_file.h"
 #include "store.h"
 #include "utf8.h"
+#include "manage.h"
 
-#define ID_BUF	(STORE_ID_LEN + 1)
-
-struct opts {
-	const char	*password_file, *public_url, *region, *domain;
-	const char	*user, *user_domain, *project, *grant_domain;
-	int		 system;
-};
-
-struct manage {
-	struct config	*cf;
-	struct store	*st;
-	struct opts	 o;
-	char		**args;
-	int		 nargs;
-};
 
 static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "  db-sync\n"
@@ -46,7 +32,13 @@ static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "(--project P [--domain D] | --domain D | --system)\n"
     "  service-create TYPE NAME\n"
     "  endpoint-create SERVICE_TYPE public|internal|admin URL "
-    "[--region R]\n";
+    "[--region R]\n"
+    "  region-list | service-list | endpoint-list | domain-list\n"
+    "  project-list [--domain D]\n"
+    "  region-show|service-show|endpoint-show ID\n"
+    "  domain-show D | project-show P [--domain D]\n"
+    "  region-delete|service-delete|endpoint-delete ID\n"
+    "  domain-disable D | domain-delete D | project-delete P [--domain D]\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -109,7 +101,7 @@ hashed_password(const char *path, const char *old, int *same, char *hash,
 }
 
 /* How long a token issued now may be valid, and opened as expired. */
-static int64_t
+int64_t
 token_span(const struct manage *m)
 {
 	return (int64_t)m->cf->token_expiration +
@@ -127,7 +119,7 @@ name_ok(const char *what, const char *name)
 	return 0;
 }
 
-static int
+int
 domain_of(struct manage *m, const char *name, char *id)
 {
 	int	 r;
@@ -425,6 +417,22 @@ static const struct {
 	{ "role-revoke", cmd_role_revoke, 1 },
 	{ "service-create", cmd_service_create, 2 },
 	{ "endpoint-create", cmd_endpoint_create, 3 },
+	{ "region-list", cmd_region_list, 0 },
+	{ "service-list", cmd_service_list, 0 },
+	{ "endpoint-list", cmd_endpoint_list, 0 },
+	{ "domain-list", cmd_domain_list, 0 },
+	{ "project-list", cmd_project_list, 0 },
+	{ "region-show", cmd_region_show, 1 },
+	{ "service-show", cmd_service_show, 1 },
+	{ "endpoint-show", cmd_endpoint_show, 1 },
+	{ "domain-show", cmd_domain_show, 1 },
+	{ "project-show", cmd_project_show, 1 },
+	{ "region-delete", cmd_region_delete, 1 },
+	{ "service-delete", cmd_service_delete, 1 },
+	{ "endpoint-delete", cmd_endpoint_delete, 1 },
+	{ "domain-disable", cmd_domain_disable, 1 },
+	{ "domain-delete", cmd_domain_delete, 1 },
+	{ "project-delete", cmd_project_delete, 1 },
 };
 
 static void

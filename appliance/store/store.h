@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_ID_LEN		32	/* uuid4().hex */
 #define STORE_NAME_MAX		255
 #define STORE_PASSWORD_MAX	4096	/* Keystone's cap */
@@ -105,5 +105,52 @@ int	store_uuid_put(struct store *, const char *, const char *, int64_t,
 int	store_uuid_get(struct store *, const char *, char **);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);
+
+/*
+ * The identity API's collections, read and written as Keystone shapes
+ * them (store_rows.c): a row is a JSON object; what Keystone keeps as
+ * "extra" (attributes it does not know) is stored as JSON text and
+ * merged back. A filter is an array of SF_MAX strings, NULL for none.
+ */
+enum store_kind {
+	STORE_REGION,
+	STORE_SERVICE,
+	STORE_ENDPOINT,
+	STORE_DOMAIN,
+	STORE_PROJECT,
+	STORE_KINDS,
+};
+
+enum store_filter_key {
+	SF_ID,
+	SF_NAME,
+	SF_DOMAIN,
+	SF_PARENT,
+	SF_ENABLED,		/* "1" or "0" */
+	SF_TYPE,
+	SF_INTERFACE,
+	SF_SERVICE,
+	SF_REGION,
+	SF_USER,		/* projects where the user holds a role */
+	SF_MAX,
+};
+
+#define STORE_EXTRA_MAX	(64 * 1024)	/* of a row's extra attributes */
+
+int	store_rows_json(struct store *, enum store_kind, const char *const *,
+	    void *);
+int	store_row_json(struct store *, enum store_kind, const char *, void **);
+int	store_row_put(struct store *, enum store_kind, const void *, int);
+
+/* store_write_catalog.c: the caller holds the transaction */
+int	store_region_delete(struct store *, const char *);
+int	store_region_cycles(struct store *, const char *, const char *);
+int	store_service_delete(struct store *, const char *);
+int	store_endpoint_delete(struct store *, const char *);
+
+/* store_write_resource.c: the caller holds the transaction */
+int	store_project_delete(struct store *, const char *, int64_t);
+int	store_project_children(struct store *, const char *, int);
+int	store_domain_delete(struct store *, const char *, int64_t);
 
 #endif

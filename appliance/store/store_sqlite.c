@@ -20,7 +20,7 @@
 #include "log.h"
 #include "store.h"
 
-#define STORE_STMT_CACHE	32
+#define STORE_STMT_CACHE	64
 
 /* Prepared statements kept per connection, keyed by their SQL text's
  * address (always a string literal): the hot lookups prepare once. */
@@ -107,6 +107,34 @@ static const char *const schema[] = {
 	    "user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, "
 	    "body TEXT NOT NULL)",
 	"INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
+};
+
+/*
+ * Version 2: what the identity API reads and writes as Keystone does
+ * (a region's parent, a project's parent, the attributes Keystone keeps
+ * as "extra"), and endpoints no longer unique per service, interface and
+ * region (Keystone allows two). A fresh store takes the same steps.
+ */
+static const char *const to_v2[] = {
+	"ALTER TABLE region ADD COLUMN parent_region_id TEXT "
+	    "REFERENCES region(id)",
+	"ALTER TABLE region ADD COLUMN extra TEXT",
+	"ALTER TABLE service ADD COLUMN extra TEXT",
+	"ALTER TABLE domain ADD COLUMN extra TEXT",
+	"ALTER TABLE project ADD COLUMN parent_id TEXT",
+	"ALTER TABLE project ADD COLUMN extra TEXT",
+	"CREATE TABLE endpoint_v2 (id TEXT PRIMARY KEY, "
+	    "service_id TEXT NOT NULL REFERENCES service(id), "
+	    "interface TEXT NOT NULL CHECK (interface IN "
+	    "('public', 'internal', 'admin')), url TEXT NOT NULL, "
+	    "region_id TEXT REFERENCES region(id), "
+	    "enabled INTEGER NOT NULL DEFAULT 1, extra TEXT)",
+	"INSERT INTO endpoint_v2 SELECT id, service_id, interface, url, "
+	    "region_id, enabled, NULL FROM endpoint",
+	"DROP TABLE endpoint",
+	"ALTER TABLE endpoint_v2 RENAME TO endpoint",
+	"CREATE INDEX IF NOT EXISTS project_parent ON project (parent_id)",
+	"UPDATE meta SET value = '2' WHERE key = 'schema_version'",
 };
 
 sqlite3		*store_db(struct store *);
@@ -308,8 +336,9 @@ store_ready(struct store *s)
 
 	if (sqlite3_exec(s->db, "SELECT 1 FROM meta LIMIT 1", NULL, NULL,
 	    NULL) != SQLITE_OK || Q(s, "SELECT value FROM meta WHERE key = ?",
-	    v, "schema_version") != 0) {
-		log_err("store %s has no schema; run signet-manage db-sync",
+	    v, "schema_version") != 0 || atoi(v) < STORE_SCHEMA_VERSION) {
+		log_err("store %s has no schema, or an older one; run "
+		    "signet-manage db-sync",
 		    s->path);
 		return SIG_ERR_STATE;
 	}
@@ -328,6 +357,11 @@ store_sync(struct store *s)
 		return r;
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]) && r == 0; i++)
 		r = exec(s, schema[i]);
+	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
+	    "schema_version")) == 0 && atoi(v) == 1)
+		for (i = 0; i < sizeof(to_v2) / sizeof(to_v2[0]) && r == 0;
+		    i++)
+			r = exec(s, to_v2[i]);
 	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
 	    "schema_version")) == 0 && atoi(v) > STORE_SCHEMA_VERSION) {
 		log_err("store %s: schema version %s is newer than this "

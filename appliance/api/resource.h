@@ -1,0 +1,97 @@
+/*
+ * signet-api: the identity API's collections. One table row per
+ * collection (route_<name>.c) names its schema, its policy actions and
+ * the few steps Keystone takes that are its own; resource.c does the
+ * rest the same way for all of them.
+ */
+#ifndef SIGNET_RESOURCE_H
+#define SIGNET_RESOURCE_H
+
+#include "api.h"
+
+/* api_json_in.c: a request body's member, checked as Keystone's schemas */
+enum field_type {
+	FT_STRING,
+	FT_BOOL,
+	FT_OBJECT,
+	FT_TAGS,		/* Keystone's project tags: unique strings */
+};
+
+#define FF_REQUIRED	0x01
+#define FF_NULL		0x02	/* null allowed */
+#define FF_NAME		0x04	/* something other than blanks */
+#define FF_ID		0x08	/* ^[a-zA-Z0-9-]+$ */
+#define FF_URL		0x10	/* ^[a-zA-Z0-9+.-]+:.+ */
+#define FF_IFACE	0x20	/* admin, internal or public */
+#define FF_OPTIONS	0x40	/* only "immutable": a boolean or null */
+
+struct field {
+	const char	*name;
+	enum field_type	 type;
+	int		 flags;
+	int		 min, max;	/* characters; max 0: no limit */
+};
+
+#define API_JSON_MSG_MAX	256
+
+int	json_in_member(struct MHD_Connection *, struct api_req *,
+	    const char *, json_t **, char *);
+int	json_in_check(json_t *, const struct field *, int, char *);
+
+/* policy.c: Keystone 22's default rules for these APIs */
+struct policy_target {
+	const char	*domain_id;	/* target.domain_id and alike */
+	const char	*project_id;	/* target.project.id */
+	const char	*user_id;	/* target.user.id, user_id */
+};
+
+int	policy_allows(json_t *, const char *, const struct policy_target *);
+
+/* resource.c */
+struct res_call;
+
+struct collection {
+	const char	*name;		/* "regions": path and list key */
+	const char	*member;	/* "region" */
+	enum store_kind	 kind;
+	const char	*act[5];	/* get, list, create, update, delete */
+	const struct field *create;
+	const struct field *update;
+	const char	*filters[SF_MAX];	/* query key of each SF_ */
+	int		 put;		/* PUT on a member creates it */
+	/* the target the policy reads, from a row or the caller */
+	void		(*target)(struct res_call *, json_t *,
+			    struct policy_target *);
+	/* Keystone's own steps: defaults and checks; 0 or queued answer */
+	int		(*prepare)(struct res_call *, json_t *, json_t *);
+	int		(*remove)(struct res_call *, json_t *);
+};
+
+enum { ACT_GET, ACT_LIST, ACT_CREATE, ACT_UPDATE, ACT_DELETE };
+
+struct res_call {
+	struct api		*a;
+	struct MHD_Connection	*c;
+	struct api_req		*rq;
+	const struct collection	*co;
+	json_t			*caller;	/* the caller's "token" */
+	const char		*id;		/* a member's, else NULL */
+	const char		*user;		/* /v3/users/{id}/projects */
+	enum MHD_Result		 ret;		/* what was queued */
+};
+
+#define ST_OF(rc)	api_store((rc)->a)
+
+int		 res_fail(struct res_call *, unsigned int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+int		 res_store_fail(struct res_call *, int, const char *);
+const char	*res_caller_scope(struct res_call *, const char *);
+void		 res_set_default(json_t *, const char *, json_t *);
+void		 res_strip_name(json_t *);
+int		 res_name_taken(struct res_call *, enum store_kind, json_t *);
+int64_t		 res_token_span(struct res_call *);
+
+extern const struct collection coll_regions, coll_services, coll_endpoints,
+		    coll_domains, coll_projects, coll_user_projects;
+
+#endif

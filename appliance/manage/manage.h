@@ -1,0 +1,51 @@
+/*
+ * signet-manage: what its commands share (the store, the options, the
+ * command's arguments).
+ */
+#ifndef SIGNET_MANAGE_H
+#define SIGNET_MANAGE_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+#define ID_BUF	(STORE_ID_LEN + 1)
+
+struct opts {
+	const char	*password_file, *public_url, *region, *domain;
+	const char	*user, *user_domain, *project, *grant_domain;
+	int		 system;
+};
+
+struct manage {
+	struct config	*cf;
+	struct store	*st;
+	struct opts	 o;
+	char		**args;
+	int		 nargs;
+};
+
+/* main.c */
+int64_t	token_span(const struct manage *);
+int	domain_of(struct manage *, const char *, char *);
+
+/* rows.c: the identity API's collections, offline */
+int	cmd_region_list(struct manage *);
+int	cmd_service_list(struct manage *);
+int	cmd_endpoint_list(struct manage *);
+int	cmd_domain_list(struct manage *);
+int	cmd_project_list(struct manage *);
+int	cmd_region_show(struct manage *);
+int	cmd_service_show(struct manage *);
+int	cmd_endpoint_show(struct manage *);
+int	cmd_domain_show(struct manage *);
+int	cmd_project_show(struct manage *);
+int	cmd_region_delete(struct manage *);
+int	cmd_service_delete(struct manage *);
+int	cmd_endpoint_delete(struct manage *);
+int	cmd_domain_disable(struct manage *);
+int	cmd_domain_delete(struct manage *);
+int	cmd_project_delete(struct manage *);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * signet-api and signet-manage: the identity API's collections (regions,
+ * services, endpoints, domains, projects) as the JSON objects Keystone
+ * answers with, read and written through one table of statements per
+ * kind. Filters and values are bound, never written into SQL; what the
+ * caller hands in was validated by it (api_json_in.c).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "err.h"
+#include "log.h"
+#include "store.h"
+
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *);
+
+enum col_type {
+	CT_TEXT,		/* NULL reads as "" */
+	CT_NULL_TEXT,		/* NULL reads as null */
+	CT_BOOL,
+	CT_EXTRA,		/* JSON text merged into the object */
+};
+
+struct col {
+	const char	*key;
+	enum col_type	 type;
+};
+
+#define KIND_COLS	9
+#define KIND_WRITES	8
+
+/*
+ * select: parameter ?N is filter N-1 (enum store_filter_key). insert and
+ * update: ?N is writes[N-1], and the last parameter the extra attributes.
+ */
+struct kind {
+	const char	*select;
+	const char	*insert;
+	const char	*update;
+	struct col	 cols[KIND_COLS];
+	const char	*writes[KIND_WRITES];
+	const char	*derived[3];	/* shown, never stored */
+	int		 tagged;	/* tags and options, even if none */
+};
+
+static const struct kind kinds[STORE_KINDS] = {
+	[STORE_REGION] = {
+		"SELECT id, COALESCE(description, ''), parent_region_id, extra "
+		"FROM region WHERE (?1 IS NULL OR id = ?1) AND (?4 IS NULL OR "
+		"parent_region_id = ?4) ORDER BY id",
+		"INSERT INTO region (id, description, parent_region_id, extra) "
+		"VALUES (?1, ?2, ?3, ?4)",
+		"UPDATE region SET description = ?2, parent_region_id = ?3, "
+		"extra = ?4 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "description", CT_TEXT },
+		  { "parent_region_id", CT_NULL_TEXT }, { NULL, CT_EXTRA } },
+		{ "id", "description", "parent_region_id" },
+		{ "links" },
+	},
+	[STORE_SERVICE] = {
+		"SELECT id, type, COALESCE(name, ''), enabled, extra FROM "
+		"service WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR "
+		"name = ?2) AND (?5 IS NULL OR enabled = ?5) AND (?6 IS NULL OR "
+		"type = ?6) ORDER BY id",
+		"INSERT INTO service (id, type, name, enabled, extra) VALUES "
+		"(?1, ?2, ?3, ?4, ?5)",
+		"UPDATE service SET type = ?2, name = ?3, enabled = ?4, "
+		"extra = ?5 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "type", CT_TEXT }, { "name", CT_TEXT },
+		  { "enabled", CT_BOOL }, { NULL, CT_EXTRA } },
+		{ "id", "type", "name", "enabled" },
+		{ "links" },
+	},
+	[STORE_ENDPOINT] = {
+		"SELECT id, interface, region_id, region_id, service_id, url, "
+		"enabled, extra FROM endpoint WHERE (?1 IS NULL OR id = ?1) AND "
+		"(?7 IS NULL OR interface = ?7) AND (?8 IS NULL OR "
+		"service_id = ?8) AND (?9 IS NULL OR region_id = ?9) "
+		"ORDER BY id",
+		"INSERT INTO endpoint (id, interface, region_id, service_id, "
+		"url, enabled, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"UPDATE endpoint SET interface = ?2, region_id = ?3, "
+		"service_id = ?4, url = ?5, enabled = ?6, extra = ?7 "
+		"WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "interface", CT_TEXT },
+		  { "region_id", CT_NULL_TEXT }, { "region", CT_NULL_TEXT },
+		  { "service_id", CT_TEXT }, { "url", CT_TEXT },
+		  { "enabled", CT_BOOL }, { NULL, CT_EXTRA } },
+		{ "id", "interface", "region_id", "service_id", "url",
+		  "enabled" },
+		{ "links", "region" },
+	},
+	[STORE_DOMAIN] = {
+		"SELECT id, name, COALESCE(description, ''), enabled, extra "
+		"FROM domain WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR "
+		"name = ?2) AND (?5 IS NULL OR enabled = ?5) ORDER BY id",
+		"INSERT INTO domain (id, name, description, enabled, extra) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+		"UPDATE domain SET name = ?2, description = ?3, enabled = ?4, "
+		"extra = ?5 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "description", CT_TEXT }, { "enabled", CT_BOOL },
+		  { NULL, CT_EXTRA } },
+		{ "id", "name", "description", "enabled" },
+		{ "links" },
+		1,
+	},
+	/* a top-level project's parent is its domain, as Keystone has it */
+	[STORE_PROJECT] = {
+		"SELECT id, name, domain_id, COALESCE(description, ''), "
+		"enabled, COALESCE(parent_id, domain_id), 0, extra FROM project "
+		"WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR name = ?2) "
+		"AND (?3 IS NULL OR domain_id = ?3) AND (?4 IS NULL OR "
+		"COALESCE(parent_id, domain_id) = ?4) AND (?5 IS NULL OR "
+		"enabled = ?5) AND (?10 IS NULL OR id IN (SELECT target_id FROM "
+		"assignment WHERE target_type = 'project' AND user_id = ?10)) "
+		"ORDER BY id",
+		"INSERT INTO project (id, name, domain_id, description, "
+		"enabled, parent_id, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"UPDATE project SET name = ?2, domain_id = ?3, "
+		"description = ?4, enabled = ?5, parent_id = ?6, extra = ?7 "
+		"WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "domain_id", CT_TEXT }, { "description", CT_TEXT },
+		  { "enabled", CT_BOOL }, { "parent_id", CT_TEXT },
+		  { "is_domain", CT_BOOL }, { NULL, CT_EXTRA } },
+		{ "id", "name", "domain_id", "description", "enabled",
+		  "parent_id" },
+		{ "links", "is_domain" },
+		1,
+	},
+};
+
+/* Attributes stored as extra: never one a column or Keystone owns. */
+static void
+merge_extra(json_t *o, const unsigned char *text)
+{
+	json_t		*x, *v;
+	const char	*k;
+
+	if (text == NULL || (x = json_loads((const char *)text, 0,
+	    NULL)) == NULL)
+		return;
+	json_object_foreach(x, k, v)
+		if (json_object_get(o, k) == NULL)
+			json_object_set(o, k, v);
+	json_decref(x);
+}
+
+static json_t *
+row_json(const struct kind *kd, sqlite3_stmt *st)
+{
+	json_t			*o = json_object();
+	const unsigned char	*t;
+	int			 i;
+
+	for (i = 0; i < KIND_COLS && (kd->cols[i].key != NULL ||
+	    kd->cols[i].type == CT_EXTRA); i++) {
+		t = sqlite3_column_text(st, i);
+		switch (kd->cols[i].type) {
+		case CT_EXTRA:
+			merge_extra(o, t);
+			if (kd->tagged && json_object_get(o, "tags") == NULL)
+				json_object_set_new(o, "tags", json_array());
+			if (kd->tagged && json_object_get(o, "options") == NULL)
+				json_object_set_new(o, "options",
+				    json_object());
+			return o;
+		case CT_BOOL:
+			json_object_set_new(o, kd->cols[i].key,
+			    json_boolean(sqlite3_column_int(st, i)));
+			break;
+		case CT_NULL_TEXT:
+			if (t == NULL) {
+				json_object_set_new(o, kd->cols[i].key,
+				    json_null());
+				break;
+			}
+			/* FALLTHROUGH */
+		case CT_TEXT:
+			json_object_set_new(o, kd->cols[i].key,
+			    json_string(t != NULL ? (const char *)t : ""));
+			break;
+		}
+	}
+	return o;
+}
+
+static int
+select_rows(struct store *s, enum store_kind k, const char *const *f,
+    json_t *arr, int one)
+{
+	const struct kind	*kd = &kinds[k];
+	sqlite3_stmt		*st;
+	int			 i, rc;
+
+	if ((st = store_stmt(s, kd->select)) == NULL)
+		return SIG_ERR_SYSTEM;
+	/* a statement without ?N refuses its binding: harmless */
+	for (i = 0; i < SF_MAX; i++)
+		if (f[i] != NULL)
+			sqlite3_bind_text(st, i + 1, f[i], -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(arr, row_json(kd, st));
+		if (one)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+		return SIG_ERR_HSM_RETRY;
+	}
+	return 0;
+}
+
+/* Appends the rows that pass filter f (SF_MAX entries) to arr. */
+int
+store_rows_json(struct store *s, enum store_kind k, const char *const *f,
+    void *arr)
+{
+	return select_rows(s, k, f, arr, 0);
+}
+
+/* Caller owns *objp (json_decref); SIG_ERR_KEY_NOT_FOUND when none. */
+int
+store_row_json(struct store *s, enum store_kind k, const char *id,
+    void **objp)
+{
+	const char	*f[SF_MAX] = { NULL };
+	json_t		*arr = json_array();
+	int		 r;
+
+	*objp = NULL;
+	f[SF_ID] = id;
+	if (arr == NULL)
+		return SIG_ERR_NOMEM;
+	if ((r = select_rows(s, k, f, arr, 1)) == 0 &&
+	    json_array_size(arr) == 0)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	if (r == 0)
+		*objp = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return r;
+}
+
+static int
+is_stored(const struct kind *kd, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < KIND_WRITES && kd->writes[i] != NULL; i++)
+		if (strcmp(kd->writes[i], key) == 0)
+			return 1;
+	for (i = 0; i < 3 && kd->derived[i] != NULL; i++)
+		if (strcmp(kd->derived[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Caller frees *textp (free); NULL when there is nothing extra. */
+static int
+extra_text(const struct kind *kd, json_t *o, char **textp)
+{
+	json_t		*x = json_object(), *v;
+	const char	*k;
+	int		 r = 0;
+
+	*textp = NULL;
+	json_object_foreach(o, k, v)
+		if (!is_stored(kd, k))
+			json_object_set(x, k, v);
+	if (json_object_size(x) > 0 && ((*textp = json_dumps(x,
+	    JSON_COMPACT)) == NULL || strlen(*textp) > STORE_EXTRA_MAX))
+		r = SIG_ERR_BAD_INPUT;
+	json_decref(x);
+	return r;
+}
+
+static void
+bind_value(sqlite3_stmt *st, int i, json_t *v)
+{
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), -1,
+		    SQLITE_STATIC);
+	else if (json_is_boolean(v))
+		sqlite3_bind_int(st, i, json_is_true(v));
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int
+put_status(struct store *s, int rc)
+{
+	if (rc == SQLITE_DONE)
+		return 0;
+	switch (sqlite3_extended_errcode(store_db(s))) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		return SIG_ERR_EXISTS;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return SIG_ERR_KEY_NOT_FOUND;
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return SIG_ERR_BAD_INPUT;
+	}
+	log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */
+}
+
+/*
+ * Writes obj, a whole row (create: a new one; else it replaces the row of
+ * obj's "id"). The caller holds the transaction.
+ */
+int
+store_row_put(struct store *s, enum store_kind k, const void *obj,
+    int create)
+{
+	const struct kind	*kd = &kinds[k];
+	json_t			*o = (json_t *)(uintptr_t)obj;
+	sqlite3_stmt		*st;
+	char			*extra;
+	int			 i, r;
+
+	if ((r = extra_text(kd, o, &extra)) != 0) {
+		free(extra);
+		return r;
+	}
+	if ((st = store_stmt(s, create ? kd->insert : kd->update)) == NULL) {
+		free(extra);
+		return SIG_ERR_SYSTEM;
+	}
+	for (i = 0; i < KIND_WRITES && kd->writes[i] != NULL; i++)
+		bind_value(st, i + 1, json_object_get(o, kd->writes[i]));
+	if (extra != NULL)
+		sqlite3_bind_text(st, i + 1, extra, -1, SQLITE_STATIC);
+	r = put_status(s, sqlite3_step(st));
+	if (r == 0 && !create && sqlite3_changes(store_db(s)) == 0)
+		r = SIG_ERR_KEY_NOT_FOUND;
+	sqlite3_reset(st);
+	free(extra);
+	return r;
+}

@@ -1,0 +1,117 @@
+/*
+ * signet-api and signet-manage: deleting projects and domains as Keystone
+ * does. A project goes only as a leaf, with its role assignments; a
+ * domain (disabled first, which the caller checks) goes with its
+ * projects, users and every assignment on or of them. Revocation events
+ * record what went (Keystone's project and user events); tokens scoped
+ * to what is gone stop validating anyway, since their scope is looked up
+ * on every validation. The caller holds the transaction.
+ */
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "log.h"
+#include "store.h"
+
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *);
+
+/* sql with ?1 = id, ?2 = now, ?3 = the event's end (a statement without
+ * ?2 or ?3 refuses their binding: harmless); *n rows changed or the
+ * first column of its first row. */
+static int
+step_id(struct store *s, const char *sql, const char *id, int64_t keep,
+    int64_t *n)
+{
+	sqlite3_stmt	*st;
+	int64_t		 now = time(NULL);
+	int		 rc;
+
+	if ((st = store_stmt(s, sql)) == NULL)
+		return SIG_ERR_SYSTEM;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now + keep);
+	*n = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	} else if (rc == SQLITE_DONE)
+		*n = sqlite3_changes(store_db(s));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+		return SIG_ERR_HSM_RETRY;
+	}
+	return 0;
+}
+
+/* The projects right below id (enabled: only enabled ones), or < 0. */
+int
+store_project_children(struct store *s, const char *id, int enabled)
+{
+	int64_t	 n;
+	int	 r;
+
+	r = step_id(s, enabled ? "SELECT count(*) FROM project WHERE "
+	    "parent_id = ?1 AND enabled" : "SELECT count(*) "
+	    "FROM project WHERE parent_id = ?1", id, 0, &n);
+	return r != 0 ? r : (int)(n > 1000 ? 1000 : n);
+}
+
+/* SIG_ERR_STATE: it has projects below it (Keystone: 403). */
+int
+store_project_delete(struct store *s, const char *id, int64_t keep)
+{
+	int64_t	 n;
+	int	 r;
+
+	if ((r = store_project_children(s, id, 0)) < 0)
+		return r;
+	if (r > 0)
+		return SIG_ERR_STATE;
+	if ((r = step_id(s, "DELETE FROM assignment WHERE target_type = "
+	    "'project' AND target_id = ?1", id, keep, &n)) != 0 ||
+	    (r = step_id(s, "INSERT INTO revocation_event (project_id, "
+	    "issued_before, revoked_at, expires_at) VALUES (?1, ?2, ?2, ?3)",
+	    id, keep, &n)) != 0 ||
+	    (r = step_id(s, "DELETE FROM project WHERE id = ?1",
+	    id, keep, &n)) != 0)
+		return r;
+	return n > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
+}
+
+/* In this order: events, assignments, then rows below before above. */
+static const char *const domain_steps[] = {
+	"INSERT INTO revocation_event (user_id, issued_before, revoked_at, "
+	    "expires_at) SELECT id, ?2, ?2, ?3 FROM user WHERE domain_id = ?1",
+	"INSERT INTO revocation_event (project_id, issued_before, "
+	    "revoked_at, expires_at) SELECT id, ?2, ?2, ?3 FROM project "
+	    "WHERE domain_id = ?1",
+	"INSERT INTO revocation_event (domain_id, issued_before, revoked_at, "
+	    "expires_at) VALUES (?1, ?2, ?2, ?3)",
+	"DELETE FROM assignment WHERE (user_id IN (SELECT id FROM user WHERE "
+	    "domain_id = ?1) OR (target_type = 'project' AND target_id IN "
+	    "(SELECT id FROM project WHERE domain_id = ?1)) OR "
+	    "(target_type = 'domain' AND target_id = ?1))",
+	"DELETE FROM user WHERE domain_id = ?1",
+	"DELETE FROM project WHERE domain_id = ?1",
+	"DELETE FROM domain WHERE id = ?1",
+};
+
+int
+store_domain_delete(struct store *s, const char *id, int64_t keep)
+{
+	int64_t	 n = 0;
+	size_t	 i;
+	int	 r = 0;
+
+	for (i = 0; i < sizeof(domain_steps) / sizeof(domain_steps[0]) &&
+	    r == 0; i++)
+		r = step_id(s, domain_steps[i], id, keep, &n);
+	if (r != 0)
+		return r;
+	return n > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
+}
