@@ -5,7 +5,9 @@
 # (a service project, a service with three endpoints) whose endpoint the
 # next token's catalog carries.
 . tests/integration/lib/softhsm.sh
+. tests/integration/lib/osc.sh
 
+osc_start
 token_up
 expect_ok "db-sync" mgr db-sync
 start_api
@@ -24,7 +26,8 @@ os() {
 	env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
 	    OS_USERNAME="$_u" OS_PASSWORD="secret-$_u" OS_PROJECT_NAME="$_p" \
 	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
-	    OS_IDENTITY_API_VERSION=3 /usr/bin/openstack "$@"
+	    OS_IDENTITY_API_VERSION=3 /usr/bin/python3 -S \
+	    tests/integration/lib/osc_client.py "$WORK/osc.sock" "$@"
 }
 adm() {
 	os admin admin "$@"

@@ -13,6 +13,7 @@
 # libsignet-client.so.0 (a sanitized one would need ASan in python3).
 . tests/integration/lib/softhsm.sh
 . tests/integration/lib/keystone.sh
+. tests/integration/lib/osc.sh
 
 [ -f "$LIB" ] || { fail "no $LIB: run make all first"; finish; }
 expect_ok "init-token" prov init-token
@@ -31,13 +32,14 @@ start_signer
     { fail "keystone setup: $(cat "$WORK/setup.err")"; finish; }
 
 start_keystone
+osc_start
 
 export OS_AUTH_URL="http://127.0.0.1:$PORT/v3" OS_USERNAME=admin \
     OS_PASSWORD=secret-admin OS_PROJECT_NAME=admin \
     OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default \
     OS_IDENTITY_API_VERSION=3
 osc() {
-	openstack "$@" 2>> "$WORK/osc.err"
+	osc_run "$@" 2>> "$WORK/osc.err"
 }
 checks() {
 	/usr/bin/python3 tests/integration/lib/keystone_checks.py \
