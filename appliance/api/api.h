@@ -153,6 +153,7 @@ void	metrics_request(int, const char *, unsigned int, double);
 void	metrics_signer_call(int, int, int, double);
 void	metrics_cache(int);
 void	metrics_breaker_trip(void);
+void	metrics_uuid_commit(unsigned long);
 char	*metrics_text(struct api *);
 
 /* route_health.c: GET /healthcheck and GET /metrics */

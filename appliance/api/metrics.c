@@ -41,6 +41,7 @@ static atomic_ulong	 sig_unreachable[METRICS_CALLS];
 static atomic_ulong	 sig_refused[METRICS_CALLS];
 static struct hist	 sig_hist[METRICS_CALLS];
 static atomic_ulong	 cache_hits, cache_misses, breaker_trips;
+static atomic_ulong	 uuid_commits, uuid_tokens;
 
 const char *const metrics_call_names[METRICS_CALLS] = { "other", "other",
     "issue_fernet", "open_fernet", "sign_cms", "public_material", "health",
@@ -116,6 +117,14 @@ void
 metrics_breaker_trip(void)
 {
 	atomic_fetch_add_explicit(&breaker_trips, 1, memory_order_relaxed);
+}
+
+/* One commit of n UUID token documents. */
+void
+metrics_uuid_commit(unsigned long n)
+{
+	atomic_fetch_add_explicit(&uuid_commits, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&uuid_tokens, n, memory_order_relaxed);
 }
 
 /* The exposition text grows here; a failed allocation fails it all. */
@@ -296,6 +305,14 @@ cache_out(struct mbuf *m)
 	    "Times the signer was presumed down after a missed deadline.");
 	mbuf_add(m, "signet_api_signer_breaker_trips_total %lu\n",
 	    atomic_load(&breaker_trips));
+	mbuf_head(m, "signet_api_uuid_commits_total", "counter",
+	    "Store commits of UUID token documents (many tokens a commit).");
+	mbuf_add(m, "signet_api_uuid_commits_total %lu\n",
+	    atomic_load(&uuid_commits));
+	mbuf_head(m, "signet_api_uuid_tokens_total", "counter",
+	    "UUID token documents committed.");
+	mbuf_add(m, "signet_api_uuid_tokens_total %lu\n",
+	    atomic_load(&uuid_tokens));
 }
 
 /* Caller owns the text (free(3)), or NULL when memory ran out. */

@@ -68,6 +68,10 @@ int	pki_token_open(struct api *, const char *, int, struct opened *);
 int	pki_token_issue(struct api *, const struct provider *,
 	    Signet__V1__Claims *, const char *, int, json_t **, char **);
 
+/* uuid_batch.c: documents committed in groups, each answered once its
+ * own is committed */
+int	uuid_batch_put(struct api *, const struct store_uuid *);
+
 /* provider_uuid.c: documents kept in the store under a random id */
 int	uuid_is_token(const char *);
 int	uuid_token_open(struct api *, const char *, int, struct opened *);

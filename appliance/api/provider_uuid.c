@@ -34,15 +34,19 @@ static int
 uuid_keep(struct api *a, json_t *doc, const char *user, int64_t expires_at,
     char **tokp)
 {
-	char	*body, id[STORE_ID_LEN + 1];
-	int	 r;
+	struct store_uuid u;
+	char		*body, id[STORE_ID_LEN + 1];
+	int		 r;
 
 	*tokp = NULL;
 	if ((body = json_dumps(doc, JSON_ENSURE_ASCII)) == NULL)
 		return SIG_ERR_NOMEM;
 	store_new_id(id);
-	r = store_uuid_put(api_store(a), id, user, expires_at, body,
-	    a->cf->token_allow_expired_window);
+	u.id = id;
+	u.user_id = user;
+	u.expires_at = expires_at;
+	u.body = body;
+	r = uuid_batch_put(a, &u);
 	free(body);
 	if (r == 0 && (*tokp = strdup(id)) == NULL)
 		r = SIG_ERR_NOMEM;

@@ -100,8 +100,16 @@ int	store_revoke_user(struct store *, const char *, int64_t);
 int	store_is_revoked(struct store *, char **, size_t, const char *,
 	    int64_t);
 int	store_revocations_json(struct store *, int, void *);
-int	store_uuid_put(struct store *, const char *, const char *, int64_t,
-	    const char *, int64_t);
+
+/* UUID tokens' documents (store_uuid.c). */
+struct store_uuid {
+	const char	*id;
+	const char	*user_id;
+	int64_t		 expires_at;
+	const char	*body;
+};
+int	store_uuid_put(struct store *, const struct store_uuid *, size_t,
+	    int64_t);
 int	store_uuid_get(struct store *, const char *, char **);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);

@@ -20,7 +20,7 @@
 #include "log.h"
 #include "store.h"
 
-#define STORE_STMT_CACHE	64
+#define STORE_STMT_CACHE	256
 
 /* Prepared statements kept per connection, keyed by their SQL text's
  * address (always a string literal): the hot lookups prepare once. */
@@ -106,6 +106,9 @@ static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS uuid_token (id TEXT PRIMARY KEY, "
 	    "user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, "
 	    "body TEXT NOT NULL)",
+	/* each batch of UUID tokens prunes the expired: no full scan */
+	"CREATE INDEX IF NOT EXISTS uuid_token_expiry ON "
+	    "uuid_token (expires_at)",
 	"INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')",
 };
 

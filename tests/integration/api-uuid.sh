@@ -5,6 +5,8 @@
 
 appliance_up
 printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempts = 3\nlockout_duration = 3\n' >> "$CONF"
+MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
 start_api
 expect_ok "the identity endpoint" mgr endpoint-create identity public \
     "$API/v3/"
@@ -55,5 +57,27 @@ for i in 1 2 3; do login wrong > /dev/null; done
 expect_eq "locked out after three failures" 401 "$(login secret-admin)"
 sleep 3.5
 expect_eq "the lock expires" 201 "$(login secret-admin)"
+# Many at once: documents are committed in groups; each token is
+# answered only once its own is committed, so every one validates.
+adm=$(admin_token)
+metric() {
+	curl -s "http://127.0.0.1:$MPORT/metrics" | sed -n "s/^$1 //p"
+}
+before=$(metric signet_api_uuid_tokens_total)
+rescope="{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$adm\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}"
+seq 64 | xargs -P 16 -I{} curl -s -o /dev/null -D - \
+    -H 'Content-Type: application/json' -d "$rescope" "$API/v3/auth/tokens" |
+    sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p' > "$WORK/many"
+expect_eq "64 tokens issued at once, all different" 64 \
+    "$(sort -u "$WORK/many" | wc -l)"
+bad=0
+while read -r t; do
+	[ "$(token_status "$adm" "$t")" = 200 ] || bad=$((bad + 1))
+done < "$WORK/many"
+expect_eq "each validates" 0 "$bad"
+expect_eq "64 more documents committed" 64 \
+    "$(($(metric signet_api_uuid_tokens_total) - before))"
+echo "note: $(metric signet_api_uuid_commits_total) commits for" \
+    "$(metric signet_api_uuid_tokens_total) UUID tokens"
 expect_ok "clean shutdown" stop_api
 finish

@@ -1,0 +1,92 @@
+/*
+ * UUID tokens: each document kept under its random id, found by an exact
+ * match, pruned once expired past the allow_expired window. Documents
+ * are written in batches, one transaction (one WAL sync) for as many
+ * tokens as are waiting, since that sync, not the insert, is what a
+ * token costs.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "store.h"
+
+sqlite3_stmt	*store_stmt(struct store *, const char *);
+
+static int
+insert(struct store *s, const struct store_uuid *u)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(s, "INSERT INTO uuid_token VALUES "
+	    "(?1, ?2, ?3, ?4)")) == NULL)
+		return SIG_ERR_SYSTEM;
+	sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, u->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, u->expires_at);
+	sqlite3_bind_text(st, 4, u->body, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+static int
+prune(struct store *s, int64_t keep)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(s, "DELETE FROM uuid_token WHERE "
+	    "expires_at < ?1")) == NULL)
+		return SIG_ERR_SYSTEM;
+	sqlite3_bind_int64(st, 1, time(NULL) - keep);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+/* All n documents committed, or none. */
+int
+store_uuid_put(struct store *s, const struct store_uuid *u, size_t n,
+    int64_t keep)
+{
+	size_t	 i;
+	int	 r;
+
+	if ((r = store_begin(s)) != 0)
+		return r;
+	for (i = 0, r = 0; i < n && r == 0; i++)
+		r = insert(s, &u[i]);
+	if (r == 0)
+		r = prune(s, keep);
+	if (r != 0) {
+		store_rollback(s);
+		return r;
+	}
+	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
+}
+
+/* Caller owns *bodyp (free); an exact match on the id, nothing else. */
+int
+store_uuid_get(struct store *s, const char *id, char **bodyp)
+{
+	sqlite3_stmt	*st;
+	int		 rc, r = SIG_ERR_KEY_NOT_FOUND;
+
+	*bodyp = NULL;
+	if ((st = store_stmt(s, "SELECT body FROM uuid_token WHERE "
+	    "id = ?1")) == NULL)
+		return SIG_ERR_HSM_RETRY;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*bodyp = strdup((const char *)sqlite3_column_text(st, 0));
+		r = *bodyp != NULL ? 0 : SIG_ERR_NOMEM;
+	} else if (rc != SQLITE_DONE)
+		r = SIG_ERR_HSM_RETRY;
+	sqlite3_reset(st);
+	return r;
+}
