@@ -161,7 +161,7 @@ $(VERIFY_SO): $(VERIFY_PIC)
 CLIENT_SRCS	:= $(wildcard appliance/client/*.c) \
 		   $(addprefix proto/,client.c frame.c tls.c) \
 		   $(addprefix appliance/common/,log.c err.c monotime.c \
-		   isotime.c)
+		   isotime.c b64url.c)
 CLIENT_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(CLIENT_SRCS)) \
 		   $(B)/pic/gen/signer.pb-c.o
 CLIENT_SO	:= $(B)/lib/libsignet-client.so

@@ -11,8 +11,10 @@
 
 #include <jansson.h>
 
+#include "b64url.h"
 #include "client.h"
 #include "client_json.h"
+#include "isotime.h"
 #include "log.h"
 #include "signet_client.h"
 
@@ -30,7 +32,14 @@ struct call {
 	Signet__V1__HealthRequest	 health;
 	Signet__V1__IssueFernetRequest	 issue;
 	Signet__V1__OpenFernetRequest	 open;
+	Signet__V1__IssueReceiptRequest	 receipt;
+	Signet__V1__OpenReceiptRequest	 open_receipt;
+	Signet__V1__EncryptCredentialRequest encrypt;
+	Signet__V1__DecryptCredentialRequest decrypt;
 	struct cj_claims		 claims;
+	char				**methods;
+	uint8_t				*plain;		/* wiped, freed */
+	size_t				 plainlen;
 	const char			*why;
 };
 
@@ -84,10 +93,22 @@ signet_client_close(struct signet_client *sc)
 	free(sc);
 }
 
+/* Answers may hold a credential's plaintext: wiped before freed. */
 API void
 signet_client_free(char *s)
 {
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
 	free(s);
+}
+
+/* A JSON string's own bytes, wiped where jansson keeps them. */
+static void
+wipe_string(json_t *v)
+{
+	if (json_is_string(v))
+		explicit_bzero((char *)(uintptr_t)json_string_value(v),
+		    json_string_length(v));
 }
 
 static int
@@ -120,6 +141,94 @@ build_open(json_t *in, struct call *k)
 	return 0;
 }
 
+/* {"user_id", "methods": [...], "expires_at": ISO 8601 or Unix seconds} */
+static int
+build_receipt(json_t *in, struct call *k)
+{
+	json_t	*m = json_object_get(in, "methods"), *e;
+	size_t	 i;
+
+	signet__v1__issue_receipt_request__init(&k->receipt);
+	if (opt_str(in, "user_id") == NULL || !json_is_array(m) ||
+	    (k->methods = calloc(json_array_size(m) + 1,
+	    sizeof(char *))) == NULL) {
+		k->why = "issue_receipt needs user_id and a list of methods";
+		return -1;
+	}
+	for (i = 0; i < json_array_size(m); i++)
+		if ((k->methods[i] = S(json_string_value(json_array_get(m,
+		    i)))) == NULL) {
+			k->why = "methods is a list of strings";
+			return -1;
+		}
+	e = json_object_get(in, "expires_at");
+	if (json_is_integer(e))
+		k->receipt.expires_at = json_integer_value(e);
+	else if (!json_is_string(e) || isotime_parse(json_string_value(e),
+	    &k->receipt.expires_at) != 0) {
+		k->why = "expires_at is neither ISO 8601 UTC nor Unix seconds";
+		return -1;
+	}
+	k->receipt.user_id = S(opt_str(in, "user_id"));
+	k->receipt.methods = k->methods;
+	k->receipt.n_methods = json_array_size(m);
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT;
+	k->req.issue_receipt = &k->receipt;
+	return 0;
+}
+
+static int
+build_open_receipt(json_t *in, struct call *k)
+{
+	if (opt_str(in, "receipt") == NULL) {
+		k->why = "open_receipt needs a receipt";
+		return -1;
+	}
+	signet__v1__open_receipt_request__init(&k->open_receipt);
+	k->open_receipt.receipt = S(opt_str(in, "receipt"));
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT;
+	k->req.open_receipt = &k->open_receipt;
+	return 0;
+}
+
+/* {"plaintext_b64": the blob's bytes in padded urlsafe base64} */
+static int
+build_encrypt(json_t *in, struct call *k)
+{
+	json_t	*v = json_object_get(in, "plaintext_b64");
+	size_t	 n = json_string_length(v);
+
+	if (!json_is_string(v) || (k->plain = malloc(n / 4 * 3 + 3)) ==
+	    NULL || b64url_decode(json_string_value(v), n, B64URL_PAD,
+	    k->plain, n / 4 * 3 + 3, &k->plainlen) != 0) {
+		k->why = "encrypt_credential needs plaintext_b64 (urlsafe "
+		    "base64, padded)";
+		wipe_string(v);
+		return -1;
+	}
+	wipe_string(v);
+	signet__v1__encrypt_credential_request__init(&k->encrypt);
+	k->encrypt.plaintext.data = k->plain;
+	k->encrypt.plaintext.len = k->plainlen;
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL;
+	k->req.encrypt_credential = &k->encrypt;
+	return 0;
+}
+
+static int
+build_decrypt(json_t *in, struct call *k)
+{
+	if (opt_str(in, "blob") == NULL) {
+		k->why = "decrypt_credential needs a blob";
+		return -1;
+	}
+	signet__v1__decrypt_credential_request__init(&k->decrypt);
+	k->decrypt.blob = S(opt_str(in, "blob"));
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL;
+	k->req.decrypt_credential = &k->decrypt;
+	return 0;
+}
+
 static int
 build(const char *op, json_t *in, struct call *k)
 {
@@ -130,6 +239,14 @@ build(const char *op, json_t *in, struct call *k)
 		return build_issue(in, k);
 	if (strcmp(op, "open_fernet") == 0)
 		return build_open(in, k);
+	if (strcmp(op, "issue_receipt") == 0)
+		return build_receipt(in, k);
+	if (strcmp(op, "open_receipt") == 0)
+		return build_open_receipt(in, k);
+	if (strcmp(op, "encrypt_credential") == 0)
+		return build_encrypt(in, k);
+	if (strcmp(op, "decrypt_credential") == 0)
+		return build_decrypt(in, k);
 	if (strcmp(op, "health") == 0) {
 		signet__v1__health_request__init(&k->health);
 		k->req.call_case = SIGNET__V1__REQUEST__CALL_HEALTH;
@@ -140,11 +257,67 @@ build(const char *op, json_t *in, struct call *k)
 	return -1;
 }
 
+static json_t *
+strings(char **v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* A decrypted credential as padded urlsafe base64; the copy is wiped. */
+static json_t *
+plaintext(const ProtobufCBinaryData *pt)
+{
+	size_t	 n = b64url_enclen(pt->len, B64URL_PAD) + 1;
+	char	*b = malloc(n);
+	json_t	*j = NULL;
+
+	if (b == NULL)
+		return NULL;
+	b64url_encode(pt->data, pt->len, B64URL_PAD, b, n);
+	j = json_pack("{s:s}", "plaintext_b64", b);
+	explicit_bzero(b, n);
+	free(b);
+	return j;
+}
+
 /* The answer for the call that was made, or NULL: a mismatch is garbage. */
 static json_t *
 result(const Signet__V1__Request *req, const Signet__V1__Response *r)
 {
 	switch (req->call_case) {
+	case SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT:
+		if (r->result_case !=
+		    SIGNET__V1__RESPONSE__RESULT_ISSUE_RECEIPT)
+			return NULL;
+		return json_pack("{s:s,s:I}", "receipt",
+		    r->issue_receipt->receipt, "issued_at",
+		    (json_int_t)r->issue_receipt->issued_at);
+	case SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT:
+		if (r->result_case != SIGNET__V1__RESPONSE__RESULT_OPEN_RECEIPT)
+			return NULL;
+		return json_pack("{s:s,s:o,s:I,s:I}", "user_id",
+		    r->open_receipt->user_id, "methods",
+		    strings(r->open_receipt->methods,
+		    r->open_receipt->n_methods), "expires_at",
+		    (json_int_t)r->open_receipt->expires_at, "issued_at",
+		    (json_int_t)r->open_receipt->issued_at);
+	case SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL:
+		if (r->result_case !=
+		    SIGNET__V1__RESPONSE__RESULT_ENCRYPT_CREDENTIAL)
+			return NULL;
+		return json_pack("{s:s,s:s}", "blob",
+		    r->encrypt_credential->blob, "key_hash",
+		    r->encrypt_credential->key_hash);
+	case SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL:
+		if (r->result_case !=
+		    SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL)
+			return NULL;
+		return plaintext(&r->decrypt_credential->plaintext);
 	case SIGNET__V1__REQUEST__CALL_ISSUE_FERNET:
 		if (r->result_case != SIGNET__V1__RESPONSE__RESULT_ISSUE_FERNET)
 			return NULL;
@@ -166,8 +339,22 @@ static int
 answer(json_t *j, int rc, char **out)
 {
 	*out = json_dumps(j, JSON_COMPACT);
+	wipe_string(json_object_get(j, "plaintext_b64"));
 	json_decref(j);
 	return *out != NULL ? rc : SIGNET_CLIENT_UNREACHABLE;
+}
+
+/* A decrypted credential's bytes in the unpacked answer: wiped. */
+static void
+response_free(Signet__V1__Response *r)
+{
+	if (r != NULL && r->result_case ==
+	    SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL &&
+	    r->decrypt_credential != NULL &&
+	    r->decrypt_credential->plaintext.len > 0)
+		explicit_bzero(r->decrypt_credential->plaintext.data,
+		    r->decrypt_credential->plaintext.len);
+	sigc_response_free(r);
 }
 
 static int
@@ -206,8 +393,12 @@ signet_client_call(struct signet_client *sc, const char *op, const char *in,
 	} else {
 		rc = answer(res, 0, out);
 	}
-	sigc_response_free(r);
+	response_free(r);
 	cj_claims_free(&k.claims);
+	free(k.methods);
+	if (k.plain != NULL)
+		explicit_bzero(k.plain, k.plainlen);
+	free(k.plain);
 	json_decref(j);
 	return rc;
 }

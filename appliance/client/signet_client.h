@@ -25,8 +25,14 @@ struct signet_client *signet_client_new(const char *options, char *err,
 /*
  * op: "health", "issue_fernet" ({claims with Keystone's names,
  * "parent_token", "request_id"}), "open_fernet" ({"token",
- * "allow_expired", "request_id"}). *out (free with signet_client_free)
- * holds the result, or {"error": "..."} when the status is not 0.
+ * "allow_expired", "request_id"}), "issue_receipt" ({"user_id",
+ * "methods", "expires_at"}: {"receipt", "issued_at"}), "open_receipt"
+ * ({"receipt"}: {"user_id", "methods", "expires_at", "issued_at"}),
+ * "encrypt_credential" ({"plaintext_b64"}: {"blob", "key_hash"}) and
+ * "decrypt_credential" ({"blob"}: {"plaintext_b64"}); plaintext_b64 is
+ * urlsafe base64 with padding, and every op takes "request_id". *out
+ * (free with signet_client_free, which wipes it) holds the result, or
+ * {"error": "..."} when the status is not 0.
  */
 int	signet_client_call(struct signet_client *, const char *op,
 	    const char *in, char **out);
