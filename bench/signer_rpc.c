@@ -262,7 +262,7 @@ setup(struct run *rn)
 	    hsm_pin_read(rn->cf->hsm_pin_file, HSM_PIN_MAX, &pin) != 0 ||
 	    hsm_pool_new(m, slot, CKU_USER, pin, 16, HSM_POOL_KEEP_PIN,
 	    &rn->pool) != 0 || hsm_sess_get(rn->pool, &s) != 0 ||
-	    fernet_inv_load(s, &rn->inv) != 0 ||
+	    fernet_inv_load(s, &fernet_set_token, &rn->inv) != 0 ||
 	    jws_inv_load(s, &rn->jinv) != 0)
 		return -1;
 	hsm_sess_put(rn->pool, s, 0);

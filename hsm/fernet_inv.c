@@ -1,7 +1,9 @@
 /*
- * signerd and provision: reads the Fernet key inventory from the token.
- * Halves are paired by CKA_ID; the AES label gives the index. Anything
- * that does not pair up is reported as an orphan for the caller to judge.
+ * signerd and provision: reads one key set's Fernet inventory from the
+ * token (the objects under the set's label prefix; other sets' keys are
+ * not looked at). Halves are paired by CKA_ID; the AES label gives the
+ * index. Anything that does not pair up is reported as an orphan for the
+ * caller to judge.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,8 @@ struct half {
 };
 
 static int
-half_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, struct half *hf)
+half_read(struct hsm_sess *s, const struct fernet_set *set,
+    CK_OBJECT_HANDLE h, struct half *hf)
 {
 	CK_BBOOL	 local = CK_FALSE;
 	CK_ATTRIBUTE	 a[] = {
@@ -40,8 +43,7 @@ half_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, struct half *hf)
 		return ck_err(rv, "reading secret key %lu", (unsigned long)h);
 	hf->label[a[1].ulValueLen] = '\0';
 	hf->local = local == CK_TRUE;
-	if (strncmp(hf->label, FERNET_LABEL_PREFIX,
-	    strlen(FERNET_LABEL_PREFIX)) != 0 ||
+	if (strncmp(hf->label, set->prefix, strlen(set->prefix)) != 0 ||
 	    a[2].ulValueLen != FERNET_ID_LEN)
 		return 1;
 	return 0;
@@ -49,9 +51,10 @@ half_read(struct hsm_sess *s, CK_OBJECT_HANDLE h, struct half *hf)
 
 /* "<n>", "tmp" or "new-<n>" after the prefix; -1 if none of these. */
 static int
-label_parse(const char *label, enum fernet_kind *kind, int *index)
+label_parse(const struct fernet_set *set, const char *label,
+    enum fernet_kind *kind, int *index)
 {
-	const char	*p = label + strlen(FERNET_LABEL_PREFIX);
+	const char	*p = label + strlen(set->prefix);
 	char		*end;
 	long		 n;
 
@@ -93,7 +96,7 @@ pair_halves(struct fernet_inv *inv, struct half *hv, size_t n)
 			    memcmp(hv[j].id, hv[i].id, FERNET_ID_LEN) == 0)
 				break;
 		k = &inv->keys[inv->nkeys];
-		if (j == n || label_parse(hv[i].label, &k->kind,
+		if (j == n || label_parse(inv->set, hv[i].label, &k->kind,
 		    &k->index) != 0)
 			continue;
 		hv[i].used = hv[j].used = 1;
@@ -101,6 +104,7 @@ pair_halves(struct fernet_inv *inv, struct half *hv, size_t n)
 		k->mac = hv[j].h;
 		memcpy(k->id, hv[i].id, FERNET_ID_LEN);
 		k->imported = !hv[i].local;
+		k->set = inv->set;
 		inv->nkeys++;
 	}
 	for (i = 0; i < n; i++)
@@ -136,7 +140,7 @@ journal_read(struct hsm_sess *s, struct fernet_inv *inv)
 	CK_ULONG	 len = sizeof(inv->journal_op) - 1;
 	int		 r;
 
-	r = hsm_find_label(s, CKO_DATA, FERNET_JOURNAL_LABEL, &inv->journal);
+	r = hsm_find_label(s, CKO_DATA, inv->set->journal, &inv->journal);
 	if (r == SIG_ERR_KEY_NOT_FOUND)
 		return 0;
 	if (r == SIG_ERR_STATE) {
@@ -152,7 +156,8 @@ journal_read(struct hsm_sess *s, struct fernet_inv *inv)
 }
 
 static int
-halves_load(struct hsm_sess *s, struct half **hvp, size_t *np)
+halves_load(struct hsm_sess *s, const struct fernet_set *set,
+    struct half **hvp, size_t *np)
 {
 	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
 	CK_ATTRIBUTE	 t[] = { { CKA_CLASS, &cls, sizeof(cls) } };
@@ -172,7 +177,7 @@ halves_load(struct hsm_sess *s, struct half **hvp, size_t *np)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((r = half_read(s, hs[i], &hv[nh])) < 0) {
+		if ((r = half_read(s, set, hs[i], &hv[nh])) < 0) {
 			free(hv);
 			goto out;
 		}
@@ -189,14 +194,16 @@ halves_load(struct hsm_sess *s, struct half **hvp, size_t *np)
 
 /* Caller clears inv (fernet_inv_clear) whatever the result. */
 int
-fernet_inv_load(struct hsm_sess *s, struct fernet_inv *inv)
+fernet_inv_load(struct hsm_sess *s, const struct fernet_set *set,
+    struct fernet_inv *inv)
 {
 	struct half	*hv;
 	size_t		 n;
 	int		 r;
 
 	memset(inv, 0, sizeof(*inv));
-	if ((r = halves_load(s, &hv, &n)) != 0)
+	inv->set = set;
+	if ((r = halves_load(s, set, &hv, &n)) != 0)
 		return r;
 	inv->keys = calloc(n + 1, sizeof(*inv->keys));
 	inv->orphans = calloc(n + 1, sizeof(*inv->orphans));
@@ -211,12 +218,16 @@ fernet_inv_load(struct hsm_sess *s, struct fernet_inv *inv)
 	return journal_read(s, inv);
 }
 
+/* The set stays named: a cleared inventory is an empty one of its set. */
 void
 fernet_inv_clear(struct fernet_inv *inv)
 {
+	const struct fernet_set	*set = inv->set;
+
 	free(inv->keys);
 	free(inv->orphans);
 	memset(inv, 0, sizeof(*inv));
+	inv->set = set;
 }
 
 size_t

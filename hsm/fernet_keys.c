@@ -22,18 +22,39 @@
 static CK_BBOOL	ck_true = CK_TRUE;
 static CK_BBOOL	ck_false = CK_FALSE;
 
+const struct fernet_set fernet_set_token = { "token", FERNET_LABEL_PREFIX,
+    FERNET_JOURNAL_LABEL, "Fernet token" };
+const struct fernet_set fernet_set_receipt = { "receipt", "signet-receipt-",
+    "signet-receipt-journal", "receipt" };
+const struct fernet_set fernet_set_credential = { "credential",
+    "signet-credential-", "signet-credential-journal", "credential" };
+const struct fernet_set *const fernet_sets[] = { &fernet_set_token,
+    &fernet_set_receipt, &fernet_set_credential, NULL };
+
+/* By name (token, receipt, credential); NULL when none is. */
+const struct fernet_set *
+fernet_set_named(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; fernet_sets[i] != NULL; i++)
+		if (strcmp(fernet_sets[i]->name, name) == 0)
+			return fernet_sets[i];
+	return NULL;
+}
+
 void
-fernet_label(enum fernet_kind kind, int index, int mac, char *buf, size_t sz)
+fernet_label(const struct fernet_set *set, enum fernet_kind kind, int index,
+    int mac, char *buf, size_t sz)
 {
 	const char	*suffix = mac ? "-hmac" : "";
 
 	if (kind == FK_TMP)
-		snprintf(buf, sz, FERNET_LABEL_PREFIX "tmp%s", suffix);
+		snprintf(buf, sz, "%stmp%s", set->prefix, suffix);
 	else if (kind == FK_NEW)
-		snprintf(buf, sz, FERNET_LABEL_PREFIX "new-%d%s", index,
-		    suffix);
+		snprintf(buf, sz, "%snew-%d%s", set->prefix, index, suffix);
 	else
-		snprintf(buf, sz, FERNET_LABEL_PREFIX "%d%s", index, suffix);
+		snprintf(buf, sz, "%s%d%s", set->prefix, index, suffix);
 }
 
 /* The attributes both halves share; the caller appends its own. */
@@ -128,8 +149,9 @@ aes_create(struct hsm_sess *s, const char *label, const uint8_t *id,
  * crash between the two leaves an orphan, never a half-usable key.
  */
 static int
-fernet_key_create(struct hsm_sess *s, enum fernet_kind kind, int index,
-    const uint8_t *key, struct fernet_obj *out)
+fernet_key_create(struct hsm_sess *s, const struct fernet_set *set,
+    enum fernet_kind kind, int index, const uint8_t *key,
+    struct fernet_obj *out)
 {
 	char		 label[HSM_LABEL_MAX], mlabel[HSM_LABEL_MAX];
 	struct secmem	*rnd = NULL;
@@ -140,8 +162,9 @@ fernet_key_create(struct hsm_sess *s, enum fernet_kind kind, int index,
 	out->kind = kind;
 	out->index = index;
 	out->imported = key != NULL;
-	fernet_label(kind, index, 0, label, sizeof(label));
-	fernet_label(kind, index, 1, mlabel, sizeof(mlabel));
+	out->set = set;
+	fernet_label(set, kind, index, 0, label, sizeof(label));
+	fernet_label(set, kind, index, 1, mlabel, sizeof(mlabel));
 	if ((r = hsm_random(s, out->id, sizeof(out->id))) != 0)
 		return r;
 	if (key == NULL) {
@@ -164,17 +187,18 @@ fernet_key_create(struct hsm_sess *s, enum fernet_kind kind, int index,
 }
 
 int
-fernet_key_generate(struct hsm_sess *s, enum fernet_kind kind, int index,
-    struct fernet_obj *out)
+fernet_key_generate(struct hsm_sess *s, const struct fernet_set *set,
+    enum fernet_kind kind, int index, struct fernet_obj *out)
 {
-	return fernet_key_create(s, kind, index, NULL, out);
+	return fernet_key_create(s, set, kind, index, NULL, out);
 }
 
 int
-fernet_key_import(struct hsm_sess *s, enum fernet_kind kind, int index,
-    const uint8_t *key, struct fernet_obj *out)
+fernet_key_import(struct hsm_sess *s, const struct fernet_set *set,
+    enum fernet_kind kind, int index, const uint8_t *key,
+    struct fernet_obj *out)
 {
-	return fernet_key_create(s, kind, index, key, out);
+	return fernet_key_create(s, set, kind, index, key, out);
 }
 
 /* The AES label moves the key; the HMAC label follows for readability. */
@@ -185,12 +209,12 @@ fernet_key_relabel(struct hsm_sess *s, struct fernet_obj *k,
 	char	 label[HSM_LABEL_MAX];
 	int	 r;
 
-	fernet_label(kind, index, 0, label, sizeof(label));
+	fernet_label(k->set, kind, index, 0, label, sizeof(label));
 	if ((r = hsm_label_set(s, k->enc, label)) != 0)
 		return r;
 	k->kind = kind;
 	k->index = index;
-	fernet_label(kind, index, 1, label, sizeof(label));
+	fernet_label(k->set, kind, index, 1, label, sizeof(label));
 	return hsm_label_set(s, k->mac, label);
 }
 
@@ -201,16 +225,18 @@ fernet_key_destroy(struct hsm_sess *s, const struct fernet_obj *k)
 	char	 label[HSM_LABEL_MAX];
 	int	 r;
 
-	fernet_label(k->kind, k->index, 0, label, sizeof(label));
+	fernet_label(k->set, k->kind, k->index, 0, label, sizeof(label));
 	if ((r = hsm_destroy(s, k->enc, label)) != 0)
 		return r;
-	fernet_label(k->kind, k->index, 1, label, sizeof(label));
+	fernet_label(k->set, k->kind, k->index, 1, label, sizeof(label));
 	return hsm_destroy(s, k->mac, label);
 }
 
-/* A private data object that says a multi-step change is under way. */
+/* A private data object that says a multi-step change of the set is
+ * under way. */
 int
-fernet_journal_write(struct hsm_sess *s, const char *op)
+fernet_journal_write(struct hsm_sess *s, const struct fernet_set *set,
+    const char *op)
 {
 	CK_OBJECT_CLASS	 cls = CKO_DATA;
 	CK_OBJECT_HANDLE h;
@@ -218,8 +244,7 @@ fernet_journal_write(struct hsm_sess *s, const char *op)
 		{ CKA_CLASS, &cls, sizeof(cls) },
 		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_PRIVATE, &ck_true, sizeof(CK_BBOOL) },
-		{ CKA_LABEL, FERNET_JOURNAL_LABEL,
-		    strlen(FERNET_JOURNAL_LABEL) },
+		{ CKA_LABEL, CK_IN(set->journal), strlen(set->journal) },
 		{ CKA_APPLICATION, "signet", 6 },
 		{ CKA_VALUE, CK_IN(op), strlen(op) },
 	};
@@ -227,7 +252,8 @@ fernet_journal_write(struct hsm_sess *s, const char *op)
 
 	rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]), &h);
 	if (rv != CKR_OK)
-		return ck_err(rv, "writing the Fernet journal (%s)", op);
+		return ck_err(rv, "writing the %s key journal (%s)",
+		    set->what, op);
 	return 0;
 }
 
@@ -236,11 +262,9 @@ fernet_journal_clear(struct hsm_sess *s, struct fernet_inv *inv)
 {
 	int	 r;
 
-	if ((r = hsm_label_each(s, CKO_DATA, FERNET_JOURNAL_LABEL, NULL)) != 0)
+	if ((r = hsm_label_each(s, CKO_DATA, inv->set->journal, NULL)) != 0)
 		return r;
-	if (inv != NULL) {
-		inv->journal = CK_INVALID_HANDLE;
-		inv->journal_op[0] = '\0';
-	}
+	inv->journal = CK_INVALID_HANDLE;
+	inv->journal_op[0] = '\0';
 	return 0;
 }

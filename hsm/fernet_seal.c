@@ -40,6 +40,18 @@ fernet_seal(struct hsm_sess *s, const struct fernet_obj *k, uint64_t ts,
     size_t toksz)
 {
 	uint8_t		 raw[FERNET_RAW_MAX];
+
+	return fernet_seal_buf(s, k, ts, iv, pl, pllen, raw, sizeof(raw), 0,
+	    tok, toksz);
+}
+
+/* raw (rawsz bytes) is the envelope's room; it is wiped before return. */
+int
+fernet_seal_buf(struct hsm_sess *s, const struct fernet_obj *k, uint64_t ts,
+    const uint8_t *iv, const uint8_t *pl, size_t pllen, uint8_t *raw,
+    size_t rawsz, int padded, char *tok, size_t toksz)
+{
+	enum b64url_pad	 pad = padded ? B64URL_PAD : B64URL_NOPAD;
 	CK_MECHANISM	 am = { CKM_AES_CBC_PAD, CK_IN(iv), FERNET_IV_LEN };
 	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
 	CK_ULONG	 clen, mlen = FERNET_MAC_LEN;
@@ -48,7 +60,7 @@ fernet_seal(struct hsm_sess *s, const struct fernet_obj *k, uint64_t ts,
 
 	clen = (pllen / 16 + 1) * 16;
 	n = FERNET_HDR_LEN + clen + FERNET_MAC_LEN;
-	if (n > sizeof(raw) || b64url_enclen(n, B64URL_NOPAD) >= toksz)
+	if (n > rawsz || b64url_enclen(n, pad) >= toksz)
 		return SIG_ERR_BAD_INPUT;
 	raw[0] = FERNET_VERSION;
 	put_be64(raw + 1, ts);
@@ -61,8 +73,38 @@ fernet_seal(struct hsm_sess *s, const struct fernet_obj *k, uint64_t ts,
 	if ((rv = s->f->C_SignInit(s->h, &hm, k->mac)) != CKR_OK ||
 	    (rv = s->f->C_Sign(s->h, raw, n, raw + n, &mlen)) != CKR_OK)
 		return ck_err(rv, "Fernet MAC with key %d", k->index);
-	b64url_encode(raw, n + mlen, B64URL_NOPAD, tok, toksz);
-	explicit_bzero(raw, sizeof(raw));
+	b64url_encode(raw, n + mlen, pad, tok, toksz);
+	explicit_bzero(raw, n + mlen);
+	return 0;
+}
+
+/*
+ * A stable public name for key k, the same in every process and on
+ * every HSM holding the key: the hex HMAC-SHA256, under its signing
+ * half, of a fixed text. That text starts with 's', and every input
+ * Fernet MACs starts with 0x80, so the name is never a MAC of any
+ * token. out has room for FERNET_KEY_NAME_LEN + 1 bytes.
+ */
+int
+fernet_key_name(struct hsm_sess *s, const struct fernet_obj *k, char *out)
+{
+	static const char text[] = "signet key name v1";
+	static const char hex[] = "0123456789abcdef";
+	CK_MECHANISM	 hm = { CKM_SHA256_HMAC, NULL, 0 };
+	uint8_t		 mac[FERNET_MAC_LEN];
+	CK_ULONG	 mlen = sizeof(mac);
+	size_t		 i;
+	CK_RV		 rv;
+
+	if ((rv = s->f->C_SignInit(s->h, &hm, k->mac)) != CKR_OK ||
+	    (rv = s->f->C_Sign(s->h, CK_IN(text), sizeof(text) - 1, mac,
+	    &mlen)) != CKR_OK)
+		return ck_err(rv, "naming key %d", k->index);
+	for (i = 0; i < FERNET_MAC_LEN; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[2 * FERNET_MAC_LEN] = '\0';
 	return 0;
 }
 

@@ -13,7 +13,17 @@
 
 int	fernet_seal(struct hsm_sess *, const struct fernet_obj *, uint64_t,
 	    const uint8_t *, const uint8_t *, size_t, char *, size_t);
+/* The same for a payload of any size, in the caller's raw buffer; with
+ * padded, the '=' padding kept (as Keystone stores credential blobs). */
+int	fernet_seal_buf(struct hsm_sess *, const struct fernet_obj *,
+	    uint64_t, const uint8_t *, const uint8_t *, size_t, uint8_t *,
+	    size_t, int, char *, size_t);
 int	fernet_open(struct hsm_sess *, const struct fernet_obj *,
 	    const uint8_t *, size_t, uint8_t *, size_t *, uint64_t *);
+
+/* A key's public name: hex of its signing half's HMAC of a fixed text. */
+#define FERNET_KEY_NAME_LEN	64
+int	fernet_key_name(struct hsm_sess *, const struct fernet_obj *,
+	    char *);
 
 #endif

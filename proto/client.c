@@ -288,6 +288,7 @@ send_request(struct sigc *c, Signet__V1__Request *req)
 		return SIG_ERR_NOMEM;
 	signet__v1__request__pack(req, buf);
 	r = frame_write(&c->ch, buf, n);
+	explicit_bzero(buf, n);	/* a token, a credential's plaintext */
 	if (buf != small)
 		free(buf);
 	return r;
@@ -315,6 +316,7 @@ read_response(struct sigc *c, int spin, Signet__V1__Response **respp)
 		return SIG_ERR_NOMEM;
 	if ((r = frame_read_body(&c->ch, buf, n)) == 0)
 		*respp = signet__v1__response__unpack(NULL, n, buf);
+	explicit_bzero(buf, n);
 	if (buf != c->buf)
 		free(buf);
 	return r;
@@ -499,4 +501,77 @@ sigc_health(const struct sigc_via *v, Signet__V1__Response **respp)
 	req.health = &in;
 	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_HEALTH,
 	    respp);
+}
+
+/* A receipt of user_id for the n methods proven, until expires_at. */
+int
+sigc_issue_receipt(const struct sigc_via *v, const char *user_id,
+    const char *const *methods, size_t n, int64_t expires_at,
+    Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__IssueReceiptRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__issue_receipt_request__init(&in);
+	in.user_id = (char *)(uintptr_t)user_id;
+	in.methods = (char **)(uintptr_t)methods;
+	in.n_methods = n;
+	in.expires_at = expires_at;
+	req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT;
+	req.issue_receipt = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_ISSUE_RECEIPT,
+	    respp);
+}
+
+int
+sigc_open_receipt(const struct sigc_via *v, const char *receipt,
+    Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__OpenReceiptRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__open_receipt_request__init(&in);
+	in.receipt = (char *)(uintptr_t)receipt;
+	req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT;
+	req.open_receipt = &in;
+	return sigc_typed(v, &req, SIGNET__V1__RESPONSE__RESULT_OPEN_RECEIPT,
+	    respp);
+}
+
+/* The caller wipes its plaintext; the frame it was packed into is
+ * wiped once sent (send_request), the answer's once unpacked. */
+int
+sigc_encrypt_credential(const struct sigc_via *v, const uint8_t *pt,
+    size_t len, Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__EncryptCredentialRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__encrypt_credential_request__init(&in);
+	in.plaintext.data = (uint8_t *)(uintptr_t)pt;
+	in.plaintext.len = len;
+	req.call_case = SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL;
+	req.encrypt_credential = &in;
+	return sigc_typed(v, &req,
+	    SIGNET__V1__RESPONSE__RESULT_ENCRYPT_CREDENTIAL, respp);
+}
+
+/* *respp holds the plaintext: the caller wipes it before freeing. */
+int
+sigc_decrypt_credential(const struct sigc_via *v, const char *blob,
+    Signet__V1__Response **respp)
+{
+	Signet__V1__Request	 req;
+	Signet__V1__DecryptCredentialRequest in;
+
+	signet__v1__request__init(&req);
+	signet__v1__decrypt_credential_request__init(&in);
+	in.blob = (char *)(uintptr_t)blob;
+	req.call_case = SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL;
+	req.decrypt_credential = &in;
+	return sigc_typed(v, &req,
+	    SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL, respp);
 }

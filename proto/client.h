@@ -71,5 +71,14 @@ int	sigc_sign_cms(const struct sigc_via *, const uint8_t *, size_t,
 int	sigc_public_material(const struct sigc_via *,
 	    Signet__V1__Response **);
 int	sigc_health(const struct sigc_via *, Signet__V1__Response **);
+/* Keystone's MFA receipts and credential blobs, under their own keys. */
+int	sigc_issue_receipt(const struct sigc_via *, const char *,
+	    const char *const *, size_t, int64_t, Signet__V1__Response **);
+int	sigc_open_receipt(const struct sigc_via *, const char *,
+	    Signet__V1__Response **);
+int	sigc_encrypt_credential(const struct sigc_via *, const uint8_t *,
+	    size_t, Signet__V1__Response **);
+int	sigc_decrypt_credential(const struct sigc_via *, const char *,
+	    Signet__V1__Response **);
 
 #endif

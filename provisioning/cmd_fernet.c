@@ -1,6 +1,8 @@
 /*
  * signet-provision: fernet-setup, fernet-rotate, fernet-list and
- * fernet-import, with Keystone's semantics (keystone-manage fernet_*).
+ * fernet-import, with Keystone's semantics (keystone-manage fernet_*,
+ * receipt_* and credential_*), on the key set --keys names: the token
+ * keys by default, the MFA receipt keys or the credential encryption keys.
  * Nothing here prints a key or anything derived from one.
  */
 #include <stdio.h>
@@ -15,9 +17,11 @@
 static int
 fernet_prepare(struct prov *p, int *did)
 {
-	int	 r;
+	const char	*opt;
+	int		 r;
 
-	if ((r = fernet_repair(p->s, p->cf->fernet_max_active_keys, did)) != 0)
+	if ((r = fernet_repair(p->s, p->o.keys, prov_max_active(p->cf,
+	    p->o.keys, &opt), did)) != 0)
 		log_err_r(r, "could not finish the interrupted change");
 	return r;
 }
@@ -28,10 +32,22 @@ count_live(struct prov *p, size_t *n)
 	struct fernet_inv	 inv;
 	int			 r;
 
-	if ((r = fernet_inv_load(p->s, &inv)) == 0)
+	if ((r = fernet_inv_load(p->s, p->o.keys, &inv)) == 0)
 		*n = fernet_inv_count(&inv, FK_INDEX);
 	fernet_inv_clear(&inv);
 	return r;
+}
+
+/* What replacing a set ends, for the --force message. */
+static const char *
+replaced_means(const struct fernet_set *set)
+{
+	if (set == &fernet_set_credential)
+		return "every credential encrypted under them can no longer "
+		    "be decrypted";
+	if (set == &fernet_set_receipt)
+		return "every receipt in flight dies";
+	return "every live token dies";
 }
 
 int
@@ -39,29 +55,34 @@ cmd_fernet_setup(struct prov *p)
 {
 	struct fernet_repo	 fresh = { NULL, 0 };
 	struct fernet_repo_key	 k[2] = { { 0, NULL }, { 1, NULL } };
+	const char		*opt;
 	size_t			 n;
 	int			 r, did;
 
 	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
 		return r;
 	if (n > 0 && !p->o.force) {
-		log_err("the token already holds %zu Fernet keys; "
-		    "--force replaces them (every live token dies)", n);
+		log_err("the token already holds %zu %s keys; --force replaces "
+		    "them (%s)", n, p->o.keys->what, replaced_means(p->o.keys));
 		return SIG_ERR_EXISTS;
 	}
 	/* Keystone: key 0, then one rotation (which keeps only 0 at 1). */
 	fresh.keys = k;
-	fresh.n = p->cf->fernet_max_active_keys > 1 ? 2 : 1;
-	if ((r = fernet_install(p->s, &fresh)))
+	fresh.n = prov_max_active(p->cf, p->o.keys, &opt) > 1 ? 2 : 1;
+	if ((r = fernet_install(p->s, p->o.keys, &fresh)))
 		return r;
-	printf("fernet keys set up: %zu\n", fresh.n);
+	if (p->o.keys == &fernet_set_token)
+		printf("fernet keys set up: %zu\n", fresh.n);
+	else
+		printf("%s keys set up: %zu\n", p->o.keys->name, fresh.n);
 	return 0;
 }
 
 int
 cmd_fernet_rotate(struct prov *p)
 {
-	int	 r, did, target;
+	const char	*opt;
+	int		 r, did, target;
 
 	if ((r = fernet_prepare(p, &did)) != 0)
 		return r;
@@ -69,10 +90,17 @@ cmd_fernet_rotate(struct prov *p)
 		printf("finished the interrupted change; not rotating again\n");
 		return 0;
 	}
-	if ((r = fernet_rotate(p->s, p->cf->fernet_max_active_keys,
-	    &target)) != 0)
+	if ((r = fernet_rotate(p->s, p->o.keys, prov_max_active(p->cf,
+	    p->o.keys, &opt), &target)) != 0)
 		return r;
 	printf("rotated: key %d is the new primary\n", target);
+	/* Keystone's credential_rotate refuses while a credential is under
+	 * an older key; signet cannot see Keystone's database: say so. */
+	if (p->o.keys == &fernet_set_credential)
+		log_warn("re-encrypt every credential under the new primary "
+		    "(signet-keystone-credential-migrate) before the next "
+		    "credential rotation, which purges the key that was "
+		    "primary until now");
 	return 0;
 }
 
@@ -83,7 +111,7 @@ cmd_fernet_list(struct prov *p)
 	size_t			 i, n;
 	int			 r, top;
 
-	if ((r = fernet_inv_load(p->s, &inv)) != 0)
+	if ((r = fernet_inv_load(p->s, p->o.keys, &inv)) != 0)
 		goto out;
 	if (inv.journal_op[0] != '\0')
 		log_warn("a change was interrupted (%s); rerun fernet-rotate "
@@ -103,29 +131,36 @@ int
 cmd_fernet_import(struct prov *p)
 {
 	struct fernet_repo	 repo;
+	const char		*opt;
 	size_t			 n;
-	int			 r, did;
+	int			 r, did, max;
 
 	if (p->nargs != 1) {
 		log_err("fernet-import takes one directory");
 		return SIG_ERR_USAGE;
 	}
-	r = fernet_repo_read(p->args[0], p->cf->fernet_max_active_keys, &repo);
-	if (r != 0) {
+	max = prov_max_active(p->cf, p->o.keys, &opt);
+	if ((r = fernet_repo_read(p->args[0], max, opt, &repo)) != 0) {
 		log_err("import refused; the token is unchanged");
 		goto out;
 	}
 	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
 		goto out;
 	if (n > 0 && !p->o.force) {
-		log_err("the token already holds %zu Fernet keys; --force "
-		    "replaces them", n);
+		log_err("the token already holds %zu %s keys; --force "
+		    "replaces them (%s)", n, p->o.keys->what,
+		    replaced_means(p->o.keys));
 		r = SIG_ERR_EXISTS;
 		goto out;
 	}
-	if ((r = fernet_install(p->s, &repo)))
+	if ((r = fernet_install(p->s, p->o.keys, &repo)))
 		goto out;
-	printf("imported %zu Fernet keys from %s\n", repo.n, p->args[0]);
+	if (p->o.keys == &fernet_set_token)
+		printf("imported %zu Fernet keys from %s\n", repo.n,
+		    p->args[0]);
+	else
+		printf("imported %zu %s keys from %s\n", repo.n,
+		    p->o.keys->name, p->args[0]);
  out:
 	fernet_repo_clear(&repo);
 	return r;

@@ -86,34 +86,67 @@ status_cms(struct prov *p, int *np)
 	X509_free(ca);
 }
 
+/*
+ * One key set. The token keys must be there; receipt and credential keys
+ * only when a Keystone uses them, so their absence is no problem.
+ */
 static void
-status_fernet(struct prov *p, int *np)
+status_fernet(struct prov *p, const struct fernet_set *set, int *np)
 {
 	struct fernet_inv	 inv;
+	char			 msg[160];
+	const char		*opt, *name = set == &fernet_set_token ?
+				    "fernet" : set->name;
 	size_t			 n;
-	int			 max = p->cf->fernet_max_active_keys;
+	int			 max = prov_max_active(p->cf, set, &opt);
 
-	if (fernet_inv_load(p->s, &inv) != 0) {
-		problem(np, "ERROR", "cannot read the Fernet inventory");
+	if (fernet_inv_load(p->s, set, &inv) != 0) {
+		snprintf(msg, sizeof(msg), "cannot read the %s key inventory",
+		    set->what);
+		problem(np, "ERROR", msg);
 		goto out;
 	}
 	n = fernet_inv_count(&inv, FK_INDEX);
-	printf("fernet keys: %zu (max_active_keys %d)\n", n, max);
+	if (n == 0 && set != &fernet_set_token && inv.nkeys == 0 &&
+	    inv.norphans == 0 && inv.journal_op[0] == '\0') {
+		printf("%s keys: none\n", name);
+		goto out;
+	}
+	printf("%s keys: %zu (max_active_keys %d)\n", name, n, max);
 	if (n > 0)
-		printf("fernet primary: %d\n", inv.keys[0].index);
-	if (n == 0)
-		problem(np, "MISSING", "Fernet keys (run fernet-setup)");
-	else if (fernet_inv_find(&inv, FK_INDEX, 0) == NULL)
-		problem(np, "MISSING", "staged Fernet key 0");
-	if (n > (size_t)max)
-		problem(np, "EXCESS", "more Fernet keys than max_active_keys");
-	if (inv.dup_index)
-		problem(np, "CONFLICT", "two Fernet keys claim one index");
-	if (inv.journal_op[0] != '\0')
-		problem(np, "PENDING", "an interrupted Fernet change; rerun "
-		    "fernet-rotate to finish it");
-	if (inv.norphans > 0)
-		problem(np, "LEFTOVER", "Fernet key halves without a partner");
+		printf("%s primary: %d\n", name, inv.keys[0].index);
+	if (n == 0) {
+		snprintf(msg, sizeof(msg), "%s keys (run fernet-setup%s%s)",
+		    set == &fernet_set_token ? "Fernet" : set->what,
+		    set == &fernet_set_token ? "" : " --keys ",
+		    set == &fernet_set_token ? "" : set->name);
+		problem(np, "MISSING", msg);
+	} else if (fernet_inv_find(&inv, FK_INDEX, 0) == NULL) {
+		snprintf(msg, sizeof(msg), "staged %s key 0", set->what);
+		problem(np, "MISSING", msg);
+	}
+	if (n > (size_t)max) {
+		snprintf(msg, sizeof(msg), "more %s keys than max_active_keys",
+		    set->what);
+		problem(np, "EXCESS", msg);
+	}
+	if (inv.dup_index) {
+		snprintf(msg, sizeof(msg), "two %s keys claim one index",
+		    set->what);
+		problem(np, "CONFLICT", msg);
+	}
+	if (inv.journal_op[0] != '\0') {
+		snprintf(msg, sizeof(msg), "an interrupted %s key change; "
+		    "rerun fernet-rotate%s%s to finish it", set->what,
+		    set == &fernet_set_token ? "" : " --keys ",
+		    set == &fernet_set_token ? "" : set->name);
+		problem(np, "PENDING", msg);
+	}
+	if (inv.norphans > 0) {
+		snprintf(msg, sizeof(msg), "%s key halves without a partner",
+		    set->what);
+		problem(np, "LEFTOVER", msg);
+	}
  out:
 	fernet_inv_clear(&inv);
 }
@@ -131,7 +164,9 @@ cmd_status(struct prov *p)
 	printf("token: '%s' serial %s model %s slot %lu\n", label, serial,
 	    model, (unsigned long)p->slot);
 	status_cms(p, &n);
-	status_fernet(p, &n);
+	status_fernet(p, &fernet_set_token, &n);
+	status_fernet(p, &fernet_set_receipt, &n);
+	status_fernet(p, &fernet_set_credential, &n);
 	status_jws(p, &n);
 	status_keys(p, CKO_PRIVATE_KEY, &n);
 	status_keys(p, CKO_SECRET_KEY, &n);

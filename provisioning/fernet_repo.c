@@ -113,7 +113,8 @@ key_cmp(const void *a, const void *b)
 }
 
 static int
-repo_check(const char *dir, struct fernet_repo *repo, int max_active)
+repo_check(const char *dir, struct fernet_repo *repo, int max_active,
+    const char *max_option)
 {
 	static const uint8_t	 zero[FERNET_KEY_LEN];
 	size_t			 i, j;
@@ -125,8 +126,8 @@ repo_check(const char *dir, struct fernet_repo *repo, int max_active)
 		return SIG_ERR_BAD_INPUT;
 	}
 	if (repo->n > (size_t)max_active) {
-		log_err("%s: %zu keys but [fernet_tokens] max_active_keys is "
-		    "%d", dir, repo->n, max_active);
+		log_err("%s: %zu keys but %s is %d", dir, repo->n, max_option,
+		    max_active);
 		return SIG_ERR_BAD_INPUT;
 	}
 	for (i = 0; i < repo->n; i++) {
@@ -170,9 +171,14 @@ repo_add(struct fernet_repo *repo, int dfd, const char *dir, const char *name)
 	return 0;
 }
 
-/* Caller clears repo (fernet_repo_clear) whatever the result. */
+/*
+ * Caller clears repo (fernet_repo_clear) whatever the result. max_option
+ * names where max_active comes from, for the message that refuses a
+ * repository holding more keys.
+ */
 int
-fernet_repo_read(const char *dir, int max_active, struct fernet_repo *repo)
+fernet_repo_read(const char *dir, int max_active, const char *max_option,
+    struct fernet_repo *repo)
 {
 	struct dirent	*de;
 	DIR		*d;
@@ -193,7 +199,7 @@ fernet_repo_read(const char *dir, int max_active, struct fernet_repo *repo)
 		r = repo_add(repo, dirfd(d), dir, de->d_name);
 	}
 	closedir(d);
-	return r != 0 ? r : repo_check(dir, repo, max_active);
+	return r != 0 ? r : repo_check(dir, repo, max_active, max_option);
 }
 
 void

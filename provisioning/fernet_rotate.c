@@ -1,6 +1,6 @@
 /*
  * signet-provision: rotation and installation of Fernet key sets, in
- * steps that a crash can interrupt anywhere. A journal object in the token
+ * steps that a crash can interrupt anywhere. A journal object of the set
  * records the change under way ("rotate N" or "install"); a later run sees
  * it and finishes the change instead of starting another. The primary is
  * always the highest complete index: each step that moves a key relabels
@@ -65,7 +65,7 @@ purge(struct hsm_sess *s, struct fernet_inv *inv, int max_active)
 			active[n++] = inv->keys[i].index;
 	np = fernet_plan_purge(active, n, max_active, gone);
 	for (i = 0; i < np && r == 0; i++) {
-		log_info("purging Fernet key %d", gone[i]);
+		log_info("purging %s key %d", inv->set->what, gone[i]);
 		r = fernet_key_destroy(s, fernet_inv_find(inv, FK_INDEX,
 		    gone[i]));
 	}
@@ -79,6 +79,7 @@ purge(struct hsm_sess *s, struct fernet_inv *inv, int max_active)
 static int
 rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
 {
+	const struct fernet_set	*set = inv->set;
 	struct fernet_obj	 k, *zero, *tmp;
 	int			 r;
 
@@ -86,7 +87,8 @@ rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
 	tmp = fernet_inv_find(inv, FK_TMP, 0);
 	if (fernet_inv_find(inv, FK_INDEX, target) == NULL && zero != NULL) {
 		if (tmp == NULL) {
-			if ((r = fernet_key_generate(s, FK_TMP, 0, &k)) != 0)
+			if ((r = fernet_key_generate(s, set, FK_TMP, 0,
+			    &k)) != 0)
 				return r;
 			tmp = &k;
 		}
@@ -99,20 +101,21 @@ rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
 	    (r = fernet_key_relabel(s, tmp, FK_INDEX, 0)) != 0)
 		return r;
 	if (zero == NULL && tmp == NULL)
-		return fernet_key_generate(s, FK_INDEX, 0, &k);
+		return fernet_key_generate(s, set, FK_INDEX, 0, &k);
 	return 0;
 }
 
 static int
-finish_rotate(struct hsm_sess *s, int target, int max_active)
+finish_rotate(struct hsm_sess *s, const struct fernet_set *set, int target,
+    int max_active)
 {
 	struct fernet_inv	 inv;
 	int			 r;
 
-	if ((r = fernet_inv_load(s, &inv)) == 0 &&
+	if ((r = fernet_inv_load(s, set, &inv)) == 0 &&
 	    (r = rotate_steps(s, &inv, target)) == 0) {
 		fernet_inv_clear(&inv);
-		if ((r = fernet_inv_load(s, &inv)) == 0 &&
+		if ((r = fernet_inv_load(s, set, &inv)) == 0 &&
 		    (r = purge(s, &inv, max_active)) == 0)
 			r = fernet_journal_clear(s, &inv);
 	}
@@ -122,13 +125,13 @@ finish_rotate(struct hsm_sess *s, int target, int max_active)
 
 /* Old keys go, then the new set takes their indices. */
 static int
-finish_install(struct hsm_sess *s)
+finish_install(struct hsm_sess *s, const struct fernet_set *set)
 {
 	struct fernet_inv	 inv;
 	size_t			 i;
 	int			 r;
 
-	if ((r = fernet_inv_load(s, &inv)) != 0)
+	if ((r = fernet_inv_load(s, set, &inv)) != 0)
 		goto out;
 	for (i = 0; i < inv.nkeys && r == 0; i++)
 		if (inv.keys[i].kind == FK_INDEX)
@@ -146,17 +149,18 @@ finish_install(struct hsm_sess *s)
 
 /* Finishes whatever a journal says was under way; *did says if any. */
 int
-fernet_repair(struct hsm_sess *s, int max_active, int *did)
+fernet_repair(struct hsm_sess *s, const struct fernet_set *set,
+    int max_active, int *did)
 {
 	struct fernet_inv	 inv;
 	int			 r, target;
 
 	*did = 0;
-	if ((r = fernet_inv_load(s, &inv)) != 0)
+	if ((r = fernet_inv_load(s, set, &inv)) != 0)
 		goto out;
 	if (inv.dup_index) {
-		log_err("two Fernet keys claim one index; refusing to guess "
-		    "which is live (see fernet-list and status)");
+		log_err("two %s keys claim one index; refusing to guess "
+		    "which is live (see fernet-list and status)", set->what);
 		r = SIG_ERR_STATE;
 		goto out;
 	}
@@ -165,13 +169,13 @@ fernet_repair(struct hsm_sess *s, int max_active, int *did)
 	if (sscanf(inv.journal_op, "rotate %d", &target) == 1) {
 		log_warn("finishing an interrupted rotation to key %d", target);
 		*did = 1;
-		r = finish_rotate(s, target, max_active);
+		r = finish_rotate(s, set, target, max_active);
 	} else if (strcmp(inv.journal_op, "install") == 0) {
 		log_warn("finishing an interrupted key installation");
 		*did = 1;
-		r = finish_install(s);
+		r = finish_install(s, set);
 	} else if (inv.journal_op[0] != '\0') {
-		log_warn("dropping an unreadable Fernet journal");
+		log_warn("dropping an unreadable %s key journal", set->what);
 		r = fernet_journal_clear(s, &inv);
 	}
  out:
@@ -181,31 +185,37 @@ fernet_repair(struct hsm_sess *s, int max_active, int *did)
 
 /* Keystone's rotate: new staged 0, old 0 becomes max+1, purge the rest. */
 int
-fernet_rotate(struct hsm_sess *s, int max_active, int *target)
+fernet_rotate(struct hsm_sess *s, const struct fernet_set *set,
+    int max_active, int *target)
 {
 	struct fernet_inv	 inv;
 	char			 op[32];
 	int			 r;
 
-	if ((r = fernet_inv_load(s, &inv)) != 0)
+	if ((r = fernet_inv_load(s, set, &inv)) != 0)
 		goto out;
 	*target = max_index(&inv) + 1;
 	if (*target == 0) {
-		log_err("no Fernet keys in the token; run fernet-setup");
+		if (set == &fernet_set_token)
+			log_err("no Fernet keys in the token; run "
+			    "fernet-setup");
+		else
+			log_err("no %s keys in the token; run fernet-setup "
+			    "--keys %s", set->what, set->name);
 		r = SIG_ERR_KEY_NOT_FOUND;
 		goto out;
 	}
 	snprintf(op, sizeof(op), "rotate %d", *target);
-	if ((r = fernet_journal_write(s, op)) == 0)
-		r = finish_rotate(s, *target, max_active);
+	if ((r = fernet_journal_write(s, set, op)) == 0)
+		r = finish_rotate(s, set, *target, max_active);
  out:
 	fernet_inv_clear(&inv);
 	return r;
 }
 
 static int
-create_new_set(struct hsm_sess *s, const struct fernet_repo *repo,
-    struct fernet_obj *made, size_t *nmade)
+create_new_set(struct hsm_sess *s, const struct fernet_set *set,
+    const struct fernet_repo *repo, struct fernet_obj *made, size_t *nmade)
 {
 	size_t	 i;
 	int	 r = 0;
@@ -213,11 +223,12 @@ create_new_set(struct hsm_sess *s, const struct fernet_repo *repo,
 	*nmade = 0;
 	for (i = 0; i < repo->n && r == 0; i++) {
 		if (repo->keys[i].key != NULL)
-			r = fernet_key_import(s, FK_NEW, repo->keys[i].index,
+			r = fernet_key_import(s, set, FK_NEW,
+			    repo->keys[i].index,
 			    secmem_data(repo->keys[i].key), &made[i]);
 		else
-			r = fernet_key_generate(s, FK_NEW, repo->keys[i].index,
-			    &made[i]);
+			r = fernet_key_generate(s, set, FK_NEW,
+			    repo->keys[i].index, &made[i]);
 		if (r == 0)
 			(*nmade)++;
 	}
@@ -225,12 +236,13 @@ create_new_set(struct hsm_sess *s, const struct fernet_repo *repo,
 }
 
 /*
- * Replaces the token's Fernet keys with repo (a NULL key is drawn in the
- * token). Until the journal is written a failure removes what was made,
- * so the token is as it was.
+ * Replaces the set's keys with repo (a NULL key is drawn in the token).
+ * Until the journal is written a failure removes what was made, so the
+ * token is as it was.
  */
 int
-fernet_install(struct hsm_sess *s, const struct fernet_repo *repo)
+fernet_install(struct hsm_sess *s, const struct fernet_set *set,
+    const struct fernet_repo *repo)
 {
 	struct fernet_obj	*made;
 	size_t			 nmade, i;
@@ -238,15 +250,15 @@ fernet_install(struct hsm_sess *s, const struct fernet_repo *repo)
 
 	if ((made = calloc(repo->n + 1, sizeof(*made))) == NULL)
 		return SIG_ERR_NOMEM;
-	r = create_new_set(s, repo, made, &nmade);
+	r = create_new_set(s, set, repo, made, &nmade);
 	if (r == 0)
-		r = fernet_journal_write(s, "install");
+		r = fernet_journal_write(s, set, "install");
 	if (r != 0) {
 		for (i = 0; i < nmade; i++)
 			(void)fernet_key_destroy(s, &made[i]);
 		log_err("no key was changed");
 	} else
-		r = finish_install(s);
+		r = finish_install(s, set);
 	free(made);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "err.h"
+#include "fernet_keys.h"
 #include "log.h"
 #include "prov.h"
 
@@ -24,6 +25,7 @@ enum {
 	O_SUBJECT = 1 << 2,
 	O_DAYS = 1 << 3,
 	O_CSR = 1 << 4,
+	O_KEYS = 1 << 5,
 };
 
 struct cmd {
@@ -40,10 +42,10 @@ static const struct cmd cmds[] = {
 	    O_DAYS | O_CSR, 0, 1 },
 	{ "import-cert", cmd_import_cert, 0, 1, 1 },
 	{ "export-certs", cmd_export_certs, 0, 1, 1 },
-	{ "fernet-setup", cmd_fernet_setup, O_FORCE, 0, 1 },
-	{ "fernet-rotate", cmd_fernet_rotate, 0, 0, 1 },
-	{ "fernet-list", cmd_fernet_list, 0, 0, 1 },
-	{ "fernet-import", cmd_fernet_import, O_FORCE, 1, 1 },
+	{ "fernet-setup", cmd_fernet_setup, O_FORCE | O_KEYS, 0, 1 },
+	{ "fernet-rotate", cmd_fernet_rotate, O_KEYS, 0, 1 },
+	{ "fernet-list", cmd_fernet_list, O_KEYS, 0, 1 },
+	{ "fernet-import", cmd_fernet_import, O_FORCE | O_KEYS, 1, 1 },
 	{ "jws-setup", cmd_jws_setup, O_FORCE, 0, 1 },
 	{ "jws-rotate", cmd_jws_rotate, 0, 0, 1 },
 	{ "jws-list", cmd_jws_list, 0, 0, 1 },
@@ -59,8 +61,10 @@ static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
     "[--subject DN] [--days N] [--csr OUT] [--force]\n"
     "  import-cert PEM\n"
     "  export-certs DIR\n"
-    "  fernet-setup [--force] | fernet-rotate | fernet-list\n"
-    "  fernet-import DIR [--force]\n"
+    "  fernet-setup [--force] | fernet-rotate | fernet-list, each "
+    "[--keys SET]\n"
+    "  fernet-import DIR [--force] [--keys SET]\n"
+    "    SET: token (the default), receipt or credential\n"
     "  jws-setup [--force] | jws-rotate | jws-list\n"
     "  export-jws-public DIR | import-jws-public DIR\n"
     "  status\n"
@@ -112,6 +116,7 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		{ "subject", required_argument, NULL, 's' },
 		{ "days", required_argument, NULL, 'n' },
 		{ "csr", required_argument, NULL, 'r' },
+		{ "keys", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char	*end;
@@ -125,6 +130,14 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		case 'k': o->key_type = optarg; *seen |= O_KEYTYPE; break;
 		case 's': o->subject = optarg; *seen |= O_SUBJECT; break;
 		case 'r': o->csr = optarg; *seen |= O_CSR; break;
+		case 'K':
+			if ((o->keys = fernet_set_named(optarg)) == NULL) {
+				log_err("--keys: '%s' is not token, receipt "
+				    "or credential", optarg);
+				return -1;
+			}
+			*seen |= O_KEYS;
+			break;
 		case 'n':
 			o->days = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->days < 1 || o->days > 36500) {
@@ -171,6 +184,7 @@ main(int argc, char **argv)
 	umask(077);
 	refuse_pin_args(argc, argv);
 	memset(&p, 0, sizeof(p));
+	p.o.keys = &fernet_set_token;
 	if (parse_opts(argc, argv, &cfpath, &seen, &p.o) != 0 ||
 	    cfpath == NULL || optind >= argc)
 		usage();

@@ -7,6 +7,7 @@
 
 #include "cms_engine.h"
 #include "err.h"
+#include "fernet_keys.h"
 #include "log.h"
 #include "prov.h"
 #include "secmem.h"
@@ -32,6 +33,28 @@ prov_open(struct prov *p)
 		return r;
 	}
 	return hsm_sess_get(p->pool, &p->s);
+}
+
+/*
+ * Keystone's max_active_keys for a key set, and the option that sets it
+ * (*opt, for messages): [fernet_tokens] and [fernet_receipts] have one;
+ * credentials are always 3 (Keystone's credential fernet provider's
+ * MAX_ACTIVE_KEYS, which no option changes).
+ */
+int
+prov_max_active(const struct config *cf, const struct fernet_set *set,
+    const char **opt)
+{
+	if (set == &fernet_set_receipt) {
+		*opt = "[fernet_receipts] max_active_keys";
+		return cf->receipt_max_active_keys;
+	}
+	if (set == &fernet_set_credential) {
+		*opt = "max_active_keys (3 for credential keys, as Keystone)";
+		return 3;
+	}
+	*opt = "[fernet_tokens] max_active_keys";
+	return cf->fernet_max_active_keys;
 }
 
 int

@@ -11,10 +11,12 @@
 #include "hsm.h"
 
 struct cms_engine;
+struct fernet_set;
 struct secmem;
 
 struct prov_opts {
 	int		 force;
+	const struct fernet_set *keys;	/* --keys: the Fernet key set */
 	const char	*key_type;
 	const char	*subject;
 	int		 days;
@@ -35,6 +37,8 @@ struct prov {
 };
 
 int	prov_open(struct prov *);
+int	prov_max_active(const struct config *, const struct fernet_set *,
+	    const char **);
 int	prov_engine(struct prov *);
 void	prov_close(struct prov *, int);
 
@@ -71,12 +75,16 @@ struct fernet_repo {
 	size_t			 n;
 };
 
-int	fernet_repo_read(const char *, int, struct fernet_repo *);
+int	fernet_repo_read(const char *, int, const char *,
+	    struct fernet_repo *);
 void	fernet_repo_clear(struct fernet_repo *);
 
-/* fernet_rotate.c: crash-safe changes to the token's key set */
-int	fernet_rotate(struct hsm_sess *, int, int *);
-int	fernet_install(struct hsm_sess *, const struct fernet_repo *);
-int	fernet_repair(struct hsm_sess *, int, int *);
+/* fernet_rotate.c: crash-safe changes to one of the token's key sets */
+int	fernet_rotate(struct hsm_sess *, const struct fernet_set *, int,
+	    int *);
+int	fernet_install(struct hsm_sess *, const struct fernet_set *,
+	    const struct fernet_repo *);
+int	fernet_repair(struct hsm_sess *, const struct fernet_set *, int,
+	    int *);
 
 #endif

@@ -19,7 +19,8 @@ JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 SERIAL="api-lockout api-slowloris security-consttime signer-starve
 signer-burst signer-audit-growth signer-memory rate-limits faults-clock
 verify-cert-expiry api-revocation-scale deploy-install run-layout
-signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate"
+signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate
+keystone-receipts"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share

@@ -180,10 +180,12 @@ cj_public(const Signet__V1__PublicMaterialResponse *p)
 json_t *
 cj_health(const Signet__V1__HealthResponse *h)
 {
-	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I}",
+	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:I}",
 	    "ready", h->ready, "reason", h->reason, "warning", h->warning,
 	    "fernet_keys", (json_int_t)h->fernet_keys,
 	    "fernet_keyset", h->fernet_keyset,
+	    "receipt_keys", (json_int_t)h->receipt_keys,
+	    "credential_keys", (json_int_t)h->credential_keys,
 	    "connections", (json_int_t)h->connections,
 	    "uptime_seconds", (json_int_t)h->uptime_seconds);
 }

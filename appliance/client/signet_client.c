@@ -11,8 +11,10 @@
 
 #include <jansson.h>
 
+#include "b64url.h"
 #include "client.h"
 #include "client_json.h"
+#include "isotime.h"
 #include "log.h"
 #include "signet_client.h"
 
@@ -32,7 +34,14 @@ struct call {
 	Signet__V1__IssueJwsRequest	 jws;
 	Signet__V1__OpenFernetRequest	 open;
 	Signet__V1__PublicMaterialRequest public;
+	Signet__V1__IssueReceiptRequest	 receipt;
+	Signet__V1__OpenReceiptRequest	 open_receipt;
+	Signet__V1__EncryptCredentialRequest encrypt;
+	Signet__V1__DecryptCredentialRequest decrypt;
 	struct cj_claims		 claims;
+	char				**methods;
+	uint8_t				*plain;		/* wiped, freed */
+	size_t				 plainlen;
 	const char			*why;
 };
 
@@ -86,10 +95,22 @@ signet_client_close(struct signet_client *sc)
 	free(sc);
 }
 
+/* Answers may hold a credential's plaintext: wiped before freed. */
 API void
 signet_client_free(char *s)
 {
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
 	free(s);
+}
+
+/* A JSON string's own bytes, wiped where jansson keeps them. */
+static void
+wipe_string(json_t *v)
+{
+	if (json_is_string(v))
+		explicit_bzero((char *)(uintptr_t)json_string_value(v),
+		    json_string_length(v));
 }
 
 static int
@@ -133,6 +154,94 @@ build_open(json_t *in, struct call *k)
 	    "allow_expired"));
 	k->req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 	k->req.open_fernet = &k->open;
+	return 0;
+}
+
+/* {"user_id", "methods": [...], "expires_at": ISO 8601 or Unix seconds} */
+static int
+build_receipt(json_t *in, struct call *k)
+{
+	json_t	*m = json_object_get(in, "methods"), *e;
+	size_t	 i;
+
+	signet__v1__issue_receipt_request__init(&k->receipt);
+	if (opt_str(in, "user_id") == NULL || !json_is_array(m) ||
+	    (k->methods = calloc(json_array_size(m) + 1,
+	    sizeof(char *))) == NULL) {
+		k->why = "issue_receipt needs user_id and a list of methods";
+		return -1;
+	}
+	for (i = 0; i < json_array_size(m); i++)
+		if ((k->methods[i] = S(json_string_value(json_array_get(m,
+		    i)))) == NULL) {
+			k->why = "methods is a list of strings";
+			return -1;
+		}
+	e = json_object_get(in, "expires_at");
+	if (json_is_integer(e))
+		k->receipt.expires_at = json_integer_value(e);
+	else if (!json_is_string(e) || isotime_parse(json_string_value(e),
+	    &k->receipt.expires_at) != 0) {
+		k->why = "expires_at is neither ISO 8601 UTC nor Unix seconds";
+		return -1;
+	}
+	k->receipt.user_id = S(opt_str(in, "user_id"));
+	k->receipt.methods = k->methods;
+	k->receipt.n_methods = json_array_size(m);
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT;
+	k->req.issue_receipt = &k->receipt;
+	return 0;
+}
+
+static int
+build_open_receipt(json_t *in, struct call *k)
+{
+	if (opt_str(in, "receipt") == NULL) {
+		k->why = "open_receipt needs a receipt";
+		return -1;
+	}
+	signet__v1__open_receipt_request__init(&k->open_receipt);
+	k->open_receipt.receipt = S(opt_str(in, "receipt"));
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT;
+	k->req.open_receipt = &k->open_receipt;
+	return 0;
+}
+
+/* {"plaintext_b64": the blob's bytes in padded urlsafe base64} */
+static int
+build_encrypt(json_t *in, struct call *k)
+{
+	json_t	*v = json_object_get(in, "plaintext_b64");
+	size_t	 n = json_string_length(v);
+
+	if (!json_is_string(v) || (k->plain = malloc(n / 4 * 3 + 3)) ==
+	    NULL || b64url_decode(json_string_value(v), n, B64URL_PAD,
+	    k->plain, n / 4 * 3 + 3, &k->plainlen) != 0) {
+		k->why = "encrypt_credential needs plaintext_b64 (urlsafe "
+		    "base64, padded)";
+		wipe_string(v);
+		return -1;
+	}
+	wipe_string(v);
+	signet__v1__encrypt_credential_request__init(&k->encrypt);
+	k->encrypt.plaintext.data = k->plain;
+	k->encrypt.plaintext.len = k->plainlen;
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL;
+	k->req.encrypt_credential = &k->encrypt;
+	return 0;
+}
+
+static int
+build_decrypt(json_t *in, struct call *k)
+{
+	if (opt_str(in, "blob") == NULL) {
+		k->why = "decrypt_credential needs a blob";
+		return -1;
+	}
+	signet__v1__decrypt_credential_request__init(&k->decrypt);
+	k->decrypt.blob = S(opt_str(in, "blob"));
+	k->req.call_case = SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL;
+	k->req.decrypt_credential = &k->decrypt;
 	return 0;
 }
 
@@ -188,6 +297,59 @@ health(const Signet__V1__Response *r)
 	return cj_health(r->health);
 }
 
+static json_t *
+strings(char **v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+issued_receipt(const Signet__V1__Response *r)
+{
+	return json_pack("{s:s,s:I}", "receipt", r->issue_receipt->receipt,
+	    "issued_at", (json_int_t)r->issue_receipt->issued_at);
+}
+
+static json_t *
+opened_receipt(const Signet__V1__Response *r)
+{
+	const Signet__V1__OpenReceiptResponse *o = r->open_receipt;
+
+	return json_pack("{s:s,s:o,s:I,s:I}", "user_id", o->user_id,
+	    "methods", strings(o->methods, o->n_methods), "expires_at",
+	    (json_int_t)o->expires_at, "issued_at", (json_int_t)o->issued_at);
+}
+
+static json_t *
+encrypted(const Signet__V1__Response *r)
+{
+	return json_pack("{s:s,s:s}", "blob", r->encrypt_credential->blob,
+	    "key_hash", r->encrypt_credential->key_hash);
+}
+
+/* A decrypted credential as padded urlsafe base64; the copy is wiped. */
+static json_t *
+decrypted(const Signet__V1__Response *r)
+{
+	const ProtobufCBinaryData *pt = &r->decrypt_credential->plaintext;
+	size_t	 n = b64url_enclen(pt->len, B64URL_PAD) + 1;
+	char	*b = malloc(n);
+	json_t	*j = NULL;
+
+	if (b == NULL)
+		return NULL;
+	b64url_encode(pt->data, pt->len, B64URL_PAD, b, n);
+	j = json_pack("{s:s}", "plaintext_b64", b);
+	explicit_bzero(b, n);
+	free(b);
+	return j;
+}
+
 /* One row per op: how its request is built, which answer fits it. */
 static const struct op {
 	const char			*name;
@@ -203,6 +365,14 @@ static const struct op {
 	    opened },
 	{ "public_material", build_public,
 	    SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL, public },
+	{ "issue_receipt", build_receipt,
+	    SIGNET__V1__RESPONSE__RESULT_ISSUE_RECEIPT, issued_receipt },
+	{ "open_receipt", build_open_receipt,
+	    SIGNET__V1__RESPONSE__RESULT_OPEN_RECEIPT, opened_receipt },
+	{ "encrypt_credential", build_encrypt,
+	    SIGNET__V1__RESPONSE__RESULT_ENCRYPT_CREDENTIAL, encrypted },
+	{ "decrypt_credential", build_decrypt,
+	    SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL, decrypted },
 	{ "health", build_health, SIGNET__V1__RESPONSE__RESULT_HEALTH, health },
 };
 
@@ -234,8 +404,22 @@ static int
 answer(json_t *j, int rc, char **out)
 {
 	*out = json_dumps(j, JSON_COMPACT);
+	wipe_string(json_object_get(j, "plaintext_b64"));
 	json_decref(j);
 	return *out != NULL ? rc : SIGNET_CLIENT_UNREACHABLE;
+}
+
+/* A decrypted credential's bytes in the unpacked answer: wiped. */
+static void
+response_free(Signet__V1__Response *r)
+{
+	if (r != NULL && r->result_case ==
+	    SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL &&
+	    r->decrypt_credential != NULL &&
+	    r->decrypt_credential->plaintext.len > 0)
+		explicit_bzero(r->decrypt_credential->plaintext.data,
+		    r->decrypt_credential->plaintext.len);
+	sigc_response_free(r);
 }
 
 static int
@@ -276,8 +460,12 @@ signet_client_call(struct signet_client *sc, const char *opname,
 	} else {
 		rc = answer(res, 0, out);
 	}
-	sigc_response_free(r);
+	response_free(r);
 	cj_claims_free(&k.claims);
+	free(k.methods);
+	if (k.plain != NULL)
+		explicit_bzero(k.plain, k.plainlen);
+	free(k.plain);
 	json_decref(j);
 	return rc;
 }

@@ -24,11 +24,17 @@ struct signet_client *signet_client_new(const char *options, char *err,
 	    unsigned int errsz);
 /*
  * op: "health", "issue_fernet" and "issue_jws" ({claims with Keystone's
- * names, "parent_token", "request_id"}; {"token", "issued_at"}),
- * "open_fernet" ({"token", "allow_expired", "request_id"}),
- * "public_material" ({"jws_public_keys": [SubjectPublicKeyInfo DER in
- * padded base64url], "signing_cert_pem", "ca_cert_pem"}). *out (free with signet_client_free)
- * holds the result, or {"error": "..."} when the status is not 0.
+ * names, "parent_token"}: {"token", "issued_at"}), "open_fernet"
+ * ({"token", "allow_expired"}), "public_material" ({}:
+ * {"jws_public_keys": [SubjectPublicKeyInfo DER in padded base64url],
+ * "signing_cert_pem", "ca_cert_pem"}), "issue_receipt" ({"user_id",
+ * "methods", "expires_at"}: {"receipt", "issued_at"}), "open_receipt"
+ * ({"receipt"}: {"user_id", "methods", "expires_at", "issued_at"}),
+ * "encrypt_credential" ({"plaintext_b64"}: {"blob", "key_hash"}) and
+ * "decrypt_credential" ({"blob"}: {"plaintext_b64"}); plaintext_b64 is
+ * urlsafe base64 with padding, and every op takes "request_id". *out
+ * (free with signet_client_free, which wipes it) holds the result, or
+ * {"error": "..."} when the status is not 0.
  */
 int	signet_client_call(struct signet_client *, const char *op,
 	    const char *in, char **out);

@@ -23,6 +23,10 @@ struct config {
 	char	*hsm_softhsm2_conf;	/* exported as SOFTHSM2_CONF */
 	/* [fernet_tokens] */
 	int	 fernet_max_active_keys;
+	/* [fernet_receipts]: the MFA receipt keys (signet-provision) */
+	int	 receipt_max_active_keys;
+	/* [receipt] */
+	int	 receipt_expiration;	/* the longest receipt the signer seals */
 	/* [jwt_tokens]: staged, signing and validating-only JWS keys */
 	int	 jws_max_active_keys;
 	/* [signing] */
@@ -60,6 +64,7 @@ struct config {
 	char	*signer_audit_log;
 	char	*signer_allowed_uids;
 	char	*signer_allowed_scopes;
+	char	*signer_credential_uids;	/* may use the credential keys */
 	int	 signer_workers;
 	int	 signer_max_connections;
 	int	 signer_max_connections_per_peer;	/* 0: half */

@@ -19,6 +19,10 @@
 #define FERNET_RAW_MAX		(FERNET_TOKEN_MAX / 4 * 3)
 
 int	fernet_decode(const char *, size_t, uint8_t *, size_t, size_t *);
+/* A Fernet envelope as Python's cryptography writes it (a credential
+ * blob: '=' padding kept), or unpadded; no length bound but rawsz. */
+int	fernet_decode_padded(const char *, size_t, uint8_t *, size_t,
+	    size_t *);
 int	fernet_shaped(const char *);
 
 #endif

@@ -7,6 +7,8 @@
  *   signet-rpc -c FILE issue-fernet CLAIMS_JSON | issue-jws CLAIMS_JSON
  *   signet-rpc -c FILE open-fernet [--allow-expired] TOKEN|-
  *   signet-rpc -c FILE sign-cms [--pkiz | --revocation-list] BODY_FILE
+ *   signet-rpc -c FILE issue-receipt RECEIPT_JSON | open-receipt RECEIPT|-
+ *   signet-rpc -c FILE encrypt-credential FILE|- | decrypt-credential BLOB|-
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "b64url.h"
 #include "cli.h"
 #include "client.h"
 #include "config.h"
@@ -23,6 +26,7 @@
 #include "log.h"
 
 #define CALL_TIMEOUT_MS	5000
+#define CRED_TEXT_MAX	(32 * 1024)	/* a blob, the longest text read */
 #define S(p)	((char *)(uintptr_t)(p))
 
 static const char *const scope_names[] = { "unscoped", "project", "domain",
@@ -32,7 +36,8 @@ static const char usage_text[] = "usage: signet-rpc -c FILE health | "
     "public-material | issue-fernet CLAIMS_JSON | issue-jws CLAIMS_JSON | "
     "open-fernet "
     "[--allow-expired] TOKEN|- | sign-cms [--pkiz | --revocation-list] "
-    "BODY_FILE\n";
+    "BODY_FILE | issue-receipt RECEIPT_JSON | open-receipt RECEIPT|- | "
+    "encrypt-credential FILE|- | decrypt-credential BLOB|-\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -144,11 +149,13 @@ health_json(const Signet__V1__HealthResponse *h)
 		    json_pack("{s:I,s:I}", "calls",
 		    (json_int_t)h->per_call[i]->calls, "errors",
 		    (json_int_t)h->per_call[i]->errors));
-	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:I,s:I,s:I,"
-	    "s:I,s:I}", "ready", h->ready, "reason", h->reason,
+	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:I,"
+	    "s:I,s:I,s:I,s:I}", "ready", h->ready, "reason", h->reason,
 	    "warning", h->warning,
 	    "fernet_keys", (json_int_t)h->fernet_keys,
 	    "fernet_keyset", h->fernet_keyset,
+	    "receipt_keys", (json_int_t)h->receipt_keys,
+	    "credential_keys", (json_int_t)h->credential_keys,
 	    "calls", (json_int_t)h->calls, "errors", (json_int_t)h->errors,
 	    "per_call", per, "busy", (json_int_t)h->busy,
 	    "connections", (json_int_t)h->connections,
@@ -176,9 +183,56 @@ der_list(const Signet__V1__PublicMaterialResponse *pm)
 }
 
 static json_t *
+receipt_json(const Signet__V1__OpenReceiptResponse *o)
+{
+	json_t	*m = json_array();
+	char	 t[ISOTIME_LEN + 1], i[ISOTIME_LEN + 1];
+	size_t	 k;
+
+	for (k = 0; k < o->n_methods; k++)
+		json_array_append_new(m, json_string(o->methods[k]));
+	isotime_format(o->expires_at, t);
+	isotime_format(o->issued_at, i);
+	return json_pack("{s:s,s:o,s:s,s:s}", "user_id", o->user_id,
+	    "methods", m, "expires_at", t, "issued_at", i);
+}
+
+/* The credential as text when it is UTF-8 (JSON's strings are), else
+ * as urlsafe base64. */
+static json_t *
+plaintext_json(const ProtobufCBinaryData *pt)
+{
+	json_t	*s = json_stringn((const char *)pt->data, pt->len);
+	char	*b;
+	size_t	 n;
+
+	if (s != NULL)
+		return json_pack("{s:o}", "plaintext", s);
+	n = b64url_enclen(pt->len, B64URL_PAD) + 1;
+	if ((b = malloc(n)) == NULL)
+		return json_object();
+	b64url_encode(pt->data, pt->len, B64URL_PAD, b, n);
+	s = json_pack("{s:s}", "plaintext_b64", b);
+	free(b);
+	return s;
+}
+
+static json_t *
 result_json(const Signet__V1__Response *r)
 {
 	switch (r->result_case) {
+	case SIGNET__V1__RESPONSE__RESULT_ISSUE_RECEIPT:
+		return json_pack("{s:s,s:I}", "receipt",
+		    r->issue_receipt->receipt, "issued_at",
+		    (json_int_t)r->issue_receipt->issued_at);
+	case SIGNET__V1__RESPONSE__RESULT_OPEN_RECEIPT:
+		return receipt_json(r->open_receipt);
+	case SIGNET__V1__RESPONSE__RESULT_ENCRYPT_CREDENTIAL:
+		return json_pack("{s:s,s:s}", "blob",
+		    r->encrypt_credential->blob, "key_hash",
+		    r->encrypt_credential->key_hash);
+	case SIGNET__V1__RESPONSE__RESULT_DECRYPT_CREDENTIAL:
+		return plaintext_json(&r->decrypt_credential->plaintext);
 	case SIGNET__V1__RESPONSE__RESULT_HEALTH:
 		return health_json(r->health);
 	case SIGNET__V1__RESPONSE__RESULT_PUBLIC_MATERIAL:
@@ -222,6 +276,10 @@ struct cmd {
 	size_t		 len;
 	enum sigc_cms	 kind;
 	json_t		*doc;		/* issue-fernet's claims; c borrows */
+	const char	*user_id;	/* issue-receipt */
+	char		**methods;
+	size_t		 n_methods;
+	int64_t		 expires_at;
 };
 
 /*
@@ -253,10 +311,46 @@ parse_sign(int argc, char **argv, struct cmd *cm)
 	return 0;
 }
 
+/* A credential blob's plaintext: a file's bytes, as they are. */
+static int
+parse_file(const char *path, struct cmd *cm)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+
+	if (f == NULL || (cm->body = malloc(64 * 1024)) == NULL) {
+		log_err("%s: cannot read", path);
+		if (f != NULL && f != stdin)
+			fclose(f);
+		return -1;
+	}
+	cm->len = fread(cm->body, 1, 64 * 1024, f);
+	if (f != stdin)
+		fclose(f);
+	cm->call = SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL;
+	return 0;
+}
+
+/* {"user_id", "methods": [...], "expires_at": ISO 8601} */
+static int
+parse_receipt(const char *arg, struct cmd *cm)
+{
+	if ((cm->doc = json_loads(arg, 0, NULL)) == NULL ||
+	    isotime_parse(jstr(cm->doc, "expires_at"), &cm->expires_at) != 0 ||
+	    str_array(json_object_get(cm->doc, "methods"), &cm->methods,
+	    &cm->n_methods) != 0) {
+		log_err("receipt: {\"user_id\", \"methods\": [...], "
+		    "\"expires_at\": ISO 8601 UTC}");
+		return -1;
+	}
+	cm->user_id = jstr(cm->doc, "user_id");
+	cm->call = SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT;
+	return 0;
+}
+
 static int
 parse(int argc, char **argv, struct cmd *cm)
 {
-	static char	 tok[8192];
+	static char	 tok[CRED_TEXT_MAX];
 	const char	*cmd = argv[0];
 
 	if (strcmp(cmd, "health") == 0 && argc == 1)
@@ -282,7 +376,17 @@ parse(int argc, char **argv, struct cmd *cm)
 		cm->call = SIGNET__V1__REQUEST__CALL_OPEN_FERNET;
 	} else if (strcmp(cmd, "sign-cms") == 0 && argc >= 2 && argc <= 3)
 		return parse_sign(argc, argv, cm);
-	else
+	else if (strcmp(cmd, "issue-receipt") == 0 && argc == 2)
+		return parse_receipt(argv[1], cm);
+	else if (strcmp(cmd, "open-receipt") == 0 && argc == 2) {
+		cm->token = read_token(argv[1], tok, sizeof(tok));
+		cm->call = SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT;
+	} else if (strcmp(cmd, "encrypt-credential") == 0 && argc == 2)
+		return parse_file(argv[1], cm);
+	else if (strcmp(cmd, "decrypt-credential") == 0 && argc == 2) {
+		cm->token = read_token(argv[1], tok, sizeof(tok));
+		cm->call = SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL;
+	} else
 		usage();
 	return 0;
 }
@@ -305,6 +409,16 @@ run(struct sigc *c, const struct cmd *cm, Signet__V1__Response **respp)
 	case SIGNET__V1__REQUEST__CALL_OPEN_FERNET:
 		return sigc_open_fernet(&v, cm->token, cm->allow_expired,
 		    respp);
+	case SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT:
+		return sigc_issue_receipt(&v, cm->user_id,
+		    (const char *const *)cm->methods, cm->n_methods,
+		    cm->expires_at, respp);
+	case SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT:
+		return sigc_open_receipt(&v, cm->token, respp);
+	case SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL:
+		return sigc_encrypt_credential(&v, cm->body, cm->len, respp);
+	case SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL:
+		return sigc_decrypt_credential(&v, cm->token, respp);
 	default:
 		return sigc_sign_cms(&v, cm->body, cm->len, cm->kind, respp);
 	}
@@ -348,7 +462,10 @@ main(int argc, char **argv)
 	sigc_response_free(resp);
 	sigc_close(c);
  out:
+	if (cm.body != NULL)
+		explicit_bzero(cm.body, cm.len);
 	free(cm.body);
+	free(cm.methods);
 	free(cm.c.methods);
 	free(cm.c.audit_ids);
 	json_decref(cm.doc);

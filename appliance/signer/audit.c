@@ -160,11 +160,20 @@ write_all(int fd, const char *p, size_t n)
 int
 audit_write(struct audit *a, const struct audit_rec *rec)
 {
+	return audit_write_more(a, rec, NULL);
+}
+
+/* more: a receipt's or a credential call's fields, or NULL. */
+int
+audit_write_more(struct audit *a, const struct audit_rec *rec,
+    const struct audit_more *more)
+{
 	char	 line[AUDIT_LINE_MAX];
 	size_t	 n;
 	int	 r;
 
-	if ((r = audit_line(rec, time(NULL), line, sizeof(line), &n)) != 0)
+	if ((r = audit_line_more(rec, more, time(NULL), line, sizeof(line),
+	    &n)) != 0)
 		return r;
 	pthread_mutex_lock(&a->mu);
 	if (write_all(a->fd, line, n) != 0) {

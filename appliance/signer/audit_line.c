@@ -108,10 +108,34 @@ claims_fields(struct line *l, const struct claims *c)
 	field(l, "expires_at", t);
 }
 
+/* A receipt's user and expiry; the key a credential call used. */
+static void
+more_fields(struct line *l, const struct audit_more *m)
+{
+	char	 t[ISOTIME_LEN + 1], n[32];
+
+	if (m->user_id != NULL) {
+		field(l, "user_id", m->user_id);
+		isotime_format(m->expires_at, t);
+		field(l, "expires_at", t);
+	}
+	if (m->key >= 0) {
+		snprintf(n, sizeof(n), ",\"key\":%d", m->key);
+		put(l, n, strlen(n));
+	}
+}
+
 /* The record and its newline in buf; SIG_ERR_NOMEM if it does not fit. */
 int
 audit_line(const struct audit_rec *rec, time_t now, char *buf, size_t size,
     size_t *len)
+{
+	return audit_line_more(rec, NULL, now, buf, size, len);
+}
+
+int
+audit_line_more(const struct audit_rec *rec, const struct audit_more *more,
+    time_t now, char *buf, size_t size, size_t *len)
 {
 	struct line	 l = { buf, 0, size, 0 };
 	char		 t[ISOTIME_LEN + 1], uid[32];
@@ -129,6 +153,8 @@ audit_line(const struct audit_rec *rec, time_t now, char *buf, size_t size,
 		field(&l, "request_id", rec->request_id);
 	if (rec->c != NULL)
 		claims_fields(&l, rec->c);
+	if (more != NULL)
+		more_fields(&l, more);
 	field(&l, "result", rec->result);
 	put(&l, "}\n", 2);
 	if (l.over)

@@ -12,6 +12,7 @@
 #include "claims.h"
 #include "err.h"
 #include "fernet_envelope.h"
+#include "receipt_payload.h"
 
 /* version, timestamp, IV, HMAC (57 bytes) and the padded ciphertext */
 _Static_assert(57 + (FERNET_PAYLOAD_MAX / 16 + 1) * 16 <= FERNET_RAW_MAX,
@@ -484,4 +485,31 @@ fernet_payload_unpack(const uint8_t *p, size_t len, struct claims *c)
  out:
 	msgpack_unpacked_destroy(&u);
 	return r;
+}
+
+/* For receipt_payload.c: the same pieces of Keystone's msgpack. */
+void
+payload_pack_pair(msgpack_packer *pk, const char *id)
+{
+	pack_pair(pk, id);
+}
+
+int
+payload_obj_pair(const msgpack_object *o, char *out)
+{
+	return obj_pair(o, out);
+}
+
+int
+payload_obj_expiry(const msgpack_object *o, int64_t *out)
+{
+	return obj_expiry(o, out);
+}
+
+int
+payload_sane(const uint8_t *p, size_t len)
+{
+	size_t	 off = 0;
+
+	return mp_sane(p, len, &off, 0) == 0 && off == len ? 0 : -1;
 }

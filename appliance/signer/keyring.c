@@ -1,11 +1,15 @@
 /*
- * signet-signerd: the Fernet key inventory the handlers seal and open
- * with. It is read from the token at start-up, on SIGHUP and after any
- * session or login loss (object handles are looked up again), and swapped
- * under a write lock, so a rotation never fails a call in flight.
+ * signet-signerd: the Fernet key inventories the handlers seal and open
+ * with, one per key set: the token keys (sg->kr), the MFA receipt keys
+ * and the credential keys. They are read from the token at start-up, on
+ * SIGHUP and after any session or login loss (object handles are looked
+ * up again), and each is swapped under its write lock, so a rotation
+ * never fails a call in flight.
  * A token whose keys cannot be read stops the signer until they can; one
- * that holds none of the keys the signer was using (re-initialised, or
- * its keys replaced) stops it for good: a rotation always keeps one.
+ * that holds none of the token keys the signer was using (re-initialised,
+ * or its keys replaced) stops it for good: a rotation always keeps one.
+ * The receipt and credential sets are optional: a token without them
+ * serves tokens, and only their own calls are refused.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,11 +20,24 @@
 #include "log.h"
 #include "signer.h"
 
-int
-keyring_init(struct keyring *kr)
+static int
+keyring_init(struct keyring *kr, const struct fernet_set *set)
 {
 	memset(kr, 0, sizeof(*kr));
+	kr->set = set;
+	kr->inv.set = set;
 	return pthread_rwlock_init(&kr->lk, NULL) == 0 ? 0 : SIG_ERR_SYSTEM;
+}
+
+int
+keyrings_init(struct signer *sg)
+{
+	int	 r;
+
+	if ((r = keyring_init(&sg->kr, &fernet_set_token)) != 0 ||
+	    (r = keyring_init(&sg->kr_receipt, &fernet_set_receipt)) != 0)
+		return r;
+	return keyring_init(&sg->kr_credential, &fernet_set_credential);
 }
 
 static int
@@ -81,9 +98,41 @@ keyset_name(const struct fernet_inv *inv, char *out)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+/* "Fernet keys" for the token keys, as the log always said; else the set. */
+static const char *
+set_words(const struct keyring *kr)
+{
+	return kr->set == &fernet_set_token ? "Fernet keys" :
+	    kr->set == &fernet_set_receipt ? "receipt keys" :
+	    "credential keys";
+}
+
 /*
- * *replaced: the token holds keys, none of them one already loaded. Only
- * a change is logged: a rescan that finds the same keys says nothing.
+ * An optional set that the token lacks, or that cannot be served (two
+ * keys on one index): served as none, its calls refused. Said once per
+ * change.
+ */
+static int
+usable(struct keyring *kr, const struct fernet_inv *inv, size_t n)
+{
+	if (n > 0 && !inv->dup_index)
+		return 1;
+	if (kr->set == &fernet_set_token) {
+		log_err("Fernet keys: %s", n == 0 ? "none in the token" :
+		    "two keys claim one index");
+		return 0;
+	}
+	if (inv->dup_index)
+		log_err("%s: two keys claim one index; their calls are "
+		    "refused until signet-provision repairs the set",
+		    set_words(kr));
+	return 0;
+}
+
+/*
+ * *replaced: the token holds token keys, none of them one already
+ * loaded. Only a change is logged: a rescan that finds the same keys
+ * says nothing.
  */
 static int
 load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
@@ -91,30 +140,35 @@ load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 	struct fernet_inv	 inv, old;
 	struct hsm_sess		*s;
 	size_t			 n;
-	int			 r, changed;
+	int			 r, changed, first,
+				 token = kr->set == &fernet_set_token;
 
 	if ((r = hsm_sess_get(pool, &s)) != 0)
 		return r;
-	r = fernet_inv_load(s, &inv);
+	r = fernet_inv_load(s, kr->set, &inv);
 	hsm_sess_put(pool, s, r);
 	if (r != 0) {
 		fernet_inv_clear(&inv);
 		return r;
 	}
-	if ((n = fernet_inv_count(&inv, FK_INDEX)) == 0 || inv.dup_index) {
-		log_err("Fernet keys: %s", n == 0 ? "none in the token" :
-		    "two keys claim one index");
-		fernet_inv_clear(&inv);
-		return SIG_ERR_STATE;
+	n = fernet_inv_count(&inv, FK_INDEX);
+	if (!usable(kr, &inv, n)) {
+		if (token) {
+			fernet_inv_clear(&inv);
+			return SIG_ERR_STATE;
+		}
+		fernet_inv_clear(&inv);		/* served as none */
+		n = 0;
 	}
 	pthread_rwlock_rdlock(&kr->lk);
-	*replaced = kr->nlive > 0 && !shares_key(&kr->inv, &inv);
+	*replaced = token && kr->nlive > 0 && !shares_key(&kr->inv, &inv);
 	pthread_rwlock_unlock(&kr->lk);
 	if (*replaced) {
 		fernet_inv_clear(&inv);
 		return SIG_ERR_STATE;
 	}
 	pthread_rwlock_wrlock(&kr->lk);
+	first = atomic_load(&kr->loads) == 0;
 	old = kr->inv;
 	kr->inv = inv;
 	kr->nlive = n;
@@ -122,24 +176,33 @@ load(struct keyring *kr, struct hsm_pool *pool, int *replaced)
 	keyset_name(&inv, kr->keyset);
 	atomic_fetch_add(&kr->loads, 1);
 	pthread_rwlock_unlock(&kr->lk);
-	changed = !same_keys(&old, &inv) ||
+	changed = first || !same_keys(&old, &inv) ||
 	    strcmp(old.journal_op, inv.journal_op) != 0;
 	fernet_inv_clear(&old);
 	if (changed && inv.journal_op[0] != '\0')
-		log_warn("Fernet keys: a provisioning change is unfinished "
-		    "(%s); serving the keys as they stand", inv.journal_op);
-	if (changed)
-		log_info("Fernet keys loaded: %zu, primary %d", n,
+		log_warn("%s: a provisioning change is unfinished (%s); "
+		    "serving the keys as they stand", set_words(kr),
+		    inv.journal_op);
+	if (changed && n > 0)
+		log_info("%s loaded: %zu, primary %d", set_words(kr), n,
 		    inv.keys[0].index);
+	else if (changed)
+		log_info("%s: none in the token; the %s calls are refused "
+		    "(signet-provision fernet-setup --keys %s)", set_words(kr),
+		    kr->set->name, kr->set->name);
 	return 0;
 }
 
+/* Start-up: the token keys must be there; the other sets may not be. */
 int
-keyring_load(struct keyring *kr, struct hsm_pool *pool)
+keyrings_load(struct signer *sg)
 {
-	int	 replaced = 0;
+	int	 replaced = 0, r;
 
-	return load(kr, pool, &replaced);
+	if ((r = load(&sg->kr, sg->pool, &replaced)) != 0 ||
+	    (r = load(&sg->kr_receipt, sg->pool, &replaced)) != 0)
+		return r;
+	return load(&sg->kr_credential, sg->pool, &replaced);
 }
 
 /* Reloads the keys and sets what that means for serving. */
@@ -152,6 +215,13 @@ keyring_reload(struct signer *sg)
 		if (atomic_exchange(&sg->hsm_lost, 0))
 			log_info("HSM: the Fernet keys are readable again; "
 			    "serving");
+		/* the token answered: a failure here is the set's own */
+		if (load(&sg->kr_receipt, sg->pool, &replaced) != 0)
+			log_warn("receipt keys: not reloaded; serving those "
+			    "held");
+		if (load(&sg->kr_credential, sg->pool, &replaced) != 0)
+			log_warn("credential keys: not reloaded; serving "
+			    "those held");
 		return;
 	}
 	if (replaced) {
@@ -165,9 +235,28 @@ keyring_reload(struct signer *sg)
 		    "refusing calls until they can");
 }
 
+/* The keyrings follow the pool: a re-login means handles to look up. */
 void
+keyring_fresh(struct signer *sg)
+{
+	unsigned int	 gen = hsm_pool_generation(sg->pool);
+
+	if (sg->kr.gen != gen || sg->kr_receipt.gen != gen ||
+	    sg->kr_credential.gen != gen)
+		keyring_reload(sg);
+}
+
+static void
 keyring_free(struct keyring *kr)
 {
 	fernet_inv_clear(&kr->inv);
 	pthread_rwlock_destroy(&kr->lk);
+}
+
+void
+keyrings_free(struct signer *sg)
+{
+	keyring_free(&sg->kr);
+	keyring_free(&sg->kr_receipt);
+	keyring_free(&sg->kr_credential);
 }

@@ -3,7 +3,8 @@
  * core or be traced, loads the PKCS#11 module, logs in once with the PIN
  * from [hsm] pin_file (kept only in secmem, for re-login), proves the keys
  * work, then answers the RPC on [signer] socket until SIGTERM. SIGHUP
- * reloads the Fernet keys and reopens the audit log.
+ * reloads the Fernet keys (token, receipt and credential sets) and
+ * reopens the audit log.
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -119,7 +120,7 @@ open_hsm(struct signer *sg)
 	    (r = hsm_pool_new(sg->m, slot, CKU_USER, pin,
 	    sg->cf->signer_workers, HSM_POOL_KEEP_PIN, &sg->pool)) != 0)
 		return r;
-	if ((r = keyring_load(&sg->kr, sg->pool)) != 0 ||
+	if ((r = keyrings_load(sg)) != 0 ||
 	    (r = hsm_sess_get(sg->pool, &s)) != 0)
 		return r;
 	sg->signing_pem = cert_pem(s, CMS_SIGN_LABEL);
@@ -141,7 +142,7 @@ start(struct signer *sg)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, refused */
-	if ((r = keyring_init(&sg->kr)) != 0 || (r = sock_claim(sg)) != 0 ||
+	if ((r = keyrings_init(sg)) != 0 || (r = sock_claim(sg)) != 0 ||
 	    (r = policy_init(sg)) != 0 ||
 	    (r = parse_uids(sg)) != 0 ||
 	    ((sg->peers = rl_new(sg->cf->signer_peer_rate)) == NULL &&
@@ -163,7 +164,7 @@ signer_free(struct signer *sg)
 	hsm_pool_free(sg->pool);
 	cms_engine_free(sg->eng);
 	hsm_module_free(sg->m);
-	keyring_free(&sg->kr);
+	keyrings_free(sg);
 	audit_close(sg->audit);
 	rl_free(sg->peers);
 	free(sg->signing_pem);

@@ -11,11 +11,23 @@
 #include "cms_token.h"
 #include "fernet_seal.h"
 #include "jws_keys.h"
+#include "receipt_payload.h"
 #include "signer.h"
 
 #define HSM_LOST_WHY	"HSM_LOST: the token's Fernet keys cannot be read " \
 			    "(token removed or unreachable); retrying every second"
 #define S(p)	((char *)(uintptr_t)(p))	/* protobuf-c's char * fields */
+
+/*
+ * A credential's plaintext, at most (what EncryptCredential takes), its
+ * Fernet envelope and the envelope's text (a blob, '=' padding kept):
+ * 16 KiB holds any EC2, TOTP or certificate blob, and an envelope and
+ * its text still fit a frame and a worker's scratch.
+ */
+#define CRED_PLAIN_MAX	(16 * 1024)
+#define CRED_RAW_MAX	(FERNET_HDR_LEN + (CRED_PLAIN_MAX / 16 + 1) * 16 + \
+			    FERNET_MAC_LEN)
+#define CRED_BLOB_MAX	((CRED_RAW_MAX + 2) / 3 * 4)
 
 struct scratch {
 	char		 token[FERNET_TOKEN_MAX + 1];
@@ -30,7 +42,18 @@ struct scratch {
 	union {		/* one call needs one of them */
 		char	 cms[CMS_TOKEN_MAX];
 		uint8_t	 jws_spki[JWS_KEYS_MAX][JWS_SPKI_LEN];
+		struct {	/* Encrypt/DecryptCredential: wiped after */
+			uint8_t	 raw[CRED_RAW_MAX];
+			union {
+				char	 blob[CRED_BLOB_MAX + 1];
+				uint8_t	 plain[CRED_RAW_MAX];
+			};
+		} cred;
 	};
+	int		 cred_used;	/* cred holds a secret: wipe it */
+	struct receipt	 rc;
+	struct audit_more more;
+	char		 key_hash[FERNET_KEY_NAME_LEN + 1];
 	ProtobufCBinaryData jws_pub[JWS_KEYS_MAX];
 	char		*list;		/* a signed revocation list (heap) */
 	const char	*rid;		/* the front-end's request id, or NULL */
@@ -44,6 +67,10 @@ struct scratch {
 		Signet__V1__HealthResponse	 health;
 		Signet__V1__PublicMaterialResponse pub;
 		Signet__V1__IssueJwsResponse	 jws;
+		Signet__V1__IssueReceiptResponse receipt;
+		Signet__V1__OpenReceiptResponse	 open_receipt;
+		Signet__V1__EncryptCredentialResponse encrypt;
+		Signet__V1__DecryptCredentialResponse decrypt;
 	} u;
 };
 
@@ -85,6 +112,27 @@ void	op_open_fernet(struct signer *, uid_t, const Signet__V1__Request *,
 void	op_issue_jws(struct signer *, uid_t, const Signet__V1__Request *,
 	    Signet__V1__Response *, struct scratch *);
 void	op_jws_public(struct signer *, struct scratch *);
+
+/* op_keyset.c: a receipt or credential key set's seal and open */
+int	keyset_seal(struct signer *, struct keyring *, const uint8_t *,
+	    size_t, uint8_t *, size_t, int, char *, size_t, uint64_t *, int *,
+	    char *);
+int	keyset_open(struct signer *, struct keyring *, const uint8_t *,
+	    size_t, uint8_t *, size_t *, uint64_t *, int *);
+
+/* op_receipt.c */
+void	op_issue_receipt(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+void	op_open_receipt(struct signer *, uid_t, const Signet__V1__Request *,
+	    Signet__V1__Response *, struct scratch *);
+
+/* op_credential.c */
+void	op_encrypt_credential(struct signer *, uid_t,
+	    const Signet__V1__Request *, Signet__V1__Response *,
+	    struct scratch *);
+void	op_decrypt_credential(struct signer *, uid_t,
+	    const Signet__V1__Request *, Signet__V1__Response *,
+	    struct scratch *);
 
 /* op_cms.c */
 void	op_sign_cms(struct signer *, uid_t, const Signet__V1__Request *,

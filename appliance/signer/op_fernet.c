@@ -13,14 +13,6 @@
 #include "err.h"
 #include "op.h"
 
-/* The keyring follows the pool: a re-login means handles to look up. */
-static void
-keyring_fresh(struct signer *sg)
-{
-	if (sg->kr.gen != hsm_pool_generation(sg->pool))
-		keyring_reload(sg);
-}
-
 static int
 seal(struct signer *sg, struct scratch *sc)
 {

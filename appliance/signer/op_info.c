@@ -83,6 +83,12 @@ op_health(struct signer *sg, uid_t peer, const Signet__V1__Request *req,
 	memcpy(sc->keyset, sg->kr.keyset, sizeof(sc->keyset));
 	pthread_rwlock_unlock(&sg->kr.lk);
 	sc->u.health.fernet_keyset = sc->keyset;
+	pthread_rwlock_rdlock(&sg->kr_receipt.lk);
+	sc->u.health.receipt_keys = sg->kr_receipt.nlive;
+	pthread_rwlock_unlock(&sg->kr_receipt.lk);
+	pthread_rwlock_rdlock(&sg->kr_credential.lk);
+	sc->u.health.credential_keys = sg->kr_credential.nlive;
+	pthread_rwlock_unlock(&sg->kr_credential.lk);
 	sc->u.health.calls = atomic_load(&sg->calls);
 	sc->u.health.errors = atomic_load(&sg->errors);
 	health_counters(sg, sc);

@@ -1,6 +1,7 @@
 /*
  * signet-signerd: the call table and dispatch. One handler per RPC
- * (op_fernet.c, op_cms.c, op_info.c): each checks what it was sent, does
+ * (op_fernet.c, op_jws.c, op_cms.c, op_info.c, op_receipt.c,
+ * op_credential.c): each checks what it was sent, does
  * its HSM work on a pooled session, writes its audit record and only then
  * fills the response. Peers see the closed status set and a short reason;
  * details go to the log.
@@ -32,11 +33,22 @@ const struct op_call op_calls[] = {
 	    op_health, 1, NULL },
 	{ SIGNET__V1__REQUEST__CALL_ISSUE_JWS, "issue_jws",
 	    op_issue_jws, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT, "issue_receipt",
+	    op_issue_receipt, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_OPEN_RECEIPT, "open_receipt",
+	    op_open_receipt, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_ENCRYPT_CREDENTIAL, "encrypt_credential",
+	    op_encrypt_credential, 0, NULL },
+	{ SIGNET__V1__REQUEST__CALL_DECRYPT_CREDENTIAL, "decrypt_credential",
+	    op_decrypt_credential, 0, NULL },
 };
 const size_t op_ncalls = sizeof(op_calls) / sizeof(op_calls[0]);
 
 _Static_assert(sizeof(op_calls) / sizeof(op_calls[0]) <= SIGNER_CALLS_MAX,
     "the call table outgrows struct signer's counters");
+/* server.c gives each connection SCRATCH_SIZE (80 KiB) of scratch */
+_Static_assert(sizeof(struct scratch) <= 80 * 1024,
+    "struct scratch outgrows server.c's SCRATCH_SIZE");
 
 static const struct op_call *
 call_find(Signet__V1__Request__CallCase call)
@@ -84,8 +96,13 @@ op_scratch_wipe(uint8_t *scratch)
 	struct scratch	*sc = (struct scratch *)(void *)scratch;
 
 	explicit_bzero(sc->token, strnlen(sc->token, sizeof(sc->token)));
-	explicit_bzero(sc->cms, strnlen(sc->cms, sizeof(sc->cms)));
+	if (sc->cred_used)	/* a credential's plaintext, its envelope */
+		explicit_bzero(&sc->cred, sizeof(sc->cred));
+	else
+		explicit_bzero(sc->cms, strnlen(sc->cms, sizeof(sc->cms)));
+	sc->cred_used = 0;
 	explicit_bzero(&sc->c, sizeof(sc->c));
+	explicit_bzero(&sc->rc, sizeof(sc->rc));
 	explicit_bzero(sc->audit, sizeof(sc->audit));
 	free(sc->list);		/* public once signed: no wipe */
 	sc->list = NULL;
@@ -143,6 +160,7 @@ dispatch(struct signer *sg, uid_t peer, const struct op_call *c,
 	if (scratchsz < sizeof(*sc))
 		return op_fail(resp, sg, SIG_ERR_SYSTEM, NULL);
 	sc->token[0] = sc->cms[0] = '\0';	/* the rest is set before use */
+	sc->cred_used = 0;
 	sc->rid = NULL;
 	if (!request_id_valid(req->request_id))
 		return op_fail(resp, sg, SIG_ERR_BAD_INPUT, "bad request_id");

@@ -6,14 +6,21 @@
  * Federated, OAuth1 and application credential tokens are kinds of their
  * own there (off by default): signet-api never asks for them, so a
  * front-end that may mint them is a Keystone one, turned on by name.
+ * MFA receipts follow the same rules for their user and methods, within
+ * [receipt] expiration; Keystone's credentials are for the uids of
+ * [signer] credential_uids only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "err.h"
 #include "log.h"
+#include "receipt_payload.h"
 #include "signer.h"
 #include "utf8.h"
 
@@ -65,9 +72,13 @@ parse_scopes(struct signer *sg)
 	return 0;
 }
 
+static int	parse_cred_uids(struct signer *);
+
 int
 policy_init(struct signer *sg)
 {
+	int	 r;
+
 	if ((sg->methods_buf = strdup(sg->cf->auth_methods)) == NULL ||
 	    split_list(sg->methods_buf, sg->methods.names, CLAIMS_METHODS_MAX,
 	    &sg->methods.n) != 0 || sg->methods.n == 0) {
@@ -75,7 +86,9 @@ policy_init(struct signer *sg)
 		    CLAIMS_METHODS_MAX);
 		return SIG_ERR_CONFIG;
 	}
-	return parse_scopes(sg);
+	if ((r = parse_scopes(sg)) != 0)
+		return r;
+	return parse_cred_uids(sg);
 }
 
 /*
@@ -251,5 +264,105 @@ policy_claims(struct signer *sg, const Signet__V1__Claims *in,
 		return strncmp(bad, "expires_at", 10) == 0 ? SIG_ERR_POLICY :
 		    SIG_ERR_BAD_INPUT;
 	}
+	return 0;
+}
+
+/*
+ * A receipt to seal, or why not: the user id as for a token, methods the
+ * [auth] methods name (each once), an expiry ahead by at most [receipt]
+ * expiration (and the clock skew allowed the front-end). A compromised
+ * front-end can mint a receipt for any user, as it can a token; a receipt
+ * only spares a user the methods it names, so it is never more than a
+ * token of those methods would be.
+ */
+int
+policy_receipt(struct signer *sg, const Signet__V1__IssueReceiptRequest *in,
+    struct receipt *rc, char *why, size_t whysz)
+{
+	int64_t	 now = time(NULL);
+
+	memset(rc, 0, sizeof(*rc));
+	if (copy_id(in->user_id, rc->user_id, 1) != 0) {
+		snprintf(why, whysz, "receipt: user_id");
+		return SIG_ERR_BAD_INPUT;
+	}
+	if (claims_methods_encode(&sg->methods,
+	    (const char *const *)in->methods, in->n_methods,
+	    &rc->methods) != 0) {
+		snprintf(why, whysz, "receipt: methods");
+		return SIG_ERR_BAD_INPUT;
+	}
+	rc->expires_at = in->expires_at;
+	if (rc->expires_at <= now) {
+		snprintf(why, whysz, "receipt: expires_at (in the past)");
+		return SIG_ERR_POLICY;
+	}
+	if (rc->expires_at > now + sg->cf->receipt_expiration +
+	    sg->cf->signer_max_clock_skew) {
+		snprintf(why, whysz, "receipt: expires_at (beyond [receipt] "
+		    "expiration)");
+		return SIG_ERR_POLICY;
+	}
+	return 0;
+}
+
+/*
+ * [signer] credential_uids: who may have credentials encrypted and
+ * decrypted (Keystone's uid), besides the signer's own uid; "tls" admits
+ * every mutual-TLS peer. A peer allowed to connect is not allowed these
+ * by that alone: a token front-end (signet-api) never needs a
+ * credential's plaintext, so a compromised one cannot read them.
+ */
+static int
+parse_cred_uids(struct signer *sg)
+{
+	char		*copy, *tok, *save = NULL, *end;
+	const char	*list = sg->cf->signer_credential_uids;
+	struct passwd	*pw;
+	unsigned long	 u;
+
+	sg->cred_uids[sg->ncred_uids++] = geteuid();
+	if (list == NULL)
+		return 0;
+	if ((copy = strdup(list)) == NULL)
+		return SIG_ERR_NOMEM;
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		u = strtoul(tok, &end, 10);
+		if (strcmp(tok, "tls") == 0) {
+			sg->cred_tls = 1;
+			continue;
+		}
+		if (sg->ncred_uids == SIGNER_UIDS_MAX) {
+			log_err("[signer] credential_uids: more than %d",
+			    SIGNER_UIDS_MAX - 1);
+			free(copy);
+			return SIG_ERR_CONFIG;
+		}
+		if (*end == '\0' && end != tok)
+			sg->cred_uids[sg->ncred_uids++] = (uid_t)u;
+		else if ((pw = getpwnam(tok)) != NULL)
+			sg->cred_uids[sg->ncred_uids++] = pw->pw_uid;
+		else {
+			log_err("[signer] credential_uids: unknown user '%s'",
+			    tok);
+			free(copy);
+			return SIG_ERR_CONFIG;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+int
+policy_credential_peer(const struct signer *sg, uid_t peer)
+{
+	size_t	 i;
+
+	if (peer == SIGNER_TLS_UID)
+		return sg->cred_tls;
+	for (i = 0; i < sg->ncred_uids; i++)
+		if (sg->cred_uids[i] == peer)
+			return 1;
 	return 0;
 }

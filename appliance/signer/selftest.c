@@ -2,7 +2,8 @@
  * signet-signerd: before it accepts a connection, the signer proves the
  * token computes Fernet correctly (Keystone's golden vector, sealed under
  * session copies of the vector's key: same bytes or no service) and that
- * every live key opens what it seals. On failure Health says why.
+ * every live key of every set (token, receipt, credential) opens what it
+ * seals. On failure Health says why.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,7 @@ kat(struct signer *sg, struct hsm_sess *s)
 {
 	static const char *const methods[] = { "password" };
 	uint8_t		 pl[FERNET_PAYLOAD_MAX];
-	struct fernet_obj k = { FK_INDEX, 2, 0, 0, { 0 }, 1 };
+	struct fernet_obj k = { FK_INDEX, 2, 0, 0, { 0 }, 1, NULL };
 	struct claims	 c;
 	char		 tok[FERNET_TOKEN_MAX + 1];
 	size_t		 pllen;
@@ -57,8 +58,9 @@ kat(struct signer *sg, struct hsm_sess *s)
 	return r;
 }
 
+/* Every live key of one set seals and opens. */
 static int
-roundtrip(struct signer *sg, struct hsm_sess *s)
+roundtrip(const struct keyring *kr, struct hsm_sess *s)
 {
 	uint8_t		 iv[16] = { 7 }, raw[256], out[256];
 	static const uint8_t pl[] = "signet self-test";
@@ -67,8 +69,8 @@ roundtrip(struct signer *sg, struct hsm_sess *s)
 	uint64_t	 ts;
 	int		 r = 0;
 
-	for (i = 0; i < sg->kr.inv.nkeys && r == 0; i++) {
-		const struct fernet_obj *k = &sg->kr.inv.keys[i];
+	for (i = 0; i < kr->inv.nkeys && r == 0; i++) {
+		const struct fernet_obj *k = &kr->inv.keys[i];
 
 		if (k->kind != FK_INDEX)
 			continue;
@@ -81,8 +83,8 @@ roundtrip(struct signer *sg, struct hsm_sess *s)
 			r = outlen == sizeof(pl) &&
 			    memcmp(out, pl, outlen) == 0 ? 0 : SIG_ERR_CRYPTO;
 		if (r != 0)
-			log_err("self-test: Fernet key %d fails a round trip",
-			    k->index);
+			log_err("self-test: %s key %d fails a round trip",
+			    kr->set->what, k->index);
 	}
 	return r;
 }
@@ -98,7 +100,9 @@ selftest_run(struct signer *sg)
 	if ((r = kat(sg, s)) != 0)
 		snprintf(sg->why, sizeof(sg->why), "FAILED_SELFTEST: Fernet "
 		    "known answer");
-	else if ((r = roundtrip(sg, s)) != 0)
+	else if ((r = roundtrip(&sg->kr, s)) != 0 ||
+	    (r = roundtrip(&sg->kr_receipt, s)) != 0 ||
+	    (r = roundtrip(&sg->kr_credential, s)) != 0)
 		snprintf(sg->why, sizeof(sg->why), "FAILED_SELFTEST: Fernet "
 		    "key round trip");
 	hsm_sess_put(sg->pool, s, r);

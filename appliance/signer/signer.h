@@ -26,10 +26,16 @@
 #define SIGNER_SPIN_US		200	/* for a peer's next call, awake */
 /* mlockall makes every stack page resident: keep thread stacks small. */
 #define SIGNER_STACK_SIZE	(512 * 1024)
-#define SIGNER_CALLS_MAX	8	/* the call table's rows, at most */
+#define SIGNER_CALLS_MAX	12	/* the call table's rows, at most */
 #define SIGNER_REQUEST_ID_MAX	64	/* Request.request_id, in bytes */
 
+/*
+ * One Fernet key set as served: the token keys (sg->kr, which the signer
+ * cannot serve without), the MFA receipt keys and the credential keys
+ * (either may be absent: their calls are then refused).
+ */
 struct keyring {
+	const struct fernet_set	*set;
 	pthread_rwlock_t	 lk;
 	struct fernet_inv	 inv;
 	size_t			 nlive;
@@ -45,7 +51,9 @@ struct signer {
 	struct config		*cf;
 	struct hsm_module	*m;
 	struct hsm_pool		*pool;
-	struct keyring		 kr;
+	struct keyring		 kr;		/* the token keys */
+	struct keyring		 kr_receipt;	/* MFA receipts' */
+	struct keyring		 kr_credential;	/* credential encryption */
 	struct audit		*audit;
 	struct rate_limit	*peers;		/* [signer] peer_rate */
 	struct workq		*wq;
@@ -54,6 +62,9 @@ struct signer {
 	unsigned int		 scopes;	/* bit per enum claims_scope */
 	uid_t			 uids[SIGNER_UIDS_MAX];
 	size_t			 nuids;
+	uid_t			 cred_uids[SIGNER_UIDS_MAX];	/* and ours */
+	size_t			 ncred_uids;
+	int			 cred_tls;	/* TLS peers may too */
 	char			*signing_pem;
 	char			*ca_pem;
 	CK_TOKEN_INFO		 ti;
@@ -79,13 +90,19 @@ struct signer {
 };
 
 /* keyring.c */
-int	keyring_init(struct keyring *);
-int	keyring_load(struct keyring *, struct hsm_pool *);
+int	keyrings_init(struct signer *);
+int	keyrings_load(struct signer *);
 void	keyring_reload(struct signer *);
-void	keyring_free(struct keyring *);
+void	keyring_fresh(struct signer *);
+void	keyrings_free(struct signer *);
 
 /* policy.c */
 int	policy_init(struct signer *);
+int	policy_credential_peer(const struct signer *, uid_t);
+struct receipt;
+int	policy_receipt(struct signer *,
+	    const Signet__V1__IssueReceiptRequest *, struct receipt *, char *,
+	    size_t);
 int	policy_claims(struct signer *, const Signet__V1__Claims *,
 	    struct claims *, char *, size_t);
 int	policy_cms_body(struct signer *, const uint8_t *, size_t,
@@ -121,10 +138,21 @@ struct audit_rec {
 	const char		*request_id;	/* the front-end's, or NULL */
 };
 
+/* What a record of a receipt or credential call names (audit_write_more):
+ * a receipt's user and expiry, the key a credential was encrypted or
+ * decrypted with. Never a credential's plaintext or blob. */
+struct audit_more {
+	const char		*user_id;	/* NULL: none */
+	int64_t			 expires_at;	/* with user_id */
+	int			 key;		/* the key's index; -1: none */
+};
+
 int	audit_open(const char *, struct audit **);
 void	audit_close(struct audit *);
 int	audit_reopen(struct audit *);
 int	audit_write(struct audit *, const struct audit_rec *);
+int	audit_write_more(struct audit *, const struct audit_rec *,
+	    const struct audit_more *);
 const char *audit_failing(struct audit *);
 unsigned long audit_failures(struct audit *);
 int	audit_space(struct audit *, uint64_t *, uint64_t *);
@@ -133,6 +161,8 @@ int	audit_space(struct audit *, uint64_t *, uint64_t *);
 #define AUDIT_LINE_MAX		16384	/* escaped ids: 6 bytes a byte */
 int	audit_line(const struct audit_rec *, time_t, char *, size_t,
 	    size_t *);
+int	audit_line_more(const struct audit_rec *, const struct audit_more *,
+	    time_t, char *, size_t, size_t *);
 
 /* ops.c: the call table and dispatch; the handlers are op_*.c (op.h) */
 void	op_dispatch(struct signer *, uid_t, const Signet__V1__Request *,

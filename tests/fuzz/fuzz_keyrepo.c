@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		return 0;
 	ok = write(fd, d, n) == (ssize_t)n;
 	if (close(fd) == 0 && ok) {
-		(void)fernet_repo_read(dir, 3, &repo);
+		(void)fernet_repo_read(dir, 3, "max_active_keys", &repo);
 		fernet_repo_clear(&repo);	/* whatever the result */
 	}
 	return 0;

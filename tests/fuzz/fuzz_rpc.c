@@ -1,7 +1,7 @@
 /*
  * Fuzz target: an RPC request as signet-signerd takes it from a peer
  * (protobuf decoding, the unknown-field check) and then the policy it
- * applies to claims, token documents and revocation lists.
+ * applies to claims, receipts, token documents and revocation lists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "fuzz.h"
+#include "receipt_payload.h"
 #include "signer.h"
 
 static struct signer	 sg;
@@ -37,7 +38,12 @@ static void
 policy(const Signet__V1__Request *req)
 {
 	struct claims	 c;
+	struct receipt	 rc;
 	char		 why[160];
+
+	if (req->call_case == SIGNET__V1__REQUEST__CALL_ISSUE_RECEIPT)
+		(void)policy_receipt(&sg, req->issue_receipt, &rc, why,
+		    sizeof(why));
 
 	if (req->call_case == SIGNET__V1__REQUEST__CALL_ISSUE_FERNET &&
 	    req->issue_fernet->claims != NULL)

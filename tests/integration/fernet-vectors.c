@@ -262,7 +262,7 @@ main(int argc, char **argv)
 	    hsm_token_find(m, cf->hsm_token, &slot, NULL) != 0 ||
 	    hsm_pin_read(cf->hsm_pin_file, HSM_PIN_MAX, &pin) != 0 ||
 	    hsm_pool_new(m, slot, CKU_USER, pin, 1, 0, &p) != 0 ||
-	    hsm_sess_get(p, &s) != 0 || fernet_inv_load(s, &inv) != 0)
+	    hsm_sess_get(p, &s) != 0 || fernet_inv_load(s, &fernet_set_token, &inv) != 0)
 		return 2;
 	claims_methods_default(&cm);
 	if (argc == 4 && strcmp(argv[2], "spec") == 0)

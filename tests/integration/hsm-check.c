@@ -2,7 +2,9 @@
  * Test helper (integration tests only): logs in through hsm/ and checks
  * what the token really does with the keys signet-provision made.
  *   hsm-check CONF custody         sensitive, unwrappable, unweakenable
- *   hsm-check CONF fernet KEYFILE N token's key N equals Keystone's file
+ *   hsm-check CONF fernet KEYFILE N [SET]  key N of the set (token,
+ *                                  receipt, credential) equals Keystone's
+ *                                  file
  *   hsm-check CONF pool            session and login loss recovery
  *   hsm-check CONF attrs           signet's keys refuse other mechanisms
  *                                  and copying; their own ones work
@@ -369,7 +371,8 @@ read_keyfile(const char *path, uint8_t key[32])
 
 /* The token's key `index` MACs and encrypts exactly as Keystone's file. */
 static int
-fernet_match(struct hsm_pool *p, const char *keyfile, int index)
+fernet_match(struct hsm_pool *p, const char *keyfile, int index,
+    const struct fernet_set *set)
 {
 	static const uint8_t msg[] = "signet fernet parity";
 	uint8_t		 key[32], mac[32], want[32], iv[16] = { 0 };
@@ -386,7 +389,7 @@ fernet_match(struct hsm_pool *p, const char *keyfile, int index)
 
 	read_keyfile(keyfile, key);
 	hsm_sess_get(p, &s);
-	if (fernet_inv_load(s, &inv) != 0 ||
+	if (set == NULL || fernet_inv_load(s, set, &inv) != 0 ||
 	    (k = fernet_inv_find(&inv, FK_INDEX, index)) == NULL) {
 		printf("FAIL: no key %d in the token\n", index);
 		return 1;
@@ -469,8 +472,9 @@ main(int argc, char **argv)
 	p = open_pool(cf, &m, 3);
 	if (strcmp(argv[2], "custody") == 0)
 		custody(p);
-	else if (strcmp(argv[2], "fernet") == 0 && argc == 5)
-		fernet_match(p, argv[3], atoi(argv[4]));
+	else if (strcmp(argv[2], "fernet") == 0 && (argc == 5 || argc == 6))
+		fernet_match(p, argv[3], atoi(argv[4]), argc == 6 ?
+		    fernet_set_named(argv[5]) : &fernet_set_token);
 	else if (strcmp(argv[2], "attrs") == 0)
 		attrs(p);
 	else if (strcmp(argv[2], "widen") == 0 && argc == 5)

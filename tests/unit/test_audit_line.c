@@ -187,6 +187,41 @@ sizes(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A receipt's record: its user (escaped) and expiry; a credential's:
+ * the key it used, and nothing of the credential. */
+static void
+more(void **state)
+{
+	struct audit_rec rec = { "issue_receipt", 1000, NULL, "ok", "req-1" };
+	struct audit_more m = { "u\"\n1", 1500000000, 3 };
+	char		 buf[AUDIT_LINE_MAX];
+	size_t		 n;
+	json_t		*o;
+
+	(void)state;
+	assert_int_equal(audit_line_more(&rec, &m, 1400000000, buf,
+	    sizeof(buf), &n), 0);
+	assert_null(memchr(buf, '\n', n - 1));
+	assert_non_null(o = json_loadb(buf, n, 0, NULL));
+	assert_string_equal(json_string_value(json_object_get(o, "user_id")),
+	    "u\"\n1");
+	assert_string_equal(json_string_value(json_object_get(o,
+	    "expires_at")), "2017-07-14T02:40:00.000000Z");
+	assert_int_equal(json_integer_value(json_object_get(o, "key")), 3);
+	assert_null(json_object_get(o, "scope"));
+	json_decref(o);
+	m.user_id = NULL;
+	m.key = -1;
+	rec.op = "decrypt_credential";
+	assert_int_equal(audit_line_more(&rec, &m, 1400000000, buf,
+	    sizeof(buf), &n), 0);
+	assert_non_null(o = json_loadb(buf, n, 0, NULL));
+	assert_null(json_object_get(o, "user_id"));
+	assert_null(json_object_get(o, "key"));
+	assert_int_equal(json_object_size(o), 5);	/* time..result */
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -195,6 +230,7 @@ main(void)
 		cmocka_unit_test(kinds),
 		cmocka_unit_test(hostile_bytes),
 		cmocka_unit_test(sizes),
+		cmocka_unit_test(more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

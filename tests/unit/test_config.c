@@ -37,6 +37,9 @@ defaults_and_paths(void **state)
 	assert_string_equal(cf->hsm_module, SOFTHSM2_MODULE);
 	assert_int_equal(cf->fernet_max_active_keys, 3);
 	assert_int_equal(cf->token_expiration, 3600);
+	assert_int_equal(cf->receipt_max_active_keys, 3);
+	assert_int_equal(cf->receipt_expiration, 300);
+	assert_null(cf->signer_credential_uids);
 	assert_string_equal(cf->hsm_pin_file, "/tmp/p.pin");
 	assert_string_equal(cf->hsm_so_pin_file, "/abs/so.pin");
 	assert_string_equal(cf->signer_socket, "/tmp/signer.sock");

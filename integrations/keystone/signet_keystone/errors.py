@@ -5,6 +5,8 @@ error handler (inside a view) and by its auth middleware's
 middleware_exceptions (while it validates the caller's X-Auth-Token,
 outside Flask): a 503, never a 500 with a traceback. Neither adds
 headers, so Retry-After is added on each path (retry_after_hooks).
+Keystone issues an MFA receipt inside that error handler, where an
+error escapes Flask as a bare 500: receipt_hooks renders it there.
 """
 import flask
 from keystone import exception
@@ -42,3 +44,25 @@ def retry_after_hooks():
         return resp
     render_exception.signet_retry_after = True
     auth_context.render_exception = render_exception
+
+
+def receipt_hooks():
+    """Keystone's error handler builds the 401 that carries a receipt
+    (keystone.receipt.handlers.build_receipt, looked up at each call);
+    an error raised while the receipt is made (the signer unreachable,
+    or refusing) would escape Flask itself as a bare 500. It is rendered
+    as Keystone renders every error instead: a 503 with Retry-After.
+    Idempotent; keystone-receipts checks the 503."""
+    from keystone.receipt import handlers
+    from keystone.server.flask import application
+    build = handlers.build_receipt
+    if getattr(build, 'signet_rendered', False):
+        return
+
+    def build_receipt(mfa_error):
+        try:
+            return build(mfa_error)
+        except exception.Error as e:
+            return application._handle_keystone_exception(e)
+    build_receipt.signet_rendered = True
+    handlers.build_receipt = build_receipt

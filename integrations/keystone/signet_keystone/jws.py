@@ -35,7 +35,8 @@ def _pem(b64):
 
 class KeyRing(object):
     """The signer's JWS public keys as PEM, shared by a process's
-    threads; fetch(call) returns (status, keys or the error)."""
+    threads; call(op, args) is the provider's, which raises
+    SignerUnavailable (503) for a signer that cannot answer."""
 
     def __init__(self, call, refresh):
         self._call = call
@@ -46,28 +47,32 @@ class KeyRing(object):
 
     def _fetch(self):
         rc, out = self._call('public_material', {})
-        if rc != client.OK:
-            return rc, out
         try:
             keys = tuple(_pem(k) for k in out['jws_public_keys'])
-        except (KeyError, TypeError, ValueError) as e:
-            return client.UNREACHABLE, {'error': 'public keys: %s' % e}
+        except (KeyError, TypeError, ValueError):
+            keys = None
+        if rc != client.OK or keys is None:
+            raise exception.UnexpectedError('signet: the signer gave no '
+                                            'JWS public keys')
         with self._lock:
             self._keys = keys
             self._at = time.monotonic()
-        return rc, keys
+        return keys
 
     def keys(self):
         if time.monotonic() - self._at < self._refresh and self._keys:
-            return client.OK, self._keys
+            return self._keys
         return self._fetch()
 
     def after_miss(self):
-        """Keys fetched anew, or None when they were fetched just now."""
+        """Keys fetched anew, or None when they were fetched just now or
+        cannot be (the token then is not found, as with no new key)."""
         if time.monotonic() - self._at < MISS_REFETCH_SECONDS:
             return None
-        rc, keys = self._fetch()
-        return keys if rc == client.OK else None
+        try:
+            return self._fetch()
+        except exception.Error:
+            return None
 
 
 class Formatter(core.JWSFormatter):
@@ -98,13 +103,11 @@ def _read(keys, token_id):
         raise exception.TokenNotFound(NOT_FOUND)
 
 
-def validate(ring, fetch_failed, token_id):
+def validate(ring, token_id):
     """Keystone's 14-tuple for a JWS token the signer's keys verify;
-    TokenNotFound otherwise. fetch_failed(rc, out) raises for a signer
-    that cannot give its keys."""
-    rc, keys = ring.keys()
-    if rc != client.OK:
-        fetch_failed(rc, keys)
+    TokenNotFound otherwise; 503 when no keys are held and the signer
+    cannot give them."""
+    keys = ring.keys()
     try:
         return _read(keys, token_id)
     except exception.TokenNotFound:

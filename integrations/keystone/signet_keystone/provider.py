@@ -10,34 +10,24 @@ token in flight. The signer packs Keystone's own payloads, so tokens
 minted before the switch (from an imported key repository) and after it
 are the same thing.
 """
-import re
-import time
-
 import flask
 from keystone.common import provider_api  # noqa: loads keystone's registry
 import keystone.conf
 from keystone import exception
 from keystone.token.providers import base
-from oslo_context import context as oslo_context
 from oslo_log import log
 
 from signet_keystone import client
-from signet_keystone import errors
 from signet_keystone import jws
 from signet_keystone import options
+from signet_keystone import signer
 
 CONF = keystone.conf.CONF
 LOG = log.getLogger(__name__)
 
-# The signer takes a request id of at most 64 printable ASCII bytes.
-_REQUEST_ID = re.compile(r'^[\x21-\x7e]{1,64}$')
 # As Keystone's own Fernet provider says it (never the token itself).
 _NOT_FOUND = 'Could not recognize Fernet token'
-
-
-def isotime(seconds):
-    """Keystone's subsecond isotime: microseconds always zero."""
-    return time.strftime('%Y-%m-%dT%H:%M:%S.000000Z', time.gmtime(seconds))
+isotime = signer.isotime
 
 
 def parent_token():
@@ -53,12 +43,6 @@ def parent_token():
         return None
 
 
-def request_id():
-    ctx = oslo_context.get_current()
-    rid = getattr(ctx, 'request_id', None)
-    return rid if rid and _REQUEST_ID.match(rid) else None
-
-
 class Provider(base.Provider):
     def __init__(self, *args, **kwargs):
         super(Provider, self).__init__(*args, **kwargs)
@@ -66,50 +50,27 @@ class Provider(base.Provider):
         conf = CONF.signet
         self.issue_op = 'issue_jws' if conf.format == 'jws' else \
             'issue_fernet'
-        try:
-            self.client = client.Client(
-                conf.socket, conf.timeout, conf.connections,
-                conf.client_library, conf.tls_cert, conf.tls_key,
-                conf.tls_ca)
-        except client.ClientError as e:
-            raise SystemExit('[signet]: %s' % e)
-        self.retry_after = conf.retry_after
+        self.signer = signer.shared()
+        self.client = self.signer.client
+        self.retry_after = self.signer.retry_after
         self.jws_keys = jws.KeyRing(self._call, conf.jws_key_refresh)
-        errors.retry_after_hooks()
         self._health()
 
     def _health(self):
         """A signer that is down now may be up by the first request, so
         Keystone starts anyway; the log says which sockets were tried."""
-        rc, h = self.client.call('health', {})
-        if rc == client.OK and h.get('ready'):
+        ready, h = self.signer.health()
+        if ready:
             LOG.info('signet: signer at %s ready, %d Fernet keys',
-                     self.client.endpoints, h.get('fernet_keys', 0))
+                     self.signer.endpoints, h.get('fernet_keys', 0))
         else:
             LOG.error('signet: no ready signer at %s (%s): tokens can '
                       'be neither issued nor validated (503) until one '
-                      'answers', self.client.endpoints,
+                      'answers', self.signer.endpoints,
                       h.get('reason') or h.get('error'))
 
     def _call(self, op, args):
-        rid = request_id()
-        if rid:
-            args['request_id'] = rid
-        rc, out = self.client.call(op, args)
-        self._failed(op, rc, out)
-        return rc, out
-
-    def _failed(self, op, rc, out):
-        if rc in (client.UNREACHABLE, client.UNAVAILABLE, client.BUSY,
-                  client.INTERNAL):
-            LOG.error('signet: %s: signer at %s: %s', op,
-                      self.client.endpoints, out.get('error'))
-            raise errors.SignerUnavailable(
-                'The token signer is unavailable; retry later.',
-                self.retry_after)
-        if rc == client.BAD_CALL:
-            LOG.error('signet: %s: %s', op, out.get('error'))
-            raise exception.UnexpectedError(out.get('error'))
+        return self.signer.call(op, args)
 
     def generate_id_and_issued_at(self, token):
         claims = {
@@ -147,10 +108,7 @@ class Provider(base.Provider):
 
     def validate_token(self, token_id):
         if token_id.startswith('eyJ'):     # a JSON header: a JWS token
-            return jws.validate(
-                self.jws_keys,
-                lambda rc, out: self._failed('public_material', rc, out),
-                token_id)
+            return jws.validate(self.jws_keys, token_id)
         # Expired tokens come back too: Keystone judges expiry (and
         # allow_expired) itself; the signer keeps its own outer window.
         rc, c = self._call('open_fernet',
