@@ -165,6 +165,20 @@ for run in fernet:300 fernet:0 pki:300 pkiz:300 jws:300 jws:0 uuid:300; do
 	    "$(ratio "$1" "$open16" OpenFernet)"
 	[ "$run" != fernet:300 ] || seen=$1
 done
+# First sight as a service sees it: every subject token new, the
+# caller's own token cached. Tokens are issued first (twice as long as
+# they are then used), so none should be validated twice.
+api_start fernet 300
+KEEP="$WORK/keep" wrk -t2 -c16 -d"$((SECS * 2))s" -s bench/wrk/keep.lua \
+    "$API/v3/auth/tokens" > /dev/null
+cat "$WORK"/keep.* > "$WORK/first"
+have=$(wc -l < "$WORK/first")
+set -- $(FIRST="$WORK/first" wrk -t2 -c16 -d"${SECS}s" --latency \
+    -s bench/wrk/first.lua "$API/v3/auth/tokens" |
+    awk '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 }
+    /^ +99%/ { p = $2 } END { print r, p, n }')
+printf '%-36s %9s %9s  %s\n' "GET validation, first sight" "$1" "$2" \
+    "$(ratio "$1" "$open16" OpenFernet) ($3 new tokens of $have$([ "$3" -le "$have" ] || echo ': some seen twice'))"
 # The ceiling for a validation: libmicrohttpd under signet-api's daemon
 # options answering a fixed 200 of the same size, no work at all.
 size=$(curl -s -H "X-Auth-Token: $TOKEN" -H "X-Subject-Token: $TOKEN" \
