@@ -100,6 +100,7 @@ expiration = 3600
 [signer]
 socket = run/signer.sock
 audit_log = signer/audit.log
+allowed_scopes = unscoped,project,domain,system,application_credential
 $allowed
 
 [api]

@@ -1,9 +1,9 @@
 /*
  * signet-api: a request body of the identity API (untrusted JSON), read
  * and checked as Keystone's JSON schemas do (the schema.py files of
- * keystone/resource and keystone/catalog), with their messages less the
- * value: a 400 names the field, never what was in it. Attributes no
- * schema names pass, as Keystone keeps them.
+ * keystone/resource, keystone/catalog and keystone/application_credential),
+ * with their messages less the value: a 400 names the field, never what
+ * was in it. Attributes no schema names pass, as Keystone keeps them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +99,48 @@ tags_ok(const struct field *f, json_t *v, char *msg)
 	return 0;
 }
 
+/* One role by id (an id_string) or by name, never both. */
+static int
+role_ref_ok(const struct field *f, json_t *v, char *msg)
+{
+	static const struct field id = { "roles/id", FT_STRING, FF_ID, 1, 64 };
+	static const struct field name = { "roles/name", FT_STRING, FF_NAME,
+	    1, STORE_NAME_MAX };
+	const char	*k;
+	json_t		*o;
+
+	if (!json_is_object(v))
+		return bad(msg, f->name, "is not of type 'object'");
+	if (json_object_size(v) != 1)
+		return bad(msg, f->name, json_object_size(v) == 0 ?
+		    "does not have enough properties" :
+		    "has too many properties");
+	json_object_foreach(v, k, o) {
+		if (strcmp(k, "id") != 0 && strcmp(k, "name") != 0)
+			return bad(msg, f->name, "Additional properties are "
+			    "not allowed");
+		if (!json_is_string(o))
+			return bad(msg, f->name, "is not of type 'string'");
+		return string_ok(strcmp(k, "id") == 0 ? &id : &name,
+		    json_string_value(o), msg);
+	}
+	return 0;
+}
+
+static int
+role_refs_ok(const struct field *f, json_t *v, char *msg)
+{
+	json_t	*r;
+	size_t	 i;
+
+	if (!json_is_array(v))
+		return bad(msg, f->name, "is not of type 'array'");
+	json_array_foreach(v, i, r)
+		if (role_ref_ok(f, r, msg) != 0)
+			return -1;
+	return 0;
+}
+
 static int
 options_ok(const struct field *f, json_t *v, char *msg)
 {
@@ -136,6 +178,11 @@ field_ok(const struct field *f, json_t *v, char *msg)
 		return (f->flags & FF_OPTIONS) ? options_ok(f, v, msg) : 0;
 	case FT_TAGS:
 		return tags_ok(f, v, msg);
+	case FT_ROLE_REFS:
+		return role_refs_ok(f, v, msg);
+	case FT_ARRAY:
+		return json_is_array(v) ? 0 :
+		    bad(msg, f->name, "is not of type 'array'");
 	}
 	return -1;
 }

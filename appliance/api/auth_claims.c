@@ -1,7 +1,8 @@
 /*
  * signet-api: the claims of the token a POST /v3/auth/tokens asks for:
  * the user a password or a parent token proves, then the scope asked
- * for, all from the store as it is now.
+ * for, all from the store as it is now (an application credential's:
+ * appcred_token.c).
  */
 #include <string.h>
 #include <time.h>
@@ -62,7 +63,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
  * an unknown, disabled or locked-out user takes as long to refuse as a
  * wrong password, so timing tells neither existence nor lock state.
  */
-static const char no_user_hash[] =
+const char auth_no_user_hash[] =
     "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
 
 /*
@@ -83,7 +84,7 @@ password_user(struct api *a, const struct auth_req *ar,
 	if (found && store_login_begin(ST, u->id, n, d) == 1)
 		found = 0;
 	ok = password_check(ar->password, strlen(ar->password), found ?
-	    u->hash : no_user_hash) == 0 && found;
+	    u->hash : auth_no_user_hash) == 0 && found;
 	if (found)
 		(void)store_login_end(ST, u->id, ok, n, d);
 	return ok ? 0 : SIG_ERR_AUTH;
@@ -140,6 +141,8 @@ inherit_doc(struct new_token *nt, json_t *doc)
 	int64_t		 exp;
 	size_t		 i, nm = json_array_size(m), na = json_array_size(au);
 
+	if (json_object_get(t, "application_credential") != NULL)
+		return SIG_ERR_POLICY;	/* Keystone: a delegated token */
 	if (user == NULL || nm > CLAIMS_METHODS_MAX_API || na < 1 ||
 	    isotime_parse(json_string_value(json_object_get(t,
 	    "expires_at")) ?: "", &exp) != 0 ||
@@ -174,6 +177,8 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 	p = po->c;
 	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
 		return SIG_ERR_KEY_NOT_FOUND;
+	if (*p->app_cred_id != '\0')
+		return SIG_ERR_POLICY;	/* Keystone: a delegated token */
 	tcache_put(tok, 0, ep, *pdoc, p->user_id, p->expires_at);
 	inherit(nt, p->user_id, p->methods, p->n_methods, p->expires_at,
 	    p->audit_ids[p->n_audit_ids - 1]);
@@ -182,7 +187,9 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 
 /*
  * The claims of the token ar asks for, into nt. 0; SIG_ERR_UNAVAILABLE
- * when nobody could tell; else the caller answers 401. *pdoc and po keep
+ * when nobody could tell; SIG_ERR_POLICY for a re-scope of an
+ * application credential's token (403, as Keystone); else the caller
+ * answers 401. *pdoc and po keep
  * what nt points to; the caller frees both, whatever the return.
  */
 int
@@ -196,6 +203,8 @@ auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,
 	memset(po, 0, sizeof(*po));
 	signet__v1__claims__init(&nt->c);
 	new_audit_id(nt);
+	if (ar->appcred)
+		return appcred_claims(a, ar, nt);
 	if (ar->token != NULL)
 		r = from_parent(a, tcache_now(), ar->token, nt, po, pdoc);
 	else if ((r = password_user(a, ar, &nt->u)) == 0) {

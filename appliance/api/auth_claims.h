@@ -15,6 +15,7 @@
 struct new_token {
 	Signet__V1__Claims	 c;
 	struct store_user	 u;	/* a password's user */
+	struct store_appcred	 ac;	/* an application credential */
 	char			*methods[CLAIMS_METHODS_MAX_API];
 	char			*audit[2];
 	char			 aid[23];
@@ -24,5 +25,14 @@ struct new_token {
 
 int	auth_claims(struct api *, const struct auth_req *, struct new_token *,
 	    struct opened *, json_t **);
+
+extern const char auth_no_user_hash[];
+
+/* appcred_token.c: the application_credential method and its tokens */
+int	appcred_claims(struct api *, const struct auth_req *,
+	    struct new_token *);
+int	appcred_doc(struct api *, const Signet__V1__Claims *, json_t *,
+	    json_t *);
+int	roles_hold(json_t *, const char *);
 
 #endif

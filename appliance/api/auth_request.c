@@ -1,7 +1,7 @@
 /*
  * signet-api: parses the body of POST /v3/auth/tokens (untrusted JSON):
- * exactly one method, password or token; names or ids within Keystone's
- * lengths; one scope at most. Nothing here touches the store or the signer.
+ * exactly one method, password, token or application_credential; names
+ * or ids within Keystone's lengths; one scope at most. Nothing here touches the store or the signer.
  */
 #include <string.h>
 
@@ -88,6 +88,32 @@ parse_token_method(json_t *id, const char *header, struct auth_req *ar)
 	return ar->token == NULL ? "auth.identity.token.id" : NULL;
 }
 
+/* {"id" | "name", "user": {...}, "secret"}: Keystone's AppCredInfo. */
+static const char *
+parse_appcred(json_t *id, struct auth_req *ar)
+{
+	json_t	*ac = json_object_get(id, "application_credential");
+
+	ar->appcred = 1;
+	if (!json_is_object(ac) || jstr(ac, "id", 255, &ar->ac_id) < 0 ||
+	    jstr(ac, "name", 255, &ar->ac_name) < 0 ||
+	    (ar->ac_id == NULL && ar->ac_name == NULL))
+		return "auth.identity.application_credential.id or name";
+	if (jstr(ac, "secret", STORE_PASSWORD_MAX, &ar->secret) != 1)
+		return "auth.identity.application_credential.secret";
+	if (ar->ac_id == NULL && parse_named(json_object_get(ac, "user"),
+	    &ar->user_id, &ar->user_name, &ar->udom_id, &ar->udom_name) != NULL)
+		return "auth.identity.application_credential.user";
+	return NULL;
+}
+
+static int
+known_method(const char *m)
+{
+	return strcmp(m, "password") == 0 || strcmp(m, "token") == 0 ||
+	    strcmp(m, "application_credential") == 0;
+}
+
 const char *
 auth_request_parse(json_t *doc, const char *header, struct auth_req *ar)
 {
@@ -104,8 +130,12 @@ auth_request_parse(json_t *doc, const char *header, struct auth_req *ar)
 		return "auth.identity";
 	if (!json_is_array(m) || json_array_size(m) != 1 ||
 	    (method = json_string_value(json_array_get(m, 0))) == NULL ||
-	    (strcmp(method, "password") != 0 && strcmp(method, "token") != 0))
-		return "auth.identity.methods (one of password, token)";
+	    !known_method(method))
+		return "auth.identity.methods (one of password, token, "
+		    "application_credential)";
+	ar->scope_asked = json_object_get(auth, "scope") != NULL;
+	if (strcmp(method, "application_credential") == 0)
+		return parse_appcred(id, ar);
 	if (strcmp(method, "token") == 0)
 		bad = parse_token_method(id, header, ar);
 	else if (!json_is_object(user) || jstr(user, "password",

@@ -14,6 +14,9 @@ struct auth_req {
 	const char	*user_id, *user_name, *udom_id, *udom_name;
 	const char	*password;
 	const char	*token;		/* the token method's parent */
+	int		 appcred;	/* the application_credential method */
+	const char	*ac_id, *ac_name, *secret;
+	int		 scope_asked;	/* (an application credential's: 401) */
 	enum scope_kind	 scope;
 	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
 };

@@ -53,6 +53,12 @@ static const struct {
 	{ "identity:create_project", P_ADMIN },
 	{ "identity:update_project", P_ADMIN },
 	{ "identity:delete_project", P_ADMIN },
+	{ "identity:get_application_credential", P_ADMIN | P_SYS_READER |
+	    P_OWNER },
+	{ "identity:list_application_credentials", P_ADMIN | P_SYS_READER |
+	    P_OWNER },
+	{ "identity:create_application_credential", P_OWNER },
+	{ "identity:delete_application_credential", P_ADMIN | P_OWNER },
 };
 
 /* Effective roles: the document lists implied ones (admin -> reader). */

@@ -1,8 +1,8 @@
 /*
  * signet-api: the table of token formats, looked up once at start by
  * [token] provider, and the opening every format shares: a token goes
- * to the row that recognises its shape, then trusts are refused and the
- * store's revocation events checked.
+ * to the row that recognises its shape, then trusts, federation and
+ * OAuth1 are refused and the store's revocation events checked.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +67,21 @@ provider_of(const char *tok)
 	return NULL;
 }
 
+/*
+ * The row that issues a token of claims c: [token] provider's, but a
+ * Fernet one (Keystone's payload 9) for an application credential where
+ * that row's documents cannot name it (PKI, PKIZ, UUID): a signed body
+ * would be taken offline with no word of the credential's deletion.
+ */
+const struct provider *
+provider_issuing(struct api *a, const Signet__V1__Claims *c)
+{
+	if (*c->app_cred_id == '\0' || a->prov->open == fernet_token_open ||
+	    a->prov->open == jws_token_open)
+		return a->prov;
+	return &providers[0];
+}
+
 /* Any format's token, then the revocation events; caller opened_free()s. */
 int
 provider_open(struct api *a, const char *tok, int allow_expired,
@@ -87,14 +102,16 @@ provider_open(struct api *a, const char *tok, int allow_expired,
 	    *o->c->trust_id != '\0'))
 		r = SIG_ERR_KEY_NOT_FOUND;
 	/*
-	 * Nor federation, OAuth1 or application credentials (Keystone's
-	 * v4-v7, v9 with imported keys): their roles come from groups, a
-	 * consumer's delegation or a credential's subset, none of which
-	 * signet knows, so such a token must not pass for the user's own.
+	 * Nor federation or OAuth1 (Keystone's v4-v7 with imported keys):
+	 * their roles come from groups or a consumer's delegation, which
+	 * signet does not know, so such a token must not pass for the
+	 * user's own. An application credential's (v9) is known when the
+	 * store holds its credential: token_doc.c reads it on every
+	 * validation, and finds nothing for one it does not hold.
 	 */
 	if (r == 0 && (o->c->n_group_ids != 0 || *o->c->idp_id != '\0' ||
 	    *o->c->protocol_id != '\0' || *o->c->access_token_id != '\0' ||
-	    *o->c->app_cred_id != '\0'))
+	    (*o->c->app_cred_id != '\0' && *o->c->project_id == '\0')))
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)

@@ -1,7 +1,8 @@
 /*
  * signet-api: the identity API's collections and members, the same way
  * for each: /v3/<name> (GET, HEAD, POST) and /v3/<name>/{id} (GET, HEAD,
- * PATCH, DELETE; PUT where Keystone creates by id), answered in
+ * PATCH, DELETE; PUT where Keystone creates by id), and a user's own
+ * (/v3/users/{user_id}/projects, .../application_credentials), answered in
  * Keystone's shapes (links on the collection and on each member). The
  * caller comes from its X-Auth-Token; every write runs in one store
  * transaction, checked and written under the store's write lock, and is
@@ -138,8 +139,8 @@ self_link(struct res_call *rc, const char *name, const char *id)
 	return json_pack("{s:s}", "self", url);
 }
 
-static json_t *
-wrapped(struct res_call *rc, json_t *obj)
+json_t *
+res_wrapped(struct res_call *rc, json_t *obj)
 {
 	const char	*id = json_string_value(json_object_get(obj, "id"));
 
@@ -180,7 +181,8 @@ load(struct res_call *rc, json_t **objp)
 	if ((r = store_row_json(ST_OF(rc), rc->co->kind, rc->id,
 	    (void **)objp)) == SIG_ERR_KEY_NOT_FOUND)
 		return res_fail(rc, 404, "Could not find %s: %s.",
-		    rc->co->member, id_shown(rc->id));
+		    rc->co->what ? rc->co->what : rc->co->member,
+		    id_shown(rc->id));
 	return r != 0 ? res_store_fail(rc, r, rc->co->member) : 0;
 }
 
@@ -242,14 +244,15 @@ in_scope(struct res_call *rc, const char **f)
 	return 1;
 }
 
-/* /v3/users/{user_id}/projects: the user must exist, as in Keystone. */
+/* /v3/users/{user_id}/projects: the user must exist, as in Keystone
+ * (which lists a missing user's application credentials: none). */
 static int
 user_found(struct res_call *rc)
 {
 	struct store_user	 u;
 	int			 r;
 
-	if (rc->user == NULL ||
+	if (rc->user == NULL || rc->co->kind != STORE_PROJECT ||
 	    (r = store_user_get(ST_OF(rc), rc->user, NULL, NULL, &u)) == 0)
 		return 0;
 	if (r == SIG_ERR_KEY_NOT_FOUND)
@@ -276,8 +279,11 @@ do_list(struct res_call *rc)
 		json_decref(arr);
 		return res_store_fail(rc, r, rc->co->name);
 	}
-	json_array_foreach(arr, i, o)
-		wrapped(rc, o);
+	json_array_foreach(arr, i, o) {
+		json_object_del(o, rc->co->list_hides[0] ?: "");
+		json_object_del(o, rc->co->list_hides[1] ?: "");
+		res_wrapped(rc, o);
+	}
 	rc->ret = api_json(rc->c, 200, json_pack("{s:o,s:o}", rc->co->name,
 	    arr, "links", list_links(rc)), NULL);
 	return 0;
@@ -295,7 +301,7 @@ do_get(struct res_call *rc)
 		return -1;
 	}
 	rc->ret = api_json(rc->c, 200, json_pack("{s:o}", rc->co->member,
-	    wrapped(rc, obj)), NULL);
+	    res_wrapped(rc, obj)), NULL);
 	return 0;
 }
 
@@ -341,8 +347,8 @@ create_locked(struct res_call *rc, json_t *obj)
 }
 
 /* The answer is the row as stored, read back in the transaction. */
-static int
-stored(struct res_call *rc, json_t **objp)
+int
+res_stored(struct res_call *rc, json_t **objp)
 {
 	json_t	*row;
 	int	 r;
@@ -355,8 +361,8 @@ stored(struct res_call *rc, json_t **objp)
 	return 0;
 }
 
-static int
-commit(struct res_call *rc, int r)
+int
+res_commit(struct res_call *rc, int r)
 {
 	if (r != 0) {
 		store_rollback(ST_OF(rc));
@@ -376,18 +382,20 @@ do_create(struct res_call *rc)
 	if (allowed(rc, ACT_CREATE, NULL) != 0 ||
 	    body(rc, rc->co->create, 0, &obj) != 0)
 		return -1;
+	if (rc->co->post != NULL)
+		return rc->co->post(rc, obj);
 	if ((r = store_begin(ST_OF(rc))) != 0) {
 		json_decref(obj);
 		return res_store_fail(rc, r, rc->co->member);
 	}
 	if ((r = create_locked(rc, obj)) == 0)
-		r = stored(rc, &obj);
-	if (commit(rc, r) != 0) {
+		r = res_stored(rc, &obj);
+	if (res_commit(rc, r) != 0) {
 		json_decref(obj);
 		return -1;
 	}
 	rc->ret = api_json(rc->c, 201, json_pack("{s:o}", rc->co->member,
-	    wrapped(rc, obj)), NULL);
+	    res_wrapped(rc, obj)), NULL);
 	return 0;
 }
 
@@ -433,13 +441,13 @@ do_update(struct res_call *rc)
 	if ((r = store_begin(ST_OF(rc))) != 0)
 		return res_store_fail(rc, r, rc->co->member);
 	if ((r = update_locked(rc, &obj)) == 0)
-		r = stored(rc, &obj);
-	if (commit(rc, r) != 0) {
+		r = res_stored(rc, &obj);
+	if (res_commit(rc, r) != 0) {
 		json_decref(obj);
 		return -1;
 	}
 	rc->ret = api_json(rc->c, 200, json_pack("{s:o}", rc->co->member,
-	    wrapped(rc, obj)), NULL);
+	    res_wrapped(rc, obj)), NULL);
 	return 0;
 }
 
@@ -463,7 +471,7 @@ do_delete(struct res_call *rc)
 
 	if ((r = store_begin(ST_OF(rc))) != 0)
 		return res_store_fail(rc, r, rc->co->member);
-	if (commit(rc, delete_locked(rc)) != 0)
+	if (res_commit(rc, delete_locked(rc)) != 0)
 		return -1;
 	rc->ret = api_json(rc->c, 204, NULL, NULL);
 	return 0;
@@ -482,11 +490,11 @@ serve(struct res_call *rc, const char *method)
 
 	if (rc->id == NULL && get)
 		do_list(rc);
-	else if (rc->id == NULL && is(method, "POST") && rc->user == NULL)
+	else if (rc->id == NULL && is(method, "POST") && rc->co->create)
 		do_create(rc);
 	else if (rc->id != NULL && get)
 		do_get(rc);
-	else if (rc->id != NULL && is(method, "PATCH"))
+	else if (rc->id != NULL && is(method, "PATCH") && rc->co->update)
 		do_update(rc);
 	else if (rc->id != NULL && is(method, "DELETE"))
 		do_delete(rc);
@@ -513,28 +521,10 @@ segment(const char *p, char *out, const char **next)
 	return out;
 }
 
-/* /v3/<name>[/<id>] or /v3/users/<id>/projects; 0 when it is neither. */
+/* The member's id ending the path at p ("" or "/<id>"); 0 if neither. */
 static int
-parse(struct res_call *rc, const char *url, char *id)
+member(struct res_call *rc, const char *p, char *id)
 {
-	char		 name[STORE_NAME_MAX + 1];
-	const char	*p;
-	size_t		 i;
-
-	if (strncmp(url, "/v3/", 4) != 0 ||
-	    segment(url + 4, name, &p) == NULL)
-		return 0;
-	if (strcmp(name, "users") == 0 && *p == '/' &&
-	    segment(p + 1, id, &p) != NULL && strcmp(p, "/projects") == 0) {
-		rc->co = &coll_user_projects;
-		rc->user = id;
-		return 1;
-	}
-	for (i = 0; i < sizeof(colls) / sizeof(colls[0]); i++)
-		if (strcmp(colls[i]->name, name) == 0)
-			rc->co = colls[i];
-	if (rc->co == NULL)
-		return 0;
 	if (*p == '\0')
 		return 1;
 	if (*p != '/' || segment(p + 1, id, &p) == NULL || *p != '\0')
@@ -543,19 +533,57 @@ parse(struct res_call *rc, const char *url, char *id)
 	return 1;
 }
 
+/* /users/<user>/projects or /users/<user>/application_credentials[/<id>] */
+static int
+under_user(struct res_call *rc, const char *p, char *user, char *id)
+{
+	static const char creds[] = "/application_credentials";
+
+	if (*p != '/' || segment(p + 1, user, &p) == NULL)
+		return 0;
+	rc->user = user;
+	if (strcmp(p, "/projects") == 0) {
+		rc->co = &coll_user_projects;
+		return 1;
+	}
+	if (strncmp(p, creds, sizeof(creds) - 1) != 0)
+		return 0;
+	rc->co = &coll_app_creds;
+	return member(rc, p + sizeof(creds) - 1, id);
+}
+
+/* /v3/<name>[/<id>] or a user's own collection; 0 when it is neither. */
+static int
+parse(struct res_call *rc, const char *url, char *user, char *id)
+{
+	char		 name[STORE_NAME_MAX + 1];
+	const char	*p;
+	size_t		 i;
+
+	if (strncmp(url, "/v3/", 4) != 0 ||
+	    segment(url + 4, name, &p) == NULL)
+		return 0;
+	if (strcmp(name, "users") == 0)
+		return under_user(rc, p, user, id);
+	for (i = 0; i < sizeof(colls) / sizeof(colls[0]); i++)
+		if (strcmp(colls[i]->name, name) == 0)
+			rc->co = colls[i];
+	return rc->co != NULL && member(rc, p, id);
+}
+
 enum MHD_Result
 resource_dispatch(struct api *a, struct MHD_Connection *c, const char *url,
     const char *method, struct api_req *rq)
 {
 	struct res_call	 rc;
 	json_t		*doc;
-	char		 id[STORE_NAME_MAX + 1];
+	char		 user[STORE_NAME_MAX + 1], id[STORE_NAME_MAX + 1];
 
 	memset(&rc, 0, sizeof(rc));
 	rc.a = a;
 	rc.c = c;
 	rc.rq = rq;
-	if (!parse(&rc, url, id))
+	if (!parse(&rc, url, user, id))
 		return api_error(a, c, 404, "The resource could not be "
 		    "found.");
 	if (api_caller(a, c, &doc, &rc.ret) != 0)

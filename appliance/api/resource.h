@@ -15,6 +15,8 @@ enum field_type {
 	FT_BOOL,
 	FT_OBJECT,
 	FT_TAGS,		/* Keystone's project tags: unique strings */
+	FT_ROLE_REFS,		/* [{"id"} or {"name"}, ...] */
+	FT_ARRAY,
 };
 
 #define FF_REQUIRED	0x01
@@ -65,6 +67,10 @@ struct collection {
 	/* Keystone's own steps: defaults and checks; 0 or queued answer */
 	int		(*prepare)(struct res_call *, json_t *, json_t *);
 	int		(*remove)(struct res_call *, json_t *);
+	/* a POST answered its own way (after the policy and the schema) */
+	int		(*post)(struct res_call *, json_t *);
+	const char	*what;		/* a 404's name; else member */
+	const char	*list_hides[2];	/* shown by a GET, not a list */
 };
 
 enum { ACT_GET, ACT_LIST, ACT_CREATE, ACT_UPDATE, ACT_DELETE };
@@ -76,7 +82,7 @@ struct res_call {
 	const struct collection	*co;
 	json_t			*caller;	/* the caller's "token" */
 	const char		*id;		/* a member's, else NULL */
-	const char		*user;		/* /v3/users/{id}/projects */
+	const char		*user;		/* /v3/users/{id}/... */
 	enum MHD_Result		 ret;		/* what was queued */
 };
 
@@ -90,8 +96,12 @@ void		 res_set_default(json_t *, const char *, json_t *);
 void		 res_strip_name(json_t *);
 int		 res_name_taken(struct res_call *, enum store_kind, json_t *);
 int64_t		 res_token_span(struct res_call *);
+int		 res_commit(struct res_call *, int);
+int		 res_stored(struct res_call *, json_t **);
+json_t		*res_wrapped(struct res_call *, json_t *);
 
 extern const struct collection coll_regions, coll_services, coll_endpoints,
-		    coll_domains, coll_projects, coll_user_projects;
+		    coll_domains, coll_projects, coll_user_projects,
+		    coll_app_creds;
 
 #endif

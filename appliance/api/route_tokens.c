@@ -30,12 +30,14 @@ static enum MHD_Result
 issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
     const char *parent, int catalog)
 {
+	const struct provider *p;
 	enum MHD_Result	 ret;
 	json_t		*doc;
 	char		*tok;
 	int		 r;
 
-	r = a->prov->issue(a, a->prov, c, parent, catalog, &doc, &tok);
+	p = provider_issuing(a, c);
+	r = p->issue(a, p, c, parent, catalog, &doc, &tok);
 	if (r == SIG_ERR_UNAVAILABLE)
 		return api_unavailable(a, cn);
 	if (r != 0)
@@ -63,13 +65,21 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		    bad);
 		return api_error(a, cn, 400, msg);
 	}
+	if (ar.appcred && ar.scope_asked)
+		return api_error(a, cn, 401, "Error authenticating with "
+		    "application credential: Application credentials cannot "
+		    "request a scope.");
 	r = auth_claims(a, &ar, &nt, &po, &pdoc);
 	if (r == SIG_ERR_UNAVAILABLE)
 		ret = api_unavailable(a, cn);
+	else if (r == SIG_ERR_POLICY)
+		ret = api_error(a, cn, 403, "You are not authorized to "
+		    "perform the requested action: Using a delegated token to "
+		    "create another token is not allowed.");
 	else if (r != 0) {
 		ret = api_auth_failed(a, cn, &ar, ar.token != NULL ?
 		    "the token method's token does not validate" :
-		    "password");
+		    ar.appcred ? "application credential" : "password");
 	} else {
 		api_request_user(nt.c.user_id);
 		ret = issue(a, cn, &nt.c, ar.token,

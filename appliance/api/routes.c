@@ -70,6 +70,11 @@ static const struct route routes[] = {
 	{ "/v3/projects/*", "/v3/projects/{project_id}", RK_RESOURCE, 1, 0 },
 	{ "/v3/users/*/projects", "/v3/users/{user_id}/projects",
 	    RK_RESOURCE, 1, 0 },
+	{ "/v3/users/*/application_credentials",
+	    "/v3/users/{user_id}/application_credentials", RK_RESOURCE, 1, 0 },
+	{ "/v3/users/*/application_credentials/*",
+	    "/v3/users/{user_id}/application_credentials/"
+	    "{application_credential_id}", RK_RESOURCE, 1, 0 },
 };
 #define NROUTES	(int)(sizeof(routes) / sizeof(routes[0]))
 

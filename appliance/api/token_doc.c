@@ -2,7 +2,8 @@
  * signet-api: the token document of a POST or GET /v3/auth/tokens, built
  * from the claims the signer sealed or opened and from the store as it is
  * now: a disabled user, project or domain, or a user left without roles on
- * the scope, has no document (the token is treated as not found). Also
+ * the scope, or an application credential's token whose credential is
+ * gone, has no document (the token is treated as not found). Also
  * the other way: the claims of a document we signed (PKI) or stored (UUID).
  */
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "api.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
+#include "auth_claims.h"
 #include "body_claims.h"
 #include "err.h"
 #include "isotime.h"
@@ -49,6 +51,8 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 		json_object_set_new(t, "project", id_name_domain(sc.id,
 		    sc.name, sc.domain_id, sc.domain_name));
 		json_object_set_new(t, "is_domain", json_false());
+		if (*c->app_cred_id != '\0')
+			return appcred_doc(a, c, t, roles);
 		return scache_roles(ST, c->user_id, "project", sc.id,
 		    roles);
 	}
@@ -147,7 +151,9 @@ claims_of(struct doc_opened *d)
 		log_debug("token document refused: %s", why);
 		return SIG_ERR_KEY_NOT_FOUND;
 	}
-	if (d->tb.scope == TB_TRUST)
+	/* we sign no credential's body: its claims would not name it */
+	if (d->tb.scope == TB_TRUST || json_object_get(json_object_get(
+	    d->body, "token"), "application_credential") != NULL)
 		return SIG_ERR_KEY_NOT_FOUND;
 	body_claims(&d->tb, &d->c);
 	return 0;

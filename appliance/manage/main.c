@@ -38,7 +38,9 @@ static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "  region-show|service-show|endpoint-show ID\n"
     "  domain-show D | project-show P [--domain D]\n"
     "  region-delete|service-delete|endpoint-delete ID\n"
-    "  domain-disable D | domain-delete D | project-delete P [--domain D]\n";
+    "  domain-disable D | domain-delete D | project-delete P [--domain D]\n"
+    "  app-cred-list [--user U [--user-domain D]] | app-cred-show ID | "
+    "app-cred-delete ID\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -433,6 +435,9 @@ static const struct {
 	{ "domain-disable", cmd_domain_disable, 1 },
 	{ "domain-delete", cmd_domain_delete, 1 },
 	{ "project-delete", cmd_project_delete, 1 },
+	{ "app-cred-list", cmd_app_cred_list, 0 },
+	{ "app-cred-show", cmd_app_cred_show, 1 },
+	{ "app-cred-delete", cmd_app_cred_delete, 1 },
 };
 
 static void

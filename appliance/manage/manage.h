@@ -47,5 +47,8 @@ int	cmd_endpoint_delete(struct manage *);
 int	cmd_domain_disable(struct manage *);
 int	cmd_domain_delete(struct manage *);
 int	cmd_project_delete(struct manage *);
+int	cmd_app_cred_list(struct manage *);
+int	cmd_app_cred_show(struct manage *);
+int	cmd_app_cred_delete(struct manage *);
 
 #endif

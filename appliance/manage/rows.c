@@ -1,6 +1,6 @@
 /*
- * signet-manage: the identity API's collections offline, for an operator
- * without a token: lists (one tab-separated line a row), one row as
+ * signet-manage: the identity API's collections offline (application
+ * credentials too), for an operator without a token: lists (one tab-separated line a row), one row as
  * Keystone shows it (JSON), and deletions under the API's own rules (a
  * domain disabled first, a project only as a leaf, a region without
  * endpoints), each in one transaction.
@@ -23,6 +23,8 @@ static const char *const columns[STORE_KINDS][6] = {
 	[STORE_DOMAIN] = { "id", "name", "enabled" },
 	[STORE_PROJECT] = { "id", "name", "domain_id", "parent_id",
 	    "enabled" },
+	[STORE_APP_CRED] = { "id", "name", "user_id", "project_id",
+	    "expires_at", "unrestricted" },
 };
 
 static void
@@ -48,7 +50,7 @@ list(struct manage *m, enum store_kind k, const char *domain)
 	size_t		 i;
 	int		 r;
 
-	f[SF_DOMAIN] = domain;
+	f[k == STORE_APP_CRED ? SF_USER : SF_DOMAIN] = domain;
 	if ((r = store_rows_json(m->st, k, f, arr)) == 0)
 		json_array_foreach(arr, i, o)
 			print_row(k, o);
@@ -91,6 +93,24 @@ cmd_project_list(struct manage *m)
 	if ((r = domain_of(m, m->o.domain, dom)) != 0)
 		return r;
 	return list(m, STORE_PROJECT, dom);
+}
+
+/* Every user's, or --user's (by name in --user-domain, or id). */
+int
+cmd_app_cred_list(struct manage *m)
+{
+	char	 dom[ID_BUF], user[ID_BUF];
+	int	 r;
+
+	if (m->o.user == NULL)
+		return list(m, STORE_APP_CRED, NULL);
+	if ((r = domain_of(m, m->o.user_domain, dom)) != 0 ||
+	    (r = store_user_find(m->st, m->o.user, dom, user)) != 0) {
+		if (r == SIG_ERR_KEY_NOT_FOUND)
+			log_err("no user '%s'", m->o.user);
+		return r;
+	}
+	return list(m, STORE_APP_CRED, user);
 }
 
 /* A domain or a project (in --domain) by name or id, else the id. */
@@ -163,6 +183,12 @@ cmd_project_show(struct manage *m)
 	return show(m, STORE_PROJECT);
 }
 
+int
+cmd_app_cred_show(struct manage *m)
+{
+	return show(m, STORE_APP_CRED);
+}
+
 static const char *
 refusal(enum store_kind k)
 {
@@ -191,6 +217,8 @@ delete_locked(struct manage *m, enum store_kind k, const char *id)
 		return store_endpoint_delete(m->st, id);
 	case STORE_PROJECT:
 		return store_project_delete(m->st, id, token_span(m));
+	case STORE_APP_CRED:
+		return store_appcred_delete(m->st, id);
 	default:
 		if ((r = store_row_json(m->st, k, id, (void **)&o)) != 0)
 			return r;
@@ -252,6 +280,13 @@ int
 cmd_project_delete(struct manage *m)
 {
 	return delete(m, STORE_PROJECT);
+}
+
+/* Its tokens stop validating at once: each validation reads it. */
+int
+cmd_app_cred_delete(struct manage *m)
+{
+	return delete(m, STORE_APP_CRED);
 }
 
 /* Its tokens, and its users' and projects', stop validating at once. */

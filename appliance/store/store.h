@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_ID_LEN		32	/* uuid4().hex */
 #define STORE_NAME_MAX		255
 #define STORE_PASSWORD_MAX	4096	/* Keystone's cap */
@@ -126,6 +126,7 @@ enum store_kind {
 	STORE_ENDPOINT,
 	STORE_DOMAIN,
 	STORE_PROJECT,
+	STORE_APP_CRED,		/* written by store_appcred.c */
 	STORE_KINDS,
 };
 
@@ -139,7 +140,8 @@ enum store_filter_key {
 	SF_INTERFACE,
 	SF_SERVICE,
 	SF_REGION,
-	SF_USER,		/* projects where the user holds a role */
+	SF_USER,		/* projects where the user holds a role;
+				   application credentials of the user */
 	SF_MAX,
 };
 
@@ -149,6 +151,23 @@ int	store_rows_json(struct store *, enum store_kind, const char *const *,
 	    void *);
 int	store_row_json(struct store *, enum store_kind, const char *, void **);
 int	store_row_put(struct store *, enum store_kind, const void *, int);
+
+/* store_appcred.c: application credentials (rows: STORE_APP_CRED) */
+struct store_appcred {
+	int64_t	 expires_at;	/* microseconds; -1: never */
+	int	 unrestricted;
+	char	 id[STORE_NAME_MAX + 1];
+	char	 name[STORE_NAME_MAX + 1];
+	char	 user_id[STORE_NAME_MAX + 1];
+	char	 project_id[STORE_NAME_MAX + 1];
+	char	 hash[256];
+};
+
+int	store_appcred_get(struct store *, const char *, const char *,
+	    struct store_appcred *);
+int	store_appcred_roles_json(struct store *, const char *, void *);
+int	store_appcred_role_put(struct store *, const char *, const char *);
+int	store_appcred_delete(struct store *, const char *);
 
 /* store_write_catalog.c: the caller holds the transaction */
 int	store_region_delete(struct store *, const char *);

@@ -1,6 +1,6 @@
 /*
  * signet-api and signet-manage: the identity API's collections (regions,
- * services, endpoints, domains, projects) as the JSON objects Keystone
+ * services, endpoints, domains, projects, application credentials) as the JSON objects Keystone
  * answers with, read and written through one table of statements per
  * kind. Filters and values are bound, never written into SQL; what the
  * caller hands in was validated by it (api_json_in.c).
@@ -24,6 +24,7 @@ enum col_type {
 	CT_TEXT,		/* NULL reads as "" */
 	CT_NULL_TEXT,		/* NULL reads as null */
 	CT_BOOL,
+	CT_JSON,		/* JSON text as a value */
 	CT_EXTRA,		/* JSON text merged into the object */
 };
 
@@ -135,6 +136,37 @@ static const struct kind kinds[STORE_KINDS] = {
 		{ "links", "is_domain" },
 		1,
 	},
+	/*
+	 * Shown as Keystone does: expires_at with its microseconds and no
+	 * zone, the roles by id and name. The secret's hash is written and
+	 * never read here.
+	 */
+	[STORE_APP_CRED] = {
+		"SELECT a.id, a.name, a.description, a.user_id, a.project_id, "
+		"CASE WHEN a.expires_at IS NULL THEN NULL ELSE "
+		"strftime('%Y-%m-%dT%H:%M:%S', a.expires_at / 1000000, "
+		"'unixepoch') || printf('.%06d', a.expires_at % 1000000) END, "
+		"a.unrestricted, (SELECT json_group_array(json_object('id', "
+		"r.id, 'name', r.name, 'domain_id', NULL, 'description', NULL, "
+		"'options', json_object())) FROM application_credential_role ar "
+		"JOIN role r ON r.id = ar.role_id WHERE "
+		"ar.application_credential_id = a.id), NULL FROM "
+		"application_credential a WHERE (?1 IS NULL OR a.id = ?1) AND "
+		"(?2 IS NULL OR a.name = ?2) AND (?10 IS NULL OR "
+		"a.user_id = ?10) ORDER BY a.id",
+		"INSERT INTO application_credential (id, name, description, "
+		"user_id, project_id, expires_at, unrestricted, secret_hash) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		NULL,
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "description", CT_NULL_TEXT }, { "user_id", CT_TEXT },
+		  { "project_id", CT_NULL_TEXT },
+		  { "expires_at", CT_NULL_TEXT }, { "unrestricted", CT_BOOL },
+		  { "roles", CT_JSON }, { "system", CT_NULL_TEXT } },
+		{ "id", "name", "description", "user_id", "project_id",
+		  "expires_at", "unrestricted", "secret_hash" },
+		{ "links", "roles", "system" },
+	},
 };
 
 /* Attributes stored as extra: never one a column or Keystone owns. */
@@ -175,6 +207,11 @@ row_json(const struct kind *kd, sqlite3_stmt *st)
 		case CT_BOOL:
 			json_object_set_new(o, kd->cols[i].key,
 			    json_boolean(sqlite3_column_int(st, i)));
+			break;
+		case CT_JSON:
+			json_object_set_new(o, kd->cols[i].key, t == NULL ?
+			    json_null() : json_loads((const char *)t, 0,
+			    NULL));
 			break;
 		case CT_NULL_TEXT:
 			if (t == NULL) {
@@ -290,6 +327,8 @@ bind_value(sqlite3_stmt *st, int i, json_t *v)
 		    SQLITE_STATIC);
 	else if (json_is_boolean(v))
 		sqlite3_bind_int(st, i, json_is_true(v));
+	else if (json_is_integer(v))
+		sqlite3_bind_int64(st, i, json_integer_value(v));
 	else
 		sqlite3_bind_null(st, i);
 }

@@ -140,6 +140,41 @@ static const char *const to_v2[] = {
 	"UPDATE meta SET value = '2' WHERE key = 'schema_version'",
 };
 
+/*
+ * Version 3: application credentials, as Keystone keeps them: the secret
+ * only as its hash, a name unique per user, the roles a subset of the
+ * creator's on the project (gone with the role), and gone with their
+ * user or project. expires_at is in microseconds, as Keystone's
+ * DateTimeInt.
+ */
+static const char *const to_v3[] = {
+	"CREATE TABLE application_credential (id TEXT PRIMARY KEY, "
+	    "name TEXT NOT NULL, secret_hash TEXT NOT NULL, description TEXT, "
+	    "user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE, "
+	    "project_id TEXT REFERENCES project(id) ON DELETE CASCADE, "
+	    "expires_at INTEGER, unrestricted INTEGER NOT NULL DEFAULT 0, "
+	    "UNIQUE (user_id, name))",
+	"CREATE TABLE application_credential_role (application_credential_id "
+	    "TEXT NOT NULL REFERENCES application_credential(id) "
+	    "ON DELETE CASCADE, role_id TEXT NOT NULL REFERENCES role(id) "
+	    "ON DELETE CASCADE, PRIMARY KEY (application_credential_id, "
+	    "role_id))",
+	"CREATE INDEX application_credential_project ON "
+	    "application_credential (project_id)",
+	"CREATE INDEX application_credential_role_role ON "
+	    "application_credential_role (role_id)",
+	"UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+};
+
+/* Each upgrade takes a store from the version before it to its own. */
+static const struct {
+	const char *const	*steps;
+	size_t			 n;
+} upgrades[] = {
+	{ to_v2, sizeof(to_v2) / sizeof(to_v2[0]) },
+	{ to_v3, sizeof(to_v3) / sizeof(to_v3[0]) },
+};
+
 sqlite3		*store_db(struct store *);
 sqlite3_stmt	*store_stmt(struct store *, const char *);
 
@@ -353,18 +388,19 @@ int
 store_sync(struct store *s)
 {
 	char	 v[STORE_ID_LEN + 1];
-	size_t	 i;
+	size_t	 i, u;
 	int	 r;
 
 	if ((r = store_begin(s)) != 0)
 		return r;
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]) && r == 0; i++)
 		r = exec(s, schema[i]);
-	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
-	    "schema_version")) == 0 && atoi(v) == 1)
-		for (i = 0; i < sizeof(to_v2) / sizeof(to_v2[0]) && r == 0;
-		    i++)
-			r = exec(s, to_v2[i]);
+	for (u = 0; r == 0 && u < sizeof(upgrades) / sizeof(upgrades[0]);
+	    u++)
+		if ((r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
+		    "schema_version")) == 0 && atoi(v) == (int)u + 1)
+			for (i = 0; i < upgrades[u].n && r == 0; i++)
+				r = exec(s, upgrades[u].steps[i]);
 	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
 	    "schema_version")) == 0 && atoi(v) > STORE_SCHEMA_VERSION) {
 		log_err("store %s: schema version %s is newer than this "

@@ -42,7 +42,10 @@ fill(struct signet_identity *p, const struct token_body *b)
 /*
  * Takes text; NULL-free on failure too. A trust-scoped body is refused:
  * the identity has no place for the trust, and without it the token would
- * pass for a plain project token.
+ * pass for a plain project token. So is a signed (PKI) body naming an
+ * application credential: no revocation event follows the credential's
+ * deletion, which only the token service sees. The token service's own
+ * answer for one is marked, so that it is asked again at every call.
  */
 int
 sv_ident_parse(char *text, const char *kind, struct sv_ident **idp)
@@ -61,8 +64,11 @@ sv_ident_parse(char *text, const char *kind, struct sv_ident **idp)
 	id->pub.kind = kind;
 	id->pub.json = text;
 	id->doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	id->delegated = json_object_get(json_object_get(id->doc, "token"),
+	    "application_credential") != NULL;
 	if (id->doc == NULL || token_body_read(id->doc, &b, &why) != 0 ||
-	    b.scope == TB_TRUST || fill(&id->pub, &b) != 0) {
+	    b.scope == TB_TRUST || (id->delegated && strncmp(kind, "pki",
+	    3) == 0) || fill(&id->pub, &b) != 0) {
 		sv_ident_put(id);
 		return -1;
 	}

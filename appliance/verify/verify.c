@@ -3,7 +3,9 @@
  * under the current certificates, JWS tokens under the JWK Set's keys,
  * everything else is asked of the token service; either way expiry and
  * the revocation list are checked on every call, cached or not, and
- * offline validation (PKI, JWS) fails closed without a fresh list.
+ * offline validation (PKI, JWS) fails closed without a fresh list. An
+ * application credential's token is never cached: its credential can be
+ * deleted, or its user lose a role, with no event on the list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +110,7 @@ signet_verify(struct signet_verifier *v, const char *tok,
 	} else if ((st = pki ? pki_open(v, tok, &id) : jws ?
 	    sv_jws_open(v, tok, &id) : sv_online(v, tok, &id)) ==
 	    SIGNET_VERIFY_OK &&
-	    time(NULL) < id->pub.expires_at)
+	    time(NULL) < id->pub.expires_at && !id->delegated)
 		sv_cache_put(v->cache, key, id);
 	if (st == SIGNET_VERIFY_OK &&
 	    (st = check(v, tok, pki || jws, &id->pub)) == SIGNET_VERIFY_OK) {

@@ -59,6 +59,8 @@ struct sv_ident {
 	atomic_int		 refs;
 	void			*doc;	/* json_t the strings point into */
 	char			*text;
+	int			 delegated;	/* an application credential's:
+						   asked again every time */
 };
 
 struct sv_cache;
