@@ -37,7 +37,7 @@ done
 
 # The signer's RPC against the same HSM work in-process (targets:
 # SignCms >= 0.85 x raw RSA sign, IssueFernet/OpenFernet >= 0.7 x raw;
-# IssueJws beside a raw C_Sign CKM_ECDSA P-256 loop).
+# IssueJws beside a raw SHA-256 + C_Sign CKM_ECDSA P-256 loop).
 printf '[signer]\nworkers = 4\nmax_connections = 64\n' >> "$CONF"
 LD_PRELOAD= "$BIN/signet-signerd" -c "$CONF" > "$WORK/signer.log" 2>&1 &
 spid=$!

@@ -5,8 +5,9 @@
  *   signer_rpc raw CONF SECONDS THREADS issue|open|sign|jws
  * prints "calls_per_s P50_US P99_US". raw issue is fernet_seal, raw open
  * fernet_open of one sealed token, both on pooled sessions; raw sign is
- * C_Sign SHA256-RSA-PKCS with the CMS key, raw jws C_Sign CKM_ECDSA of a
- * digest with the JWS signing key (rpc jws: IssueJws). rpc health is the
+ * C_Sign SHA256-RSA-PKCS with the CMS key, raw jws the SHA-256 of a JWS
+ * signing input as long as IssueJws's and C_Sign CKM_ECDSA of it with the
+ * JWS signing key (rpc jws: IssueJws). rpc health is the
  * round trip with no HSM work: the floor every other call stands on.
  */
 #include <pthread.h>
@@ -23,6 +24,7 @@
 #include "err.h"
 #include "fernet_seal.h"
 #include "hsm.h"
+#include "jws_claims.h"
 #include "jws_keys.h"
 #include "log.h"
 #include "secmem.h"
@@ -39,6 +41,7 @@ struct run {
 	struct jws_inv	 jinv;
 	char		 token[FERNET_TOKEN_MAX + 1];
 	char		 body[2048];
+	char		 jws_input[JWS_TOKEN_MAX];
 	pthread_mutex_t	 mu;
 	double		*lat;
 	size_t		 nlat;
@@ -108,20 +111,41 @@ rpc_once(struct run *rn, struct sigc *c)
 	return r;
 }
 
-/* What IssueJws's HSM work is: one ECDSA P-256 signature of a digest. */
+/*
+ * What an ES256 signature is, as IssueJws makes it: the SHA-256 of the
+ * signing input (header and claims as the RPC's, so of the same length),
+ * then one ECDSA P-256 signature of it in the token.
+ */
 static int
 raw_ecdsa(struct run *rn, struct hsm_sess *s)
 {
-	static uint8_t		 digest[32] = { 0x5a };
 	const struct jws_key	*k = jws_signing_key(&rn->jinv);
 	CK_MECHANISM		 m = { CKM_ECDSA, NULL, 0 };
-	uint8_t			 sig[JWS_SIG_LEN];
+	uint8_t			 digest[32], sig[JWS_SIG_LEN];
 	CK_ULONG		 len = sizeof(sig);
 
+	jws_digest(rn->jws_input, digest);
 	if (k == NULL || s->f->C_SignInit(s->h, &m, k->priv) != CKR_OK)
 		return -1;
 	return s->f->C_Sign(s->h, digest, sizeof(digest), sig, &len) ==
 	    CKR_OK ? 0 : -1;
+}
+
+/* The signing input of the claims rpc jws sends, as the signer makes it. */
+static int
+jws_input_make(struct run *rn)
+{
+	Signet__V1__Claims	 cl;
+	char			*m[1], *a[1], *json;
+	int			 r;
+
+	claims_fill(&cl, m, a);
+	if ((json = jws_claims_json(&cl, time(NULL))) == NULL)
+		return -1;
+	r = jws_signing_input(json, strlen(json), rn->jws_input,
+	    sizeof(rn->jws_input));
+	free(json);
+	return r;
 }
 
 /* DER DigestInfo of a SHA-256 digest, up to the digest (RFC 8017) */
@@ -263,7 +287,7 @@ setup(struct run *rn)
 	    hsm_pool_new(m, slot, CKU_USER, pin, 16, HSM_POOL_KEEP_PIN,
 	    &rn->pool) != 0 || hsm_sess_get(rn->pool, &s) != 0 ||
 	    fernet_inv_load(s, &fernet_set_token, &rn->inv) != 0 ||
-	    jws_inv_load(s, &rn->jinv) != 0)
+	    jws_inv_load(s, &rn->jinv) != 0 || jws_input_make(rn) != 0)
 		return -1;
 	hsm_sess_put(rn->pool, s, 0);
 	return 0;

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,14 +66,121 @@ lower_escapes(char *s)
 	}
 }
 
+/* Bytes of s when jansson would write it as it is (printable ASCII, no
+ * quote, no backslash), else 0; so is NULL, which it would leave out. */
+static size_t
+plain_len(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (s == NULL)
+		return 0;
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+			return 0;
+	return p - (const unsigned char *)s;
+}
+
+/* The room the claims take written plainly, or 0 when one needs jansson. */
+static size_t
+plain_room(const Signet__V1__Claims *c)
+{
+	const char	*ids[] = { c->domain_id, c->project_id, c->trust_id };
+	size_t		 i, n, room = 256;	/* names, integers, punctuation */
+
+	if ((n = plain_len(c->user_id)) == 0)
+		return 0;
+	room += n;
+	for (i = 0; i < c->n_methods + c->n_audit_ids; i++) {
+		n = plain_len(i < c->n_methods ? c->methods[i] :
+		    c->audit_ids[i - c->n_methods]);
+		if (n == 0)
+			return 0;
+		room += n + 3;
+	}
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		if (ids[i] == NULL || *ids[i] == '\0')
+			continue;
+		if ((n = plain_len(ids[i])) == 0)
+			return 0;
+		room += n + 32;
+	}
+	return room;
+}
+
+static char *
+put(char *p, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *
+put_list(char *p, const char *name, char **v, size_t n)
+{
+	size_t	 i;
+
+	p = put(p, name);
+	for (i = 0; i < n; i++) {
+		p = put(p, i == 0 ? "[\"" : ",\"");
+		p = put(p, v[i]);
+		*p++ = '"';
+	}
+	return put(p, n == 0 ? "[]" : "]");
+}
+
+static char *
+put_id(char *p, const char *name, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return p;
+	p = put(p, name);
+	p = put(p, v);
+	*p++ = '"';
+	return p;
+}
+
+/*
+ * The common case (every string printable ASCII) without building a
+ * jansson document: byte for byte what json_dumps writes for it, in
+ * about a tenth of the time. NULL: write it with jansson.
+ */
+static char *
+claims_plain(const Signet__V1__Claims *c, int64_t iat)
+{
+	size_t	 room = plain_room(c);
+	char	*text, *p;
+
+	if (room == 0 || (text = malloc(room)) == NULL)
+		return NULL;
+	p = text + snprintf(text, room, "{\"sub\":\"%s\",\"iat\":%lld,"
+	    "\"exp\":%lld", c->user_id, (long long)iat,
+	    (long long)c->expires_at);
+	p = put_list(p, ",\"openstack_methods\":", c->methods, c->n_methods);
+	p = put_list(p, ",\"openstack_audit_ids\":", c->audit_ids,
+	    c->n_audit_ids);
+	if (c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_SYSTEM)
+		p = put(p, ",\"openstack_system\":\"all\"");
+	p = put_id(p, ",\"openstack_domain_id\":\"", c->domain_id);
+	p = put_id(p, ",\"openstack_project_id\":\"", c->project_id);
+	p = put_id(p, ",\"openstack_trust_id\":\"", c->trust_id);
+	*p++ = '}';
+	*p = '\0';
+	return text;
+}
+
 /* The claims JSON of a token issued at iat (malloc'ed), or NULL. */
 char *
 jws_claims_json(const Signet__V1__Claims *c, int64_t iat)
 {
-	json_t	*o = json_object();
+	json_t	*o;
 	char	*text;
 
-	if (o == NULL)
+	if ((text = claims_plain(c, iat)) != NULL)
+		return text;
+	if ((o = json_object()) == NULL)
 		return NULL;
 	json_object_set_new(o, "sub", json_string(c->user_id));
 	json_object_set_new(o, "iat", json_integer(iat));

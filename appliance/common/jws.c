@@ -5,6 +5,7 @@
  * base64url (the signature's unused bits zero: one token, one spelling)
  * and the signature 64 bytes of r||s, never DER.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,12 +34,24 @@ jws_signing_input(const char *payload, size_t len, char *out, size_t outsz)
 	return 0;
 }
 
+/* Fetched once: EVP_sha256() looks the digest up again at every use. */
+static EVP_MD		*sha256;
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void
 jws_digest(const char *input, uint8_t *digest)
 {
 	unsigned int	 n = 32;
 
-	EVP_Digest(input, strlen(input), digest, &n, EVP_sha256(), NULL);
+	pthread_once(&sha256_once, sha256_fetch);
+	EVP_Digest(input, strlen(input), digest, &n, sha256 != NULL ? sha256 :
+	    EVP_sha256(), NULL);
 }
 
 /* input.signature, into out. */
