@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,9 +30,7 @@
 #define SIGC_ENDPOINTS_MAX	8
 #define SIGC_BACKOFF_MIN_MS	20
 #define SIGC_BACKOFF_MAX_MS	500
-#define SIGC_SPIN_US		200	/* awake, at least, for an answer */
-#define SIGC_SPIN_MAX_US	1000	/* an answer slower than this: asleep */
-#define SIGC_CALL_KINDS		16	/* round trips kept by call number */
+#define SIGC_SPIN_US		200	/* a Fernet call's answer comes sooner */
 
 struct sigc {
 	char		*paths;		/* the list, split in place */
@@ -45,7 +42,6 @@ struct sigc {
 	int		 timeout_ms;
 	int		 quiet;		/* sigc_try: its caller logs */
 	uint64_t	 next_id;
-	uint32_t	 rtt_us[SIGC_CALL_KINDS];	/* each call's last */
 	uint8_t		 buf[SIG_FRAME_MAX];
 };
 
@@ -299,39 +295,21 @@ send_request(struct sigc *c, Signet__V1__Request *req)
 }
 
 /*
- * How long to wait awake for the answer to a call: a little longer than
- * the same call's last answer took here (an ECDSA signature takes longer
- * than a Fernet seal), or not at all once that answer took longer than
- * SIGC_SPIN_MAX_US (calls queued at the signer, a busy machine): polling
- * would then only take a CPU from the signer. An RSA signature takes
+ * The answer's frame into c->buf or, when bigger, a heap buffer; NULL
+ * *respp when the frame came but did not parse. A Fernet or Health
+ * answer is awaited awake for a while; an RSA signature takes
  * milliseconds, so a SignCms caller sleeps at once.
  */
 static int
-spin_window(const struct sigc *c, int call)
-{
-	uint32_t	 last = c->rtt_us[call % SIGC_CALL_KINDS];
-
-	if (call == SIGNET__V1__REQUEST__CALL_SIGN_CMS ||
-	    last > SIGC_SPIN_MAX_US)
-		return 0;
-	return last + last / 2 > SIGC_SPIN_US ? last + last / 2 :
-	    SIGC_SPIN_US;
-}
-
-/*
- * The answer's frame into c->buf or, when bigger, a heap buffer; NULL
- * *respp when the frame came but did not parse.
- */
-static int
-read_response(struct sigc *c, int spin_us, Signet__V1__Response **respp)
+read_response(struct sigc *c, int spin, Signet__V1__Response **respp)
 {
 	uint8_t		*buf = c->buf;
 	uint32_t	 n;
 	int		 r;
 
 	*respp = NULL;
-	if (spin_us > 0)
-		(void)chan_spin_readable(&c->ch, spin_us);
+	if (spin)
+		(void)chan_spin_readable(&c->ch, SIGC_SPIN_US);
 	if ((r = frame_read_len(&c->ch, SIG_FRAME_BIG_MAX, &n)) != 0)
 		return r;
 	if (n > sizeof(c->buf) && (buf = malloc(n)) == NULL)
@@ -344,25 +322,13 @@ read_response(struct sigc *c, int spin_us, Signet__V1__Response **respp)
 	return r;
 }
 
-/* This process's calls awaiting their answers: only the first
- * chan_spin_slots() of them wait awake. */
-static atomic_int	 awaited;
-
-static void
-rtt_note(struct sigc *c, int call, double secs)
-{
-	c->rtt_us[call % SIGC_CALL_KINDS] = secs * 1e6 > UINT32_MAX ?
-	    UINT32_MAX : (uint32_t)(secs * 1e6);
-}
-
 /* Caller owns *respp (sigc_response_free). */
 int
 sigc_call(struct sigc *c, Signet__V1__Request *req,
     Signet__V1__Response **respp)
 {
 	Signet__V1__Response *resp;
-	double		 sent;
-	int		 r, alone;
+	int		 r;
 
 	*respp = NULL;
 	req->id = c->next_id++;
@@ -382,16 +348,11 @@ sigc_call(struct sigc *c, Signet__V1__Request *req,
 		    (r = send_request(c, req)) != 0)
 			return SIG_ERR_UNAVAILABLE;
 	}
-	sent = mono_now();
-	alone = atomic_fetch_add(&awaited, 1) < chan_spin_slots();
-	r = read_response(c, alone ? spin_window(c, req->call_case) : 0,
-	    &resp);
-	atomic_fetch_sub(&awaited, 1);
-	if (r != 0) {
+	if (read_response(c, req->call_case !=
+	    SIGNET__V1__REQUEST__CALL_SIGN_CMS, &resp) != 0) {
 		sigc_drop(c);
 		return SIG_ERR_UNAVAILABLE;
 	}
-	rtt_note(c, req->call_case, mono_now() - sent);
 	if (resp == NULL || resp->id != req->id) {
 		log_err("signer answered %s", resp == NULL ? "garbage" :
 		    "another request");

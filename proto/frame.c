@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/uio.h>
 #include <sys/socket.h>
@@ -194,28 +193,6 @@ frame_write(struct chan *ch, const uint8_t *msg, size_t len)
 		off += (size_t)r;
 	}
 	return 0;
-}
-
-/*
- * How many of a process's threads should wait awake (chan_spin_readable)
- * at once: half its CPUs, at least one. Polling pays only while a CPU
- * would otherwise go idle; beside calls at work it takes their CPU, and a
- * thread that sleeps then is woken on a busy CPU, which is cheap (unlike
- * an idle one's wake-up on a virtual machine).
- */
-int
-chan_spin_slots(void)
-{
-	static atomic_int	 slots;
-	cpu_set_t		 cs;
-	int			 n;
-
-	if ((n = atomic_load(&slots)) == 0) {
-		n = sched_getaffinity(0, sizeof(cs), &cs) == 0 ?
-		    CPU_COUNT(&cs) / 2 : 1;
-		atomic_store(&slots, n = n > 1 ? n : 1);
-	}
-	return n;
 }
 
 /*

@@ -36,7 +36,6 @@ int	frame_read_len(struct chan *, size_t, uint32_t *);
 int	frame_read_body(struct chan *, uint8_t *, uint32_t);
 int	frame_write(struct chan *, const uint8_t *, size_t);
 int	chan_spin_readable(struct chan *, int);
-int	chan_spin_slots(void);
 int	chan_wait(struct chan *, short);
 
 #endif

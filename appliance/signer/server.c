@@ -44,9 +44,6 @@ struct conn {
 #define REFUSED_TLS	"tls peer denied"
 
 static atomic_int	 nconns;
-/* Connections between a request and its answer: while others work, a
- * connection waits for its next request asleep (chan_spin_slots). */
-static atomic_int	 serving;
 /* By peer: sg->uids' index, SIGNER_UIDS_MAX for every TLS peer. Only the
  * accept loop adds, so a check and its add need no lock. */
 static atomic_int	 peer_conns[SIGNER_PEERS];
@@ -149,8 +146,7 @@ wait_readable(struct conn *cn)
 	int		 idle = cn->sg->cf->signer_idle_timeout;
 	double		 until;
 
-	if (chan_spin_readable(&cn->ch, atomic_load(&serving) <
-	    chan_spin_slots() ? SIGNER_SPIN_US : 0))
+	if (chan_spin_readable(&cn->ch, SIGNER_SPIN_US))
 		return 1;
 	until = mono_now() + idle;
 	while (!cn->sg->stop) {
@@ -309,7 +305,6 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 		bufs_release(&fb);
 		return -1;
 	}
-	atomic_fetch_add(&serving, 1);
 	if ((running = fb.big != NULL))	/* the peer's frame is in */
 		pthread_mutex_lock(&big_run_mu);
 	if (clean)
@@ -328,7 +323,6 @@ serve_one(struct conn *cn, struct job *j, uint8_t *in, uint8_t *out,
 		cn->ch.deadline = mono_now() + SIGNER_READ_TIMEOUT_S;
 		r = frame_write(&cn->ch, obuf, n);
 	}
-	atomic_fetch_sub(&serving, 1);
 	op_scratch_wipe(scratch);
 	signet__v1__request__free_unpacked(req, NULL);
 	bufs_release(&fb);
