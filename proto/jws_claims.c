@@ -88,6 +88,11 @@ plain_room(const Signet__V1__Claims *c)
 	const char	*ids[] = { c->domain_id, c->project_id, c->trust_id };
 	size_t		 i, n, room = 256;	/* names, integers, punctuation */
 
+	/* federation, OAuth1, application credentials: rare, jansson's */
+	if ((c->idp_id != NULL && *c->idp_id != '\0') ||
+	    (c->access_token_id != NULL && *c->access_token_id != '\0') ||
+	    (c->app_cred_id != NULL && *c->app_cred_id != '\0'))
+		return 0;
 	if ((n = plain_len(c->user_id)) == 0)
 		return 0;
 	room += n;

@@ -292,10 +292,10 @@ is_stored(const struct kind *kd, const char *key)
 	size_t	 i;
 
 	for (i = 0; i < KIND_WRITES && kd->writes[i] != NULL; i++)
-		if (strcmp(kd->writes[i], key) == 0)
+		if (strcmp(kd->writes[i], key) == 0)	/* not secret */
 			return 1;
 	for (i = 0; i < 3 && kd->derived[i] != NULL; i++)
-		if (strcmp(kd->derived[i], key) == 0)
+		if (strcmp(kd->derived[i], key) == 0)	/* not secret */
 			return 1;
 	return 0;
 }
