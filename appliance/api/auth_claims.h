@@ -24,5 +24,7 @@ struct new_token {
 
 int	auth_claims(struct api *, const struct auth_req *, struct new_token *,
 	    struct opened *, json_t **);
+int	auth_password_user(struct api *, const struct auth_req *,
+	    struct store_user *);
 
 #endif

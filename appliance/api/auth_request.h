@@ -15,6 +15,7 @@ struct auth_req {
 	const char	*password;
 	const char	*token;		/* the token method's parent */
 	enum scope_kind	 scope;
+	int		 scope_absent;	/* no "scope": the default project */
 	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
 };
 

@@ -38,7 +38,13 @@ static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "  region-show|service-show|endpoint-show ID\n"
     "  domain-show D | project-show P [--domain D]\n"
     "  region-delete|service-delete|endpoint-delete ID\n"
-    "  domain-disable D | domain-delete D | project-delete P [--domain D]\n";
+    "  domain-disable D | domain-delete D | project-delete P [--domain D]\n"
+    "  user-list [--domain D] | user-show|user-enable|user-delete U "
+    "[--domain D]\n"
+    "  user-password-reset U --password-file F|- [--domain D]\n"
+    "  role-create|role-delete ROLE [--domain D] | role-list [--domain D]\n"
+    "  group-create G [--domain D] | group-list [--domain D]\n"
+    "  group-add-user G U [--domain D] [--user-domain D]\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -84,7 +90,7 @@ read_password(const char *path, char *out, size_t outsz)
  * the password of the hash old (NULL: no user yet), so a bootstrap that
  * changes nothing revokes nothing.
  */
-static int
+int
 hashed_password(const char *path, const char *old, int *same, char *hash,
     size_t sz)
 {
@@ -109,7 +115,7 @@ token_span(const struct manage *m)
 }
 
 /* A name an operator can read back: 1..255 bytes of UTF-8, no controls. */
-static int
+int
 name_ok(const char *what, const char *name)
 {
 	if (utf8_name_ok(name, STORE_NAME_MAX))
@@ -171,12 +177,12 @@ bootstrap_steps(struct manage *m, const char *hash)
 	    dom)) != 0 ||
 	    (r = store_project_ensure(m->st, "admin", dom, proj)) != 0 ||
 	    (r = store_user_ensure(m->st, "admin", dom, hash, 1, user)) != 0 ||
-	    (r = store_role_ensure(m->st, "reader", reader)) != 0 ||
-	    (r = store_role_ensure(m->st, "member", member)) != 0 ||
+	    (r = store_role_ensure(m->st, "reader", 1, reader)) != 0 ||
+	    (r = store_role_ensure(m->st, "member", 1, member)) != 0 ||
 	    (r = store_role_imply(m->st, member, reader)) != 0 ||
-	    (r = store_role_ensure(m->st, "admin", admin)) != 0 ||
+	    (r = store_role_ensure(m->st, "admin", 1, admin)) != 0 ||
 	    (r = store_role_imply(m->st, admin, member)) != 0 ||
-	    (r = store_role_ensure(m->st, "service", service)) != 0 ||
+	    (r = store_role_ensure(m->st, "service", 0, service)) != 0 ||
 	    (r = store_grant(m->st, admin, user, STORE_ON_PROJECT, proj,
 	    1)) != 0 ||
 	    (r = store_grant(m->st, admin, user, STORE_ON_SYSTEM, "all",
@@ -433,6 +439,17 @@ static const struct {
 	{ "domain-disable", cmd_domain_disable, 1 },
 	{ "domain-delete", cmd_domain_delete, 1 },
 	{ "project-delete", cmd_project_delete, 1 },
+	{ "user-list", cmd_user_list, 0 },
+	{ "user-show", cmd_user_show, 1 },
+	{ "user-enable", cmd_user_enable, 1 },
+	{ "user-delete", cmd_user_delete, 1 },
+	{ "user-password-reset", cmd_user_password_reset, 1 },
+	{ "role-create", cmd_role_create, 1 },
+	{ "role-list", cmd_role_list, 0 },
+	{ "role-delete", cmd_role_delete, 1 },
+	{ "group-create", cmd_group_create, 1 },
+	{ "group-list", cmd_group_list, 0 },
+	{ "group-add-user", cmd_group_add_user, 2 },
 };
 
 static void
