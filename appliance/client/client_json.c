@@ -115,8 +115,9 @@ id_or_null(const char *s)
 	return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
-static json_t *
-strings(char **v, size_t n)
+/* A JSON array of n strings. */
+json_t *
+cj_strings(char **v, size_t n)
 {
 	json_t	*a = json_array();
 	size_t	 i;
@@ -138,13 +139,13 @@ cj_opened(const Signet__V1__OpenFernetResponse *o)
 	    "s:o,s:I,s:I}",
 	    "scope", scope_names[(unsigned)c->scope < 5 ? c->scope : 0],
 	    "user_id", c->user_id,
-	    "methods", strings(c->methods, c->n_methods),
-	    "audit_ids", strings(c->audit_ids, c->n_audit_ids),
+	    "methods", cj_strings(c->methods, c->n_methods),
+	    "audit_ids", cj_strings(c->audit_ids, c->n_audit_ids),
 	    "project_id", id_or_null(c->project_id),
 	    "domain_id", id_or_null(c->domain_id),
 	    "trust_id", id_or_null(c->trust_id),
 	    "system", id_or_null(c->system),
-	    "group_ids", *c->idp_id != '\0' ? strings(c->group_ids,
+	    "group_ids", *c->idp_id != '\0' ? cj_strings(c->group_ids,
 	    c->n_group_ids) : json_null(),
 	    "idp_id", id_or_null(c->idp_id),
 	    "protocol_id", id_or_null(c->protocol_id),

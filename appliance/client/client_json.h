@@ -17,6 +17,7 @@ struct cj_claims {
 int	cj_claims_parse(json_t *, struct cj_claims *, const char **);
 void	cj_claims_free(struct cj_claims *);
 json_t	*cj_opened(const Signet__V1__OpenFernetResponse *);
+json_t	*cj_strings(char **, size_t);
 json_t	*cj_public(const Signet__V1__PublicMaterialResponse *);
 json_t	*cj_health(const Signet__V1__HealthResponse *);
 

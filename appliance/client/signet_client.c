@@ -298,17 +298,6 @@ health(const Signet__V1__Response *r)
 }
 
 static json_t *
-strings(char **v, size_t n)
-{
-	json_t	*a = json_array();
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *
 issued_receipt(const Signet__V1__Response *r)
 {
 	return json_pack("{s:s,s:I}", "receipt", r->issue_receipt->receipt,
@@ -321,7 +310,7 @@ opened_receipt(const Signet__V1__Response *r)
 	const Signet__V1__OpenReceiptResponse *o = r->open_receipt;
 
 	return json_pack("{s:s,s:o,s:I,s:I}", "user_id", o->user_id,
-	    "methods", strings(o->methods, o->n_methods), "expires_at",
+	    "methods", cj_strings(o->methods, o->n_methods), "expires_at",
 	    (json_int_t)o->expires_at, "issued_at", (json_int_t)o->issued_at);
 }
 
