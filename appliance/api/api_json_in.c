@@ -1,9 +1,11 @@
 /*
  * signet-api: a request body of the identity API (untrusted JSON), read
  * and checked as Keystone's JSON schemas do (the schema.py files of
- * keystone/resource, keystone/catalog and keystone/application_credential),
- * with their messages less the value: a 400 names the field, never what
- * was in it. Attributes no schema names pass, as Keystone keeps them.
+ * keystone/resource, keystone/catalog, keystone/identity,
+ * keystone/application_credential and
+ * keystone/assignment), with their messages less the
+ * value: a 400 names the field, never what was in it. Attributes no
+ * schema names pass, as Keystone keeps them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +160,83 @@ options_ok(const struct field *f, json_t *v, char *msg)
 	return 0;
 }
 
+/* Keystone's user options (identity/backends/resource_options.py). */
+static const char *const user_bools[] = {
+	"ignore_change_password_upon_first_use", "ignore_password_expiry",
+	"ignore_lockout_failure_attempts", "lock_password",
+	"ignore_user_inactivity", "multi_factor_auth_enabled",
+};
+
+static int
+unique_items(json_t *v)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < json_array_size(v); i++)
+		for (j = 0; j < i; j++)
+			if (json_equal(json_array_get(v, i),
+			    json_array_get(v, j)))
+				return 0;
+	return 1;
+}
+
+/* multi_factor_auth_rules: unique lists of at least one unique string */
+static int
+mfa_rules_ok(json_t *v, char *msg)
+{
+	const char	*name = "options/multi_factor_auth_rules";
+	json_t		*rule, *m;
+	size_t		 i, j;
+
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return bad(msg, name, "is not of type 'array', 'null'");
+	json_array_foreach(v, i, rule) {
+		if (!json_is_array(rule))
+			return bad(msg, name, "is not of type 'array'");
+		if (json_array_size(rule) == 0)
+			return bad(msg, name, "is too short");
+		json_array_foreach(rule, j, m)
+			if (!json_is_string(m))
+				return bad(msg, name,
+				    "is not of type 'string'");
+		if (!unique_items(rule))
+			return bad(msg, name, "has non-unique elements");
+	}
+	return unique_items(v) ? 0 : bad(msg, name,
+	    "has non-unique elements");
+}
+
+static int
+user_options_ok(const struct field *f, json_t *v, char *msg)
+{
+	const char	*k;
+	json_t		*o;
+	size_t		 i;
+
+	json_object_foreach(v, k, o) {
+		if (strcmp(k, "multi_factor_auth_rules") == 0) {
+			if (mfa_rules_ok(o, msg) != 0)
+				return -1;
+			continue;
+		}
+		for (i = 0; i < sizeof(user_bools) / sizeof(user_bools[0]); i++)
+			if (strcmp(k, user_bools[i]) == 0)
+				break;
+		if (i == sizeof(user_bools) / sizeof(user_bools[0]))
+			return bad(msg, f->name, "Additional properties are "
+			    "not allowed");
+		if (!json_is_boolean(o) && !json_is_null(o)) {
+			snprintf(msg, API_JSON_MSG_MAX, "Invalid input for "
+			    "field 'options/%s': is not of type 'boolean', "
+			    "'null'", user_bools[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 field_ok(const struct field *f, json_t *v, char *msg)
 {
@@ -175,6 +254,8 @@ field_ok(const struct field *f, json_t *v, char *msg)
 	case FT_OBJECT:
 		if (!json_is_object(v))
 			return bad(msg, f->name, "is not of type 'object'");
+		if (f->flags & FF_USER_OPTIONS)
+			return user_options_ok(f, v, msg);
 		return (f->flags & FF_OPTIONS) ? options_ok(f, v, msg) : 0;
 	case FT_TAGS:
 		return tags_ok(f, v, msg);
@@ -202,7 +283,7 @@ json_in_check(json_t *obj, const struct field *fs, int minprops, char *msg)
 		    "properties");
 		return -1;
 	}
-	for (; fs->name != NULL; fs++) {
+	for (; fs != NULL && fs->name != NULL; fs++) {
 		if ((v = json_object_get(obj, fs->name)) == NULL) {
 			if (fs->flags & FF_REQUIRED) {
 				snprintf(msg, API_JSON_MSG_MAX,

@@ -69,10 +69,13 @@ const char auth_no_user_hash[] =
 /*
  * A password's user: the same 401 whatever was wrong, a locked-out user
  * included (its password is not even checked while the lock holds). A
- * store that cannot count the attempt does not stop the login.
+ * store that cannot count the attempt does not stop the login. A user
+ * with the option ignore_lockout_failure_attempts is never locked out
+ * (nor counted), as Keystone has it. Also the check of a password
+ * change's original password.
  */
-static int
-password_user(struct api *a, const struct auth_req *ar,
+int
+auth_password_user(struct api *a, const struct auth_req *ar,
     struct store_user *u)
 {
 	int	 found, ok, n = a->cf->lockout_failure_attempts;
@@ -81,6 +84,8 @@ password_user(struct api *a, const struct auth_req *ar,
 	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
 	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
 	    ar->udom_name, u) == 0 && u->enabled;
+	if (found && u->ignore_lockout)
+		n = 0;
 	if (found && store_login_begin(ST, u->id, n, d) == 1)
 		found = 0;
 	ok = password_check(ar->password, strlen(ar->password), found ?
@@ -88,6 +93,37 @@ password_user(struct api *a, const struct auth_req *ar,
 	if (found)
 		(void)store_login_end(ST, u->id, ok, n, d);
 	return ok ? 0 : SIG_ERR_AUTH;
+}
+
+/*
+ * No scope asked for: the user's default project, as Keystone picks it
+ * (enabled, in an enabled domain, and the user holds a role there), else
+ * unscoped. *dar is ar, scoped when it is.
+ */
+static const struct auth_req *
+default_scope(struct api *a, const struct auth_req *ar, const char *user,
+    struct auth_req *dar, char *pid)
+{
+	struct store_user	 u;
+	struct store_scope	 sc;
+	json_t			*roles;
+
+	if (ar->scope != SC_UNSCOPED || !ar->scope_absent ||
+	    store_user_get(ST, user, NULL, NULL, &u) != 0 ||
+	    *u.default_project_id == '\0' ||
+	    store_project_get(ST, u.default_project_id, NULL, NULL, &sc) != 0 ||
+	    !sc.enabled || (roles = json_array()) == NULL)
+		return ar;
+	if (scache_roles(ST, user, "project", sc.id, roles) == 0 &&
+	    json_array_size(roles) > 0) {
+		*dar = *ar;
+		strcpy(pid, sc.id);
+		dar->scope = SC_PROJECT;
+		dar->p_id = pid;
+		ar = dar;
+	}
+	json_decref(roles);
+	return ar;
 }
 
 static void
@@ -196,7 +232,9 @@ int
 auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,
     struct opened *po, json_t **pdoc)
 {
-	int	 r;
+	struct auth_req	 dar;
+	char		 dpid[STORE_NAME_MAX + 1];
+	int		 r;
 
 	*pdoc = NULL;
 	memset(nt, 0, sizeof(*nt));
@@ -207,13 +245,15 @@ auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,
 		return appcred_claims(a, ar, nt);
 	if (ar->token != NULL)
 		r = from_parent(a, tcache_now(), ar->token, nt, po, pdoc);
-	else if ((r = password_user(a, ar, &nt->u)) == 0) {
+	else if ((r = auth_password_user(a, ar, &nt->u)) == 0) {
 		nt->c.user_id = nt->u.id;
 		nt->methods[0] = S("password");
 		nt->c.methods = nt->methods;
 		nt->c.n_methods = 1;
 		nt->c.expires_at = time(NULL) + a->cf->token_expiration;
 	}
+	if (r == 0)
+		ar = default_scope(a, ar, nt->c.user_id, &dar, dpid);
 	if (r == 0)
 		r = resolve_scope(a, ar, &nt->c, nt->pid, nt->did);
 	/* the signer re-scopes only from a parent it can open */

@@ -25,6 +25,8 @@ struct new_token {
 
 int	auth_claims(struct api *, const struct auth_req *, struct new_token *,
 	    struct opened *, json_t **);
+int	auth_password_user(struct api *, const struct auth_req *,
+	    struct store_user *);
 
 extern const char auth_no_user_hash[];
 

@@ -49,6 +49,7 @@ parse_scope(json_t *s, struct auth_req *ar)
 {
 	const char	*dummy;
 
+	ar->scope_absent = s == NULL;
 	if (s == NULL || (json_is_string(s) &&
 	    strcmp(json_string_value(s), "unscoped") == 0))
 		return (ar->scope = SC_UNSCOPED, NULL);

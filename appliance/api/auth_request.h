@@ -18,6 +18,7 @@ struct auth_req {
 	const char	*ac_id, *ac_name, *secret;
 	int		 scope_asked;	/* (an application credential's: 401) */
 	enum scope_kind	 scope;
+	int		 scope_absent;	/* no "scope": the default project */
 	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
 };
 

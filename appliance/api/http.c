@@ -23,6 +23,7 @@ title_of(unsigned int code)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Request Entity Too Large";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";

@@ -14,7 +14,7 @@
 #include "api.h"
 #include "metrics.h"
 
-#define ROUTES_MAX	64
+#define ROUTES_MAX	128	/* rows of routes.c's table */
 #define NBUCKETS	(sizeof(bounds_us) / sizeof(bounds_us[0]))
 
 static const char *const methods[] = { "GET", "HEAD", "POST", "DELETE",

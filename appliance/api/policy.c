@@ -19,6 +19,13 @@
 #define P_PROJ_DOMAIN	0x020	/* token.project.domain.id:%(target...)s */
 #define P_PROJECT	0x040	/* project_id:%(target.project.id)s */
 #define P_OWNER		0x080	/* user_id:%(target.user.id)s */
+#define P_MEMBER_READER	0x100	/* role:reader and domain_id: the
+				   target group's and user's domain */
+#define P_GRANT_READER	0x200	/* GRANTS_DOMAIN_READER (grant.py) */
+#define P_GRANT_R_ROLE	0x400	/* the same, and DOMAIN_MATCHES_ROLE */
+#define P_LAST		P_GRANT_R_ROLE
+
+#define P_ADMIN_OR_READER	(P_ADMIN | P_SYS_READER)
 
 static const struct {
 	const char	*action;
@@ -59,6 +66,58 @@ static const struct {
 	    P_OWNER },
 	{ "identity:create_application_credential", P_OWNER },
 	{ "identity:delete_application_credential", P_ADMIN | P_OWNER },
+	/* user.py: the owner is the user itself (and, deprecated, the
+	 * user of the path: the same) */
+	{ "identity:get_user", P_ADMIN_OR_READER | P_DOM_READER | P_OWNER },
+	{ "identity:list_users", P_ADMIN_OR_READER | P_DOM_READER },
+	{ "identity:create_user", P_ADMIN },
+	{ "identity:update_user", P_ADMIN },
+	{ "identity:delete_user", P_ADMIN },
+	/* group.py */
+	{ "identity:get_group", P_ADMIN_OR_READER | P_DOM_READER },
+	{ "identity:list_groups", P_ADMIN_OR_READER | P_DOM_READER },
+	{ "identity:list_groups_for_user", P_ADMIN_OR_READER | P_DOM_READER |
+	    P_OWNER },
+	{ "identity:list_users_in_group", P_ADMIN_OR_READER | P_DOM_READER },
+	{ "identity:check_user_in_group", P_ADMIN_OR_READER |
+	    P_MEMBER_READER },
+	{ "identity:create_group", P_ADMIN },
+	{ "identity:update_group", P_ADMIN },
+	{ "identity:delete_group", P_ADMIN },
+	{ "identity:add_user_to_group", P_ADMIN },
+	{ "identity:remove_user_from_group", P_ADMIN },
+	/* role.py and implied_role.py */
+	{ "identity:get_role", P_ADMIN_OR_READER },
+	{ "identity:list_roles", P_ADMIN_OR_READER },
+	{ "identity:create_role", P_ADMIN },
+	{ "identity:update_role", P_ADMIN },
+	{ "identity:delete_role", P_ADMIN },
+	{ "identity:get_domain_role", P_ADMIN_OR_READER },
+	{ "identity:list_domain_roles", P_ADMIN_OR_READER },
+	{ "identity:create_domain_role", P_ADMIN },
+	{ "identity:update_domain_role", P_ADMIN },
+	{ "identity:delete_domain_role", P_ADMIN },
+	{ "identity:get_implied_role", P_ADMIN_OR_READER },
+	{ "identity:list_implied_roles", P_ADMIN_OR_READER },
+	{ "identity:check_implied_role", P_ADMIN_OR_READER },
+	{ "identity:list_role_inference_rules", P_ADMIN_OR_READER },
+	{ "identity:create_implied_role", P_ADMIN },
+	{ "identity:delete_implied_role", P_ADMIN },
+	/* grant.py: a domain admin's grants (role:admin) are admin's */
+	{ "identity:check_grant", P_ADMIN_OR_READER | P_GRANT_R_ROLE },
+	{ "identity:list_grants", P_ADMIN_OR_READER | P_GRANT_READER },
+	{ "identity:create_grant", P_ADMIN },
+	{ "identity:revoke_grant", P_ADMIN },
+	{ "identity:list_system_grants_for_user", P_ADMIN_OR_READER },
+	{ "identity:check_system_grant_for_user", P_ADMIN_OR_READER },
+	{ "identity:create_system_grant_for_user", P_ADMIN },
+	{ "identity:revoke_system_grant_for_user", P_ADMIN },
+	{ "identity:list_system_grants_for_group", P_ADMIN_OR_READER },
+	{ "identity:check_system_grant_for_group", P_ADMIN_OR_READER },
+	{ "identity:create_system_grant_for_group", P_ADMIN },
+	{ "identity:revoke_system_grant_for_group", P_ADMIN },
+	/* role_assignment.py: the target is the caller's own domain */
+	{ "identity:list_role_assignments", P_ADMIN_OR_READER | P_DOM_READER },
 };
 
 /* Effective roles: the document lists implied ones (admin -> reader). */
@@ -95,6 +154,21 @@ same(const char *tok, const char *target)
 	return tok != NULL && target != NULL && strcmp(tok, target) == 0;
 }
 
+/*
+ * GRANTS_DOMAIN_READER: a reader scoped to the domain of the grant's
+ * actor (user or group) and of its target (a project's domain, or the
+ * domain itself).
+ */
+static int
+grant_reader(json_t *t, const struct policy_target *tg)
+{
+	const char	*dom = at(t, "domain", "id", NULL);
+
+	return has_role(t, "reader") && (same(dom, tg->user_domain_id) ||
+	    same(dom, tg->group_domain_id)) && (same(dom,
+	    tg->project_domain_id) || same(dom, tg->target_domain_id));
+}
+
 static int
 term_holds(json_t *t, int term, const struct policy_target *tg)
 {
@@ -117,6 +191,15 @@ term_holds(json_t *t, int term, const struct policy_target *tg)
 		return same(at(t, "project", "id", NULL), tg->project_id);
 	case P_OWNER:
 		return same(at(t, "user", "id", NULL), tg->user_id);
+	case P_MEMBER_READER:
+		return has_role(t, "reader") && same(at(t, "domain", "id",
+		    NULL), tg->group_domain_id) && same(at(t, "domain", "id",
+		    NULL), tg->user_domain_id);
+	case P_GRANT_READER:
+		return grant_reader(t, tg);
+	case P_GRANT_R_ROLE:
+		return grant_reader(t, tg) && (tg->role_global ||
+		    same(at(t, "domain", "id", NULL), tg->role_domain_id));
 	}
 	return 0;
 }
@@ -131,7 +214,7 @@ policy_allows(json_t *t, const char *action, const struct policy_target *tg)
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		if (strcmp(rules[i].action, action) != 0)
 			continue;
-		for (term = 1; term <= P_OWNER; term <<= 1)
+		for (term = 1; term <= P_LAST; term <<= 1)
 			if ((rules[i].terms & term) && term_holds(t, term, tg))
 				return 1;
 		return 0;

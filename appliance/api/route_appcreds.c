@@ -198,7 +198,7 @@ row(struct res_call *rc, json_t *obj, struct new_cred *nc)
 
 	return json_pack("{s:s,s:O,s:O,s:s,s:s,s:O,s:b,s:s}", "id", nc->id,
 	    "name", json_object_get(obj, "name"), "description",
-	    desc ? desc : json_null(), "user_id", rc->user, "project_id",
+	    desc ? desc : json_null(), "user_id", rc->parent, "project_id",
 	    res_caller_scope(rc, "project"), "expires_at", nc->expires,
 	    "unrestricted", json_is_true(json_object_get(obj,
 	    "unrestricted")), "secret_hash", nc->hash);
@@ -284,7 +284,7 @@ remove_cred(struct res_call *rc, json_t *old)
 static void
 target(struct res_call *rc, json_t *obj, struct policy_target *tg)
 {
-	tg->user_id = obj != NULL ? str(obj, "user_id") : rc->user;
+	tg->user_id = obj != NULL ? str(obj, "user_id") : rc->parent;
 }
 
 const struct collection coll_app_creds = {
@@ -302,4 +302,5 @@ const struct collection coll_app_creds = {
 	.post = post,
 	.what = "Application Credential",
 	.list_hides = { "user_id", "system" },
+	.parent = PARENT_USER,
 };

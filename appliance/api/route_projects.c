@@ -249,8 +249,8 @@ user_target(struct res_call *rc, json_t *obj, struct policy_target *tg)
 	static __thread struct store_user u;
 
 	(void)obj;
-	tg->user_id = rc->user;
-	if (store_user_get(ST_OF(rc), rc->user, NULL, NULL, &u) == 0)
+	tg->user_id = rc->parent;
+	if (store_user_get(ST_OF(rc), rc->parent, NULL, NULL, &u) == 0)
 		tg->domain_id = u.domain_id;
 }
 
@@ -262,4 +262,5 @@ const struct collection coll_user_projects = {
 	.filters = { [SF_NAME] = "name", [SF_DOMAIN] = "domain_id",
 	    [SF_ENABLED] = "enabled" },
 	.target = user_target,
+	.parent = PARENT_USER,
 };

@@ -40,7 +40,13 @@ static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "  region-delete|service-delete|endpoint-delete ID\n"
     "  domain-disable D | domain-delete D | project-delete P [--domain D]\n"
     "  app-cred-list [--user U [--user-domain D]] | app-cred-show ID | "
-    "app-cred-delete ID\n";
+    "app-cred-delete ID\n"
+    "  user-list [--domain D] | user-show|user-enable|user-delete U "
+    "[--domain D]\n"
+    "  user-password-reset U --password-file F|- [--domain D]\n"
+    "  role-create|role-delete ROLE [--domain D] | role-list [--domain D]\n"
+    "  group-create G [--domain D] | group-list [--domain D]\n"
+    "  group-add-user G U [--domain D] [--user-domain D]\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -86,7 +92,7 @@ read_password(const char *path, char *out, size_t outsz)
  * the password of the hash old (NULL: no user yet), so a bootstrap that
  * changes nothing revokes nothing.
  */
-static int
+int
 hashed_password(const char *path, const char *old, int *same, char *hash,
     size_t sz)
 {
@@ -111,7 +117,7 @@ token_span(const struct manage *m)
 }
 
 /* A name an operator can read back: 1..255 bytes of UTF-8, no controls. */
-static int
+int
 name_ok(const char *what, const char *name)
 {
 	if (utf8_name_ok(name, STORE_NAME_MAX))
@@ -173,12 +179,12 @@ bootstrap_steps(struct manage *m, const char *hash)
 	    dom)) != 0 ||
 	    (r = store_project_ensure(m->st, "admin", dom, proj)) != 0 ||
 	    (r = store_user_ensure(m->st, "admin", dom, hash, 1, user)) != 0 ||
-	    (r = store_role_ensure(m->st, "reader", reader)) != 0 ||
-	    (r = store_role_ensure(m->st, "member", member)) != 0 ||
+	    (r = store_role_ensure(m->st, "reader", 1, reader)) != 0 ||
+	    (r = store_role_ensure(m->st, "member", 1, member)) != 0 ||
 	    (r = store_role_imply(m->st, member, reader)) != 0 ||
-	    (r = store_role_ensure(m->st, "admin", admin)) != 0 ||
+	    (r = store_role_ensure(m->st, "admin", 1, admin)) != 0 ||
 	    (r = store_role_imply(m->st, admin, member)) != 0 ||
-	    (r = store_role_ensure(m->st, "service", service)) != 0 ||
+	    (r = store_role_ensure(m->st, "service", 0, service)) != 0 ||
 	    (r = store_grant(m->st, admin, user, STORE_ON_PROJECT, proj,
 	    1)) != 0 ||
 	    (r = store_grant(m->st, admin, user, STORE_ON_SYSTEM, "all",
@@ -438,6 +444,17 @@ static const struct {
 	{ "app-cred-list", cmd_app_cred_list, 0 },
 	{ "app-cred-show", cmd_app_cred_show, 1 },
 	{ "app-cred-delete", cmd_app_cred_delete, 1 },
+	{ "user-list", cmd_user_list, 0 },
+	{ "user-show", cmd_user_show, 1 },
+	{ "user-enable", cmd_user_enable, 1 },
+	{ "user-delete", cmd_user_delete, 1 },
+	{ "user-password-reset", cmd_user_password_reset, 1 },
+	{ "role-create", cmd_role_create, 1 },
+	{ "role-list", cmd_role_list, 0 },
+	{ "role-delete", cmd_role_delete, 1 },
+	{ "group-create", cmd_group_create, 1 },
+	{ "group-list", cmd_group_list, 0 },
+	{ "group-add-user", cmd_group_add_user, 2 },
 };
 
 static void

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "config.h"
 #include "store.h"
 
@@ -29,8 +31,12 @@ struct manage {
 /* main.c */
 int64_t	token_span(const struct manage *);
 int	domain_of(struct manage *, const char *, char *);
+int	name_ok(const char *, const char *);
+int	hashed_password(const char *, const char *, int *, char *, size_t);
 
 /* rows.c: the identity API's collections, offline */
+void	print_row(enum store_kind, json_t *);
+int	print_json(json_t *);
 int	cmd_region_list(struct manage *);
 int	cmd_service_list(struct manage *);
 int	cmd_endpoint_list(struct manage *);
@@ -50,5 +56,18 @@ int	cmd_project_delete(struct manage *);
 int	cmd_app_cred_list(struct manage *);
 int	cmd_app_cred_show(struct manage *);
 int	cmd_app_cred_delete(struct manage *);
+
+/* identity.c: users, roles and groups, offline */
+int	cmd_user_list(struct manage *);
+int	cmd_user_show(struct manage *);
+int	cmd_user_enable(struct manage *);
+int	cmd_user_delete(struct manage *);
+int	cmd_user_password_reset(struct manage *);
+int	cmd_role_create(struct manage *);
+int	cmd_role_list(struct manage *);
+int	cmd_role_delete(struct manage *);
+int	cmd_group_create(struct manage *);
+int	cmd_group_list(struct manage *);
+int	cmd_group_add_user(struct manage *);
 
 #endif

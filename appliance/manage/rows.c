@@ -25,9 +25,12 @@ static const char *const columns[STORE_KINDS][6] = {
 	    "enabled" },
 	[STORE_APP_CRED] = { "id", "name", "user_id", "project_id",
 	    "expires_at", "unrestricted" },
+	[STORE_USER] = { "id", "name", "domain_id", "enabled" },
+	[STORE_GROUP] = { "id", "name", "domain_id", "description" },
+	[STORE_ROLE] = { "id", "name", "domain_id" },
 };
 
-static void
+void
 print_row(enum store_kind k, json_t *o)
 {
 	json_t	*v;
@@ -130,6 +133,19 @@ id_of(struct manage *m, enum store_kind k, char *id)
 		r = strlen(m->args[0]) < ID_BUF ? 0 : SIG_ERR_KEY_NOT_FOUND;
 	}
 	return r;
+}
+
+/* A row as the identity API shows it (JSON), then json_decref'd. */
+int
+print_json(json_t *o)
+{
+	char	*text;
+
+	if ((text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS)) != NULL)
+		printf("%s\n", text);
+	free(text);
+	json_decref(o);
+	return text != NULL ? 0 : SIG_ERR_NOMEM;
 }
 
 static int

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_ID_LEN		32	/* uuid4().hex */
 #define STORE_NAME_MAX		255
 #define STORE_PASSWORD_MAX	4096	/* Keystone's cap */
@@ -45,7 +45,7 @@ int	store_user_ensure(struct store *, const char *, const char *,
 int	store_user_find(struct store *, const char *, const char *, char *);
 int	store_set_enabled(struct store *, const char *, const char *, int);
 int	store_role_find(struct store *, const char *, char *);
-int	store_role_ensure(struct store *, const char *, char *);
+int	store_role_ensure(struct store *, const char *, int, char *);
 int	store_role_imply(struct store *, const char *, const char *);
 int	store_grant(struct store *, const char *, const char *,
 	    enum store_target, const char *, int);
@@ -71,7 +71,10 @@ struct store_user {
 	char	 domain_id[STORE_NAME_MAX + 1];
 	char	 domain_name[STORE_NAME_MAX + 1];
 	char	 hash[256];
+	char	 default_project_id[STORE_NAME_MAX + 1];	/* "" if none */
 	int	 enabled;	/* user and its domain */
+	int	 ignore_lockout;	/* options: ignore_lockout_failure_attempts */
+	int	 lock_password;		/* options: lock_password */
 };
 
 struct store_scope {
@@ -127,6 +130,9 @@ enum store_kind {
 	STORE_DOMAIN,
 	STORE_PROJECT,
 	STORE_APP_CRED,		/* written by store_appcred.c */
+	STORE_USER,
+	STORE_GROUP,
+	STORE_ROLE,
 	STORE_KINDS,
 };
 
@@ -141,7 +147,10 @@ enum store_filter_key {
 	SF_SERVICE,
 	SF_REGION,
 	SF_USER,		/* projects where the user holds a role;
-				   application credentials of the user */
+				   application credentials of the user;
+				   groups the user is a member of */
+	SF_GROUP,		/* users who are members of the group */
+	SF_GLOBAL,		/* "1": roles of no domain */
 	SF_MAX,
 };
 
@@ -179,5 +188,52 @@ int	store_endpoint_delete(struct store *, const char *);
 int	store_project_delete(struct store *, const char *, int64_t);
 int	store_project_children(struct store *, const char *, int);
 int	store_domain_delete(struct store *, const char *, int64_t);
+
+/*
+ * store_write_identity.c: users, groups, roles, memberships and grants
+ * as Keystone changes them; the caller holds the transaction. An actor
+ * is a user or a group; a target a project, a domain or the system
+ * ("all").
+ */
+enum store_actor {
+	STORE_ACTOR_USER,
+	STORE_ACTOR_GROUP,
+};
+
+int	store_user_password(struct store *, const char *, const char *);
+int	store_user_delete(struct store *, const char *, int64_t);
+int	store_group_delete(struct store *, const char *, int64_t);
+int	store_role_delete(struct store *, const char *);
+int	store_member(struct store *, const char *, const char *, int,
+	    int64_t);
+int	store_is_member(struct store *, const char *, const char *);
+int	store_actor_grant(struct store *, const char *, enum store_actor,
+	    const char *, enum store_target, const char *, int);
+int	store_has_grant(struct store *, const char *, enum store_actor,
+	    const char *, enum store_target, const char *);
+int	store_implied(struct store *, const char *, const char *, int);
+int	store_implies(struct store *, const char *, const char *);
+
+/*
+ * store_assign.c: role assignments as Keystone's assignment driver lists
+ * them, each a JSON object of its keys (role_id; user_id or group_id;
+ * project_id, domain_id or system {"all": true}). A filter is NULL for
+ * none.
+ */
+struct store_assign_filter {
+	const char	*role_id;
+	const char	*user_id;	/* of this user only */
+	const char	*group_id;	/* of this group only */
+	const char	*groups_of;	/* of the groups this user is in */
+	const char	*target_type;	/* "project", "domain" or "system" */
+	const char	*target_id;
+	int		 actor;		/* 1 users only, 2 groups only */
+	int		 no_system;	/* project and domain grants only */
+};
+
+int	store_assignments_json(struct store *,
+	    const struct store_assign_filter *, void *);
+int	store_implied_json(struct store *, const char *, void *);
+int	store_inferences_json(struct store *, void *);
 
 #endif

@@ -58,14 +58,15 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 	sqlite3_stmt	*st;
 	int		 r;
 
+#define USER_COLS							\
+	"SELECT u.id, u.name, d.id, d.name, u.password_hash, "		\
+	"u.enabled AND d.enabled, u.locked_until, u.default_project_id, "	\
+	"json_extract(u.options, '$.ignore_lockout_failure_attempts') IS 1, " \
+	"json_extract(u.options, '$.lock_password') IS 1 "		\
+	"FROM user u JOIN domain d ON d.id = u.domain_id "
 	st = prep(s, dom_id == NULL && dom_name == NULL ?
-	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
-	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN domain "
-	    "d ON d.id = u.domain_id WHERE u.id = ?1" :
-	    "SELECT u.id, u.name, d.id, d.name, u.password_hash, "
-	    "u.enabled AND d.enabled, u.locked_until FROM user u JOIN "
-	    "domain d ON "
-	    "d.id = u.domain_id WHERE u.name = ?1 AND (d.id = ?2 OR "
+	    USER_COLS "WHERE u.id = ?1" :
+	    USER_COLS "WHERE u.name = ?1 AND (d.id = ?2 OR "
 	    "(?2 IS NULL AND d.name = ?3))", args, 3);
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
@@ -78,6 +79,10 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 		col(st, 4, u->hash, sizeof(u->hash));
 		u->enabled = sqlite3_column_int(st, 5);
 		u->locked_until = sqlite3_column_int64(st, 6);
+		col(st, 7, u->default_project_id,
+		    sizeof(u->default_project_id));
+		u->ignore_lockout = sqlite3_column_int(st, 8);
+		u->lock_password = sqlite3_column_int(st, 9);
 	}
 	sqlite3_reset(st);
 	return r;
@@ -132,7 +137,10 @@ store_domain_get(struct store *s, const char *id, const char *name,
 
 /*
  * Appends {"id", "name"} for each effective role of user on the target
- * (type "project", "domain" or "system") to the json array arr.
+ * (type "project", "domain" or "system") to the json array arr: the
+ * user's own grants and those of the groups it is in, with the roles
+ * they imply. As in Keystone, a role of a domain only ever implies
+ * others: it is never one of a token's roles itself.
  */
 int
 store_roles_json(struct store *s, const char *user, const char *type,
@@ -144,9 +152,13 @@ store_roles_json(struct store *s, const char *user, const char *type,
 
 	st = prep(s, "WITH RECURSIVE eff(id) AS (SELECT role_id FROM "
 	    "assignment WHERE user_id = ?1 AND target_type = ?2 AND "
-	    "target_id = ?3 UNION SELECT implied FROM implied_role JOIN eff "
+	    "target_id = ?3 UNION SELECT g.role_id FROM group_assignment g "
+	    "JOIN group_member m ON m.group_id = g.group_id WHERE "
+	    "m.user_id = ?1 AND g.target_type = ?2 AND g.target_id = ?3 "
+	    "UNION SELECT implied FROM implied_role JOIN eff "
 	    "ON prior = eff.id) SELECT r.id, r.name FROM role r JOIN eff "
-	    "ON eff.id = r.id ORDER BY r.name", args, 3);
+	    "ON eff.id = r.id WHERE r.domain_id IS NULL ORDER BY r.name",
+	    args, 3);
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -215,24 +227,29 @@ rows_json(struct store *s, const char *sql, const char *user, json_t *arr,
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
+/* The targets of a user's grants, its own and its groups'. */
+#define USER_TARGETS(type)						\
+	"(SELECT target_id FROM assignment WHERE target_type = '" type	\
+	"' AND user_id = ?1 UNION SELECT g.target_id FROM "		\
+	"group_assignment g JOIN group_member m ON m.group_id = "	\
+	"g.group_id WHERE g.target_type = '" type "' AND m.user_id = ?1)"
+
 /* Enabled projects where the user holds a role (GET /v3/auth/projects). */
 int
 store_user_projects_json(struct store *s, const char *user, void *arr)
 {
-	return rows_json(s, "SELECT DISTINCT p.id, p.name, p.domain_id FROM "
-	    "project p JOIN domain d ON d.id = p.domain_id JOIN assignment a "
-	    "ON a.target_type = 'project' AND a.target_id = p.id WHERE "
-	    "a.user_id = ?1 AND p.enabled AND d.enabled ORDER BY p.name",
-	    user, arr, 1);
+	return rows_json(s, "SELECT p.id, p.name, p.domain_id FROM "
+	    "project p JOIN domain d ON d.id = p.domain_id WHERE p.id IN "
+	    USER_TARGETS("project") " AND p.enabled AND d.enabled "
+	    "ORDER BY p.name", user, arr, 1);
 }
 
 int
 store_user_domains_json(struct store *s, const char *user, void *arr)
 {
-	return rows_json(s, "SELECT DISTINCT d.id, d.name FROM domain d JOIN "
-	    "assignment a ON a.target_type = 'domain' AND a.target_id = d.id "
-	    "WHERE a.user_id = ?1 AND d.enabled ORDER BY d.name", user, arr,
-	    0);
+	return rows_json(s, "SELECT d.id, d.name FROM domain d WHERE d.id IN "
+	    USER_TARGETS("domain") " AND d.enabled ORDER BY d.name", user,
+	    arr, 0);
 }
 
 /*

@@ -1,6 +1,7 @@
 /*
  * signet-api and signet-manage: the identity API's collections (regions,
- * services, endpoints, domains, projects, application credentials) as the JSON objects Keystone
+ * services, endpoints, domains, projects, users, groups, roles,
+ * application credentials) as the JSON objects Keystone
  * answers with, read and written through one table of statements per
  * kind. Filters and values are bound, never written into SQL; what the
  * caller hands in was validated by it (api_json_in.c).
@@ -24,7 +25,9 @@ enum col_type {
 	CT_TEXT,		/* NULL reads as "" */
 	CT_NULL_TEXT,		/* NULL reads as null */
 	CT_BOOL,
-	CT_JSON,		/* JSON text as a value */
+	CT_OPT_TEXT,		/* NULL: not shown at all */
+	CT_JSON,		/* JSON object text; NULL reads as {} */
+	CT_JSON_VALUE,		/* JSON text as a value; NULL reads as null */
 	CT_EXTRA,		/* JSON text merged into the object */
 };
 
@@ -120,7 +123,10 @@ static const struct kind kinds[STORE_KINDS] = {
 		"AND (?3 IS NULL OR domain_id = ?3) AND (?4 IS NULL OR "
 		"COALESCE(parent_id, domain_id) = ?4) AND (?5 IS NULL OR "
 		"enabled = ?5) AND (?10 IS NULL OR id IN (SELECT target_id FROM "
-		"assignment WHERE target_type = 'project' AND user_id = ?10)) "
+		"assignment WHERE target_type = 'project' AND user_id = ?10 "
+		"UNION SELECT g.target_id FROM group_assignment g JOIN "
+		"group_member m ON m.group_id = g.group_id WHERE "
+		"g.target_type = 'project' AND m.user_id = ?10)) "
 		"ORDER BY id",
 		"INSERT INTO project (id, name, domain_id, description, "
 		"enabled, parent_id, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -162,10 +168,74 @@ static const struct kind kinds[STORE_KINDS] = {
 		  { "description", CT_NULL_TEXT }, { "user_id", CT_TEXT },
 		  { "project_id", CT_NULL_TEXT },
 		  { "expires_at", CT_NULL_TEXT }, { "unrestricted", CT_BOOL },
-		  { "roles", CT_JSON }, { "system", CT_NULL_TEXT } },
+		  { "roles", CT_JSON_VALUE }, { "system", CT_NULL_TEXT } },
 		{ "id", "name", "description", "user_id", "project_id",
 		  "expires_at", "unrestricted", "secret_hash" },
 		{ "links", "roles", "system" },
+	},
+	/*
+	 * A password is written by its own columns: password_set (a
+	 * boolean) says whether password_hash (a hash, or null for none)
+	 * replaces the one stored. Any update of an enabled user clears its
+	 * failed logins, as Keystone's enabled setter does.
+	 */
+	[STORE_USER] = {
+		"SELECT id, name, domain_id, enabled, default_project_id, NULL, "
+		"options, extra FROM user WHERE (?1 IS NULL OR id = ?1) AND "
+		"(?2 IS NULL OR name = ?2) AND (?3 IS NULL OR domain_id = ?3) "
+		"AND (?5 IS NULL OR enabled = ?5) AND (?11 IS NULL OR id IN "
+		"(SELECT user_id FROM group_member WHERE group_id = ?11)) "
+		"ORDER BY id",
+		"INSERT INTO user (id, name, domain_id, enabled, "
+		"default_project_id, options, password_hash, extra) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9)",
+		"UPDATE user SET name = ?2, domain_id = ?3, enabled = ?4, "
+		"default_project_id = ?5, options = ?6, password_hash = CASE "
+		"WHEN ?7 THEN ?8 ELSE password_hash END, extra = ?9, "
+		"failed_logins = CASE WHEN ?4 THEN 0 ELSE failed_logins END, "
+		"locked_until = CASE WHEN ?4 THEN 0 ELSE locked_until END "
+		"WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "domain_id", CT_TEXT }, { "enabled", CT_BOOL },
+		  { "default_project_id", CT_OPT_TEXT },
+		  { "password_expires_at", CT_NULL_TEXT },
+		  { "options", CT_JSON }, { NULL, CT_EXTRA } },
+		{ "id", "name", "domain_id", "enabled", "default_project_id",
+		  "options", "password_set", "password_hash" },
+		{ "links", "password_expires_at", "password" },
+	},
+	[STORE_GROUP] = {
+		"SELECT id, name, domain_id, description, extra FROM user_group "
+		"WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR name = ?2) AND "
+		"(?3 IS NULL OR domain_id = ?3) AND (?10 IS NULL OR id IN "
+		"(SELECT group_id FROM group_member WHERE user_id = ?10)) "
+		"ORDER BY id",
+		"INSERT INTO user_group (id, name, domain_id, description, extra) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+		"UPDATE user_group SET name = ?2, domain_id = ?3, "
+		"description = ?4, extra = ?5 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "domain_id", CT_TEXT }, { "description", CT_NULL_TEXT },
+		  { NULL, CT_EXTRA } },
+		{ "id", "name", "domain_id", "description" },
+		{ "links", "membership_expires_at" },
+	},
+	/* a role of no domain has domain_id null, as Keystone shows it */
+	[STORE_ROLE] = {
+		"SELECT id, name, domain_id, description, options, extra FROM "
+		"role WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR "
+		"name = ?2) AND (?3 IS NULL OR domain_id = ?3) AND (?12 IS NULL "
+		"OR domain_id IS NULL) ORDER BY id",
+		"INSERT INTO role (id, name, domain_id, description, options, "
+		"extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"UPDATE role SET name = ?2, domain_id = ?3, description = ?4, "
+		"options = ?5, extra = ?6 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "name", CT_TEXT },
+		  { "domain_id", CT_NULL_TEXT },
+		  { "description", CT_NULL_TEXT }, { "options", CT_JSON },
+		  { NULL, CT_EXTRA } },
+		{ "id", "name", "domain_id", "description", "options" },
+		{ "links" },
 	},
 };
 
@@ -208,11 +278,27 @@ row_json(const struct kind *kd, sqlite3_stmt *st)
 			json_object_set_new(o, kd->cols[i].key,
 			    json_boolean(sqlite3_column_int(st, i)));
 			break;
-		case CT_JSON:
+		case CT_JSON_VALUE:
 			json_object_set_new(o, kd->cols[i].key, t == NULL ?
 			    json_null() : json_loads((const char *)t, 0,
 			    NULL));
 			break;
+		case CT_OPT_TEXT:
+			if (t != NULL)
+				json_object_set_new(o, kd->cols[i].key,
+				    json_string((const char *)t));
+			break;
+		case CT_JSON: {
+			json_t *v = t != NULL ? json_loads((const char *)t, 0,
+			    NULL) : NULL;
+
+			if (!json_is_object(v)) {
+				json_decref(v);
+				v = json_object();
+			}
+			json_object_set_new(o, kd->cols[i].key, v);
+			break;
+		}
 		case CT_NULL_TEXT:
 			if (t == NULL) {
 				json_object_set_new(o, kd->cols[i].key,
@@ -286,6 +372,7 @@ store_row_json(struct store *s, enum store_kind k, const char *id,
 	return r;
 }
 
+/* key: an attribute's name (not secret) */
 static int
 is_stored(const struct kind *kd, const char *key)
 {
@@ -319,9 +406,12 @@ extra_text(const struct kind *kd, json_t *o, char **textp)
 	return r;
 }
 
+/* An object (options) is stored as its JSON text, keys sorted. */
 static void
 bind_value(sqlite3_stmt *st, int i, json_t *v)
 {
+	char	*text;
+
 	if (json_is_string(v))
 		sqlite3_bind_text(st, i, json_string_value(v), -1,
 		    SQLITE_STATIC);
@@ -329,7 +419,11 @@ bind_value(sqlite3_stmt *st, int i, json_t *v)
 		sqlite3_bind_int(st, i, json_is_true(v));
 	else if (json_is_integer(v))
 		sqlite3_bind_int64(st, i, json_integer_value(v));
-	else
+	else if (json_is_object(v) && (text = json_dumps(v, JSON_COMPACT |
+	    JSON_SORT_KEYS)) != NULL) {
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+		free(text);
+	} else
 		sqlite3_bind_null(st, i);
 }
 

@@ -166,13 +166,49 @@ static const char *const to_v3[] = {
 	"UPDATE meta SET value = '3' WHERE key = 'schema_version'",
 };
 
-/* Each upgrade takes a store from the version before it to its own. */
+/*
+ * Version 4: the identity API's users (a default project, options and
+ * extra attributes), groups and their members, groups' grants, and roles
+ * as Keystone keeps them (a domain of their own or none, a description,
+ * options, extra attributes; a name unique within its domain). The role
+ * table is made anew (SQLite cannot drop its old UNIQUE), with foreign
+ * keys off for the whole upgrade and checked before it commits.
+ */
+static const char *const to_v4[] = {
+	"ALTER TABLE user ADD COLUMN default_project_id TEXT",
+	"ALTER TABLE user ADD COLUMN options TEXT",
+	"ALTER TABLE user ADD COLUMN extra TEXT",
+	"CREATE TABLE role_v3 (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+	    "domain_id TEXT, description TEXT, options TEXT, extra TEXT)",
+	"INSERT INTO role_v3 (id, name) SELECT id, name FROM role",
+	"DROP TABLE role",
+	"ALTER TABLE role_v3 RENAME TO role",
+	"CREATE UNIQUE INDEX role_name ON role (name, COALESCE(domain_id, ''))",
+	"CREATE TABLE user_group (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+	    "domain_id TEXT NOT NULL REFERENCES domain(id), description TEXT, "
+	    "extra TEXT, UNIQUE (domain_id, name))",
+	"CREATE TABLE group_member (group_id TEXT NOT NULL REFERENCES "
+	    "user_group(id), user_id TEXT NOT NULL REFERENCES user(id), "
+	    "PRIMARY KEY (group_id, user_id))",
+	"CREATE INDEX group_member_user ON group_member (user_id)",
+	"CREATE TABLE group_assignment (role_id TEXT NOT NULL REFERENCES "
+	    "role(id), group_id TEXT NOT NULL REFERENCES user_group(id), "
+	    "target_type TEXT NOT NULL CHECK (target_type IN "
+	    "('project', 'domain', 'system')), target_id TEXT NOT NULL, "
+	    "PRIMARY KEY (role_id, group_id, target_type, target_id))",
+	"CREATE INDEX group_assignment_group ON group_assignment (group_id)",
+	"CREATE INDEX assignment_user ON assignment (user_id)",
+	"CREATE INDEX implied_role_implied ON implied_role (implied)",
+	"UPDATE meta SET value = '4' WHERE key = 'schema_version'",
+};
+
 static const struct {
 	const char *const	*steps;
 	size_t			 n;
 } upgrades[] = {
-	{ to_v2, sizeof(to_v2) / sizeof(to_v2[0]) },
-	{ to_v3, sizeof(to_v3) / sizeof(to_v3[0]) },
+	{ to_v2, sizeof(to_v2) / sizeof(to_v2[0]) },	/* from 1 */
+	{ to_v3, sizeof(to_v3) / sizeof(to_v3[0]) },	/* from 2 */
+	{ to_v4, sizeof(to_v4) / sizeof(to_v4[0]) },	/* from 3 */
 };
 
 sqlite3		*store_db(struct store *);
@@ -383,35 +419,70 @@ store_ready(struct store *s)
 	return 0;
 }
 
-/* db-sync: the schema, created or checked, in one transaction. */
-int
-store_sync(struct store *s)
+/* 0 when no row breaks a foreign key (checked while they are off). */
+static int
+foreign_keys_ok(struct store *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return SIG_ERR_SYSTEM;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		log_err("store %s: table %s has a row whose %s is missing",
+		    s->path, sqlite3_column_text(st, 0),
+		    sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : SIG_ERR_STATE;
+}
+
+static int
+sync_locked(struct store *s)
 {
 	char	 v[STORE_ID_LEN + 1];
 	size_t	 i, u;
-	int	 r;
+	int	 r = 0, ver;
 
-	if ((r = store_begin(s)) != 0)
-		return r;
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]) && r == 0; i++)
 		r = exec(s, schema[i]);
 	for (u = 0; r == 0 && u < sizeof(upgrades) / sizeof(upgrades[0]);
-	    u++)
+	    u++) {
 		if ((r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
-		    "schema_version")) == 0 && atoi(v) == (int)u + 1)
-			for (i = 0; i < upgrades[u].n && r == 0; i++)
-				r = exec(s, upgrades[u].steps[i]);
+		    "schema_version")) != 0 || atoi(v) != (int)u + 1)
+			continue;
+		for (i = 0; i < upgrades[u].n && r == 0; i++)
+			r = exec(s, upgrades[u].steps[i]);
+	}
 	if (r == 0 && (r = Q(s, "SELECT value FROM meta WHERE key = ?", v,
-	    "schema_version")) == 0 && atoi(v) > STORE_SCHEMA_VERSION) {
+	    "schema_version")) == 0 && (ver = atoi(v)) > STORE_SCHEMA_VERSION) {
 		log_err("store %s: schema version %s is newer than this "
 		    "program's %d", s->path, v, STORE_SCHEMA_VERSION);
 		r = SIG_ERR_CONFIG;
 	}
-	if (r != 0) {
-		store_rollback(s);
-		return r;
+	return r != 0 ? r : foreign_keys_ok(s);
+}
+
+/*
+ * db-sync: the schema, created or brought up to date, in one
+ * transaction. Foreign keys are off meanwhile (a table is made anew) and
+ * checked, all of them, before it commits.
+ */
+int
+store_sync(struct store *s)
+{
+	int	 r;
+
+	(void)exec(s, "PRAGMA foreign_keys = OFF");
+	if ((r = store_begin(s)) == 0) {
+		if ((r = sync_locked(s)) != 0)
+			store_rollback(s);
+		else
+			r = store_commit(s);
 	}
-	return store_commit(s);
+	(void)exec(s, "PRAGMA foreign_keys = ON");
+	return r;
 }
 
 int
@@ -499,21 +570,25 @@ store_set_enabled(struct store *s, const char *table, const char *id,
 	return Q(s, sql, NULL, enabled ? "1" : "0", id);
 }
 
+/* A role of no domain by name, or any role by id. */
 int
 store_role_find(struct store *s, const char *name, char *out)
 {
-	return Q(s, "SELECT id FROM role WHERE name = ? OR id = ?", out, name,
-	    name);
+	return Q(s, "SELECT id FROM role WHERE (name = ? AND domain_id IS "
+	    "NULL) OR id = ? ORDER BY domain_id IS NOT NULL LIMIT 1", out,
+	    name, name);
 }
 
+/* A role of no domain; a new one immutable when asked (bootstrap's). */
 int
-store_role_ensure(struct store *s, const char *name, char *out)
+store_role_ensure(struct store *s, const char *name, int immutable,
+    char *out)
 {
 	if (store_role_find(s, name, out) == 0)
 		return 0;
 	store_new_id(out);
-	return Q(s, "INSERT INTO role (id, name) VALUES (?, ?)", NULL, out,
-	    name);
+	return Q(s, "INSERT INTO role (id, name, options) VALUES (?, ?, ?)",
+	    NULL, out, name, immutable ? "{\"immutable\": true}" : NULL);
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * signet-api and signet-manage: deleting projects and domains as Keystone
- * does. A project goes only as a leaf, with its role assignments; a
- * domain (disabled first, which the caller checks) goes with its
- * projects, users and every assignment on or of them. Revocation events
+ * does. A project goes only as a leaf, with its role assignments (users'
+ * and groups'), and is no user's default project any more; a domain
+ * (disabled first, which the caller checks) goes with its projects,
+ * users, groups and every assignment on or of them. Revocation events
  * record what went (Keystone's project and user events); tokens scoped
  * to what is gone stop validating anyway, since their scope is looked up
  * on every validation. The caller holds the transaction.
@@ -74,6 +75,10 @@ store_project_delete(struct store *s, const char *id, int64_t keep)
 		return SIG_ERR_STATE;
 	if ((r = step_id(s, "DELETE FROM assignment WHERE target_type = "
 	    "'project' AND target_id = ?1", id, keep, &n)) != 0 ||
+	    (r = step_id(s, "DELETE FROM group_assignment WHERE target_type = "
+	    "'project' AND target_id = ?1", id, keep, &n)) != 0 ||
+	    (r = step_id(s, "UPDATE user SET default_project_id = NULL WHERE "
+	    "default_project_id = ?1", id, keep, &n)) != 0 ||
 	    (r = step_id(s, "INSERT INTO revocation_event (project_id, "
 	    "issued_before, revoked_at, expires_at) VALUES (?1, ?2, ?2, ?3)",
 	    id, keep, &n)) != 0 ||
@@ -83,10 +88,20 @@ store_project_delete(struct store *s, const char *id, int64_t keep)
 	return n > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
 
-/* In this order: events, assignments, then rows below before above. */
+/*
+ * In this order: events (its users; the members of its groups that held
+ * a role, as Keystone's group deletion revokes them), assignments and
+ * memberships, then rows below before above.
+ */
 static const char *const domain_steps[] = {
 	"INSERT INTO revocation_event (user_id, issued_before, revoked_at, "
 	    "expires_at) SELECT id, ?2, ?2, ?3 FROM user WHERE domain_id = ?1",
+	"INSERT INTO revocation_event (user_id, issued_before, revoked_at, "
+	    "expires_at) SELECT DISTINCT m.user_id, ?2, ?2, ?3 FROM "
+	    "group_member m JOIN user u ON u.id = m.user_id WHERE "
+	    "u.domain_id != ?1 AND m.group_id IN (SELECT group_id FROM "
+	    "group_assignment WHERE group_id IN (SELECT id FROM user_group "
+	    "WHERE domain_id = ?1))",
 	"INSERT INTO revocation_event (project_id, issued_before, "
 	    "revoked_at, expires_at) SELECT id, ?2, ?2, ?3 FROM project "
 	    "WHERE domain_id = ?1",
@@ -96,6 +111,16 @@ static const char *const domain_steps[] = {
 	    "domain_id = ?1) OR (target_type = 'project' AND target_id IN "
 	    "(SELECT id FROM project WHERE domain_id = ?1)) OR "
 	    "(target_type = 'domain' AND target_id = ?1))",
+	"DELETE FROM group_assignment WHERE (group_id IN (SELECT id FROM "
+	    "user_group WHERE domain_id = ?1) OR (target_type = 'project' AND "
+	    "target_id IN (SELECT id FROM project WHERE domain_id = ?1)) OR "
+	    "(target_type = 'domain' AND target_id = ?1))",
+	"DELETE FROM group_member WHERE group_id IN (SELECT id FROM "
+	    "user_group WHERE domain_id = ?1) OR user_id IN (SELECT id FROM "
+	    "user WHERE domain_id = ?1)",
+	"UPDATE user SET default_project_id = NULL WHERE default_project_id "
+	    "IN (SELECT id FROM project WHERE domain_id = ?1)",
+	"DELETE FROM user_group WHERE domain_id = ?1",
 	"DELETE FROM user WHERE domain_id = ?1",
 	"DELETE FROM project WHERE domain_id = ?1",
 	"DELETE FROM domain WHERE id = ?1",

@@ -21,7 +21,11 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
 }
 BODY="$WORK/body"
 call() {	# call METHOD PATH [DATA]: sets CODE, as the admin (or $TOK)
-	CODE=$(curl -s -o "$BODY" -w '%{http_code}' -X "$1" \
+	# curl -X HEAD would wait for the body Content-Length announces
+	_m="-X $1"
+	[ "$1" = HEAD ] && _m=-I
+	# shellcheck disable=SC2086
+	CODE=$(curl -s -o "$BODY" -w '%{http_code}' $_m \
 	    -H "X-Auth-Token: ${TOK:-$ADMIN}" -H 'Content-Type: application/json' \
 	    ${3:+--data-binary "$3"} "$API$2")
 }
