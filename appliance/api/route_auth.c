@@ -25,6 +25,22 @@ links(struct api *a, struct MHD_Connection *c, const char *url)
 	return json_pack("{s:s,s:n,s:n}", "self", self, "previous", "next");
 }
 
+/* The catalog of the caller's token, its URLs formatted for its scope. */
+static enum MHD_Result
+auth_catalog(struct api *a, struct MHD_Connection *c, const char *url,
+    json_t *t, const char *uid)
+{
+	const char	*pid = json_string_value(json_object_get(
+			    json_object_get(t, "project"), "id"));
+	json_t		*cat = token_catalog(a, pid != NULL ? pid : "", uid);
+
+	if (cat == NULL)
+		return api_error(a, c, 503, "The identity store is "
+		    "unavailable.");
+	return api_json(c, 200, json_pack("{s:o,s:o}", "catalog", cat,
+	    "links", links(a, c, url)), NULL);
+}
+
 enum MHD_Result
 route_auth(struct api *a, struct MHD_Connection *c, const char *url,
     const char *method)
@@ -54,10 +70,8 @@ route_auth(struct api *a, struct MHD_Connection *c, const char *url,
 		ret = api_error(a, c, 403, "A project-scoped token is required "
 		    "to produce a service catalog.");
 	} else if (strcmp(url, "/v3/auth/catalog") == 0) {
-		r = store_catalog_json(ST, arr);
-		ret = r != 0 ? api_error(a, c, 503, "The identity store is "
-		    "unavailable.") : api_json(c, 200, json_pack("{s:o,s:o}",
-		    "catalog", arr, "links", links(a, c, url)), NULL);
+		r = 1;
+		ret = auth_catalog(a, c, url, t, uid);
 	} else {
 		int proj = strcmp(url, "/v3/auth/projects") == 0;
 

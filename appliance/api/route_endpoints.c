@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "catalog_url.h"
 #include "err.h"
 #include "resource.h"
 
@@ -29,43 +30,6 @@ static const struct field create_fields[] = {
 	{ "url", FT_STRING, FF_URL | FF_REQUIRED, 0, 225 },
 	{ NULL, 0, 0, 0, 0 },
 };
-
-/* What Keystone may substitute into a URL (common/utils.py). */
-static const char *const subst[] = { "tenant_id", "project_id", "user_id",
-    "public_bind_host", "admin_bind_host", "compute_host", "admin_port",
-    "public_port", "public_endpoint" };
-
-static int
-known_subst(const char *name, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(subst) / sizeof(subst[0]); i++)
-		if (strlen(subst[i]) == n && strncmp(subst[i], name, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* Keystone's check: url, "$(" read as "%(", formats with its names. */
-static int
-url_substitutions_ok(const char *u)
-{
-	const char	*end;
-
-	for (; *u != '\0'; u++) {
-		if (*u != '%' && !(u[0] == '$' && u[1] == '('))
-			continue;
-		if (*u == '%' && (u[1] == '%' || u[1] == 's')) {
-			u++;
-			continue;
-		}
-		if (u[1] != '(' || (end = strchr(u + 2, ')')) == NULL ||
-		    !known_subst(u + 2, end - (u + 2)) || end[1] != 's')
-			return 0;
-		u = end + 1;
-	}
-	return 1;
-}
 
 static int
 exists(struct res_call *rc, enum store_kind k, const char *id)
@@ -145,7 +109,7 @@ prepare(struct res_call *rc, json_t *old, json_t *obj)
 	char		 id[STORE_ID_LEN + 1];
 	int		 r;
 
-	if (!url_substitutions_ok(json_string_value(json_object_get(obj,
+	if (!catalog_url_ok(json_string_value(json_object_get(obj,
 	    "url"))))
 		return res_fail(rc, 400, "Cannot create an endpoint with an "
 		    "invalid URL.");

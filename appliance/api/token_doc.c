@@ -17,6 +17,7 @@
 #include "body_claims.h"
 #include "err.h"
 #include "isotime.h"
+#include "catalog_url.h"
 #include "log.h"
 #include "provider.h"
 #include "token_body.h"
@@ -69,6 +70,21 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 	return scache_roles(ST, c->user_id, "system", "all", roles);
 }
 
+/*
+ * This epoch's catalog for a token of project ("" for none) and user;
+ * NULL when the store did not answer.
+ */
+json_t *
+token_catalog(struct api *a, const char *project, const char *user)
+{
+	json_t	*cat, *mine = NULL;
+
+	if ((cat = scache_catalog(ST)) != NULL)
+		mine = catalog_for(cat, project, user);
+	json_decref(cat);
+	return mine;
+}
+
 /* Caller owns *docp (json_decref). */
 int
 token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
@@ -118,7 +134,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 	else
 		json_decref(roles);
 	if (scoped && catalog) {
-		if ((cat = scache_catalog(ST)) == NULL)
+		if ((cat = token_catalog(a, c->project_id, c->user_id)) == NULL)
 			cat = json_array();
 		json_object_set_new(t, "catalog", cat);
 	}

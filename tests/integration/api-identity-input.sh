@@ -169,6 +169,34 @@ answered "move the endpoint" 200 PATCH "/v3/endpoints/$EP" '{"endpoint": {"url":
 TOK=$T call GET /v3/auth/catalog
 expect_eq "the new URL at once" "http://img2:9292" \
     "$(jq_ '[e["url"] for s in j["catalog"] if s["type"] == "image" for e in s["endpoints"]][0]')"
+# URLs with Keystone's substitutions: formatted for each token's scope; an
+# endpoint that needs a project is left out of a system token's catalog,
+# one that names Keystone's own server settings out of every catalog
+answered "a volume service" 201 POST /v3/services '{"service": {"type": "volumev3", "name": "cinder"}}'
+VOL=$(jq_ 'j["service"]["id"]')
+for u in 'http://vol:8776/v3/$(project_id)s' 'http://vol:8776/u/%(user_id)s/%(tenant_id)s' \
+    'http://vol:8776/p/$(public_port)s' 'http://vol:8776/plain%%20'; do
+	answered "an endpoint at $u" 201 POST /v3/endpoints \
+	    "{\"endpoint\": {\"service_id\": \"$VOL\", \"interface\": \"public\", \"url\": \"$u\"}}"
+done
+refused "a substitution Keystone does not know" 400 POST /v3/endpoints \
+    "{\"endpoint\": {\"service_id\": \"$VOL\", \"interface\": \"public\", \"url\": \"http://vol/\$(nope)s\"}}"
+ADMIN_PID=$(sql "SELECT id FROM project WHERE name = 'admin'")
+ADMIN_UID=$(sql "SELECT id FROM user WHERE name = 'admin'")
+vol_urls='" ".join(sorted(e["url"] for s in j["token"]["catalog"] if s["type"] == "volumev3" for e in s["endpoints"]))'
+T=$(admin_token)
+expect_eq "a project token's catalog, formatted" \
+    "http://vol:8776/plain%20 http://vol:8776/u/$ADMIN_UID/$ADMIN_PID http://vol:8776/v3/$ADMIN_PID" \
+    "$(jq_ "$vol_urls")"
+TOK=$T call GET /v3/auth/catalog
+expect_eq "/v3/auth/catalog, formatted" "http://vol:8776/v3/$ADMIN_PID" \
+    "$(jq_ '[e["url"] for s in j["catalog"] if s["type"] == "volumev3" for e in s["endpoints"] if "/v3/" in e["url"]][0]')"
+S=$(admin_token '{"system": {"all": true}}')
+expect_eq "a system token's catalog: no project endpoint" "http://vol:8776/plain%20" "$(jq_ "$vol_urls")"
+TOK=$S call GET /v3/auth/catalog
+expect_eq "/v3/auth/catalog for it too" "http://vol:8776/plain%20" \
+    "$(jq_ '" ".join(e["url"] for s in j["catalog"] if s["type"] == "volumev3" for e in s["endpoints"])')"
+answered "delete the volume service" 204 DELETE "/v3/services/$VOL"
 answered "delete the service" 204 DELETE "/v3/services/$SVC"
 expect_eq "its endpoints went with it" 0 "$(sql "SELECT count(*) FROM endpoint WHERE service_id = '$SVC'")"
 TOK=$T call GET /v3/auth/catalog
