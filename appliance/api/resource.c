@@ -318,7 +318,7 @@ filters_of(struct res_call *rc, const char **f)
 		if (rc->co->filters[i] == NULL || (v =
 		    res_query(rc, rc->co->filters[i])) == NULL)
 			continue;
-		f[i] = i == SF_ENABLED ? bool_arg(v) : v;
+		f[i] = i == SF_ENABLED || i == SF_IS_DOMAIN ? bool_arg(v) : v;
 	}
 	if (rc->co->parent == PARENT_USER)
 		f[SF_USER] = rc->parent;

@@ -151,6 +151,8 @@ enum store_filter_key {
 				   groups the user is a member of */
 	SF_GROUP,		/* users who are members of the group */
 	SF_GLOBAL,		/* "1": roles of no domain */
+	SF_IS_DOMAIN,		/* "1": the domains, as projects acting
+				   as domains; else projects only */
 	SF_MAX,
 };
 

@@ -115,7 +115,10 @@ static const struct kind kinds[STORE_KINDS] = {
 		{ "links" },
 		1,
 	},
-	/* a top-level project's parent is its domain, as Keystone has it */
+	/*
+	 * A top-level project's parent is its domain, as Keystone has it;
+	 * a domain read as a project acting as one has neither.
+	 */
 	[STORE_PROJECT] = {
 		"SELECT id, name, domain_id, COALESCE(description, ''), "
 		"enabled, COALESCE(parent_id, domain_id), 0, extra FROM project "
@@ -126,16 +129,20 @@ static const struct kind kinds[STORE_KINDS] = {
 		"assignment WHERE target_type = 'project' AND user_id = ?10 "
 		"UNION SELECT g.target_id FROM group_assignment g JOIN "
 		"group_member m ON m.group_id = g.group_id WHERE "
-		"g.target_type = 'project' AND m.user_id = ?10)) "
-		"ORDER BY id",
+		"g.target_type = 'project' AND m.user_id = ?10)) AND "
+		"(?13 IS NULL OR ?13 = '0') UNION ALL SELECT id, name, NULL, "
+		"COALESCE(description, ''), enabled, NULL, 1, extra FROM domain "
+		"WHERE ?13 = '1' AND (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR "
+		"name = ?2) AND ?3 IS NULL AND ?4 IS NULL AND (?5 IS NULL OR "
+		"enabled = ?5) AND ?10 IS NULL ORDER BY id",
 		"INSERT INTO project (id, name, domain_id, description, "
 		"enabled, parent_id, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 		"UPDATE project SET name = ?2, domain_id = ?3, "
 		"description = ?4, enabled = ?5, parent_id = ?6, extra = ?7 "
 		"WHERE id = ?1",
 		{ { "id", CT_TEXT }, { "name", CT_TEXT },
-		  { "domain_id", CT_TEXT }, { "description", CT_TEXT },
-		  { "enabled", CT_BOOL }, { "parent_id", CT_TEXT },
+		  { "domain_id", CT_NULL_TEXT }, { "description", CT_TEXT },
+		  { "enabled", CT_BOOL }, { "parent_id", CT_NULL_TEXT },
 		  { "is_domain", CT_BOOL }, { NULL, CT_EXTRA } },
 		{ "id", "name", "domain_id", "description", "enabled",
 		  "parent_id" },

@@ -86,6 +86,14 @@ expect_eq "p2 only" "p2" "$(jq_ '",".join(p["name"] for p in j["projects"])')"
 answered "enabled=0 is false too" 200 GET "/v3/projects?enabled=0&domain_id=$D1"
 expect_eq "p2 only" "p2" "$(jq_ '",".join(p["name"] for p in j["projects"])')"
 answered "HEAD a project" 200 HEAD "/v3/projects/$P1"
+# domains read as projects acting as domains, as Keystone keeps them
+answered "projects acting as domains" 200 GET "/v3/projects?is_domain=true&name=d1"
+expect_eq "d1, as Keystone shows it" "$D1 True None None first" \
+    "$(jq_ '[(p["id"], p["is_domain"], p["domain_id"], p["parent_id"], p["description"]) for p in j["projects"]][0]' | tr -d "(),'")"
+answered "projects, as before" 200 GET /v3/projects
+expect_eq "no domain among them" 0 "$(jq_ 'len([p for p in j["projects"] if p["is_domain"] or p["id"] == "default"])')"
+answered "is_domain=false" 200 GET "/v3/projects?is_domain=false&domain_id=$D1"
+expect_eq "p1 and p2 only" "p1,p2" "$(jq_ '",".join(sorted(p["name"] for p in j["projects"]))')"
 
 # bad input on every write, nothing written
 before=$(counts)
