@@ -223,8 +223,7 @@ field_why(enum ftype t, json_t *v)
 		return names_why(v);
 	case FT_HASH:
 		return s != NULL && password_hash_ok(s) ? NULL : "is not a "
-		    "hash crypt(3) can check (bcrypt $2a$, $2b$, $2y$ or "
-		    "sha512_crypt $6$)";
+		    "hash crypt(3) can check (bcrypt or sha512_crypt)";
 	case FT_IFACE:
 		return s != NULL && (strcmp(s, "public") == 0 ||
 		    strcmp(s, "internal") == 0 || strcmp(s, "admin") == 0) ?

@@ -82,6 +82,10 @@ refused_file "a file cut short" "$WORK/cut.json" "ends too early"
 broken type "[u for u in d['users'] if u['id'] == '$ALICE'][0]['enabled'] = 'yes'"
 refused_file "a member of the wrong type" "$WORK/type.json" \
     "user $ALICE: enabled is not true or false"
+broken hash "[u for u in d['users'] if u['id'] == '$ALICE'][0]['password_hash'] = '\$pbkdf2-sha512\$25000\$c2FsdA\$aGFzaGhhc2g'"
+refused_file "a hash crypt(3) cannot check" "$WORK/hash.json" \
+    "user $ALICE: password_hash is not a hash crypt\\(3\\) can check"
+grep -q 'aGFzaGhhc2g' "$WORK/err" && fail "the refused hash is shown"
 broken long "d['projects'][-1]['name'] = 'x' * 256"
 LAST=$(/usr/bin/python3 -c 'import json, sys
 print(json.load(open(sys.argv[1]))["projects"][-1]["id"])' "$EXPORT")
