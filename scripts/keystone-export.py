@@ -21,6 +21,8 @@ import os
 import stat
 import sys
 
+import sqlalchemy
+
 import keystone.conf
 from keystone.common import sql
 from keystone.resource.backends import sql as resource_sql
@@ -264,12 +266,12 @@ def not_exported(session):
               'endpoint_group', 'project_endpoint', 'registered_limit',
               'limit', 'policy', 'policy_association', 'consumer',
               'access_token', 'service_provider', 'id_mapping')
+    present = sqlalchemy.inspect(session.get_bind()).get_table_names()
     for t in tables:
-        try:
-            n = session.execute(sql.text('SELECT count(*) FROM "%s"' % t)
-                                ).scalar()
-        except Exception:
+        if t not in present:
             continue
+        n = session.execute(sqlalchemy.text('SELECT count(*) FROM "%s"'
+                                            % t)).scalar()
         if n:
             left_out('%d rows of table %s' % (n, t))
 

@@ -2,7 +2,8 @@
 # make a second domain, a project under a parent, users (one with a
 # password past bcrypt's 72 bytes, one with a pbkdf2 hash, one from LDAP),
 # a group, a role implying another, grants, a service with endpoints, an
-# application credential, and Fernet tokens (one revoked).
+# application credential, a trust (left behind) and Fernet tokens (one
+# revoked).
 # scripts/keystone-export.py writes it (0600; what signet cannot keep named
 # on stderr); broken files are refused with the store left as it was;
 # import-keystone keeps every id, twice adds nothing; fernet-import takes
@@ -40,6 +41,9 @@ grep -q "user $(world nonlocal) (ldap-dave): a nonlocal user" \
 grep -q "password of user $CAROL (carol): scheme pbkdf2-sha512" \
     "$WORK/export.err" && ok "the pbkdf2 hash is named as left out" ||
     fail "the pbkdf2 hash not named: $(cat "$WORK/export.err")"
+grep -q "left out: 1 rows of table trust" "$WORK/export.err" &&
+    ok "the trust is named as left out" ||
+    fail "the trust not named: $(cat "$WORK/export.err")"
 grep -q '\$2b\$\|\$pbkdf2' "$WORK/export.err" && fail "a hash on stderr"
 expect_eq "what the export holds of them" "None False False" \
     "$(/usr/bin/python3 -c 'import json, sys

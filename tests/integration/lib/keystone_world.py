@@ -145,6 +145,16 @@ def appcred(alice, child, deployer):
     return ac, 'app-cred-secret-' + 'x' * 70
 
 
+def trust(alice, bob, child, deployer):
+    """Trusts stay behind: the export names them."""
+    tid = hex_id()
+    PROVIDERS.trust_api.create_trust(tid, {
+        'id': tid, 'trustor_user_id': alice['id'],
+        'trustee_user_id': bob['id'], 'project_id': child['id'],
+        'impersonation': False, 'expires_at': None,
+        'remaining_uses': None}, [{'id': deployer['id']}])
+
+
 def tokens(alice, bob, child, b):
     t = PROVIDERS.token_provider_api
     alice_tok = t.issue_token(alice['id'], ['password'],
@@ -169,6 +179,7 @@ def main():
     deployer = roles(b, alice, bob, group, dom, child)
     svc, eps = catalog()
     ac, secret = appcred(alice, child, deployer)
+    trust(alice, bob, child, deployer)
     alice_tok, bob_tok = tokens(alice, bob, child, b)
     print(json.dumps({
         'conf': conf, 'domain': dom['id'], 'parent': parent['id'],
