@@ -8,8 +8,8 @@
 # a time (the number of CPUs): most of their time is spent waiting on
 # daemons, sockets and sleeps. Those that measure time or load (SERIAL)
 # run alone afterwards, so a neighbour cannot skew what they measure, and
-# so do the two that run a real Keystone (two at once fail each other's
-# database commits).
+# so do those that run Keystone's code (two real Keystones at once fail
+# each other's database commits).
 set -u
 B=${1:-build}
 [ $# -gt 0 ] && shift
@@ -20,7 +20,7 @@ SERIAL="api-lockout api-slowloris security-consttime signer-starve
 signer-burst signer-audit-growth signer-memory rate-limits faults-clock
 verify-cert-expiry api-revocation-scale deploy-install run-layout
 signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate
-keystone-receipts"
+keystone-receipts manage-import-keystone"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share

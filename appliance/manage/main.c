@@ -46,7 +46,8 @@ static const char usage_text[] = "usage: signet-manage -c FILE command\n"
     "  user-password-reset U --password-file F|- [--domain D]\n"
     "  role-create|role-delete ROLE [--domain D] | role-list [--domain D]\n"
     "  group-create G [--domain D] | group-list [--domain D]\n"
-    "  group-add-user G U [--domain D] [--user-domain D]\n";
+    "  group-add-user G U [--domain D] [--user-domain D]\n"
+    "  import-keystone FILE|-\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -455,6 +456,7 @@ static const struct {
 	{ "group-create", cmd_group_create, 1 },
 	{ "group-list", cmd_group_list, 0 },
 	{ "group-add-user", cmd_group_add_user, 2 },
+	{ "import-keystone", cmd_import_keystone, 1 },
 };
 
 static void

@@ -70,4 +70,7 @@ int	cmd_group_create(struct manage *);
 int	cmd_group_list(struct manage *);
 int	cmd_group_add_user(struct manage *);
 
+/* import.c: a Keystone's rows, as scripts/keystone-export.py writes them */
+int	cmd_import_keystone(struct manage *);
+
 #endif

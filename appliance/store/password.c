@@ -3,6 +3,8 @@
  * default (bcrypt "$2b$", 12 rounds) through libcrypt, which also checks
  * every other crypt(3) scheme Keystone may have written (sha512_crypt).
  * Passwords longer than Keystone's 4096-byte cap never reach crypt().
+ * A hash taken from elsewhere (signet-manage import-keystone) is kept
+ * only when crypt() can check it.
  */
 #include <crypt.h>
 #include <string.h>
@@ -57,4 +59,25 @@ password_check(const char *pw, size_t len, const char *hash)
 	    CRYPTO_memcmp(h, hash, strlen(hash)) == 0;
 	OPENSSL_clear_free(cd, sizeof(*cd));
 	return ok ? 0 : SIG_ERR_BAD_INPUT;
+}
+
+/*
+ * 1 when hash is one password_check can check: bcrypt ($2a$, $2b$, $2y$;
+ * 60 characters) or sha512_crypt ($6$), as crypt(3) knows them. hash is a
+ * secret: it never reaches a log.
+ */
+int
+password_hash_ok(const char *hash)
+{
+	static const char *const ok[] = { "$2a$", "$2b$", "$2y$", "$6$" };
+	size_t	 i, len = strlen(hash);
+
+	if (len >= 256 || strspn(hash, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789$./=") != len ||
+	    crypt_checksalt(hash) != CRYPT_SALT_OK)
+		return 0;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strncmp(hash, ok[i], strlen(ok[i])) == 0)
+			return i == 3 || len == 60;
+	return 0;
 }

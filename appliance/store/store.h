@@ -62,6 +62,7 @@ int	store_db_path(const struct config *, char *, size_t);
 /* password.c */
 int	password_hash(const char *, size_t, char *, size_t);
 int	password_check(const char *, size_t, const char *);
+int	password_hash_ok(const char *);
 
 /* Lookups for the API (store_read.c). Names and ids are exact matches. */
 struct store_user {
@@ -103,6 +104,8 @@ int	store_revoke_user(struct store *, const char *, int64_t);
 int	store_is_revoked(struct store *, char **, size_t, const char *,
 	    int64_t);
 int	store_revocations_json(struct store *, int, void *);
+int	store_revoke_put(struct store *, const char *, const char *, int64_t,
+	    int64_t, int64_t);
 
 /* UUID tokens' documents (store_uuid.c). */
 struct store_uuid {

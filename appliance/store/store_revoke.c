@@ -213,3 +213,44 @@ store_revocations_json(struct store *s, int os_revoke, void *arr)
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
+
+struct rev_event {
+	const char	*audit_id;	/* or NULL */
+	const char	*user_id;	/* or NULL */
+	int64_t		 issued_before, revoked_at, expires_at;
+};
+
+static int
+bind_event(sqlite3_stmt *st, void *arg)
+{
+	struct rev_event	*e = arg;
+
+	return sqlite3_bind_text(st, 1, e->audit_id, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 2, e->user_id, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 3, e->issued_before) |
+	    sqlite3_bind_int64(st, 4, e->revoked_at) |
+	    sqlite3_bind_int64(st, 5, e->expires_at);
+}
+
+/*
+ * An event another service recorded (signet-manage import-keystone), by
+ * audit id or by user and time, unless the store holds it already: an
+ * import run twice adds nothing. 1 added, 0 held, < 0 error. The caller
+ * holds the transaction.
+ */
+int
+store_revoke_put(struct store *s, const char *audit_id, const char *user_id,
+    int64_t issued_before, int64_t revoked_at, int64_t expires_at)
+{
+	struct rev_event e = { audit_id, user_id, issued_before, revoked_at,
+			    expires_at };
+	int		 r, rows;
+
+	if ((r = run(s, "INSERT INTO revocation_event (audit_id, user_id, "
+	    "issued_before, revoked_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5 "
+	    "WHERE NOT EXISTS (SELECT 1 FROM revocation_event WHERE "
+	    "audit_id IS ?1 AND user_id IS ?2 AND issued_before = ?3 AND "
+	    "revoked_at = ?4)", bind_event, &e, &rows)) != 0)
+		return r;
+	return sqlite3_changes(store_db(s)) > 0;
+}
