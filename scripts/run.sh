@@ -75,7 +75,8 @@ fi
 
 if [ ! -f "$VAR/signet.conf" ]; then
 	allowed=""
-	[ $split = yes ] && allowed="allowed_uids = $AU"
+	[ $split = yes ] && allowed="allowed_uids = $AU
+credential_uids = $AU"
 	cat > "$VAR/signet.conf" <<EOF2
 # Written by make run; every signet program takes it with -c. Relative
 # paths are from this file's folder.
@@ -142,6 +143,10 @@ case "$out" in
 esac
 case "$out" in
 *"MISSING: Fernet keys"*) $AS_SIGNER $P fernet-setup ;;
+esac
+# /v3/credentials: blobs encrypted under their own keys in the token
+case "$out" in
+*"credential keys: none"*) $AS_SIGNER $P fernet-setup --keys credential ;;
 esac
 $AS_SIGNER $P export-certs "$VAR/certs" > /dev/null
 echo

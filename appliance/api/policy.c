@@ -66,6 +66,12 @@ static const struct {
 	    P_OWNER },
 	{ "identity:create_application_credential", P_OWNER },
 	{ "identity:delete_application_credential", P_ADMIN | P_OWNER },
+	/* credential.py: the owner is the credential's user */
+	{ "identity:get_credential", P_ADMIN_OR_READER | P_OWNER },
+	{ "identity:list_credentials", P_ADMIN_OR_READER | P_OWNER },
+	{ "identity:create_credential", P_ADMIN | P_OWNER },
+	{ "identity:update_credential", P_ADMIN | P_OWNER },
+	{ "identity:delete_credential", P_ADMIN | P_OWNER },
 	/* user.py: the owner is the user itself (and, deprecated, the
 	 * user of the path: the same) */
 	{ "identity:get_user", P_ADMIN_OR_READER | P_DOM_READER | P_OWNER },

@@ -24,6 +24,7 @@
 static const struct collection *const colls[] = {
 	&coll_regions, &coll_services, &coll_endpoints, &coll_domains,
 	&coll_projects, &coll_users, &coll_groups, &coll_roles,
+	&coll_credentials,
 };
 
 /* /v3/<parent>s/{id}/<name>[/{member}] (members: when it has them) */

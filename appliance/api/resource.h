@@ -151,7 +151,7 @@ int		 res_options(struct res_call *, json_t *, json_t *);
 extern const struct collection coll_regions, coll_services, coll_endpoints,
 		    coll_domains, coll_projects, coll_user_projects,
 		    coll_users, coll_user_groups, coll_groups, coll_group_users,
-		    coll_roles, coll_app_creds;
+		    coll_roles, coll_app_creds, coll_credentials;
 
 /* route_users.c, route_groups.c, route_roles.c, route_grants.c */
 void	rel_user_password(struct res_call *, const char *, int);

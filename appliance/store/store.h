@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_ID_LEN		32	/* uuid4().hex */
 #define STORE_NAME_MAX		255
 #define STORE_PASSWORD_MAX	4096	/* Keystone's cap */
@@ -136,6 +136,7 @@ enum store_kind {
 	STORE_USER,
 	STORE_GROUP,
 	STORE_ROLE,
+	STORE_CREDENTIAL,
 	STORE_KINDS,
 };
 
@@ -182,6 +183,10 @@ int	store_appcred_get(struct store *, const char *, const char *,
 int	store_appcred_roles_json(struct store *, const char *, void *);
 int	store_appcred_role_put(struct store *, const char *, const char *);
 int	store_appcred_delete(struct store *, const char *);
+
+/* store_credential.c: credentials (rows: STORE_CREDENTIAL) */
+int	store_credential_count(struct store *, const char *);
+int	store_credential_delete(struct store *, const char *);
 
 /* store_write_catalog.c: the caller holds the transaction */
 int	store_region_delete(struct store *, const char *);

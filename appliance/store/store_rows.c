@@ -1,7 +1,7 @@
 /*
  * signet-api and signet-manage: the identity API's collections (regions,
  * services, endpoints, domains, projects, users, groups, roles,
- * application credentials) as the JSON objects Keystone
+ * application credentials, credentials) as the JSON objects Keystone
  * answers with, read and written through one table of statements per
  * kind. Filters and values are bound, never written into SQL; what the
  * caller hands in was validated by it (api_json_in.c).
@@ -243,6 +243,28 @@ static const struct kind kinds[STORE_KINDS] = {
 		  { NULL, CT_EXTRA } },
 		{ "id", "name", "domain_id", "description", "options" },
 		{ "links" },
+	},
+	/*
+	 * The blob as the signer encrypted it: signet-api opens it for the
+	 * answer (route_credentials.c), never the store.
+	 */
+	[STORE_CREDENTIAL] = {
+		"SELECT id, user_id, project_id, type, encrypted_blob, "
+		"key_hash, extra FROM credential WHERE (?1 IS NULL OR id = ?1) "
+		"AND (?6 IS NULL OR type = ?6) AND (?10 IS NULL OR "
+		"user_id = ?10) ORDER BY id",
+		"INSERT INTO credential (id, user_id, project_id, type, "
+		"encrypted_blob, key_hash, extra) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7)",
+		"UPDATE credential SET user_id = ?2, project_id = ?3, type = ?4, "
+		"encrypted_blob = ?5, key_hash = ?6, extra = ?7 WHERE id = ?1",
+		{ { "id", CT_TEXT }, { "user_id", CT_TEXT },
+		  { "project_id", CT_NULL_TEXT }, { "type", CT_TEXT },
+		  { "encrypted_blob", CT_TEXT }, { "key_hash", CT_TEXT },
+		  { NULL, CT_EXTRA } },
+		{ "id", "user_id", "project_id", "type", "encrypted_blob",
+		  "key_hash" },
+		{ "links", "blob" },
 	},
 };
 

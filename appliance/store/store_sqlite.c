@@ -202,6 +202,21 @@ static const char *const to_v4[] = {
 	"UPDATE meta SET value = '4' WHERE key = 'schema_version'",
 };
 
+/*
+ * Version 5: credentials (/v3/credentials), as Keystone keeps them: the
+ * blob only as the signer encrypted it, with the name of the key it used;
+ * gone with their user or project.
+ */
+static const char *const to_v5[] = {
+	"CREATE TABLE credential (id TEXT PRIMARY KEY, user_id TEXT NOT NULL "
+	    "REFERENCES user(id) ON DELETE CASCADE, project_id TEXT "
+	    "REFERENCES project(id) ON DELETE CASCADE, type TEXT NOT NULL, "
+	    "encrypted_blob TEXT NOT NULL, key_hash TEXT NOT NULL, extra TEXT)",
+	"CREATE INDEX credential_user ON credential (user_id)",
+	"CREATE INDEX credential_project ON credential (project_id)",
+	"UPDATE meta SET value = '5' WHERE key = 'schema_version'",
+};
+
 static const struct {
 	const char *const	*steps;
 	size_t			 n;
@@ -209,6 +224,7 @@ static const struct {
 	{ to_v2, sizeof(to_v2) / sizeof(to_v2[0]) },	/* from 1 */
 	{ to_v3, sizeof(to_v3) / sizeof(to_v3[0]) },	/* from 2 */
 	{ to_v4, sizeof(to_v4) / sizeof(to_v4[0]) },	/* from 3 */
+	{ to_v5, sizeof(to_v5) / sizeof(to_v5[0]) },	/* from 4 */
 };
 
 sqlite3		*store_db(struct store *);

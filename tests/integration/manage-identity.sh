@@ -11,7 +11,7 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))' "$DB" "$1"
 }
 bootstrap_admin --public-url http://127.0.0.1:5000/v3 --region RegionOne
-expect_eq "schema 4" 4 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
+expect_eq "schema 5" 5 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
 expect_ok "region-list" mgr region-list
 expect_eq "RegionOne, no parent, no description" "RegionOne	-	" "$(cat "$WORK/out")"
 expect_ok "service-list" mgr service-list
@@ -68,7 +68,7 @@ c.commit()
 PY
 expect_fail "schema 1 is refused until db-sync" "db-sync" mgr region-list
 expect_ok "db-sync upgrades it" mgr db-sync
-expect_eq "schema 4" 4 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
+expect_eq "schema 5" 5 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
 expect_ok "the endpoint kept" mgr endpoint-show e
 expect_ok "the project kept" mgr project-show old
 expect_eq "its parent the domain" default "$(/usr/bin/python3 -c 'import json, sys

@@ -109,7 +109,7 @@ c.commit()
 PY
 expect_fail "schema 2 is refused until db-sync" "db-sync" mgr role-list
 expect_ok "db-sync upgrades it" mgr db-sync
-expect_eq "schema 4" 4 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
+expect_eq "schema 5" 5 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
 expect_ok "role-list" mgr role-list
 expect_eq "the roles kept, of no domain" "admin,member,reader" "$(cut -f2 "$WORK/out" | sort | paste -sd,)"
 expect_eq "implications and grants kept, no key broken" "2 2 0" \
