@@ -40,6 +40,7 @@ struct sigc {
 	struct chan	 ch;
 	SSL_CTX		*tls;		/* when any endpoint is tcp:// */
 	int		 timeout_ms;
+	int		 once;		/* sigc_opts' */
 	int		 quiet;		/* sigc_try: its caller logs */
 	uint64_t	 next_id;
 	uint8_t		 buf[SIG_FRAME_MAX];
@@ -51,6 +52,7 @@ sigc_opts_config(const struct config *cf, int timeout_ms,
 {
 	o->endpoints = cf->signer_socket;
 	o->timeout_ms = timeout_ms;
+	o->once = 0;
 	o->tls_cert = cf->signer_tls_client_cert;
 	o->tls_key = cf->signer_tls_client_key;
 	o->tls_ca = cf->signer_tls_ca;
@@ -148,7 +150,10 @@ connect_one(struct sigc *c, const char *ep)
 	return 0;
 }
 
-/* Every endpoint in turn, from the last good one, until the deadline. */
+/*
+ * Every endpoint in turn, from the last good one, until the deadline (or
+ * once, for a caller that has other signers to go to).
+ */
 static int
 sigc_connect(struct sigc *c)
 {
@@ -164,7 +169,8 @@ sigc_connect(struct sigc *c)
 				return 0;
 			}
 		}
-		if (r == SIG_ERR_CONFIG || mono_ms() + backoff > deadline)
+		if (r == SIG_ERR_CONFIG || c->once ||
+		    mono_ms() + backoff > deadline)
 			break;
 		usleep(backoff * 1000);
 		backoff = backoff * 2 > SIGC_BACKOFF_MAX_MS ?
@@ -192,6 +198,7 @@ sigc_new(const struct sigc_opts *o, struct sigc **cp)
 	    c->nep < SIGC_ENDPOINTS_MAX; tok = strtok_r(NULL, ", ", &save))
 		c->ep[c->nep++] = tok;
 	c->timeout_ms = o->timeout_ms;
+	c->once = o->once;
 	if (c->nep == 0 || (strstr(o->endpoints, "tcp://") != NULL &&
 	    (c->tls = tls_ctx_new(0, o->tls_cert, o->tls_key,
 	    o->tls_ca)) == NULL)) {

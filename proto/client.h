@@ -20,6 +20,8 @@ struct config;
 struct sigc_opts {
 	const char	*endpoints;
 	int		 timeout_ms;
+	int		 once;		/* one round of connects, no backing
+					   off: the caller has other signers */
 	const char	*tls_cert;
 	const char	*tls_key;
 	const char	*tls_ca;

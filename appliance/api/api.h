@@ -18,6 +18,7 @@
 
 #define API_BODY_MAX		(112 * 1024)	/* oslo.middleware's cap */
 #define API_SIGNER_CONNS	16
+#define API_SIGNERS_MAX		8	/* endpoints in [signer] socket */
 #define API_CALL_TIMEOUT_MS	2000
 #define API_LIST_TIMEOUT_MS	30000	/* signing a 10^5-entry list */
 #define API_PROBE_MS		500	/* a silent signer: one call per */
@@ -31,6 +32,14 @@
 struct auth_req;
 struct provider;
 
+/* One of [signer] socket's endpoints, and what the pool knows of it. */
+struct api_signer {
+	char	*at;
+	int	 down;		/* missed a deadline: the others take it */
+	int	 probing;	/* one call tries it meanwhile */
+	long	 probe_at;	/* monotonic ms of the next try */
+};
+
 struct api {
 	struct config	*cf;
 	const struct provider *prov;	/* [token] provider: issues */
@@ -40,11 +49,16 @@ struct api {
 	pthread_mutex_t	 stores_mu;
 	struct sigc	*conns[API_SIGNER_CONNS];
 	int		 busy[API_SIGNER_CONNS];
+	int		 next_conn;	/* where the next search starts */
+	struct api_signer signers[API_SIGNERS_MAX];
+	int		 nsigners;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
-	int		 signer_down;	/* missed a deadline: fail fast */
-	int		 probing;	/* one call tries it meanwhile */
-	long		 probe_at;	/* monotonic ms of the next try */
+	int		 signer_down;	/* every signer is: fail fast */
+	struct sigc	*watch_conns[API_SIGNERS_MAX];
+	pthread_t	 watch;		/* signer_watch.c's probes */
+	int		 watch_started;
+	int		 watch_stop;
 	int		 signer_waiting; /* not reached since start */
 	int		 listening;	/* READY=1 sent */
 	pthread_t	 link;		/* signer_link.c's retries */
@@ -110,6 +124,12 @@ void		 api_stores_close(struct api *);
  * and a->lists (the typed calls of client.h go through them) */
 int	api_signer_open(struct api *);
 void	api_signer_close(struct api *);
+void	api_signer_outcome_locked(struct api *, int, int, int);
+
+/* signer_watch.c: with several signers, those down tried in the
+ * background */
+int	api_watch_start(struct api *);
+void	api_watch_stop(struct api *);
 
 /* signer_link.c: the signer reached at start, or waited for */
 int	api_link_start(struct api *);

@@ -1,8 +1,10 @@
 /*
- * signet-api: a fixed pool of connections to the signer, one caller per
- * connection at a time (the client library is not shared across threads).
+ * signet-api: a fixed pool of connections to the signers, one caller per
+ * connection at a time (the client library is not shared across threads),
+ * spread over every signer [signer] socket names.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -47,89 +49,178 @@ list_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
 
 /*
  * A signer that missed a deadline (frozen, killed, restarting) is presumed
- * down: every call fails at once, and one call every API_PROBE_MS tries
- * it, so a request waits at most one deadline, not one per queued call.
- * A signer not yet reached since start is tried by signer_link.c alone.
- * Called under a->mu; 1 when this call may go to the signer.
+ * down: its calls go to the other signers, or fail at once when none is
+ * left, and one call every API_PROBE_MS tries it, so a request waits at
+ * most one deadline, not one per queued call. Signers not yet reached
+ * since start are tried by signer_link.c alone. Under a->mu: 1 when a
+ * call may go to signer s now (*probe: as its probe).
  */
 static int
-signer_admit(struct api *a, int *probe)
+signer_admit(struct api *a, int s, int *probe)
 {
-	long	 now;
+	struct api_signer	*sg = &a->signers[s];
 
 	*probe = 0;
-	if (!a->signer_down)
-		return 1;
-	now = mono_ms();
-	if (a->signer_waiting || a->probing || now < a->probe_at)
+	if (a->signer_waiting)
 		return 0;
-	a->probing = *probe = 1;
-	return 1;
+	if (!sg->down)
+		return 1;
+	if (a->watch_started && !a->signer_down)
+		return 0;	/* signer_watch.c tries it, not a request */
+	if (sg->probing || mono_ms() < sg->probe_at)
+		return 0;
+	return *probe = 1;
 }
 
+/* Under a->mu: signer_down says whether every signer is. */
 static void
-signer_outcome(struct api *a, int probe, int r)
+signers_summed(struct api *a)
 {
-	if (r == SIG_ERR_UNAVAILABLE) {
-		if (!a->signer_down) {
-			log_warn("the signer does not answer; failing calls "
-			    "until it does");
-			a->signer_down = 1;
-			metrics_breaker_trip();
-			api_notify_status_locked(a);
-		}
-		a->probe_at = mono_ms() + API_PROBE_MS;
-	} else if (r == 0 && a->signer_down) {
-		log_info("the signer answers again");
-		a->signer_down = 0;
+	int	 s, all = 1;
+
+	for (s = 0; s < a->nsigners; s++)
+		all &= a->signers[s].down;
+	if (all != a->signer_down) {
+		if (all)
+			log_warn("no signer answers; failing calls until one "
+			    "does");
+		a->signer_down = all;
 		api_notify_status_locked(a);
 	}
-	if (probe)
-		a->probing = 0;
 }
 
-/* The typed calls' dispatch: a free connection of the pool, unless the
- * signer is presumed down. */
-static int
-pool_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
+void
+api_signer_outcome_locked(struct api *a, int s, int probe, int r)
 {
-	struct api	*a = arg;
-	double		 t0 = mono_now();
-	int		 i, r, probe;
+	struct api_signer	*sg = &a->signers[s];
 
-	*respp = NULL;
-	tag(req);
-	pthread_mutex_lock(&a->mu);
-	for (;;) {
-		if (!signer_admit(a, &probe)) {
-			pthread_mutex_unlock(&a->mu);
-			counted(req, SIG_ERR_UNAVAILABLE, NULL, t0);
-			return SIG_ERR_UNAVAILABLE;
+	if (r == SIG_ERR_UNAVAILABLE) {
+		if (!sg->down) {
+			log_warn("the signer at %s does not answer", sg->at);
+			sg->down = 1;
+			metrics_breaker_trip();
 		}
-		for (i = 0; i < API_SIGNER_CONNS && a->busy[i]; i++)
-			;
-		if (i < API_SIGNER_CONNS)
-			break;
-		if (probe)
-			a->probing = 0;
+		sg->probe_at = mono_ms() + API_PROBE_MS;
+	} else if (sg->down) {
+		log_info("the signer at %s answers again", sg->at);
+		sg->down = 0;
+	}
+	if (probe)
+		sg->probing = 0;
+	signers_summed(a);
+}
+
+/*
+ * Under a->mu: a free connection to a signer not in tried that may take
+ * the call, searched from where the last search ended so that the calls
+ * spread over the signers; -1 when no such signer may, -2 when they may
+ * but every connection to them is busy.
+ */
+static int
+pick(struct api *a, unsigned tried, int *probe)
+{
+	int	 k, i, s, any = 0, p;
+
+	*probe = 0;
+	for (k = 0; k < API_SIGNER_CONNS; k++) {
+		i = (a->next_conn + k) % API_SIGNER_CONNS;
+		s = i % a->nsigners;
+		if ((tried & (1u << s)) || !signer_admit(a, s, &p))
+			continue;
+		any = 1;
+		if (a->busy[i])
+			continue;
+		if ((*probe = p))
+			a->signers[s].probing = 1;
+		a->next_conn = (i + 1) % API_SIGNER_CONNS;
+		return i;
+	}
+	return any ? -2 : -1;
+}
+
+/* One try of the call on a connection that pick() chose. */
+static int
+try_call(struct api *a, unsigned *tried, Signet__V1__Request *req,
+    Signet__V1__Response **respp)
+{
+	int	 i, r, probe;
+
+	pthread_mutex_lock(&a->mu);
+	while ((i = pick(a, *tried, &probe)) == -2)
 		pthread_cond_wait(&a->cv, &a->mu);
+	if (i < 0) {		/* none left to try */
+		*tried = (1u << a->nsigners) - 1;
+		pthread_mutex_unlock(&a->mu);
+		return SIG_ERR_UNAVAILABLE;
 	}
 	a->busy[i] = 1;
 	pthread_mutex_unlock(&a->mu);
 	r = sigc_call(a->conns[i], req, respp);
 	pthread_mutex_lock(&a->mu);
 	a->busy[i] = 0;
-	signer_outcome(a, probe, r);
-	if (a->signer_down)	/* every waiter gives up now */
-		pthread_cond_broadcast(&a->cv);
-	else
-		pthread_cond_signal(&a->cv);
+	api_signer_outcome_locked(a, i % a->nsigners, probe, r);
+	/* a signer gone down: its waiters look elsewhere now */
+	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
+	*tried |= 1u << (i % a->nsigners);
+	return r;
+}
+
+/*
+ * The typed calls' dispatch: a free connection of the pool. A call that
+ * no signer answered goes once to each other signer that may take it
+ * (every call is safe to repeat: a second token, a second signature).
+ */
+static int
+pool_call(void *arg, Signet__V1__Request *req, Signet__V1__Response **respp)
+{
+	struct api	*a = arg;
+	double		 t0 = mono_now();
+	unsigned	 tried = 0;
+	int		 r;
+
+	*respp = NULL;
+	tag(req);
+	do {
+		sigc_response_free(*respp);
+		*respp = NULL;
+		r = try_call(a, &tried, req, respp);
+	} while (r == SIG_ERR_UNAVAILABLE &&
+	    tried != (1u << a->nsigners) - 1);
 	counted(req, r, *respp, t0);
 	return r;
 }
 
-/* Connections are made at their first call; the signer may come later. */
+/* [signer] socket, split: one endpoint per signer. */
+static int
+signers_split(struct api *a)
+{
+	char	*list, *tok, *save = NULL;
+
+	if ((list = strdup(a->cf->signer_socket)) == NULL)
+		return SIG_ERR_NOMEM;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (a->nsigners == API_SIGNERS_MAX) {
+			log_err("[signer] socket: more than %d signers",
+			    API_SIGNERS_MAX);
+			free(list);
+			return SIG_ERR_CONFIG;
+		}
+		if ((a->signers[a->nsigners++].at = strdup(tok)) == NULL) {
+			free(list);
+			return SIG_ERR_NOMEM;
+		}
+	}
+	free(list);
+	return a->nsigners > 0 ? 0 : SIG_ERR_CONFIG;
+}
+
+/*
+ * Connections are made at their first call; the signer may come later.
+ * Connection i goes to signer i modulo their number; with several, a
+ * connection tries its own once and the call moves on.
+ */
 int
 api_signer_open(struct api *a)
 {
@@ -139,12 +230,17 @@ api_signer_open(struct api *a)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	pthread_mutex_init(&a->list_mu, NULL);
+	if ((r = signers_split(a)) != 0)
+		return r;
 	sigc_opts_config(a->cf, API_CALL_TIMEOUT_MS, &o);
-	for (i = 0; i < API_SIGNER_CONNS; i++)
+	o.once = a->nsigners > 1;
+	for (i = 0; i < API_SIGNER_CONNS; i++) {
+		o.endpoints = a->signers[i % a->nsigners].at;
 		if ((r = sigc_new(&o, &a->conns[i])) != 0)
 			return r;
+	}
 	/* revocation lists: megabytes to sign, so a connection of their own
-	 * with a longer deadline */
+	 * with a longer deadline, to the first signer that answers */
 	sigc_opts_config(a->cf, API_LIST_TIMEOUT_MS, &o);
 	if ((r = sigc_new(&o, &a->list_conn)) != 0)
 		return r;
@@ -152,7 +248,9 @@ api_signer_open(struct api *a)
 	a->signer.arg = a;
 	a->lists.call = list_call;
 	a->lists.arg = a;
-	return api_link_start(a);
+	if ((r = api_link_start(a)) != 0)
+		return r;
+	return a->nsigners > 1 ? api_watch_start(a) : 0;
 }
 
 void
@@ -161,9 +259,12 @@ api_signer_close(struct api *a)
 	int	 i;
 
 	api_link_stop(a);
+	api_watch_stop(a);
 	for (i = 0; i < API_SIGNER_CONNS; i++)
 		sigc_close(a->conns[i]);
 	sigc_close(a->list_conn);
+	for (i = 0; i < a->nsigners; i++)
+		free(a->signers[i].at);
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 }

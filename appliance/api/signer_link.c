@@ -65,9 +65,13 @@ api_signer_up(struct api *a)
 static void
 link_up(struct api *a)
 {
+	int	 s;
+
 	pthread_mutex_lock(&a->mu);
 	a->signer_waiting = 0;
 	a->signer_down = 0;
+	for (s = 0; s < a->nsigners; s++)	/* the calls find out */
+		a->signers[s].down = 0;
 	notify_locked(a, 0);
 	pthread_mutex_unlock(&a->mu);
 	log_info("the signer answers at %s", a->cf->signer_socket);
@@ -94,7 +98,21 @@ link_nap(struct api *a, int ms)
 	return 0;
 }
 
-/* conns[0] is idle while the signer is awaited: no caller is admitted. */
+/*
+ * Connection s goes to signer s: one try of each, 0 when one answered.
+ * They are idle while the signers are awaited: no caller is admitted.
+ */
+static int
+link_try(struct api *a, int quiet)
+{
+	int	 s;
+
+	for (s = 0; s < a->nsigners; s++)
+		if (sigc_try(a->conns[s], quiet) == 0)
+			return 0;
+	return SIG_ERR_UNAVAILABLE;
+}
+
 static void *
 link_run(void *arg)
 {
@@ -102,7 +120,7 @@ link_run(void *arg)
 	int		 backoff = API_LINK_BACKOFF_MIN_MS;
 
 	while (!link_nap(a, backoff)) {
-		if (sigc_try(a->conns[0], 1) == 0) {
+		if (link_try(a, 1) == 0) {
 			link_up(a);
 			break;
 		}
@@ -116,7 +134,7 @@ link_run(void *arg)
 int
 api_link_start(struct api *a)
 {
-	if (sigc_try(a->conns[0], 0) == 0)
+	if (link_try(a, 0) == 0)
 		return 0;
 	log_warn("the signer at %s does not answer yet; token calls fail "
 	    "with 503 until it does", a->cf->signer_socket);

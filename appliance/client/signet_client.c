@@ -69,6 +69,7 @@ signet_client_new(const char *options, char *err, unsigned int errsz)
 	}
 	t = json_object_get(j, "timeout_ms");
 	o.endpoints = opt_str(j, "endpoints");
+	o.once = 0;
 	o.timeout_ms = json_is_integer(t) && json_integer_value(t) > 0 &&
 	    json_integer_value(t) < 600000 ? (int)json_integer_value(t) :
 	    TIMEOUT_MS_DEFAULT;

@@ -241,7 +241,7 @@ known(const struct section *sc, const char *key)
 	const struct ifield	*f;
 
 	for (f = sc->fields; f->key != NULL; f++)
-		if (strcmp(f->key, key) == 0)
+		if (strcmp(f->key, key) == 0)	/* a field name: not secret */
 			return 1;
 	return 0;
 }
@@ -321,7 +321,7 @@ section_of(const char *key)
 	size_t	 i;
 
 	for (i = 0; i < import_nsections; i++)
-		if (strcmp(import_sections[i].key, key) == 0)
+		if (strcmp(import_sections[i].key, key) == 0) /* not secret */
 			return (int)i;
 	return -1;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "err.h"
 #include "import.h"
@@ -76,7 +77,8 @@ put_user(struct imp *im, json_t *row)
 	    imp_str(row, "domain_id"), NULL)) != 0)
 		return r;
 	held = store_user_get(im->m->st, id, NULL, NULL, &u) == 0;
-	changed = held && hash != NULL && strcmp(u.hash, hash) != 0;
+	changed = held && hash != NULL && (strlen(u.hash) != strlen(hash) ||
+	    CRYPTO_memcmp(u.hash, hash, strlen(hash)) != 0);
 	explicit_bzero(&u, sizeof(u));
 	json_object_set_new(row, "password_set", json_boolean(hash != NULL ||
 	    !held));

@@ -77,7 +77,7 @@ password_hash_ok(const char *hash)
 	    crypt_checksalt(hash) != CRYPT_SALT_OK)
 		return 0;
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strncmp(hash, ok[i], strlen(ok[i])) == 0)
+		if (strncmp(hash, ok[i], strlen(ok[i])) == 0)	/* not secret */
 			return i == 3 || len == 60;
 	return 0;
 }
