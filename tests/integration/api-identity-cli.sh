@@ -113,6 +113,8 @@ expect_eq "the CLI's token carries the three" \
     "$(/usr/bin/python3 -c 'import json, sys
 eps = json.load(open(sys.argv[1]))["endpoints"]
 print("|".join(sorted("%s %s" % (e["interface"], e["url"]) for e in eps)))' "$WORK/out")"
+expect_ok "catalog list" adm catalog list -f value -c Name -c Type
+expect_eq "lists glance" "glance image" "$(grep glance "$WORK/out")"
 admin_token > /dev/null
 expect_eq "so does a new token's catalog, with both region keys" \
     "RegionOne RegionOne http://glance-internal:9292" \
