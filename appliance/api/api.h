@@ -49,7 +49,7 @@ struct api {
 	pthread_mutex_t	 stores_mu;
 	struct sigc	*conns[API_SIGNER_CONNS];
 	int		 busy[API_SIGNER_CONNS];
-	int		 next_conn;	/* where the next search starts */
+	int		 next_signer;	/* the next call's, unless busy */
 	struct api_signer signers[API_SIGNERS_MAX];
 	int		 nsigners;
 	pthread_mutex_t	 mu;

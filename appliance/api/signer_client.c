@@ -112,9 +112,11 @@ api_signer_outcome_locked(struct api *a, int s, int probe, int r)
 
 /*
  * Under a->mu: a free connection to a signer not in tried that may take
- * the call, searched from where the last search ended so that the calls
- * spread over the signers; -1 when no such signer may, -2 when they may
- * but every connection to them is busy.
+ * the call. The signers are taken in turn, so that the calls spread over
+ * them; a signer's own connections from its first, so that a quiet API
+ * keeps few of them open (a signer counts a peer's connections). -1 when
+ * no such signer may take it, -2 when they may but every connection to
+ * them is busy.
  */
 static int
 pick(struct api *a, unsigned tried, int *probe)
@@ -122,17 +124,19 @@ pick(struct api *a, unsigned tried, int *probe)
 	int	 k, i, s, any = 0, p;
 
 	*probe = 0;
-	for (k = 0; k < API_SIGNER_CONNS; k++) {
-		i = (a->next_conn + k) % API_SIGNER_CONNS;
-		s = i % a->nsigners;
+	for (k = 0; k < a->nsigners; k++) {
+		s = (a->next_signer + k) % a->nsigners;
 		if ((tried & (1u << s)) || !signer_admit(a, s, &p))
 			continue;
 		any = 1;
-		if (a->busy[i])
+		for (i = s; i < API_SIGNER_CONNS && a->busy[i];
+		    i += a->nsigners)
+			;
+		if (i >= API_SIGNER_CONNS)
 			continue;
 		if ((*probe = p))
 			a->signers[s].probing = 1;
-		a->next_conn = (i + 1) % API_SIGNER_CONNS;
+		a->next_signer = (s + 1) % a->nsigners;
 		return i;
 	}
 	return any ? -2 : -1;
