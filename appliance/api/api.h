@@ -31,6 +31,7 @@
 
 struct auth_req;
 struct provider;
+struct pw_job;
 
 /* One of [signer] socket's endpoints, and what the pool knows of it. */
 struct api_signer {
@@ -97,6 +98,8 @@ struct api_req {
 	char		 peer[48];
 	char		 path[API_LOG_PATH_MAX + 1];
 	char		 user[API_LOG_USER_MAX + 1];
+	struct pw_job	*pw;		/* its password, checked off-thread */
+	int		 pw_inline;	/* the pool refused it: checked here */
 };
 
 /* http.c: answers */
@@ -174,6 +177,7 @@ void	metrics_signer_call(int, int, int, double);
 void	metrics_cache(int);
 void	metrics_breaker_trip(void);
 void	metrics_uuid_commit(unsigned long);
+void	metrics_password_offloaded(void);
 char	*metrics_text(struct api *);
 
 /* route_health.c: GET /healthcheck and GET /metrics */

@@ -4,15 +4,18 @@
  * for, all from the store as it is now (an application credential's:
  * appcred_token.c).
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "auth_claims.h"
 #include "b64url.h"
 #include "err.h"
 #include "isotime.h"
+#include "pw_pool.h"
 #include "token_cache.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
@@ -67,6 +70,46 @@ const char auth_no_user_hash[] =
     "$2b$12$qqqqqqqqqqqqqqqqqqqqqe/OmC/HanrIBCpoAHshkCnocmuxK6kui";
 
 /*
+ * The hash a password of ar is checked against: its user's, or one
+ * nobody's password matches. Into hash (size sz); for pw_pool.c.
+ */
+void
+auth_password_hash(struct api *a, const struct auth_req *ar, char *hash,
+    size_t sz)
+{
+	struct store_user	 u;
+	int			 found;
+
+	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
+	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
+	    ar->udom_name, &u) == 0 && u.enabled;
+	snprintf(hash, sz, "%s", found ? u.hash : auth_no_user_hash);
+	OPENSSL_cleanse(&u, sizeof(u));
+}
+
+/*
+ * Whether ar's password matches hash: the answer pw_pool.c got, when it
+ * checked against this very hash (a password changed meanwhile is
+ * checked again here). A user not found (or locked out since) fails
+ * without a second check: the time was spent off-thread.
+ */
+static int
+password_ok(const struct auth_req *ar, const char *hash, int found)
+{
+	const struct pw_job	*pw = ar->pw;
+	size_t			 n = strlen(hash);
+
+	if (pw != NULL && pw->done) {
+		if (!found)
+			return 0;
+		if (strlen(pw->hash) == n &&
+		    CRYPTO_memcmp(pw->hash, hash, n) == 0)
+			return pw->ok;
+	}
+	return password_check(ar->password, strlen(ar->password), hash) == 0;
+}
+
+/*
  * A password's user: the same 401 whatever was wrong, a locked-out user
  * included (its password is not even checked while the lock holds). A
  * store that cannot count the attempt does not stop the login. A user
@@ -88,8 +131,8 @@ auth_password_user(struct api *a, const struct auth_req *ar,
 		n = 0;
 	if (found && store_login_begin(ST, u->id, n, d) == 1)
 		found = 0;
-	ok = password_check(ar->password, strlen(ar->password), found ?
-	    u->hash : auth_no_user_hash) == 0 && found;
+	ok = password_ok(ar, found ? u->hash : auth_no_user_hash, found) &&
+	    found;
 	if (found)
 		(void)store_login_end(ST, u->id, ok, n, d);
 	return ok ? 0 : SIG_ERR_AUTH;

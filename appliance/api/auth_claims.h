@@ -25,6 +25,8 @@ struct new_token {
 
 int	auth_claims(struct api *, const struct auth_req *, struct new_token *,
 	    struct opened *, json_t **);
+void	auth_password_hash(struct api *, const struct auth_req *, char *,
+	    size_t);
 int	auth_password_user(struct api *, const struct auth_req *,
 	    struct store_user *);
 

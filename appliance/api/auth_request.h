@@ -20,6 +20,7 @@ struct auth_req {
 	enum scope_kind	 scope;
 	int		 scope_absent;	/* no "scope": the default project */
 	const char	*p_id, *p_name, *pdom_id, *pdom_name, *d_id, *d_name;
+	const struct pw_job *pw;	/* the password checked off-thread */
 };
 
 /* NULL, or the name of the field that is wrong (for the 400). */

@@ -25,6 +25,7 @@
 #include "err.h"
 #include "log.h"
 #include "provider.h"
+#include "pw_pool.h"
 #include "sd_notify.h"
 #include "token_cache.h"
 #include "version.h"
@@ -220,6 +221,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (rq->body != NULL)
 		explicit_bzero(rq->body, rq->len);	/* passwords */
 	free(rq->body);
+	pw_job_free(rq->pw);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -338,7 +340,8 @@ start_on(struct api *a, const struct sockaddr *sa, unsigned int tls,
 		    (const void *)sa)->sin6_addr) ? MHD_USE_DUAL_STACK :
 		    MHD_USE_IPv6;
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG | tls | fam, 0, NULL,
+	    MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME | tls | fam, 0, NULL,
 	    NULL, handler, a,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, sa,
@@ -431,6 +434,7 @@ run_listeners(struct api *a)
 		pause();
 	log_info("signet-api (pid %d) stopping on a signal", (int)getpid());
 	sdnotify_stopping();
+	pw_pool_stop();		/* every suspended login resumed first */
 	MHD_stop_daemon(d);
 	if (m != NULL)
 		MHD_stop_daemon(m);
@@ -491,8 +495,10 @@ main(int argc, char **argv)
 		r = SIG_ERR_SYSTEM;
 		goto out;
 	}
-	r = run_listeners(&a);
+	if ((r = pw_pool_start((int)sysconf(_SC_NPROCESSORS_ONLN))) == 0)
+		r = run_listeners(&a);
  out:
+	pw_pool_stop();
 	api_keys_watch_stop();
 	tcache_free();
 	scache_free();

@@ -41,7 +41,7 @@ static atomic_ulong	 sig_unreachable[METRICS_CALLS];
 static atomic_ulong	 sig_refused[METRICS_CALLS];
 static struct hist	 sig_hist[METRICS_CALLS];
 static atomic_ulong	 cache_hits, cache_misses, breaker_trips;
-static atomic_ulong	 uuid_commits, uuid_tokens;
+static atomic_ulong	 uuid_commits, uuid_tokens, pw_offloaded;
 
 const char *const metrics_call_names[METRICS_CALLS] = { "other", "other",
     "issue_fernet", "open_fernet", "sign_cms", "public_material", "health",
@@ -125,6 +125,13 @@ metrics_uuid_commit(unsigned long n)
 {
 	atomic_fetch_add_explicit(&uuid_commits, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&uuid_tokens, n, memory_order_relaxed);
+}
+
+/* A password checked by pw_pool.c's workers. */
+void
+metrics_password_offloaded(void)
+{
+	atomic_fetch_add_explicit(&pw_offloaded, 1, memory_order_relaxed);
 }
 
 /* The exposition text grows here; a failed allocation fails it all. */
@@ -313,6 +320,11 @@ cache_out(struct mbuf *m)
 	    "UUID token documents committed.");
 	mbuf_add(m, "signet_api_uuid_tokens_total %lu\n",
 	    atomic_load(&uuid_tokens));
+	mbuf_head(m, "signet_api_password_checks_offloaded_total", "counter",
+	    "Passwords checked by the password workers, off the connection "
+	    "threads.");
+	mbuf_add(m, "signet_api_password_checks_offloaded_total %lu\n",
+	    atomic_load(&pw_offloaded));
 }
 
 /* Caller owns the text (free(3)), or NULL when memory ran out. */

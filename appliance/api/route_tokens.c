@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "api.h"
 #include "auth_claims.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
 #include "provider.h"
+#include "pw_pool.h"
 #include "token_cache.h"
 
 /* No document for a new token: the user went (401), or it is ours (500). */
@@ -47,8 +50,42 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	return ret;
 }
 
+/*
+ * A password login's check handed to pw_pool.c: 1 when the connection is
+ * suspended until a worker has checked it (this handler then runs again,
+ * rq->pw done); 0 to go on here.
+ */
+static int
+offloaded(struct api *a, struct MHD_Connection *cn, struct api_req *rq,
+    json_t *doc)
+{
+	struct auth_req	 ar;
+	char		 hash[256];
+
+	if (rq->pw != NULL || rq->pw_inline ||
+	    auth_request_parse(doc, MHD_lookup_connection_value(cn,
+	    MHD_HEADER_KIND, "X-Auth-Token"), &ar) != NULL ||
+	    ar.password == NULL || ar.token != NULL || ar.appcred)
+		return 0;
+	auth_password_hash(a, &ar, hash, sizeof(hash));
+	rq->pw = pw_job_new(cn, ar.password, strlen(ar.password), hash);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (rq->pw == NULL)
+		return 0;
+	/* suspended before a worker can resume it */
+	MHD_suspend_connection(cn);
+	if (pw_submit(rq->pw) == 0)
+		return 1;
+	pw_job_free(rq->pw);
+	rq->pw = NULL;
+	rq->pw_inline = 1;	/* when it runs again */
+	MHD_resume_connection(cn);
+	return 1;
+}
+
 static enum MHD_Result
-authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
+authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc,
+    const struct pw_job *pw)
 {
 	struct auth_req		 ar;
 	struct new_token	 nt;
@@ -65,6 +102,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc)
 		    bad);
 		return api_error(a, cn, 400, msg);
 	}
+	ar.pw = pw;
 	if (ar.appcred && ar.scope_asked)
 		return api_error(a, cn, 401, "Error authenticating with "
 		    "application credential: Application credentials cannot "
@@ -192,7 +230,11 @@ route_tokens(struct api *a, struct MHD_Connection *cn, const char *method,
 	    JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return api_error(a, cn, 400, "Expecting to find valid JSON "
 		    "in request body.");
-	ret = authenticate(a, cn, doc);
+	if (offloaded(a, cn, rq, doc)) {
+		json_decref(doc);
+		return MHD_YES;
+	}
+	ret = authenticate(a, cn, doc, rq->pw);
 	json_decref(doc);
 	return ret;
 }
