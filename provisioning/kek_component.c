@@ -6,11 +6,8 @@
  * that of his own component (the first 3 bytes of AES-256-ECB of a zero
  * block under it), never one of the KEK.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -61,27 +58,6 @@ unhex(const uint8_t *txt, size_t len, uint8_t *out)
 	return 0;
 }
 
-static int
-write_new(const char *path, const uint8_t *buf, size_t len)
-{
-	int	 fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0) {
-		log_err("%s: %s%s", path, strerror(errno), errno == EEXIST ?
-		    " (a component is never overwritten)" : "");
-		return SIG_ERR_SYSTEM;
-	}
-	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) != 0) {
-		log_err("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return SIG_ERR_SYSTEM;
-	}
-	return close(fd) == 0 ? 0 : SIG_ERR_SYSTEM;
-}
-
 /* A new component in path (0600, never over a file); its KCV in kcvp. */
 int
 kek_component_write(const char *path, char *kcvp)
@@ -102,7 +78,7 @@ kek_component_write(const char *path, char *kcvp)
 		snprintf((char *)p + 2 * i, 3, "%02x", secmem_data(c)[i]);
 	p[HEX_LEN] = '\n';
 	if ((r = kcv(secmem_data(c), kcvp)) == 0)
-		r = write_new(path, p, HEX_LEN + 1);
+		r = prov_write_new(path, p, HEX_LEN + 1, "a component");
  out:
 	secmem_free(c);
 	secmem_free(txt);

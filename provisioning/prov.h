@@ -47,6 +47,7 @@ int	prov_max_active(const struct config *, const struct fernet_set *,
 	    const char **);
 int	prov_engine(struct prov *);
 void	prov_close(struct prov *, int);
+int	prov_write_new(const char *, const void *, size_t, const char *);
 
 int	cmd_init_token(struct prov *);
 int	cmd_status(struct prov *);

@@ -147,27 +147,11 @@ wrapped_finish(struct wrapped_file *wf)
 	return r;
 }
 
-/* A new file, 0600; an existing one is never overwritten. */
 int
 wrapped_write(const char *path, const struct wrapped_file *wf)
 {
-	size_t	 len = wf->bodylen + strlen(wf->text + wf->bodylen);
-	int	 fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0) {
-		log_err("%s: %s%s", path, strerror(errno), errno == EEXIST ?
-		    " (an export never replaces a file)" : "");
-		return SIG_ERR_SYSTEM;
-	}
-	if (write(fd, wf->text, len) != (ssize_t)len || fsync(fd) != 0) {
-		log_err("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return SIG_ERR_SYSTEM;
-	}
-	return close(fd) == 0 ? 0 : SIG_ERR_SYSTEM;
+	return prov_write_new(path, wf->text, wf->bodylen +
+	    strlen(wf->text + wf->bodylen), "an export");
 }
 
 /* The next line (without its '\n') at *pos; -1 when none ends there. */

@@ -48,7 +48,7 @@ done
 expect_eq "a component is 0600" "600" "$(stat -c %a "$C/c1")"
 expect_eq "a component is 64 hex digits" 1 \
     "$(grep -c '^[0-9a-f]\{64\}$' "$C/c1")"
-expect_fail "a component is never overwritten" "never overwritten" \
+expect_fail "a component is never overwritten" "never replaced by a component" \
     ours "$BIN/signet-provision" kek-component --out "$C/c1"
 
 # The ceremony on A and B (other order, same KEK); C gets another KEK.
@@ -101,7 +101,7 @@ kek signet-kek aes-key-wrap-pad" "$(head -3 "$WORK/token.wrapped")"
 expect_eq "one line a key, with its index and role" \
     "key 0 staged|key 1 secondary|key 2 primary" \
     "$(grep '^key ' "$WORK/token.wrapped" | cut -d' ' -f1-3 | paste -sd'|')"
-expect_fail "an export never replaces a file" "never replaces" \
+expect_fail "an export never replaces a file" "never replaced by an export" \
     prov fernet-export --out "$WORK/token.wrapped"
 expect_fail "the wrong set" "holds receipt keys, not token keys" \
     provb fernet-import-wrapped "$WORK/receipt.wrapped"
