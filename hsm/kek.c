@@ -1,8 +1,8 @@
 /*
  * provision: the key-encryption key (kek.h). Made from the custodians'
- * components under an SO login, so every token given the same components
- * holds the same KEK; after that it is used under the user's login, to
- * wrap Fernet keys out and unwrap them in. The unwrap template is what
+ * components by the SO and stored by the user (kek_create), so every
+ * token given the same components holds the same KEK; after that it is
+ * used under the user's login, to wrap Fernet keys out and unwrap them in. The unwrap template is what
  * stops a user-PIN holder from unwrapping a wrapped key as one he could
  * read: SoftHSM2 refuses (CKR_TEMPLATE_INCONSISTENT) any C_UnwrapKey whose
  * template lacks one of these attributes or gives it another value.
@@ -39,22 +39,29 @@ static const CK_ATTRIBUTE kek_wrap_tmpl[] = {
 	{ CKA_WRAP_WITH_TRUSTED, &ck_true, sizeof(CK_BBOOL) },
 };
 
+static CK_RV
+relogin(struct hsm_sess *s, CK_USER_TYPE who, struct secmem *pin)
+{
+	(void)s->f->C_Logout(s->h);
+	return s->f->C_Login(s->h, who, secmem_data(pin), secmem_len(pin));
+}
+
 /*
- * On a session the SO is logged in on. Public, because SoftHSM2 lets the
- * SO make nothing else (CKR_USER_NOT_LOGGED_IN); sensitive and its
- * template keep its value and what it unwraps out of reach all the same.
- * The empty CKA_CHECK_VALUE keeps SoftHSM2 from publishing a KCV of it.
+ * The KEK as the SO makes it: a session object, so it never reaches a
+ * file (SoftHSM2 lets the SO make only public objects, and writes a
+ * public object's value into its token file in clear). Modifiable and
+ * copyable, or the copy below could not make it private; it lives only
+ * in this process's session, for the moment kek_create needs.
  */
-int
-kek_create(struct hsm_sess *s, struct secmem *value)
+static CK_RV
+kek_stage(struct hsm_sess *s, struct secmem *value, CK_OBJECT_HANDLE *hp)
 {
 	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE	 kt = CKK_AES;
-	CK_OBJECT_HANDLE h;
 	CK_ATTRIBUTE	 t[] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },
 		{ CKA_KEY_TYPE, &kt, sizeof(kt) },
-		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_TOKEN, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_PRIVATE, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_SENSITIVE, &ck_true, sizeof(CK_BBOOL) },
 		{ CKA_EXTRACTABLE, &ck_false, sizeof(CK_BBOOL) },
@@ -66,8 +73,6 @@ kek_create(struct hsm_sess *s, struct secmem *value)
 		{ CKA_SIGN, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_VERIFY, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_DERIVE, &ck_false, sizeof(CK_BBOOL) },
-		{ CKA_MODIFIABLE, &ck_false, sizeof(CK_BBOOL) },
-		{ CKA_COPYABLE, &ck_false, sizeof(CK_BBOOL) },
 		{ CKA_ALLOWED_MECHANISMS, CK_IN(kek_mechs), sizeof(kek_mechs) },
 		{ CKA_WRAP_TEMPLATE, CK_IN(kek_wrap_tmpl),
 		    sizeof(kek_wrap_tmpl) },
@@ -77,15 +82,43 @@ kek_create(struct hsm_sess *s, struct secmem *value)
 		{ CKA_CHECK_VALUE, NULL, 0 },
 		{ CKA_VALUE, secmem_data(value), secmem_len(value) },
 	};
-	CK_RV		 rv;
 
-	rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]), &h);
+	return s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]), hp);
+}
+
+/*
+ * On a session the user is logged in on. Only the SO can set CKA_TRUSTED,
+ * and only the user can make a private object (stored encrypted): the SO
+ * makes the KEK in a session object, the user copies it into a private
+ * token object that can no longer be changed, keeping CKA_TRUSTED, and
+ * the session object goes. so and user are the two PINs.
+ */
+int
+kek_create(struct hsm_sess *s, struct secmem *value, struct secmem *so,
+    struct secmem *user)
+{
+	CK_ATTRIBUTE	 t[] = {
+		{ CKA_TOKEN, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_PRIVATE, &ck_true, sizeof(CK_BBOOL) },
+		{ CKA_MODIFIABLE, &ck_false, sizeof(CK_BBOOL) },
+	};
+	CK_OBJECT_HANDLE st = CK_INVALID_HANDLE, h;
+	CK_RV		 rv, rv2;
+
+	if ((rv = relogin(s, CKU_SO, so)) == CKR_OK)
+		rv = kek_stage(s, value, &st);
+	if ((rv2 = relogin(s, CKU_USER, user)) != CKR_OK)
+		return ck_err(rv2, "logging in as the user again");
 	if (rv != CKR_OK)
-		return ck_err(rv, "creating the key-encryption key");
+		return ck_err(rv, "the SO making the key-encryption key");
+	rv = s->f->C_CopyObject(s->h, st, t, sizeof(t) / sizeof(t[0]), &h);
+	(void)s->f->C_DestroyObject(s->h, st);
+	if (rv != CKR_OK)
+		return ck_err(rv, "storing the key-encryption key");
 	return 0;
 }
 
-/* Every object labelled as the KEK, trusted or not (SO session). */
+/* Every object labelled as the KEK, trusted or not. */
 int
 kek_destroy(struct hsm_sess *s)
 {
@@ -138,7 +171,8 @@ static const struct kek_attr kek_attrs[] = {
 	{ CKA_VERIFY, CK_FALSE, "can verify" },
 	{ CKA_DERIVE, CK_FALSE, "can derive" },
 	{ CKA_MODIFIABLE, CK_FALSE, "can be modified" },
-	{ CKA_COPYABLE, CK_FALSE, "can be copied" },
+	{ CKA_PRIVATE, CK_TRUE, "is public (SoftHSM2 keeps a public key's "
+	    "value in clear in its files)" },
 };
 
 /* What is wrong with the KEK, in why; 0 when nothing is. */

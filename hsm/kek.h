@@ -1,10 +1,11 @@
 /*
  * The key-encryption key, for provision: the one object through which
- * Fernet keys reach another HSM. The SO enters it (SoftHSM2 lets the SO
- * make only public objects, and only the SO can set CKA_TRUSTED); it can
+ * Fernet keys reach another HSM. Only the SO can set CKA_TRUSTED, only
+ * the user can make a private object: the SO enters it, the user keeps
+ * a private copy (kek_create); it can
  * wrap and unwrap with AES key wrap with padding and nothing else, cannot
- * be changed, copied or read, and what it unwraps must come out
- * sensitive, private and extractable only under a trusted key again.
+ * be changed or read, and what it unwraps must come out sensitive,
+ * private and extractable only under a trusted key again.
  */
 #ifndef SIGNET_KEK_H
 #define SIGNET_KEK_H
@@ -18,7 +19,8 @@
 
 struct secmem;
 
-int	kek_create(struct hsm_sess *, struct secmem *);
+int	kek_create(struct hsm_sess *, struct secmem *, struct secmem *,
+	    struct secmem *);
 int	kek_destroy(struct hsm_sess *);
 int	kek_find(struct hsm_sess *, CK_OBJECT_HANDLE *);
 int	kek_fault(struct hsm_sess *, CK_OBJECT_HANDLE, char *, size_t);

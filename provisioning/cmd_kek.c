@@ -103,18 +103,39 @@ kek_replace(struct prov *p)
 	return kek_destroy(p->s);
 }
 
+/* Both PINs: the SO makes the KEK, the user keeps it (kek_create). */
+static int
+kek_pins(struct prov *p, struct secmem **so, struct secmem **user)
+{
+	size_t	 max = p->ti.ulMaxPinLen < HSM_PIN_MAX ? p->ti.ulMaxPinLen :
+		    HSM_PIN_MAX;
+	int	 r;
+
+	*user = NULL;
+	if (p->cf->hsm_so_pin_file == NULL) {
+		log_err("kek-setup is the SO's: it needs [hsm] so_pin_file");
+		return SIG_ERR_CONFIG;
+	}
+	if ((r = hsm_pin_read(p->cf->hsm_so_pin_file, max, so)) != 0)
+		return r;
+	return hsm_pin_read(p->cf->hsm_pin_file, max, user);
+}
+
 int
 cmd_kek_setup(struct prov *p)
 {
-	struct secmem	*kek = NULL;
+	struct secmem	*kek = NULL, *so = NULL, *user = NULL;
 	int		 r;
 
 	if ((r = kek_combine(p, &kek)) != 0)
 		return r;
-	if ((r = kek_replace(p)) == 0 && (r = kek_create(p->s, kek)) == 0)
+	if ((r = kek_replace(p)) == 0 && (r = kek_pins(p, &so, &user)) == 0 &&
+	    (r = kek_create(p->s, kek, so, user)) == 0)
 		printf("key-encryption key '%s' entered from %d components "
 		    "(trusted; wraps and unwraps only)\n", KEK_LABEL,
 		    p->o.ncomponents);
 	secmem_free(kek);
+	secmem_free(so);
+	secmem_free(user);
 	return r;
 }

@@ -33,7 +33,6 @@ enum {
 enum login {
 	L_NONE,		/* no token, or the command opens it itself */
 	L_USER,		/* the token's user (pin_file) */
-	L_SO,		/* its SO (so_pin_file): the KEK ceremony */
 	L_NOCONF,	/* no token and no config: a custodian's machine */
 };
 
@@ -61,7 +60,7 @@ static const struct cmd cmds[] = {
 	{ "fernet-import-wrapped", cmd_fernet_import_wrapped,
 	    O_FORCE | O_KEYS, 1, L_USER, 0 },
 	{ "kek-component", cmd_kek_component, O_OUT, 0, L_NOCONF, O_OUT },
-	{ "kek-setup", cmd_kek_setup, O_FORCE | O_COMPONENT, 0, L_SO,
+	{ "kek-setup", cmd_kek_setup, O_FORCE | O_COMPONENT, 0, L_USER,
 	    O_COMPONENT },
 	{ "jws-setup", cmd_jws_setup, O_FORCE, 0, L_USER, 0 },
 	{ "jws-rotate", cmd_jws_rotate, 0, 0, L_USER, 0 },
@@ -192,8 +191,7 @@ run(const struct cmd *c, struct prov *p)
 {
 	int	 r;
 
-	if ((c->login == L_USER || c->login == L_SO) &&
-	    (r = prov_open(p, c->login == L_SO ? CKU_SO : CKU_USER)) != 0) {
+	if (c->login == L_USER && (r = prov_open(p)) != 0) {
 		prov_close(p, r);
 		return r;
 	}

@@ -15,12 +15,9 @@
 #include "prov.h"
 #include "secmem.h"
 
-/* As the token's user, or its SO (so_pin_file) for the KEK ceremony. */
 int
-prov_open(struct prov *p, CK_USER_TYPE who)
+prov_open(struct prov *p)
 {
-	const char	*pinf = who == CKU_SO ? p->cf->hsm_so_pin_file :
-			    p->cf->hsm_pin_file;
 	struct secmem	*pin;
 	int		 r;
 
@@ -28,19 +25,14 @@ prov_open(struct prov *p, CK_USER_TYPE who)
 	    (r = hsm_token_find(p->m, p->cf->hsm_token, &p->slot,
 	    &p->ti)) != 0)
 		return r;
-	if (who == CKU_SO && pinf == NULL) {
-		log_err("this command needs the SO: [hsm] so_pin_file");
-		return SIG_ERR_CONFIG;
-	}
-	if ((r = hsm_pin_read(pinf, p->ti.ulMaxPinLen < HSM_PIN_MAX ?
-	    p->ti.ulMaxPinLen : HSM_PIN_MAX, &pin)) != 0)
+	if ((r = hsm_pin_read(p->cf->hsm_pin_file, p->ti.ulMaxPinLen <
+	    HSM_PIN_MAX ? p->ti.ulMaxPinLen : HSM_PIN_MAX, &pin)) != 0)
 		return r;
-	if ((r = hsm_pool_new(p->m, p->slot, who, pin, 1, 0,
+	if ((r = hsm_pool_new(p->m, p->slot, CKU_USER, pin, 1, 0,
 	    &p->pool)) != 0) {
 		if (r == SIG_ERR_PIN_INCORRECT)
-			log_err("token '%s' (slot %lu): %s PIN incorrect",
-			    p->cf->hsm_token, (unsigned long)p->slot,
-			    who == CKU_SO ? "SO" : "user");
+			log_err("token '%s' (slot %lu): user PIN incorrect",
+			    p->cf->hsm_token, (unsigned long)p->slot);
 		return r;
 	}
 	return hsm_sess_get(p->pool, &p->s);

@@ -42,7 +42,7 @@ struct prov {
 	struct cms_engine	*eng;
 };
 
-int	prov_open(struct prov *, CK_USER_TYPE);
+int	prov_open(struct prov *);
 int	prov_max_active(const struct config *, const struct fernet_set *,
 	    const char **);
 int	prov_engine(struct prov *);

@@ -35,7 +35,8 @@ for set in token receipt credential; do
 done
 expect_ok "A: fernet-rotate" prov fernet-rotate
 
-# The custodians' components: 0600, a check value of the component only.
+# The custodians' components: 0600, a check value of the component only
+# (kek-component needs no token and no config).
 C="$WORK/custody"
 mkdir -m 700 "$C"
 for i in 1 2 3; do
@@ -83,6 +84,34 @@ ours "$BIN/signet-provision" -c "$WORK/c/signet.conf" status > "$WORK/st" 2>&1
 for f in "$C/c1" "$C/c2"; do
 	grep -qi "$(cat "$f")" "$WORK/st" && fail "status printed a component"
 done
+
+# The KEK is in no file, in clear, hex or base64: SoftHSM2 writes a public
+# object's value into its token file as it is, so the KEK must be private.
+kek_nowhere() {
+	/usr/bin/python3 - "$C/c1" "$C/c2" "$WORK" "$C" <<'PY'
+import base64, os, sys
+a, b = (bytes.fromhex(open(f).read().strip()) for f in sys.argv[1:3])
+kek = bytes(x ^ y for x, y in zip(a, b))
+forms = [kek, kek.hex().encode(), kek.hex().upper().encode(),
+         base64.b64encode(kek), base64.urlsafe_b64encode(kek)]
+bad = 0
+for root, _, files in os.walk(sys.argv[3]):
+    if root.startswith(sys.argv[4]):
+        continue
+    for f in files:
+        path = os.path.join(root, f)
+        try:
+            data = open(path, 'rb').read()
+        except OSError:
+            continue
+        if any(x in data for x in forms):
+            print(path)
+            bad = 1
+sys.exit(bad)
+PY
+}
+kek_nowhere > "$WORK/found" && ok "the KEK is in no file" ||
+    fail "the KEK is in: $(cat "$WORK/found")"
 
 # The wrap attacks, on A (keys made there) and on B once it holds copies.
 expect_ok "A: the KEK refuses the wrap attacks" \
@@ -184,6 +213,8 @@ cross() {	# cross WHAT ISSUER OPENER: issues with one, opens with the other
 	esac && [ -n "$v" ] && ok "$1: $2 issues, $3 opens" ||
 	    fail "$1: $2 issues, $3 opens: $(cat "$WORK/x" "$WORK/y")"
 }
+kek_nowhere > "$WORK/found" && ok "the KEK is in no file after the copies" ||
+    fail "the KEK is in: $(cat "$WORK/found")"
 expect_ok "B: the newer set, with --force" \
     provb fernet-import-wrapped --force "$WORK/new.wrapped"
 expect_eq "B's keys are A's again" "$(prov fernet-list)" "$(provb fernet-list)"
