@@ -1,6 +1,7 @@
 /*
  * signerd and provision: creates, relabels and destroys the two objects of
- * a Fernet key. Both halves are sensitive and extractable only under a
+ * a Fernet key, and wraps and unwraps them under the key-encryption key
+ * (kek.h) for a copy in another HSM. Both halves are sensitive and extractable only under a
  * trusted wrapping key (replication to a second HSM); neither can wrap,
  * unwrap, derive or be copied, and each works only with the mechanisms
  * Fernet uses. They stay CKA_MODIFIABLE: a rotation moves a key by
@@ -75,12 +76,48 @@ fernet_label(const struct fernet_set *set, enum fernet_kind kind, int index,
 	{ CKA_LABEL, (label), strlen(label) },				\
 	{ CKA_ID, (id), FERNET_ID_LEN }
 
+/*
+ * Where a half's value comes from: clear bytes, the token's generator (the
+ * AES half only), or a blob wrapped under the KEK, which the token unwraps
+ * without the value ever leaving it.
+ */
+struct half_src {
+	const uint8_t		*clear;
+	const uint8_t		*wrapped;
+	size_t			 wlen;
+	CK_OBJECT_HANDLE	 kek;
+};
+
+/*
+ * t ends with CKA_VALUE_LEN, or CKA_VALUE when src gives it in clear. An
+ * unwrap leaves that last one out: the blob sets the value, and SoftHSM2
+ * refuses CKA_VALUE_LEN there (CKR_ATTRIBUTE_READ_ONLY) and reports 0
+ * after. The blob's size bounds the length (AES-KWP pads to 8 bytes);
+ * a half of another length fails at its first use, the signer's
+ * self-test round trip.
+ */
+static CK_RV
+half_make(struct hsm_sess *s, CK_ATTRIBUTE *t, CK_ULONG n,
+    const struct half_src *src, CK_OBJECT_HANDLE *hp)
+{
+	CK_MECHANISM	 gm = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_MECHANISM	 wm = { CKM_AES_KEY_WRAP_PAD, NULL, 0 };
+
+	if (src->wrapped != NULL)
+		return s->f->C_UnwrapKey(s->h, &wm, src->kek,
+		    CK_IN(src->wrapped), src->wlen, t, n - 1, hp);
+	if (t[n - 1].type == CKA_VALUE_LEN)
+		return s->f->C_GenerateKey(s->h, &gm, t, n, hp);
+	return s->f->C_CreateObject(s->h, t, n, hp);
+}
+
 static int
 mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
-    const uint8_t *half, CK_OBJECT_HANDLE *hp)
+    const struct half_src *src, CK_OBJECT_HANDLE *hp)
 {
 	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE	 kt = CKK_GENERIC_SECRET;
+	CK_ULONG	 vlen = FERNET_MAC_OBJ_LEN;
 	const CK_MECHANISM_TYPE *mechs;
 	size_t		 nmechs = key_policy_mechs(cls, kt, &mechs);
 	struct secmem	*pad;
@@ -88,7 +125,8 @@ mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 
 	if ((pad = secmem_new(FERNET_MAC_OBJ_LEN)) == NULL)
 		return SIG_ERR_NOMEM;
-	memcpy(secmem_data(pad), half, FERNET_HALF_LEN);
+	if (src->clear != NULL)
+		memcpy(secmem_data(pad), src->clear, FERNET_HALF_LEN);
 	{
 		CK_ATTRIBUTE t[] = {
 			FERNET_COMMON_ATTRS(cls, kt, CK_IN(label), CK_IN(id),
@@ -99,8 +137,12 @@ mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 			{ CKA_DECRYPT, &ck_false, sizeof(CK_BBOOL) },
 			{ CKA_VALUE, secmem_data(pad), FERNET_MAC_OBJ_LEN },
 		};
-		rv = s->f->C_CreateObject(s->h, t, sizeof(t) / sizeof(t[0]),
-		    hp);
+		CK_ULONG n = sizeof(t) / sizeof(t[0]);
+
+		if (src->clear == NULL)
+			t[n - 1] = (CK_ATTRIBUTE){ CKA_VALUE_LEN, &vlen,
+			    sizeof(vlen) };
+		rv = half_make(s, t, n, src, hp);
 	}
 	secmem_free(pad);
 	if (rv != CKR_OK)
@@ -108,15 +150,13 @@ mac_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 	return 0;
 }
 
-/* half is the 16-byte AES key, or NULL to generate one in the token. */
 static int
 aes_create(struct hsm_sess *s, const char *label, const uint8_t *id,
-    const uint8_t *half, CK_OBJECT_HANDLE *hp)
+    const struct half_src *src, CK_OBJECT_HANDLE *hp)
 {
 	CK_OBJECT_CLASS	 cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE	 kt = CKK_AES;
 	CK_ULONG	 vlen = FERNET_HALF_LEN;
-	CK_MECHANISM	 mech = { CKM_AES_KEY_GEN, NULL, 0 };
 	const CK_MECHANISM_TYPE *mechs;
 	size_t		 nmechs = key_policy_mechs(cls, kt, &mechs);
 	CK_ATTRIBUTE	 t[] = {
@@ -131,55 +171,67 @@ aes_create(struct hsm_sess *s, const char *label, const uint8_t *id,
 	CK_ULONG	 n = sizeof(t) / sizeof(t[0]);
 	CK_RV		 rv;
 
-	if (half != NULL) {
-		t[n - 1].type = CKA_VALUE;
-		t[n - 1].pValue = CK_IN(half);
-		t[n - 1].ulValueLen = FERNET_HALF_LEN;
-		rv = s->f->C_CreateObject(s->h, t, n, hp);
-	} else
-		rv = s->f->C_GenerateKey(s->h, &mech, t, n, hp);
-	if (rv != CKR_OK)
+	if (src->clear != NULL)
+		t[n - 1] = (CK_ATTRIBUTE){ CKA_VALUE, CK_IN(src->clear),
+		    FERNET_HALF_LEN };
+	if ((rv = half_make(s, t, n, src, hp)) != CKR_OK)
 		return ck_err(rv, "creating Fernet encryption key '%s'", label);
 	return 0;
 }
 
+/* The two halves' sources: one of key (Keystone's 32 bytes: signing
+ * half, then encryption half), w under kek, or neither (drawn here). */
+static int
+halves_src(struct hsm_sess *s, const uint8_t *key,
+    const struct fernet_wrapped *w, CK_OBJECT_HANDLE kek,
+    struct secmem **rnd, struct half_src *mac, struct half_src *enc)
+{
+	memset(mac, 0, sizeof(*mac));
+	memset(enc, 0, sizeof(*enc));
+	*rnd = NULL;
+	if (w != NULL) {
+		*mac = (struct half_src){ NULL, w->mac, sizeof(w->mac), kek };
+		*enc = (struct half_src){ NULL, w->enc, sizeof(w->enc), kek };
+		return 0;
+	}
+	if (key != NULL) {
+		mac->clear = key;
+		enc->clear = key + FERNET_HALF_LEN;
+		return 0;
+	}
+	if ((*rnd = secmem_new(FERNET_HALF_LEN)) == NULL)
+		return SIG_ERR_NOMEM;
+	mac->clear = secmem_data(*rnd);
+	return hsm_random(s, secmem_data(*rnd), FERNET_HALF_LEN);
+}
+
 /*
- * key is Keystone's 32 bytes (signing half, then encryption half), or NULL
- * to draw both halves inside the token. The signing half goes first: a
- * crash between the two leaves an orphan, never a half-usable key.
+ * The signing half goes first: a crash between the two leaves an orphan,
+ * never a half-usable key.
  */
 static int
 fernet_key_create(struct hsm_sess *s, const struct fernet_set *set,
     enum fernet_kind kind, int index, const uint8_t *key,
+    const struct fernet_wrapped *w, CK_OBJECT_HANDLE kek,
     struct fernet_obj *out)
 {
 	char		 label[HSM_LABEL_MAX], mlabel[HSM_LABEL_MAX];
 	struct secmem	*rnd = NULL;
-	const uint8_t	*mac_half;
+	struct half_src	 mac, enc;
 	int		 r;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	out->index = index;
-	out->imported = key != NULL;
+	out->imported = key != NULL || w != NULL;
 	out->set = set;
 	fernet_label(set, kind, index, 0, label, sizeof(label));
 	fernet_label(set, kind, index, 1, mlabel, sizeof(mlabel));
-	if ((r = hsm_random(s, out->id, sizeof(out->id))) != 0)
-		return r;
-	if (key == NULL) {
-		if ((rnd = secmem_new(FERNET_HALF_LEN)) == NULL)
-			return SIG_ERR_NOMEM;
-		if ((r = hsm_random(s, secmem_data(rnd), FERNET_HALF_LEN)) != 0)
-			goto out;
-		mac_half = secmem_data(rnd);
-	} else
-		mac_half = key;
-	if ((r = mac_create(s, mlabel, out->id, mac_half, &out->mac)) != 0)
+	if ((r = hsm_random(s, out->id, sizeof(out->id))) != 0 ||
+	    (r = halves_src(s, key, w, kek, &rnd, &mac, &enc)) != 0 ||
+	    (r = mac_create(s, mlabel, out->id, &mac, &out->mac)) != 0)
 		goto out;
-	r = aes_create(s, label, out->id, key ? key + FERNET_HALF_LEN : NULL,
-	    &out->enc);
-	if (r != 0)
+	if ((r = aes_create(s, label, out->id, &enc, &out->enc)) != 0)
 		(void)hsm_destroy(s, out->mac, mlabel);
  out:
 	secmem_free(rnd);
@@ -190,7 +242,8 @@ int
 fernet_key_generate(struct hsm_sess *s, const struct fernet_set *set,
     enum fernet_kind kind, int index, struct fernet_obj *out)
 {
-	return fernet_key_create(s, set, kind, index, NULL, out);
+	return fernet_key_create(s, set, kind, index, NULL, NULL,
+	    CK_INVALID_HANDLE, out);
 }
 
 int
@@ -198,7 +251,40 @@ fernet_key_import(struct hsm_sess *s, const struct fernet_set *set,
     enum fernet_kind kind, int index, const uint8_t *key,
     struct fernet_obj *out)
 {
-	return fernet_key_create(s, set, kind, index, key, out);
+	return fernet_key_create(s, set, kind, index, key, NULL,
+	    CK_INVALID_HANDLE, out);
+}
+
+/* Both halves unwrapped from w under kek, inside the token. */
+int
+fernet_key_unwrap(struct hsm_sess *s, const struct fernet_set *set,
+    enum fernet_kind kind, int index, CK_OBJECT_HANDLE kek,
+    const struct fernet_wrapped *w, struct fernet_obj *out)
+{
+	return fernet_key_create(s, set, kind, index, NULL, w, kek, out);
+}
+
+/* Both halves of k wrapped under kek (a trusted key: see kek.h). */
+int
+fernet_key_wrap(struct hsm_sess *s, CK_OBJECT_HANDLE kek,
+    const struct fernet_obj *k, struct fernet_wrapped *w)
+{
+	CK_MECHANISM	 m = { CKM_AES_KEY_WRAP_PAD, NULL, 0 };
+	CK_ULONG	 elen = sizeof(w->enc), mlen = sizeof(w->mac);
+	CK_RV		 rv;
+
+	rv = s->f->C_WrapKey(s->h, &m, kek, k->enc, w->enc, &elen);
+	if (rv == CKR_OK)
+		rv = s->f->C_WrapKey(s->h, &m, kek, k->mac, w->mac, &mlen);
+	if (rv != CKR_OK)
+		return ck_err(rv, "wrapping %s key %d", k->set->what,
+		    k->index);
+	if (elen != sizeof(w->enc) || mlen != sizeof(w->mac)) {
+		log_err("%s key %d: its halves are not 16 and 32 bytes",
+		    k->set->what, k->index);
+		return SIG_ERR_STATE;
+	}
+	return 0;
 }
 
 /* The AES label moves the key; the HMAC label follows for readability. */

@@ -82,6 +82,17 @@ int	fernet_key_generate(struct hsm_sess *, const struct fernet_set *,
 	    enum fernet_kind, int, struct fernet_obj *);
 int	fernet_key_import(struct hsm_sess *, const struct fernet_set *,
 	    enum fernet_kind, int, const uint8_t *, struct fernet_obj *);
+/* A key's two halves under the KEK, CKM_AES_KEY_WRAP_PAD (RFC 5649). */
+struct fernet_wrapped {
+	uint8_t		 enc[FERNET_HALF_LEN + 8];
+	uint8_t		 mac[FERNET_MAC_OBJ_LEN + 8];
+};
+
+int	fernet_key_wrap(struct hsm_sess *, CK_OBJECT_HANDLE,
+	    const struct fernet_obj *, struct fernet_wrapped *);
+int	fernet_key_unwrap(struct hsm_sess *, const struct fernet_set *,
+	    enum fernet_kind, int, CK_OBJECT_HANDLE,
+	    const struct fernet_wrapped *, struct fernet_obj *);
 int	fernet_key_relabel(struct hsm_sess *, struct fernet_obj *,
 	    enum fernet_kind, int);
 int	fernet_key_destroy(struct hsm_sess *, const struct fernet_obj *);

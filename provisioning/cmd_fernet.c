@@ -50,14 +50,15 @@ replaced_means(const struct fernet_set *set)
 	return "every live token dies";
 }
 
+/*
+ * Before a command replaces the set: an interrupted change finished, and
+ * keys already there replaced only with --force.
+ */
 int
-cmd_fernet_setup(struct prov *p)
+fernet_may_replace(struct prov *p)
 {
-	struct fernet_repo	 fresh = { NULL, 0 };
-	struct fernet_repo_key	 k[2] = { { 0, NULL }, { 1, NULL } };
-	const char		*opt;
-	size_t			 n;
-	int			 r, did;
+	size_t	 n;
+	int	 r, did;
 
 	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
 		return r;
@@ -66,6 +67,19 @@ cmd_fernet_setup(struct prov *p)
 		    "them (%s)", n, p->o.keys->what, replaced_means(p->o.keys));
 		return SIG_ERR_EXISTS;
 	}
+	return 0;
+}
+
+int
+cmd_fernet_setup(struct prov *p)
+{
+	struct fernet_repo	 fresh = { NULL, 0, CK_INVALID_HANDLE };
+	struct fernet_repo_key	 k[2] = { { 0, NULL, NULL }, { 1, NULL, NULL } };
+	const char		*opt;
+	int			 r;
+
+	if ((r = fernet_may_replace(p)) != 0)
+		return r;
 	/* Keystone: key 0, then one rotation (which keeps only 0 at 1). */
 	fresh.keys = k;
 	fresh.n = prov_max_active(p->cf, p->o.keys, &opt) > 1 ? 2 : 1;
@@ -132,8 +146,7 @@ cmd_fernet_import(struct prov *p)
 {
 	struct fernet_repo	 repo;
 	const char		*opt;
-	size_t			 n;
-	int			 r, did, max;
+	int			 r, max;
 
 	if (p->nargs != 1) {
 		log_err("fernet-import takes one directory");
@@ -144,15 +157,8 @@ cmd_fernet_import(struct prov *p)
 		log_err("import refused; the token is unchanged");
 		goto out;
 	}
-	if ((r = fernet_prepare(p, &did)) != 0 || (r = count_live(p, &n)) != 0)
+	if ((r = fernet_may_replace(p)) != 0)
 		goto out;
-	if (n > 0 && !p->o.force) {
-		log_err("the token already holds %zu %s keys; --force "
-		    "replaces them (%s)", n, p->o.keys->what,
-		    replaced_means(p->o.keys));
-		r = SIG_ERR_EXISTS;
-		goto out;
-	}
 	if ((r = fernet_install(p->s, p->o.keys, &repo)))
 		goto out;
 	if (p->o.keys == &fernet_set_token)

@@ -2,7 +2,7 @@
  * signet-provision: status. Says what the token holds and every way it
  * falls short of what the signer needs: missing objects, weak keys, weak
  * or widened attributes (status_keys.c), expiring certificates, an
- * interrupted Fernet change.
+ * interrupted Fernet change; whether a key-encryption key is there.
  * Exit 0 only when nothing is wrong, so monitoring can run it.
  */
 #include <stdio.h>
@@ -151,6 +151,29 @@ status_fernet(struct prov *p, const struct fernet_set *set, int *np)
 	fernet_inv_clear(&inv);
 }
 
+/* A KEK is needed only to copy keys to another HSM: none is no problem. */
+void
+status_kek(struct prov *p, int *np)
+{
+	CK_OBJECT_HANDLE h;
+	char		 why[128], msg[192];
+	int		 r;
+
+	if ((r = kek_find(p->s, &h)) == SIG_ERR_KEY_NOT_FOUND) {
+		printf("key-encryption key: none\n");
+		return;
+	}
+	if (r != 0) {
+		problem(np, "CONFLICT", "more than one key-encryption key");
+		return;
+	}
+	printf("key-encryption key: present ('%s', trusted)\n", KEK_LABEL);
+	if (kek_fault(p->s, h, why, sizeof(why)) != 0) {
+		snprintf(msg, sizeof(msg), "the key-encryption key %s", why);
+		problem(np, "WEAK", msg);
+	}
+}
+
 int
 cmd_status(struct prov *p)
 {
@@ -168,6 +191,7 @@ cmd_status(struct prov *p)
 	status_fernet(p, &fernet_set_receipt, &n);
 	status_fernet(p, &fernet_set_credential, &n);
 	status_jws(p, &n);
+	status_kek(p, &n);
 	status_keys(p, CKO_PRIVATE_KEY, &n);
 	status_keys(p, CKO_SECRET_KEY, &n);
 	if (n == 0)

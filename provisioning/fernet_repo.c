@@ -112,24 +112,46 @@ key_cmp(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/*
+ * What any key set to install must be: sorted here, with the staged key 0,
+ * at most max_active keys (max_option names where that comes from), no
+ * index twice. what names the source in messages.
+ */
+int
+fernet_repo_shape(const char *what, struct fernet_repo *repo, int max_active,
+    const char *max_option)
+{
+	size_t	 i;
+
+	qsort(repo->keys, repo->n, sizeof(*repo->keys), key_cmp);
+	if (repo->n == 0 || repo->keys[0].index != 0) {
+		log_err("%s: no staged key 0; not a Keystone key repository",
+		    what);
+		return SIG_ERR_BAD_INPUT;
+	}
+	if (repo->n > (size_t)max_active) {
+		log_err("%s: %zu keys but %s is %d", what, repo->n, max_option,
+		    max_active);
+		return SIG_ERR_BAD_INPUT;
+	}
+	for (i = 1; i < repo->n; i++)
+		if (repo->keys[i].index == repo->keys[i - 1].index) {
+			log_err("%s: key %d twice", what, repo->keys[i].index);
+			return SIG_ERR_BAD_INPUT;
+		}
+	return 0;
+}
+
 static int
 repo_check(const char *dir, struct fernet_repo *repo, int max_active,
     const char *max_option)
 {
 	static const uint8_t	 zero[FERNET_KEY_LEN];
 	size_t			 i, j;
+	int			 r;
 
-	qsort(repo->keys, repo->n, sizeof(*repo->keys), key_cmp);
-	if (repo->n == 0 || repo->keys[0].index != 0) {
-		log_err("%s: no staged key 0; not a Keystone key repository",
-		    dir);
-		return SIG_ERR_BAD_INPUT;
-	}
-	if (repo->n > (size_t)max_active) {
-		log_err("%s: %zu keys but %s is %d", dir, repo->n, max_option,
-		    max_active);
-		return SIG_ERR_BAD_INPUT;
-	}
+	if ((r = fernet_repo_shape(dir, repo, max_active, max_option)) != 0)
+		return r;
 	for (i = 0; i < repo->n; i++) {
 		if (memcmp(secmem_data(repo->keys[i].key), zero,
 		    FERNET_KEY_LEN) == 0) {

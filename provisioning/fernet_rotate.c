@@ -222,7 +222,11 @@ create_new_set(struct hsm_sess *s, const struct fernet_set *set,
 
 	*nmade = 0;
 	for (i = 0; i < repo->n && r == 0; i++) {
-		if (repo->keys[i].key != NULL)
+		if (repo->keys[i].wrapped != NULL)
+			r = fernet_key_unwrap(s, set, FK_NEW,
+			    repo->keys[i].index, repo->kek,
+			    repo->keys[i].wrapped, &made[i]);
+		else if (repo->keys[i].key != NULL)
 			r = fernet_key_import(s, set, FK_NEW,
 			    repo->keys[i].index,
 			    secmem_data(repo->keys[i].key), &made[i]);
@@ -236,7 +240,8 @@ create_new_set(struct hsm_sess *s, const struct fernet_set *set,
 }
 
 /*
- * Replaces the set's keys with repo (a NULL key is drawn in the token).
+ * Replaces the set's keys with repo (a key wrapped under repo->kek is
+ * unwrapped in the token, a NULL key drawn in it).
  * Until the journal is written a failure removes what was made, so the
  * token is as it was.
  */

@@ -26,6 +26,14 @@ enum {
 	O_DAYS = 1 << 3,
 	O_CSR = 1 << 4,
 	O_KEYS = 1 << 5,
+	O_OUT = 1 << 6,
+	O_COMPONENT = 1 << 7,
+};
+
+enum login {
+	L_NONE,		/* no token, or the command opens it itself */
+	L_USER,		/* the token's user (pin_file) */
+	L_NOCONF,	/* no token and no config: a custodian's machine */
 };
 
 struct cmd {
@@ -33,29 +41,38 @@ struct cmd {
 	int		 (*fn)(struct prov *);
 	int		 opts;		/* options it accepts */
 	int		 nargs;		/* positional arguments */
-	int		 login;		/* opens the token as its user */
+	enum login	 login;
+	int		 need;		/* options it cannot do without */
 };
 
 static const struct cmd cmds[] = {
-	{ "init-token", cmd_init_token, O_FORCE, 0, 0 },
+	{ "init-token", cmd_init_token, O_FORCE, 0, L_NONE, 0 },
 	{ "pki-setup", cmd_pki_setup, O_FORCE | O_KEYTYPE | O_SUBJECT |
-	    O_DAYS | O_CSR, 0, 1 },
-	{ "import-cert", cmd_import_cert, 0, 1, 1 },
-	{ "export-certs", cmd_export_certs, 0, 1, 1 },
-	{ "fernet-setup", cmd_fernet_setup, O_FORCE | O_KEYS, 0, 1 },
-	{ "fernet-rotate", cmd_fernet_rotate, O_KEYS, 0, 1 },
-	{ "fernet-list", cmd_fernet_list, O_KEYS, 0, 1 },
-	{ "fernet-import", cmd_fernet_import, O_FORCE | O_KEYS, 1, 1 },
-	{ "jws-setup", cmd_jws_setup, O_FORCE, 0, 1 },
-	{ "jws-rotate", cmd_jws_rotate, 0, 0, 1 },
-	{ "jws-list", cmd_jws_list, 0, 0, 1 },
-	{ "export-jws-public", cmd_export_jws_public, 0, 1, 1 },
-	{ "import-jws-public", cmd_import_jws_public, 0, 1, 1 },
-	{ "status", cmd_status, 0, 0, 1 },
+	    O_DAYS | O_CSR, 0, L_USER, 0 },
+	{ "import-cert", cmd_import_cert, 0, 1, L_USER, 0 },
+	{ "export-certs", cmd_export_certs, 0, 1, L_USER, 0 },
+	{ "fernet-setup", cmd_fernet_setup, O_FORCE | O_KEYS, 0, L_USER, 0 },
+	{ "fernet-rotate", cmd_fernet_rotate, O_KEYS, 0, L_USER, 0 },
+	{ "fernet-list", cmd_fernet_list, O_KEYS, 0, L_USER, 0 },
+	{ "fernet-import", cmd_fernet_import, O_FORCE | O_KEYS, 1, L_USER, 0 },
+	{ "fernet-export", cmd_fernet_export, O_KEYS | O_OUT, 0, L_USER,
+	    O_OUT },
+	{ "fernet-import-wrapped", cmd_fernet_import_wrapped,
+	    O_FORCE | O_KEYS, 1, L_USER, 0 },
+	{ "kek-component", cmd_kek_component, O_OUT, 0, L_NOCONF, O_OUT },
+	{ "kek-setup", cmd_kek_setup, O_FORCE | O_COMPONENT, 0, L_USER,
+	    O_COMPONENT },
+	{ "jws-setup", cmd_jws_setup, O_FORCE, 0, L_USER, 0 },
+	{ "jws-rotate", cmd_jws_rotate, 0, 0, L_USER, 0 },
+	{ "jws-list", cmd_jws_list, 0, 0, L_USER, 0 },
+	{ "export-jws-public", cmd_export_jws_public, 0, 1, L_USER, 0 },
+	{ "import-jws-public", cmd_import_jws_public, 0, 1, L_USER, 0 },
+	{ "status", cmd_status, 0, 0, L_USER, 0 },
 };
 
 static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
     "command\n"
+    "       signet-provision kek-component --out FILE\n"
     "  init-token [--force]\n"
     "  pki-setup [--key-type rsa2048|rsa3072|rsa4096|ec-p256] "
     "[--subject DN] [--days N] [--csr OUT] [--force]\n"
@@ -64,7 +81,10 @@ static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
     "  fernet-setup [--force] | fernet-rotate | fernet-list, each "
     "[--keys SET]\n"
     "  fernet-import DIR [--force] [--keys SET]\n"
+    "  fernet-export --out FILE [--keys SET]\n"
+    "  fernet-import-wrapped FILE [--force] [--keys SET]\n"
     "    SET: token (the default), receipt or credential\n"
+    "  kek-setup --component FILE --component FILE... [--force]\n"
     "  jws-setup [--force] | jws-rotate | jws-list\n"
     "  export-jws-public DIR | import-jws-public DIR\n"
     "  status\n"
@@ -117,6 +137,8 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		{ "days", required_argument, NULL, 'n' },
 		{ "csr", required_argument, NULL, 'r' },
 		{ "keys", required_argument, NULL, 'K' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "component", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char	*end;
@@ -130,6 +152,16 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		case 'k': o->key_type = optarg; *seen |= O_KEYTYPE; break;
 		case 's': o->subject = optarg; *seen |= O_SUBJECT; break;
 		case 'r': o->csr = optarg; *seen |= O_CSR; break;
+		case 'o': o->out = optarg; *seen |= O_OUT; break;
+		case 'C':
+			if (o->ncomponents == PROV_COMPONENTS_MAX) {
+				log_err("--component: at most %d",
+				    PROV_COMPONENTS_MAX);
+				return -1;
+			}
+			o->components[o->ncomponents++] = optarg;
+			*seen |= O_COMPONENT;
+			break;
 		case 'K':
 			if ((o->keys = fernet_set_named(optarg)) == NULL) {
 				log_err("--keys: '%s' is not token, receipt "
@@ -159,13 +191,35 @@ run(const struct cmd *c, struct prov *p)
 {
 	int	 r;
 
-	if (c->login && (r = prov_open(p)) != 0) {
+	if (c->login == L_USER && (r = prov_open(p)) != 0) {
 		prov_close(p, r);
 		return r;
 	}
 	r = c->fn(p);
 	prov_close(p, r);
 	return r;
+}
+
+/* The config, when the command has a token to find; 0 or 1 (exit). */
+static int
+load_conf(const struct cmd *c, const char *cfpath, struct prov *p)
+{
+	char	 err[CONFIG_ERR_MAX];
+
+	if (c->login == L_NOCONF && cfpath == NULL)
+		return 0;
+	if (cfpath == NULL)
+		usage();
+	if (config_load(cfpath, &p->cf, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (p->cf->debug)
+		log_set_level(LOGL_DEBUG);
+	/* SoftHSM2 finds its token store only through the environment. */
+	if (p->cf->hsm_softhsm2_conf != NULL)
+		setenv("SOFTHSM2_CONF", p->cf->hsm_softhsm2_conf, 1);
+	return 0;
 }
 
 int
@@ -175,7 +229,6 @@ main(int argc, char **argv)
 	struct prov		 p;
 	const struct cmd	*c;
 	const char		*cfpath = NULL;
-	char			 err[CONFIG_ERR_MAX];
 	int			 seen = 0, r;
 
 	cli_std(argc, argv, "signet-provision", usage_text);
@@ -186,22 +239,16 @@ main(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	p.o.keys = &fernet_set_token;
 	if (parse_opts(argc, argv, &cfpath, &seen, &p.o) != 0 ||
-	    cfpath == NULL || optind >= argc)
+	    optind >= argc)
 		usage();
 	c = cmd_find(argv[optind]);
-	if ((seen & ~c->opts) != 0 || argc - optind - 1 != c->nargs) {
+	if ((seen & ~c->opts) != 0 || (seen & c->need) != c->need ||
+	    argc - optind - 1 != c->nargs) {
 		log_err("%s: wrong options or arguments", c->name);
 		usage();
 	}
-	if (config_load(cfpath, &p.cf, err, sizeof(err)) != 0) {
-		log_err("%s", err);
+	if (load_conf(c, cfpath, &p) != 0)
 		return 1;
-	}
-	if (p.cf->debug)
-		log_set_level(LOGL_DEBUG);
-	/* SoftHSM2 finds its token store only through the environment. */
-	if (p.cf->hsm_softhsm2_conf != NULL)
-		setenv("SOFTHSM2_CONF", p.cf->hsm_softhsm2_conf, 1);
 	p.args = argv + optind + 1;
 	p.nargs = argc - optind - 1;
 	{

@@ -3,7 +3,10 @@
  * command. The PIN file is read into secmem, used for one C_Login and
  * wiped; the engine, when a command needs it, finds the login in place.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cms_engine.h"
 #include "err.h"
@@ -76,4 +79,32 @@ prov_close(struct prov *p, int r)
 	cms_engine_free(p->eng);
 	hsm_module_free(p->m);
 	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * A new file of len bytes, mode 0600, on disk before this returns; an
+ * existing file is never replaced (who names what is refused, for the
+ * message), a failed write leaves nothing.
+ */
+int
+prov_write_new(const char *path, const void *buf, size_t len,
+    const char *who)
+{
+	int	 fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		log_err("%s: %s%s%s", path, strerror(errno),
+		    errno == EEXIST ? "; never replaced by " : "",
+		    errno == EEXIST ? who : "");
+		return SIG_ERR_SYSTEM;
+	}
+	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) != 0) {
+		log_err("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return SIG_ERR_SYSTEM;
+	}
+	return close(fd) == 0 ? 0 : SIG_ERR_SYSTEM;
 }
