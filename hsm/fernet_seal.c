@@ -141,7 +141,11 @@ fernet_open(struct hsm_sess *s, const struct fernet_obj *k,
 	CK_RV		 rv;
 
 	*pllen = 0;
-	if ((rv = s->f->C_VerifyInit(s->h, &hm, k->mac)) != CKR_OK)
+	rv = s->f->C_VerifyInit(s->h, &hm, k->mac);
+	/* destroyed since the signer listed it (a rotation purged it) */
+	if (rv == CKR_KEY_HANDLE_INVALID || rv == CKR_OBJECT_HANDLE_INVALID)
+		return SIG_ERR_STATE;
+	if (rv != CKR_OK)
 		return ck_err(rv, "Fernet MAC check with key %d", k->index);
 	rv = s->f->C_Verify(s->h, CK_IN(raw), n, CK_IN(raw + n),
 	    FERNET_MAC_LEN);

@@ -18,6 +18,8 @@ int	fernet_seal(struct hsm_sess *, const struct fernet_obj *, uint64_t,
 int	fernet_seal_buf(struct hsm_sess *, const struct fernet_obj *,
 	    uint64_t, const uint8_t *, const uint8_t *, size_t, uint8_t *,
 	    size_t, int, char *, size_t);
+/* SIG_ERR_KEY_NOT_FOUND: not this key's; SIG_ERR_STATE: the key is gone
+ * from the token (purged since it was listed) */
 int	fernet_open(struct hsm_sess *, const struct fernet_obj *,
 	    const uint8_t *, size_t, uint8_t *, size_t *, uint64_t *);
 

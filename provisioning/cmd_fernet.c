@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
 #include "fernet_keys.h"
@@ -92,11 +93,31 @@ cmd_fernet_setup(struct prov *p)
 	return 0;
 }
 
+/*
+ * --staged-from: the new staged key is the one another node staged when it
+ * rotated (its export, verified under the KEK), so that every node of a
+ * cluster stages the same key (scripts/signet-cluster-rotate).
+ */
+static int
+staged_from(struct prov *p, struct wrapped_file *wf, struct fernet_repo *rp)
+{
+	int	 r;
+
+	memset(wf, 0, sizeof(*wf));
+	if (p->o.staged_from == NULL)
+		return 0;
+	if ((r = wrapped_import_checked(p, p->o.staged_from, wf, rp)) != 0)
+		log_err("rotation refused; the token is unchanged");
+	return r;
+}
+
 int
 cmd_fernet_rotate(struct prov *p)
 {
-	const char	*opt;
-	int		 r, did, target;
+	struct wrapped_file	 wf;
+	struct fernet_repo	 staged = { NULL, 0, CK_INVALID_HANDLE };
+	const char		*opt;
+	int			 r, did, target;
 
 	if ((r = fernet_prepare(p, &did)) != 0)
 		return r;
@@ -104,8 +125,13 @@ cmd_fernet_rotate(struct prov *p)
 		printf("finished the interrupted change; not rotating again\n");
 		return 0;
 	}
-	if ((r = fernet_rotate(p->s, p->o.keys, prov_max_active(p->cf,
-	    p->o.keys, &opt), &target)) != 0)
+	if ((r = staged_from(p, &wf, &staged)) == 0)
+		r = fernet_rotate(p->s, p->o.keys, prov_max_active(p->cf,
+		    p->o.keys, &opt), p->o.staged_from != NULL ? &staged :
+		    NULL, &target);
+	free(staged.keys);
+	wrapped_clear(&wf);
+	if (r != 0)
 		return r;
 	printf("rotated: key %d is the new primary\n", target);
 	/* Keystone's credential_rotate refuses while a credential is under

@@ -101,7 +101,9 @@ cmd_fernet_export(struct prov *p)
 	    (r = export_keys(p, kek, &inv, &wf)) == 0 &&
 	    (r = export_sign(p, kek, &wf)) == 0 &&
 	    (r = wrapped_write(p->o.out, &wf)) == 0)
-		printf("exported %zu %s keys to %s, wrapped under '%s'\n", n,
+		/* "-": the file is standard output, the report goes aside */
+		fprintf(strcmp(p->o.out, "-") == 0 ? stderr : stdout,
+		    "exported %zu %s keys to %s, wrapped under '%s'\n", n,
 		    p->o.keys->name, p->o.out, KEK_LABEL);
 	wrapped_clear(&wf);
 	fernet_inv_clear(&inv);
@@ -159,9 +161,11 @@ import_repo(struct prov *p, const char *path, struct wrapped_file *wf,
 	return r;
 }
 
-static int
-import_checked(struct prov *p, const char *path, struct wrapped_file *wf,
-    struct fernet_repo *repo)
+/* A file read, checked and verified under the KEK, as a set to install;
+ * the caller frees repo->keys and clears wf, whatever the result. */
+int
+wrapped_import_checked(struct prov *p, const char *path,
+    struct wrapped_file *wf, struct fernet_repo *repo)
 {
 	int	 r;
 
@@ -192,7 +196,7 @@ cmd_fernet_import_wrapped(struct prov *p)
 	const char		*path = p->args[0];
 	int			 r;
 
-	if ((r = import_checked(p, path, &wf, &repo)) != 0)
+	if ((r = wrapped_import_checked(p, path, &wf, &repo)) != 0)
 		log_err("import refused; the token is unchanged");
 	else if ((r = fernet_may_replace(p)) == 0 &&
 	    (r = fernet_install(p->s, p->o.keys, &repo)) == 0)

@@ -75,9 +75,14 @@ purge(struct hsm_sess *s, struct fernet_inv *inv, int max_active)
 	return r;
 }
 
-/* Steps 2-4 of a rotation to target, each skipped once it is done. */
+/*
+ * Steps 2-4 of a rotation to target, each skipped once it is done. The
+ * new staged key is drawn in the token, or unwrapped from staged (another
+ * node's, under the KEK), so that the nodes of a cluster stage the same.
+ */
 static int
-rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
+rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target,
+    const struct fernet_repo *staged)
 {
 	const struct fernet_set	*set = inv->set;
 	struct fernet_obj	 k, *zero, *tmp;
@@ -87,8 +92,10 @@ rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
 	tmp = fernet_inv_find(inv, FK_TMP, 0);
 	if (fernet_inv_find(inv, FK_INDEX, target) == NULL && zero != NULL) {
 		if (tmp == NULL) {
-			if ((r = fernet_key_generate(s, set, FK_TMP, 0,
-			    &k)) != 0)
+			r = staged != NULL ? fernet_key_unwrap(s, set, FK_TMP,
+			    0, staged->kek, staged->keys[0].wrapped, &k) :
+			    fernet_key_generate(s, set, FK_TMP, 0, &k);
+			if (r != 0)
 				return r;
 			tmp = &k;
 		}
@@ -107,13 +114,13 @@ rotate_steps(struct hsm_sess *s, struct fernet_inv *inv, int target)
 
 static int
 finish_rotate(struct hsm_sess *s, const struct fernet_set *set, int target,
-    int max_active)
+    int max_active, const struct fernet_repo *staged)
 {
 	struct fernet_inv	 inv;
 	int			 r;
 
 	if ((r = fernet_inv_load(s, set, &inv)) == 0 &&
-	    (r = rotate_steps(s, &inv, target)) == 0) {
+	    (r = rotate_steps(s, &inv, target, staged)) == 0) {
 		fernet_inv_clear(&inv);
 		if ((r = fernet_inv_load(s, set, &inv)) == 0 &&
 		    (r = purge(s, &inv, max_active)) == 0)
@@ -169,7 +176,7 @@ fernet_repair(struct hsm_sess *s, const struct fernet_set *set,
 	if (sscanf(inv.journal_op, "rotate %d", &target) == 1) {
 		log_warn("finishing an interrupted rotation to key %d", target);
 		*did = 1;
-		r = finish_rotate(s, set, target, max_active);
+		r = finish_rotate(s, set, target, max_active, NULL);
 	} else if (strcmp(inv.journal_op, "install") == 0) {
 		log_warn("finishing an interrupted key installation");
 		*did = 1;
@@ -183,10 +190,15 @@ fernet_repair(struct hsm_sess *s, const struct fernet_set *set,
 	return r;
 }
 
-/* Keystone's rotate: new staged 0, old 0 becomes max+1, purge the rest. */
+/*
+ * Keystone's rotate: new staged 0, old 0 becomes max+1, purge the rest.
+ * staged (NULL: drawn here): the new staged key, wrapped, as keys[0], and
+ * the primary its node rotated to as its last key: this token must rotate
+ * to the same index.
+ */
 int
 fernet_rotate(struct hsm_sess *s, const struct fernet_set *set,
-    int max_active, int *target)
+    int max_active, const struct fernet_repo *staged, int *target)
 {
 	struct fernet_inv	 inv;
 	char			 op[32];
@@ -205,9 +217,18 @@ fernet_rotate(struct hsm_sess *s, const struct fernet_set *set,
 		r = SIG_ERR_KEY_NOT_FOUND;
 		goto out;
 	}
+	if (staged != NULL && (staged->keys[0].index != 0 ||
+	    staged->keys[staged->n - 1].index != *target)) {
+		log_err("the staged key comes from a node that rotated to "
+		    "primary %d, this token would rotate to %d: copy that "
+		    "node's keys here (fernet-import-wrapped) instead",
+		    staged->keys[staged->n - 1].index, *target);
+		r = SIG_ERR_STATE;
+		goto out;
+	}
 	snprintf(op, sizeof(op), "rotate %d", *target);
 	if ((r = fernet_journal_write(s, set, op)) == 0)
-		r = finish_rotate(s, set, *target, max_active);
+		r = finish_rotate(s, set, *target, max_active, staged);
  out:
 	fernet_inv_clear(&inv);
 	return r;

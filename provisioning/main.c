@@ -28,6 +28,7 @@ enum {
 	O_KEYS = 1 << 5,
 	O_OUT = 1 << 6,
 	O_COMPONENT = 1 << 7,
+	O_STAGED = 1 << 8,
 };
 
 enum login {
@@ -52,7 +53,8 @@ static const struct cmd cmds[] = {
 	{ "import-cert", cmd_import_cert, 0, 1, L_USER, 0 },
 	{ "export-certs", cmd_export_certs, 0, 1, L_USER, 0 },
 	{ "fernet-setup", cmd_fernet_setup, O_FORCE | O_KEYS, 0, L_USER, 0 },
-	{ "fernet-rotate", cmd_fernet_rotate, O_KEYS, 0, L_USER, 0 },
+	{ "fernet-rotate", cmd_fernet_rotate, O_KEYS | O_STAGED, 0, L_USER,
+	    0 },
 	{ "fernet-list", cmd_fernet_list, O_KEYS, 0, L_USER, 0 },
 	{ "fernet-import", cmd_fernet_import, O_FORCE | O_KEYS, 1, L_USER, 0 },
 	{ "fernet-export", cmd_fernet_export, O_KEYS | O_OUT, 0, L_USER,
@@ -80,9 +82,10 @@ static const char usage_text[] = "usage: signet-provision [-d] -c FILE "
     "  export-certs DIR\n"
     "  fernet-setup [--force] | fernet-rotate | fernet-list, each "
     "[--keys SET]\n"
+    "  fernet-rotate --staged-from FILE|- [--keys SET]\n"
     "  fernet-import DIR [--force] [--keys SET]\n"
-    "  fernet-export --out FILE [--keys SET]\n"
-    "  fernet-import-wrapped FILE [--force] [--keys SET]\n"
+    "  fernet-export --out FILE|- [--keys SET]\n"
+    "  fernet-import-wrapped FILE|- [--force] [--keys SET]\n"
     "    SET: token (the default), receipt or credential\n"
     "  kek-setup --component FILE --component FILE... [--force]\n"
     "  jws-setup [--force] | jws-rotate | jws-list\n"
@@ -139,6 +142,7 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		{ "keys", required_argument, NULL, 'K' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "component", required_argument, NULL, 'C' },
+		{ "staged-from", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char	*end;
@@ -153,6 +157,7 @@ parse_opts(int argc, char **argv, const char **cfpath, int *seen,
 		case 's': o->subject = optarg; *seen |= O_SUBJECT; break;
 		case 'r': o->csr = optarg; *seen |= O_CSR; break;
 		case 'o': o->out = optarg; *seen |= O_OUT; break;
+		case 'S': o->staged_from = optarg; *seen |= O_STAGED; break;
 		case 'C':
 			if (o->ncomponents == PROV_COMPONENTS_MAX) {
 				log_err("--component: at most %d",

@@ -25,6 +25,7 @@ struct prov_opts {
 	int		 days;
 	const char	*csr;
 	const char	*out;		/* --out */
+	const char	*staged_from;	/* --staged-from: a wrapped export */
 	const char	*components[PROV_COMPONENTS_MAX];
 	int		 ncomponents;
 };
@@ -98,7 +99,7 @@ void	fernet_repo_clear(struct fernet_repo *);
 
 /* fernet_rotate.c: crash-safe changes to one of the token's key sets */
 int	fernet_rotate(struct hsm_sess *, const struct fernet_set *, int,
-	    int *);
+	    const struct fernet_repo *, int *);
 int	fernet_install(struct hsm_sess *, const struct fernet_set *,
 	    const struct fernet_repo *);
 int	fernet_repair(struct hsm_sess *, const struct fernet_set *, int,
@@ -139,5 +140,8 @@ int	wrapped_finish(struct wrapped_file *);
 int	wrapped_write(const char *, const struct wrapped_file *);
 int	wrapped_read(const char *, struct wrapped_file *);
 void	wrapped_clear(struct wrapped_file *);
+/* cmd_fernet_wrap.c */
+int	wrapped_import_checked(struct prov *, const char *,
+	    struct wrapped_file *, struct fernet_repo *);
 
 #endif

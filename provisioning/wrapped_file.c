@@ -150,8 +150,20 @@ wrapped_finish(struct wrapped_file *wf)
 int
 wrapped_write(const char *path, const struct wrapped_file *wf)
 {
-	return prov_write_new(path, wf->text, wf->bodylen +
-	    strlen(wf->text + wf->bodylen), "an export");
+	size_t	 len = wf->bodylen + strlen(wf->text + wf->bodylen), off;
+	ssize_t	 n;
+
+	if (strcmp(path, "-") != 0)
+		return prov_write_new(path, wf->text, len, "an export");
+	/* standard output: a pipe to another node's import */
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(STDOUT_FILENO, wf->text + off, len - off)) <=
+		    0 && errno != EINTR) {
+			log_err("standard output: %s", strerror(errno));
+			return SIG_ERR_SYSTEM;
+		} else if (n < 0)
+			n = 0;
+	return 0;
 }
 
 /* The next line (without its '\n') at *pos; -1 when none ends there. */
@@ -306,6 +318,31 @@ parse_keys(const char *path, struct wrapped_file *wf, size_t len,
 	return 0;
 }
 
+/* Standard input, at most WRAPPED_FILE_MAX bytes. */
+static int
+slurp_stdin(struct wrapped_file *wf, size_t *lenp)
+{
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	if ((wf->text = malloc(WRAPPED_FILE_MAX + 2)) == NULL)
+		return SIG_ERR_NOMEM;
+	while (len <= WRAPPED_FILE_MAX && ((n = read(STDIN_FILENO,
+	    wf->text + len, WRAPPED_FILE_MAX + 1 - len)) > 0 ||
+	    (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	if (len > WRAPPED_FILE_MAX) {
+		log_err("standard input: larger than a key set can be");
+		return SIG_ERR_BAD_INPUT;
+	}
+	wf->text[len] = '\0';
+	*lenp = len;
+	if (memchr(wf->text, '\0', len) == NULL)
+		return 0;
+	log_err("standard input: not a text file");
+	return SIG_ERR_BAD_INPUT;
+}
+
 static int
 slurp(const char *path, struct wrapped_file *wf, size_t *lenp)
 {
@@ -313,6 +350,8 @@ slurp(const char *path, struct wrapped_file *wf, size_t *lenp)
 	ssize_t		 n;
 	int		 fd, r = SIG_ERR_BAD_INPUT;
 
+	if (strcmp(path, "-") == 0)
+		return slurp_stdin(wf, lenp);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		log_err("%s: %s", path, fd < 0 ? strerror(errno) :

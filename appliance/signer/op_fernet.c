@@ -48,23 +48,12 @@ static int
 unseal(struct signer *sg, const char *tok, struct claims *c, uint64_t *ts)
 {
 	uint8_t		 raw[FERNET_TOKEN_MAX], pl[FERNET_TOKEN_MAX];
-	size_t		 rawlen, pllen = 0, i;
-	struct hsm_sess	*s;
-	int		 r;
+	size_t		 rawlen, pllen = 0;
+	int		 r, key;
 
 	if (fernet_decode(tok, strlen(tok), raw, sizeof(raw), &rawlen) != 0)
 		return SIG_ERR_BAD_INPUT;
-	keyring_fresh(sg);
-	if ((r = hsm_sess_get_timed(sg->pool, SIGNER_QUEUE_WAIT_MS, &s)) != 0)
-		return r;
-	pthread_rwlock_rdlock(&sg->kr.lk);
-	for (i = 0, r = SIG_ERR_KEY_NOT_FOUND; i < sg->kr.inv.nkeys &&
-	    r == SIG_ERR_KEY_NOT_FOUND; i++)
-		if (sg->kr.inv.keys[i].kind == FK_INDEX)
-			r = fernet_open(s, &sg->kr.inv.keys[i], raw, rawlen, pl,
-			    &pllen, ts);
-	pthread_rwlock_unlock(&sg->kr.lk);
-	hsm_sess_put(sg->pool, s, r);
+	r = keyset_open(sg, &sg->kr, raw, rawlen, pl, &pllen, ts, &key);
 	if (r == 0 && fernet_payload_unpack(pl, pllen, c) != 0)
 		r = SIG_ERR_BAD_INPUT;
 	explicit_bzero(pl, sizeof(pl));

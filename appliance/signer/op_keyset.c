@@ -51,7 +51,9 @@ keyset_seal(struct signer *sg, struct keyring *kr, const uint8_t *pl,
  * raw (from a fernet_decode*) opened with every live key of kr, primary
  * first, into pl (room for rawlen bytes): 0, SIG_ERR_KEY_NOT_FOUND when
  * no key's MAC matches, SIG_ERR_BAD_INPUT when one does but the padding
- * does not, SIG_ERR_STATE when the set is not there, else an HSM error.
+ * does not, SIG_ERR_STATE when the set is not there, else an HSM error
+ * (SIG_ERR_HSM_REINIT too when none matched and a key had been purged
+ * since the keys were read: read them again, and the caller may retry).
  */
 int
 keyset_open(struct signer *sg, struct keyring *kr, const uint8_t *raw,
@@ -59,7 +61,7 @@ keyset_open(struct signer *sg, struct keyring *kr, const uint8_t *raw,
 {
 	struct hsm_sess	*s;
 	size_t		 i;
-	int		 r;
+	int		 r, gone = 0;
 
 	*index = -1;
 	keyring_fresh(sg);
@@ -67,12 +69,22 @@ keyset_open(struct signer *sg, struct keyring *kr, const uint8_t *raw,
 		return r;
 	pthread_rwlock_rdlock(&kr->lk);
 	r = kr->nlive == 0 ? SIG_ERR_STATE : SIG_ERR_KEY_NOT_FOUND;
-	for (i = 0; i < kr->inv.nkeys && r == SIG_ERR_KEY_NOT_FOUND; i++)
-		if (kr->inv.keys[i].kind == FK_INDEX &&
-		    (r = fernet_open(s, &kr->inv.keys[i], raw, rawlen, pl,
-		    pllen, ts)) != SIG_ERR_KEY_NOT_FOUND)
+	for (i = 0; i < kr->inv.nkeys && r == SIG_ERR_KEY_NOT_FOUND; i++) {
+		if (kr->inv.keys[i].kind != FK_INDEX)
+			continue;
+		r = fernet_open(s, &kr->inv.keys[i], raw, rawlen, pl, pllen,
+		    ts);
+		if (r == SIG_ERR_STATE) {	/* purged: the others may */
+			gone = 1;
+			r = SIG_ERR_KEY_NOT_FOUND;
+		} else if (r != SIG_ERR_KEY_NOT_FOUND)
 			*index = kr->inv.keys[i].index;
+	}
 	pthread_rwlock_unlock(&kr->lk);
+	/* no key matched, one of them gone: the keys are read again first
+	 * (the session's loss reloads them) rather than a token refused */
+	if (r == SIG_ERR_KEY_NOT_FOUND && gone)
+		r = SIG_ERR_HSM_REINIT;
 	hsm_sess_put(sg->pool, s, r);
 	return r;
 }

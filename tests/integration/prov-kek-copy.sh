@@ -7,21 +7,13 @@
 # a changed or cut file and the wrong set are refused with B unchanged;
 # the wrap attacks on the KEK (kek-attack) are refused on both tokens.
 . tests/integration/lib/softhsm.sh
+. tests/integration/lib/nodes.sh
 
 # Node B: a token store, PINs and config of its own.
 NB="$WORK/b"
 SIGNER_B=""
 # (an empty SIGNER_B must not reach wait: it would wait for signer A too)
 trap '[ -n "$SIGNER_B" ] && kill $SIGNER_B && wait $SIGNER_B; cleanup' EXIT
-node_conf() {	# node_conf DIR LABEL
-	mkdir -m 700 "$1" "$1/tokens"
-	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \
-	    "$1" > "$1/softhsm2.conf"
-	od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$1/pin"
-	od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$1/so.pin"
-	printf '[hsm]\nmodule = %s\ntoken = %s\npin_file = pin\nso_pin_file = so.pin\nsofthsm2_conf = %s/softhsm2.conf\n' \
-	    "$MODULE" "$2" "$1" > "$1/signet.conf"
-}
 node_conf "$NB" "$LABEL-b"
 node_conf "$WORK/c" "$LABEL-c"
 provb() { ours "$BIN/signet-provision" -c "$NB/signet.conf" "$@"; }
