@@ -8,8 +8,11 @@
  * deleted one (or one of a deleted user) leaves its tokens nothing to
  * validate, and a role the user lost leaves them.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "auth_claims.h"
 #include "err.h"
@@ -90,6 +93,19 @@ appcred_find(struct api *a, const struct auth_req *ar,
 	return store_appcred_get(ST, ar->ac_name, u.id, ac);
 }
 
+/* The hash ar's secret is checked against: its credential's, or one no
+ * secret matches. Into hash (size sz); for pw_pool.c. */
+void
+appcred_hash(struct api *a, const struct auth_req *ar, char *hash,
+    size_t sz)
+{
+	struct store_appcred	 ac;
+
+	snprintf(hash, sz, "%s", appcred_find(a, ar, &ac) == 0 ? ac.hash :
+	    auth_no_user_hash);
+	OPENSSL_cleanse(&ac, sizeof(ac));
+}
+
 /* Its user enabled, its project enabled and a role left there. */
 static int
 appcred_usable(struct api *a, const struct store_appcred *ac)
@@ -118,8 +134,8 @@ appcred_claims(struct api *a, const struct auth_req *ar,
 	int			 found, ok;
 
 	found = appcred_find(a, ar, ac) == 0;
-	ok = password_check(ar->secret, strlen(ar->secret), found ?
-	    ac->hash : auth_no_user_hash) == 0 && found;
+	ok = auth_secret_ok(ar, ar->secret, found ? ac->hash :
+	    auth_no_user_hash, found) && found;
 	if (!ok || (ac->expires_at >= 0 && ac->expires_at / 1000000 <= now) ||
 	    !appcred_usable(a, ac))
 		return SIG_ERR_AUTH;

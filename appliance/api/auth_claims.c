@@ -88,13 +88,15 @@ auth_password_hash(struct api *a, const struct auth_req *ar, char *hash,
 }
 
 /*
- * Whether ar's password matches hash: the answer pw_pool.c got, when it
- * checked against this very hash (a password changed meanwhile is
- * checked again here). A user not found (or locked out since) fails
- * without a second check: the time was spent off-thread.
+ * Whether secret (ar's password or application credential secret)
+ * matches hash: the answer pw_pool.c got, when it checked against this
+ * very hash (one changed meanwhile is checked again here). What was not
+ * found (or is locked out since) fails without a second check: the time
+ * was spent off-thread.
  */
-static int
-password_ok(const struct auth_req *ar, const char *hash, int found)
+int
+auth_secret_ok(const struct auth_req *ar, const char *secret,
+    const char *hash, int found)
 {
 	const struct pw_job	*pw = ar->pw;
 	size_t			 n = strlen(hash);
@@ -106,7 +108,7 @@ password_ok(const struct auth_req *ar, const char *hash, int found)
 		    CRYPTO_memcmp(pw->hash, hash, n) == 0)
 			return pw->ok;
 	}
-	return password_check(ar->password, strlen(ar->password), hash) == 0;
+	return password_check(secret, strlen(secret), hash) == 0;
 }
 
 /*
@@ -131,8 +133,8 @@ auth_password_user(struct api *a, const struct auth_req *ar,
 		n = 0;
 	if (found && store_login_begin(ST, u->id, n, d) == 1)
 		found = 0;
-	ok = password_ok(ar, found ? u->hash : auth_no_user_hash, found) &&
-	    found;
+	ok = auth_secret_ok(ar, ar->password, found ? u->hash :
+	    auth_no_user_hash, found) && found;
 	if (found)
 		(void)store_login_end(ST, u->id, ok, n, d);
 	return ok ? 0 : SIG_ERR_AUTH;

@@ -33,6 +33,9 @@ int	auth_password_user(struct api *, const struct auth_req *,
 extern const char auth_no_user_hash[];
 
 /* appcred_token.c: the application_credential method and its tokens */
+int	auth_secret_ok(const struct auth_req *, const char *, const char *,
+	    int);
+void	appcred_hash(struct api *, const struct auth_req *, char *, size_t);
 int	appcred_claims(struct api *, const struct auth_req *,
 	    struct new_token *);
 int	appcred_doc(struct api *, const Signet__V1__Claims *, json_t *,

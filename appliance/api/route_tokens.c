@@ -51,9 +51,10 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 }
 
 /*
- * A password login's check handed to pw_pool.c: 1 when the connection is
- * suspended until a worker has checked it (this handler then runs again,
- * rq->pw done); 0 to go on here.
+ * A password's (or an application credential secret's) check handed to
+ * pw_pool.c: 1 when the connection is suspended until a worker has
+ * checked it (this handler then runs again, rq->pw done); 0 to go on
+ * here.
  */
 static int
 offloaded(struct api *a, struct MHD_Connection *cn, struct api_req *rq,
@@ -61,14 +62,21 @@ offloaded(struct api *a, struct MHD_Connection *cn, struct api_req *rq,
 {
 	struct auth_req	 ar;
 	char		 hash[256];
+	const char	*secret;
 
 	if (rq->pw != NULL || rq->pw_inline ||
 	    auth_request_parse(doc, MHD_lookup_connection_value(cn,
-	    MHD_HEADER_KIND, "X-Auth-Token"), &ar) != NULL ||
-	    ar.password == NULL || ar.token != NULL || ar.appcred)
+	    MHD_HEADER_KIND, "X-Auth-Token"), &ar) != NULL || ar.token != NULL)
 		return 0;
-	auth_password_hash(a, &ar, hash, sizeof(hash));
-	rq->pw = pw_job_new(cn, ar.password, strlen(ar.password), hash);
+	if (ar.appcred && ar.secret != NULL && !ar.scope_asked) {
+		secret = ar.secret;
+		appcred_hash(a, &ar, hash, sizeof(hash));
+	} else if (!ar.appcred && ar.password != NULL) {
+		secret = ar.password;
+		auth_password_hash(a, &ar, hash, sizeof(hash));
+	} else
+		return 0;
+	rq->pw = pw_job_new(cn, secret, strlen(secret), hash);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rq->pw == NULL)
 		return 0;

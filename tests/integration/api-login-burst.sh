@@ -5,9 +5,11 @@
 # behind a login's hash (the metrics count every password the workers
 # checked). Measured against one login alone, in the same run, the median
 # validation in the burst takes under half of it. Every login still gets
-# its token, and a wrong password its 401.
+# its token, and a wrong password its 401; an application credential's
+# secret is checked by the workers too.
 . tests/integration/lib/softhsm.sh
 
+printf '[signer]\nallowed_scopes = unscoped,project,domain,system,application_credential\n' >> "$CONF"
 appliance_up
 MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
@@ -51,6 +53,25 @@ expect_eq "every login got its token" 32 "$(cat "$WORK"/login.[0-9]* | grep -c '
 expect_eq "a wrong password in the burst: 401" 401 "$(cut -d' ' -f1 "$WORK/login.bad")"
 expect_eq "every password of the burst and the three alone checked off the connection threads" \
     36 "$(($(metric signet_api_password_checks_offloaded_total) - before))"
+# an application credential's secret goes to the workers too
+U=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"]["user"]["id"])' "$WORK/body")
+curl -s -o "$WORK/ac" -H "X-Auth-Token: $ADMIN" -H 'Content-Type: application/json' \
+    -d '{"application_credential": {"name": "burst"}}' \
+    "$API/v3/users/$U/application_credentials"
+ac_login() {	# ac_login SECRET: the status
+	/usr/bin/python3 -c 'import json, sys
+a = json.load(open(sys.argv[1]))["application_credential"]
+print(json.dumps({"auth": {"identity": {"methods": ["application_credential"],
+    "application_credential": {"id": a["id"], "secret": sys.argv[2] or a["secret"]}}}}))' \
+	    "$WORK/ac" "$1" > "$WORK/ac.req"
+	http_status -H 'Content-Type: application/json' -d "@$WORK/ac.req" \
+	    "$API/v3/auth/tokens"
+}
+before=$(metric signet_api_password_checks_offloaded_total)
+expect_eq "an application credential's token" 201 "$(ac_login "")"
+expect_eq "a wrong secret: 401" 401 "$(ac_login wrong-secret)"
+expect_eq "both secrets checked by the workers" 2 \
+    "$(($(metric signet_api_password_checks_offloaded_total) - before))"
 median=$(sort -k2 -n "$WORK/validations" | sed -n 10p | cut -d' ' -f2)
 awk -v m="$median" -v o="$one" 'BEGIN { exit !(m < o / 2) }' &&
     ok "validations in the burst: median ${median} s, under half a login's ${one} s" ||
