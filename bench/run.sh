@@ -193,6 +193,41 @@ set -- $(wrk -t2 -c16 -d"${SECS}s" --latency -s bench/wrk/get.lua \
 kill "$cpid"
 printf '%-36s %9s %9s  %s\n' "GET fixed 200, $size bytes (ceiling)" \
     "$1" "$2" "seen-before validation $(ratio "$seen" "$1" ceiling)"
+# Password logins beside validations: login rate against bcrypt's own on
+# every CPU (crypt(3) at Keystone's cost, a process per CPU), and seen-
+# before validation's p99 alone and while 16 connections log in without
+# pause (the hashes run on signet-api's password workers, not on the
+# connection threads).
+api_start fernet 300
+bcrypt=$(/usr/bin/python3 -W ignore - "$SECS" "$(nproc)" <<'EOF2'
+import crypt, multiprocessing, sys, time
+secs, n = float(sys.argv[1]), int(sys.argv[2])
+h = crypt.crypt("bench-admin", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=4096))
+def run(_):
+    k, t0 = 0, time.time()
+    while time.time() - t0 < secs:
+        crypt.crypt("bench-admin", h)
+        k += 1
+    return k / (time.time() - t0)
+with multiprocessing.Pool(n) as p:
+    print("%.0f" % sum(p.map(run, range(n))))
+EOF2
+)
+set -- $(wrk_run get.lua)
+alone_p99=$2
+BODY='{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "bench-admin"}}}}}' \
+    wrk -t1 -c16 -d"$((SECS + 2))s" --latency -s bench/wrk/post.lua \
+    "$API/v3/auth/tokens" > "$WORK/logins" &
+lpid=$!
+sleep 1
+set -- $(wrk_run get.lua)
+wait "$lpid"
+set -- "$@" $(awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 } END { print r, p }' \
+    "$WORK/logins")
+printf '%-36s %9s %9s  %s\n' "POST password, 16 conns" "$3" "$4" \
+    "$(ratio "$3" "$bcrypt" "bcrypt on every CPU")"
+printf '%-36s %9s %9s  %s\n' "GET validation during those logins" "$1" \
+    "$2" "p99 $(awk -v a="$2" -v b="$alone_p99" 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 } BEGIN { printf "%.1f", ms(a) / ms(b) }') x alone ($alone_p99)"
 # Memory over about a million requests (no growth).
 api_start fernet 300
 soak=${BENCH_API_SOAK_SECONDS:-30}
