@@ -155,12 +155,7 @@ refused "gone" 404 GET "/v3/credentials/$T"
 
 # the openstack CLI, as demo (the owner) and the admin
 os() {
-	_u=$1 _p=$2; shift 2
-	env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
-	    OS_USERNAME="$_u" OS_PASSWORD="secret-$_u" OS_PROJECT_NAME="$_p" \
-	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
-	    OS_IDENTITY_API_VERSION=3 /usr/bin/python3 -S \
-	    tests/integration/lib/osc_client.py "$WORK/osc.sock" "$@"
+	osc_as "$@"
 }
 expect_ok "openstack credential create" os demo demo credential create \
     --type totp -f value -c id "$DEMO_U" KRUGS4ZANFZSAYLEMFWWK

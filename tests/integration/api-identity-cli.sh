@@ -22,12 +22,7 @@ expect_ok "rdr is a reader of demo" mgr role-grant reader --user rdr --project d
 
 # os USER PROJECT ARGS...: the openstack CLI as USER on PROJECT
 os() {
-	_u=$1 _p=$2; shift 2
-	env -i PATH=/usr/bin:/bin HOME="$WORK" OS_AUTH_URL="$API/v3" \
-	    OS_USERNAME="$_u" OS_PASSWORD="secret-$_u" OS_PROJECT_NAME="$_p" \
-	    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
-	    OS_IDENTITY_API_VERSION=3 /usr/bin/python3 -S \
-	    tests/integration/lib/osc_client.py "$WORK/osc.sock" "$@"
+	osc_as "$@"
 }
 adm() {
 	os admin admin "$@"
