@@ -1,10 +1,10 @@
 /*
  * signerd and provision: creates, relabels and destroys the two objects of
  * a Fernet key, and wraps and unwraps them under the key-encryption key
- * (kek.h) for a copy in another HSM. Both halves are sensitive and extractable only under a
- * trusted wrapping key (replication to a second HSM); neither can wrap,
- * unwrap, derive or be copied, and each works only with the mechanisms
- * Fernet uses. They stay CKA_MODIFIABLE: a rotation moves a key by
+ * (kek.h) for a copy in another HSM. Both halves are sensitive and
+ * extractable only under a trusted wrapping key (replication to a second
+ * HSM); neither can wrap, unwrap, derive or be copied, and each works only
+ * with the mechanisms Fernet uses. They stay CKA_MODIFIABLE: a rotation moves a key by
  * relabelling it, which SoftHSM2 refuses on an unmodifiable object (and it
  * refuses to clear CKA_MODIFIABLE later), so a user-PIN holder can still
  * widen them; signet-provision status reports any key so widened. The

@@ -4,8 +4,9 @@
  * token given the same components holds the same KEK; after that it is
  * used under the user's login, to wrap Fernet keys out and unwrap them
  * in. The unwrap template is what stops a user-PIN holder from
- * unwrapping a wrapped key as one he could read: SoftHSM2 refuses (CKR_TEMPLATE_INCONSISTENT) any C_UnwrapKey whose
- * template lacks one of these attributes or gives it another value.
+ * unwrapping a wrapped key as one he could read: SoftHSM2 refuses
+ * (CKR_TEMPLATE_INCONSISTENT) any C_UnwrapKey whose template lacks one
+ * of these attributes or gives it another value.
  */
 #include <stdio.h>
 #include <string.h>

@@ -12,17 +12,18 @@
 #include "catalog_url.h"
 
 /* What Keystone may substitute into a URL (WHITELISTED_PROPERTIES). */
-static const char *const subst[] = { "tenant_id", "project_id", "user_id",
-    "public_bind_host", "admin_bind_host", "compute_host", "admin_port",
-    "public_port", "public_endpoint" };
+static const char *const subst_names[] = { "tenant_id", "project_id",
+    "user_id", "public_bind_host", "admin_bind_host", "compute_host",
+    "admin_port", "public_port", "public_endpoint" };
 
 static int
 known_subst(const char *name, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(subst) / sizeof(subst[0]); i++)
-		if (strlen(subst[i]) == n && strncmp(subst[i], name, n) == 0)
+	for (i = 0; i < sizeof(subst_names) / sizeof(subst_names[0]); i++)
+		if (strlen(subst_names[i]) == n &&
+		    strncmp(subst_names[i], name, n) == 0)
 			return 1;
 	return 0;
 }
@@ -71,8 +72,8 @@ catalog_url_ok(const char *u)
 	return r == 0;
 }
 
-int
-catalog_url_has_subst(const char *u)
+static int
+has_subst(const char *u)
 {
 	return u != NULL && (strchr(u, '%') != NULL || strstr(u, "$(") != NULL);
 }
@@ -122,8 +123,9 @@ append_literal(char **out, size_t *len, size_t *cap, const char *s,
 	return append(out, len, cap, s + from, n - from);
 }
 
-char *
-catalog_url_format(const char *u, const char *project, const char *user)
+/* The url formatted (free()), or NULL: the endpoint is left out. */
+static char *
+format_url(const char *u, const char *project, const char *user)
 {
 	const char	*at, *name, *after, *v;
 	char		*out = NULL;
@@ -158,11 +160,11 @@ endpoints_for(json_t *eps, const char *project, const char *user)
 
 	json_array_foreach(eps, i, ep) {
 		u = json_string_value(json_object_get(ep, "url"));
-		if (u == NULL || !catalog_url_has_subst(u)) {
+		if (u == NULL || !has_subst(u)) {
 			json_array_append(out, ep);
 			continue;
 		}
-		if ((f = catalog_url_format(u, project, user)) == NULL)
+		if ((f = format_url(u, project, user)) == NULL)
 			continue;	/* left out, as Keystone does */
 		copy = json_copy(ep);
 		json_object_set_new(copy, "url", json_string(f));
@@ -172,18 +174,27 @@ endpoints_for(json_t *eps, const char *project, const char *user)
 	return out;
 }
 
-json_t *
-catalog_for(json_t *cat, const char *project, const char *user)
+int
+catalog_has_subst(json_t *cat)
 {
-	json_t		*out, *svc, *ep, *copy;
-	size_t		 i, j;
-	int		 any = 0;
+	json_t	*svc, *ep;
+	size_t	 i, j;
+	int	 any = 0;
 
 	json_array_foreach(cat, i, svc)
 		json_array_foreach(json_object_get(svc, "endpoints"), j, ep)
-			any |= catalog_url_has_subst(json_string_value(
+			any |= has_subst(json_string_value(
 			    json_object_get(ep, "url")));
-	if (!any)
+	return any;
+}
+
+json_t *
+catalog_for(json_t *cat, int subst, const char *project, const char *user)
+{
+	json_t		*out, *svc, *copy;
+	size_t		 i;
+
+	if (!subst)
 		return json_incref(cat);
 	if ((out = json_array()) == NULL)
 		return NULL;

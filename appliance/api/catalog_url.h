@@ -10,13 +10,13 @@
 
 /* 1 when every substitution in url is one Keystone knows. */
 int	catalog_url_ok(const char *);
-int	catalog_url_has_subst(const char *);
-/* The url formatted (free()), or NULL: the endpoint is left out. */
-char	*catalog_url_format(const char *, const char *, const char *);
+/* 1 when some URL of the catalog has a substitution (once per epoch). */
+int	catalog_has_subst(json_t *);
 /*
  * The catalog for a token of project ("" for none) and user: cat itself
- * (a new reference) when no URL has a substitution, else a copy.
+ * (a new reference) when subst says no URL has a substitution, else a
+ * copy.
  */
-json_t	*catalog_for(json_t *, const char *, const char *);
+json_t	*catalog_for(json_t *, int, const char *, const char *);
 
 #endif

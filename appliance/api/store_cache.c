@@ -12,6 +12,7 @@
 #include <openssl/sha.h>
 
 #include "api.h"
+#include "catalog_url.h"
 #include "err.h"
 #include "token_cache.h"
 
@@ -26,6 +27,7 @@ struct role_slot {
 static struct role_slot	 slots[ROLE_SLOTS];
 static json_t		*catalog;
 static uint64_t		 catalog_epoch;
+static int		 catalog_subst;	/* catalog_has_subst of it */
 static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 
 static struct role_slot *
@@ -86,16 +88,21 @@ scache_roles(struct store *st, const char *user, const char *type,
 	return r;
 }
 
-/* A reference to this epoch's catalog (json_decref), or NULL. */
+/*
+ * A reference to this epoch's catalog (json_decref), or NULL; *subst:
+ * whether a URL in it has a substitution (looked for once an epoch).
+ */
 json_t *
-scache_catalog(struct store *st)
+scache_catalog(struct store *st, int *subst)
 {
 	uint64_t	 ep = tcache_now();
 	json_t		*cat = NULL, *old = NULL;
 
 	pthread_mutex_lock(&mu);
-	if (catalog != NULL && catalog_epoch == ep)
+	if (catalog != NULL && catalog_epoch == ep) {
 		cat = json_incref(catalog);
+		*subst = catalog_subst;
+	}
 	pthread_mutex_unlock(&mu);
 	if (cat != NULL)
 		return cat;
@@ -103,9 +110,11 @@ scache_catalog(struct store *st)
 		json_decref(cat);
 		return NULL;
 	}
+	*subst = catalog_has_subst(cat);
 	pthread_mutex_lock(&mu);
 	old = catalog;
 	catalog = json_incref(cat);
+	catalog_subst = *subst;
 	catalog_epoch = ep;
 	pthread_mutex_unlock(&mu);
 	json_decref(old);

@@ -30,7 +30,7 @@ void	 api_keys_watch_stop(void);
 /* store_cache.c: store answers every token needs, per epoch */
 int	 scache_roles(struct store *, const char *, const char *,
 	    const char *, json_t *);
-json_t	*scache_catalog(struct store *);
+json_t	*scache_catalog(struct store *, int *);
 void	 scache_free(void);
 
 #endif

@@ -78,9 +78,10 @@ json_t *
 token_catalog(struct api *a, const char *project, const char *user)
 {
 	json_t	*cat, *mine = NULL;
+	int	 subst;
 
-	if ((cat = scache_catalog(ST)) != NULL)
-		mine = catalog_for(cat, project, user);
+	if ((cat = scache_catalog(ST, &subst)) != NULL)
+		mine = catalog_for(cat, subst, project, user);
 	json_decref(cat);
 	return mine;
 }

@@ -256,8 +256,9 @@ static const struct kind kinds[STORE_KINDS] = {
 		"INSERT INTO credential (id, user_id, project_id, type, "
 		"encrypted_blob, key_hash, extra) VALUES (?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7)",
-		"UPDATE credential SET user_id = ?2, project_id = ?3, type = ?4, "
-		"encrypted_blob = ?5, key_hash = ?6, extra = ?7 WHERE id = ?1",
+		"UPDATE credential SET user_id = ?2, project_id = ?3, "
+		"type = ?4, encrypted_blob = ?5, key_hash = ?6, extra = ?7 "
+		"WHERE id = ?1",
 		{ { "id", CT_TEXT }, { "user_id", CT_TEXT },
 		  { "project_id", CT_NULL_TEXT }, { "type", CT_TEXT },
 		  { "encrypted_blob", CT_TEXT }, { "key_hash", CT_TEXT },

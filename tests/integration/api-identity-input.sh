@@ -13,46 +13,7 @@ expect_ok "a demo user" mgr user-create demo --password-file "$WORK/demo.pw"
 expect_ok "demo is a member of demo" mgr role-grant member --user demo \
     --project demo
 ADMIN=$(admin_token)
-DB="$WORK/signet.db"
-sql() {
-	/usr/bin/python3 -c 'import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))' "$DB" "$1"
-}
-BODY="$WORK/body"
-call() {	# call METHOD PATH [DATA]: sets CODE, as the admin (or $TOK)
-	# curl -X HEAD would wait for the body Content-Length announces
-	_m="-X $1"
-	[ "$1" = HEAD ] && _m=-I
-	# shellcheck disable=SC2086
-	CODE=$(curl -s -o "$BODY" -w '%{http_code}' $_m \
-	    -H "X-Auth-Token: ${TOK:-$ADMIN}" -H 'Content-Type: application/json' \
-	    ${3:+--data-binary "$3"} "$API$2")
-}
-jq_() {
-	/usr/bin/python3 -c 'import json, sys
-j = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$BODY" "$1"
-}
-# refused DESC CODE METHOD PATH [DATA]: that status, Keystone's error
-# shape (exactly code, message, title), and the status in it
-refused() {
-	desc=$1 want=$2; shift 2
-	call "$@"
-	if [ "$CODE" != "$want" ]; then
-		fail "$desc: HTTP $CODE, want $want: $(head -c 300 "$BODY")"
-	elif [ "$(jq_ 'sorted(j["error"]) == ["code", "message", "title"] and j["error"]["code"]')" != "$want" ]; then
-		fail "$desc: not Keystone's error shape: $(head -c 300 "$BODY")"
-	else
-		ok "$desc"
-	fi
-}
-answered() {	# answered DESC CODE METHOD PATH [DATA]
-	desc=$1 want=$2; shift 2
-	call "$@"
-	if [ "$CODE" = "$want" ]; then ok "$desc"; else
-		fail "$desc: HTTP $CODE, want $want: $(head -c 300 "$BODY")"; fi
-}
+. tests/integration/lib/identity.sh
 counts() {
 	sql "SELECT (SELECT count(*) FROM region) || ' ' || (SELECT count(*) FROM service) || ' ' || (SELECT count(*) FROM endpoint) || ' ' || (SELECT count(*) FROM domain) || ' ' || (SELECT count(*) FROM project) || ' ' || (SELECT count(*) FROM assignment) || ' ' || (SELECT count(*) FROM user)"
 }
