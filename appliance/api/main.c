@@ -31,6 +31,13 @@
 #include "version.h"
 
 static volatile sig_atomic_t	 stop;
+/*
+ * The mask main waits for SIGTERM and SIGINT under: every other thread
+ * blocks them (they inherit main's mask from before they start), so the
+ * signal reaches the thread that waits for it, and sigsuspend leaves no
+ * moment between the test of stop and the wait.
+ */
+static sigset_t			 waitmask;
 
 static const char usage_text[] = "usage: signet-api [-d] -c FILE\n";
 
@@ -431,7 +438,7 @@ run_listeners(struct api *a)
 	    m != NULL ? "and /healthcheck on " : "off", m != NULL ? mon : "");
 	api_notify_ready(a);
 	while (!stop)
-		pause();
+		sigsuspend(&waitmask);
 	log_info("signet-api (pid %d) stopping on a signal", (int)getpid());
 	sdnotify_stopping();
 	pw_pool_stop();		/* every suspended login resumed first */
@@ -447,6 +454,7 @@ main(int argc, char **argv)
 {
 	static struct api	 a;
 	struct sigaction	 sa;
+	sigset_t		 stopsigs;
 	const char		*cfpath;
 	char			 err[CONFIG_ERR_MAX], names[128];
 	struct store		*st = NULL;
@@ -469,6 +477,10 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stopsigs, &waitmask);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: the write fails */
 	pthread_mutex_init(&a.stores_mu, NULL);
