@@ -21,7 +21,7 @@ GEN	:= $(B)/gen
 
 CC	?= cc
 PKGS	:= libssl libcrypto p11-kit-1 inih libprotobuf-c jansson msgpack \
-	   sqlite3 libxcrypt libmicrohttpd libcurl zlib
+	   sqlite3 libpq libxcrypt libmicrohttpd libcurl zlib
 # Asked of pkg-config when first used, not when make reads this file: on a
 # fresh machine `make test` and `make run` install the -dev packages first.
 pkgconf	= $(or $(shell pkg-config $(1) $(PKGS) 2>/dev/null),\

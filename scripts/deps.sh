@@ -5,7 +5,8 @@ set -eu
 
 PKGS="build-essential pkg-config libssl-dev openssl libp11-kit-dev
 libinih-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
-libjansson-dev libmsgpack-dev libsqlite3-dev libcurl4-openssl-dev
+libjansson-dev libmsgpack-dev libsqlite3-dev libpq-dev postgresql
+libcurl4-openssl-dev
 libcrypt-dev libmicrohttpd-dev zlib1g-dev
 curl python3-openstackclient python3-keystoneauth1
 python3-keystonemiddleware wrk python3-pip python3-setuptools

@@ -26,7 +26,7 @@ api_store(struct api *a)
 	}
 	pthread_mutex_unlock(&a->stores_mu);
 	if (mine == NULL)
-		log_err("store: this thread cannot open %s", a->db);
+		log_err("store: this thread cannot open the database");
 	return mine;
 }
 

@@ -7,26 +7,22 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
 
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
-
 static int
-done(struct store *s, sqlite3_stmt *st, int rc)
+done(struct store *s, struct db_stmt *st, int rc)
 {
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return 0;
-	if (sqlite3_extended_errcode(store_db(s)) ==
-	    SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (db_error(store_db(s)) == DB_E_FOREIGN)
 		return SIG_ERR_KEY_NOT_FOUND;
 	log_err("store: application credential: %s",
-	    sqlite3_errmsg(store_db(s)));
+	    db_errmsg(store_db(s)));
 	return SIG_ERR_HSM_RETRY;
 }
 
@@ -34,36 +30,36 @@ done(struct store *s, sqlite3_stmt *st, int rc)
 int
 store_appcred_role_put(struct store *s, const char *id, const char *role)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if ((st = store_stmt(s, "INSERT OR IGNORE INTO "
 	    "application_credential_role VALUES (?1, ?2)")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	return done(s, st, sqlite3_step(st));
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, role);
+	return done(s, st, db_step(st));
 }
 
 /* With its roles; the caller holds the transaction. */
 int
 store_appcred_delete(struct store *s, const char *id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 r;
 
 	if ((st = store_stmt(s, "DELETE FROM application_credential WHERE "
 	    "id = ?1")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((r = done(s, st, sqlite3_step(st))) != 0)
+	db_bind_text(st, 1, id);
+	if ((r = done(s, st, db_step(st))) != 0)
 		return r;
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
+	return db_changes(store_db(s)) > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }
 
 static void
-col(sqlite3_stmt *st, int i, char *out, size_t sz)
+col(struct db_stmt *st, int i, char *out, size_t sz)
 {
-	const char	*v = (const char *)sqlite3_column_text(st, i);
+	const char	*v = db_column_text(st, i);
 
 	snprintf(out, sz, "%s", v != NULL ? v : "");
 }
@@ -76,7 +72,7 @@ int
 store_appcred_get(struct store *s, const char *id_or_name, const char *user,
     struct store_appcred *ac)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	st = store_stmt(s, user == NULL ?
@@ -88,31 +84,31 @@ store_appcred_get(struct store *s, const char *id_or_name, const char *user,
 	    "application_credential WHERE name = ?1 AND user_id = ?2");
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, id_or_name, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, id_or_name);
 	if (user != NULL)
-		sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+		db_bind_text(st, 2, user);
 	memset(ac, 0, sizeof(*ac));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step(st)) == DB_ROW) {
 		col(st, 0, ac->id, sizeof(ac->id));
 		col(st, 1, ac->name, sizeof(ac->name));
 		col(st, 2, ac->user_id, sizeof(ac->user_id));
 		col(st, 3, ac->project_id, sizeof(ac->project_id));
 		col(st, 4, ac->hash, sizeof(ac->hash));
-		ac->expires_at = sqlite3_column_type(st, 5) == SQLITE_NULL ?
-		    -1 : sqlite3_column_int64(st, 5);
-		ac->unrestricted = sqlite3_column_int(st, 6);
+		ac->expires_at = db_column_null(st, 5) ?
+		    -1 : db_column_int64(st, 5);
+		ac->unrestricted = db_column_int(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_RETRY;
+	return rc == DB_DONE ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_RETRY;
 }
 
 /* Appends {"id", "name"} for each role credential id names to arr. */
 int
 store_appcred_roles_json(struct store *s, const char *id, void *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	st = store_stmt(s, "SELECT r.id, r.name FROM role r JOIN "
@@ -120,11 +116,11 @@ store_appcred_roles_json(struct store *s, const char *id, void *arr)
 	    "ar.application_credential_id = ?1 ORDER BY r.name");
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_text(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "id",
-		    sqlite3_column_text(st, 0), "name",
-		    sqlite3_column_text(st, 1)));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+		    db_column_text(st, 0), "name",
+		    db_column_text(st, 1)));
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }

@@ -9,41 +9,37 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
 
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
-
 static int
-done(struct store *s, sqlite3_stmt *st, int rc)
+done(struct store *s, struct db_stmt *st, int rc)
 {
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;
 }
 
 static json_t *
-assignment(sqlite3_stmt *st)
+assignment(struct db_stmt *st)
 {
-	const char	*type = (const char *)sqlite3_column_text(st, 3);
+	const char	*type = db_column_text(st, 3);
 	json_t		*o;
 
-	o = json_pack("{s:s}", "role_id", sqlite3_column_text(st, 0));
-	json_object_set_new(o, sqlite3_column_int(st, 1) ? "group_id" :
-	    "user_id", json_string((const char *)sqlite3_column_text(st, 2)));
+	o = json_pack("{s:s}", "role_id", db_column_text(st, 0));
+	json_object_set_new(o, db_column_int(st, 1) ? "group_id" :
+	    "user_id", json_string(db_column_text(st, 2)));
 	if (strcmp(type, "system") == 0)
 		json_object_set_new(o, "system", json_pack("{s:b}", "all", 1));
 	else
 		json_object_set_new(o, strcmp(type, "project") == 0 ?
-		    "project_id" : "domain_id", json_string((const char *)
-		    sqlite3_column_text(st, 4)));
+		    "project_id" : "domain_id", json_string(db_column_text(st, 4)));
 	return o;
 }
 
@@ -55,7 +51,7 @@ int
 store_assignments_json(struct store *s, const struct store_assign_filter *f,
     void *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(s, "SELECT role_id, actor, actor_id, target_type, "
@@ -71,15 +67,15 @@ store_assignments_json(struct store *s, const struct store_assign_filter *f,
 	    "target_type != 'system') ORDER BY target_type = 'system', "
 	    "target_type, target_id, actor, actor_id, role_id")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, f->role_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, f->user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, f->group_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, f->groups_of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, f->target_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, f->target_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, f->actor);
-	sqlite3_bind_int(st, 8, f->no_system);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_text(st, 1, f->role_id);
+	db_bind_text(st, 2, f->user_id);
+	db_bind_text(st, 3, f->group_id);
+	db_bind_text(st, 4, f->groups_of);
+	db_bind_text(st, 5, f->target_type);
+	db_bind_text(st, 6, f->target_id);
+	db_bind_int64(st, 7, f->actor);
+	db_bind_int64(st, 8, f->no_system);
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, assignment(st));
 	return done(s, st, rc);
 }
@@ -87,17 +83,17 @@ store_assignments_json(struct store *s, const struct store_assign_filter *f,
 static int
 inferences(struct store *s, const char *prior, json_t *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(s, "SELECT prior, implied FROM implied_role "
 	    "WHERE ?1 IS NULL OR prior = ?1 ORDER BY prior, implied")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, prior, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_text(st, 1, prior);
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, json_pack("{s:s,s:s}",
-		    "prior_role_id", sqlite3_column_text(st, 0),
-		    "implied_role_id", sqlite3_column_text(st, 1)));
+		    "prior_role_id", db_column_text(st, 0),
+		    "implied_role_id", db_column_text(st, 1)));
 	return done(s, st, rc);
 }
 

@@ -3,29 +3,26 @@
  * store_rows.c do not say: how many a user holds (Keystone's [credential]
  * user_limit) and their deletion.
  */
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
 
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
-
-static sqlite3_stmt *
+static struct db_stmt *
 bound(struct store *s, const char *sql, const char *id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if ((st = store_stmt(s, sql)) != NULL)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		db_bind_text(st, 1, id);
 	return st;
 }
 
 static int
 failed(struct store *s)
 {
-	log_err("store: credential: %s", sqlite3_errmsg(store_db(s)));
+	log_err("store: credential: %s", db_errmsg(store_db(s)));
 	return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */
 }
 
@@ -33,15 +30,15 @@ failed(struct store *s)
 int
 store_credential_count(struct store *s, const char *user)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 n = -1;
 
 	if ((st = bound(s, "SELECT count(*) FROM credential WHERE "
 	    "user_id = ?1", user)) == NULL)
 		return SIG_ERR_SYSTEM;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	if (db_step(st) == DB_ROW)
+		n = db_column_int(st, 0);
+	db_reset(st);
 	return n >= 0 ? n : failed(s);
 }
 
@@ -49,15 +46,15 @@ store_credential_count(struct store *s, const char *user)
 int
 store_credential_delete(struct store *s, const char *id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = bound(s, "DELETE FROM credential WHERE id = ?1", id)) ==
 	    NULL)
 		return SIG_ERR_SYSTEM;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return failed(s);
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
+	return db_changes(store_db(s)) > 0 ? 0 : SIG_ERR_KEY_NOT_FOUND;
 }

@@ -8,45 +8,42 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
 
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
-
 static void
-col(sqlite3_stmt *st, int i, char *out, size_t sz)
+col(struct db_stmt *st, int i, char *out, size_t sz)
 {
-	const char	*v = (const char *)sqlite3_column_text(st, i);
+	const char	*v = db_column_text(st, i);
 
 	snprintf(out, sz, "%s", v != NULL ? v : "");
 }
 
 /* sql must be a string literal: the statement is cached under it. */
-static sqlite3_stmt *
+static struct db_stmt *
 prep(struct store *s, const char *sql, const char *const *args, int n)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 i;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+		db_bind_text(st, i + 1, args[i]);
 	return st;
 }
 
 static int
-step_one(sqlite3_stmt *st)
+step_one(struct db_stmt *st)
 {
-	int	 rc = sqlite3_step(st);
+	int	 rc = db_step(st);
 
-	if (rc == SQLITE_ROW)
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_RETRY;
+	return rc == DB_DONE ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_HSM_RETRY;
 }
 
 /* By id (domain NULL) or by name within a domain given by id or name. */
@@ -55,19 +52,28 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
     const char *dom_name, struct store_user *u)
 {
 	const char	*args[3] = { id_or_name, dom_id, dom_name };
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 r;
 
-#define USER_COLS							\
+#define USER_COLS(opts)						\
 	"SELECT u.id, u.name, d.id, d.name, u.password_hash, "		\
-	"u.enabled AND d.enabled, u.locked_until, u.default_project_id, "	\
+	"u.enabled AND d.enabled, u.locked_until, u.default_project_id, " \
+	opts "FROM user u JOIN domain d ON d.id = u.domain_id "
+#define USER_OPTS_SQLITE						\
 	"json_extract(u.options, '$.ignore_lockout_failure_attempts') IS 1, " \
-	"json_extract(u.options, '$.lock_password') IS 1 "		\
-	"FROM user u JOIN domain d ON d.id = u.domain_id "
+	"json_extract(u.options, '$.lock_password') IS 1 "
+#define USER_OPTS_PG							\
+	"COALESCE(u.options::jsonb -> 'ignore_lockout_failure_attempts' = " \
+	"'true', FALSE), COALESCE(u.options::jsonb -> 'lock_password' = " \
+	"'true', FALSE) "
+#define USER_BY_ID	"WHERE u.id = ?1"
+#define USER_BY_NAME	"WHERE u.name = ?1 AND (d.id = ?2 OR "	\
+	"(?2 IS NULL AND d.name = ?3))"
 	st = prep(s, dom_id == NULL && dom_name == NULL ?
-	    USER_COLS "WHERE u.id = ?1" :
-	    USER_COLS "WHERE u.name = ?1 AND (d.id = ?2 OR "
-	    "(?2 IS NULL AND d.name = ?3))", args, 3);
+	    DB_SQL(store_db(s), USER_COLS(USER_OPTS_SQLITE) USER_BY_ID,
+	    USER_COLS(USER_OPTS_PG) USER_BY_ID) :
+	    DB_SQL(store_db(s), USER_COLS(USER_OPTS_SQLITE) USER_BY_NAME,
+	    USER_COLS(USER_OPTS_PG) USER_BY_NAME), args, 3);
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
 	memset(u, 0, sizeof(*u));
@@ -77,19 +83,19 @@ store_user_get(struct store *s, const char *id_or_name, const char *dom_id,
 		col(st, 2, u->domain_id, sizeof(u->domain_id));
 		col(st, 3, u->domain_name, sizeof(u->domain_name));
 		col(st, 4, u->hash, sizeof(u->hash));
-		u->enabled = sqlite3_column_int(st, 5);
-		u->locked_until = sqlite3_column_int64(st, 6);
+		u->enabled = db_column_int(st, 5);
+		u->locked_until = db_column_int64(st, 6);
 		col(st, 7, u->default_project_id,
 		    sizeof(u->default_project_id));
-		u->ignore_lockout = sqlite3_column_int(st, 8);
-		u->lock_password = sqlite3_column_int(st, 9);
+		u->ignore_lockout = db_column_int(st, 8);
+		u->lock_password = db_column_int(st, 9);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return r;
 }
 
 static int
-scope_row(sqlite3_stmt *st, struct store_scope *sc)
+scope_row(struct db_stmt *st, struct store_scope *sc)
 {
 	int	 r;
 
@@ -99,9 +105,9 @@ scope_row(sqlite3_stmt *st, struct store_scope *sc)
 		col(st, 1, sc->name, sizeof(sc->name));
 		col(st, 2, sc->domain_id, sizeof(sc->domain_id));
 		col(st, 3, sc->domain_name, sizeof(sc->domain_name));
-		sc->enabled = sqlite3_column_int(st, 4);
+		sc->enabled = db_column_int(st, 4);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return r;
 }
 
@@ -110,7 +116,7 @@ store_project_get(struct store *s, const char *id_or_name,
     const char *dom_id, const char *dom_name, struct store_scope *sc)
 {
 	const char	*args[3] = { id_or_name, dom_id, dom_name };
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	st = prep(s, dom_id == NULL && dom_name == NULL ?
 	    "SELECT p.id, p.name, d.id, d.name, p.enabled AND d.enabled "
@@ -128,7 +134,7 @@ store_domain_get(struct store *s, const char *id, const char *name,
     struct store_scope *sc)
 {
 	const char	*args[2] = { id, name };
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	st = prep(s, "SELECT id, name, id, name, enabled FROM domain WHERE "
 	    "id = ?1 OR (?1 IS NULL AND name = ?2)", args, 2);
@@ -147,7 +153,7 @@ store_roles_json(struct store *s, const char *user, const char *type,
     const char *target, void *arr)
 {
 	const char	*args[3] = { user, type, target };
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	st = prep(s, "WITH RECURSIVE eff(id) AS (SELECT role_id FROM "
@@ -161,18 +167,18 @@ store_roles_json(struct store *s, const char *user, const char *type,
 	    args, 3);
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "id",
-		    sqlite3_column_text(st, 0), "name",
-		    sqlite3_column_text(st, 1)));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+		    db_column_text(st, 0), "name",
+		    db_column_text(st, 1)));
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 int
 store_catalog_json(struct store *s, void *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	json_t		*svc = NULL, *eps = NULL;
 	char		 cur[STORE_NAME_MAX + 1] = "";
 	int		 rc;
@@ -183,25 +189,25 @@ store_catalog_json(struct store *s, void *arr)
 	    NULL, 0);
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *region = (const char *)sqlite3_column_text(st, 6);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *region = db_column_text(st, 6);
 
-		if (strcmp(cur, (const char *)sqlite3_column_text(st, 0))) {
+		if (strcmp(cur, db_column_text(st, 0))) {
 			col(st, 0, cur, sizeof(cur));
 			eps = json_array();
 			svc = json_pack("{s:o,s:s,s:s,s:s}", "endpoints", eps,
-			    "id", cur, "type", sqlite3_column_text(st, 1),
-			    "name", sqlite3_column_text(st, 2));
+			    "id", cur, "type", db_column_text(st, 1),
+			    "name", db_column_text(st, 2));
 			json_array_append_new(arr, svc);
 		}
 		json_array_append_new(eps, json_pack("{s:s,s:s,s:s,s:s?,s:s?}",
-		    "id", sqlite3_column_text(st, 3), "interface",
-		    sqlite3_column_text(st, 4), "url",
-		    sqlite3_column_text(st, 5), "region_id", region,
+		    "id", db_column_text(st, 3), "interface",
+		    db_column_text(st, 4), "url",
+		    db_column_text(st, 5), "region_id", region,
 		    "region", region));
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 static int
@@ -209,22 +215,22 @@ rows_json(struct store *s, const char *sql, const char *user, json_t *arr,
     int projects)
 {
 	const char	*args[1] = { user };
-	sqlite3_stmt	*st = prep(s, sql, args, 1);
+	struct db_stmt	*st = prep(s, sql, args, 1);
 	int		 rc;
 
 	if (st == NULL)
 		return SIG_ERR_SYSTEM;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, projects ?
 		    json_pack("{s:s,s:s,s:s,s:b,s:b}", "id",
-		    sqlite3_column_text(st, 0), "name",
-		    sqlite3_column_text(st, 1), "domain_id",
-		    sqlite3_column_text(st, 2), "enabled", 1, "is_domain", 0) :
+		    db_column_text(st, 0), "name",
+		    db_column_text(st, 1), "domain_id",
+		    db_column_text(st, 2), "enabled", 1, "is_domain", 0) :
 		    json_pack("{s:s,s:s,s:b}", "id",
-		    sqlite3_column_text(st, 0), "name",
-		    sqlite3_column_text(st, 1), "enabled", 1));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+		    db_column_text(st, 0), "name",
+		    db_column_text(st, 1), "enabled", 1));
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 /* The targets of a user's grants, its own and its groups'. */
@@ -260,27 +266,27 @@ static int
 login_step(struct store *s, const char *sql, const char *user, int64_t now,
     int attempts, int duration, int64_t *count, int64_t *until)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if (store_begin(s) != 0)
 		return SIG_ERR_HSM_RETRY;
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (db_prepare(store_db(s), sql, 0, &st) != 0) {
 		store_rollback(s);
 		return SIG_ERR_SYSTEM;
 	}
 	/* a statement without ?2..?4 refuses their binding: harmless */
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, attempts);
-	sqlite3_bind_int64(st, 4, duration);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW && count != NULL) {
-		*count = sqlite3_column_int64(st, 0);
-		*until = sqlite3_column_int64(st, 1);
-		rc = sqlite3_step(st);
+	db_bind_text(st, 1, user);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, attempts);
+	db_bind_int64(st, 4, duration);
+	if ((rc = db_step(st)) == DB_ROW && count != NULL) {
+		*count = db_column_int64(st, 0);
+		*until = db_column_int64(st, 1);
+		rc = db_step(st);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	db_finalize(st);
+	if (rc != DB_DONE) {
 		store_rollback(s);
 		return SIG_ERR_HSM_RETRY;
 	}

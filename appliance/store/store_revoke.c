@@ -13,34 +13,31 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "isotime.h"
 #include "log.h"
 #include "store.h"
 
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
-
 static int
-run(struct store *s, const char *sql, int (*bind)(sqlite3_stmt *, void *),
+run(struct store *s, const char *sql, int (*bind)(struct db_stmt *, void *),
     void *arg, int *rows)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	*rows = 0;
-	if ((st = store_stmt(s, sql)) == NULL || bind(st, arg) != SQLITE_OK) {
+	if ((st = store_stmt(s, sql)) == NULL || bind(st, arg) != 0) {
 		if (st != NULL)
-			sqlite3_reset(st);
+			db_reset(st);
 		return SIG_ERR_SYSTEM;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		(*rows)++;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: revocation: %s", sqlite3_errmsg(store_db(s)));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: revocation: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */
 	}
 	return 0;
@@ -54,21 +51,23 @@ struct rev_args {
 };
 
 static int
-bind_insert(sqlite3_stmt *st, void *arg)
+bind_insert(struct db_stmt *st, void *arg)
 {
 	struct rev_args	*a = arg;
 
-	return sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC) |
-	    sqlite3_bind_int64(st, 2, a->now) |
-	    sqlite3_bind_int64(st, 3, a->expires_at);
+	db_bind_text(st, 1, a->id);
+	db_bind_int64(st, 2, a->now);
+	db_bind_int64(st, 3, a->expires_at);
+	return 0;
 }
 
 static int
-bind_prune(sqlite3_stmt *st, void *arg)
+bind_prune(struct db_stmt *st, void *arg)
 {
 	struct rev_args	*a = arg;
 
-	return sqlite3_bind_int64(st, 1, a->now - a->keep);
+	db_bind_int64(st, 1, a->now - a->keep);
+	return 0;
 }
 
 /* Commits before it returns 0: a 204 is answered only after that. */
@@ -118,17 +117,16 @@ struct ids {
 };
 
 static int
-bind_ids(sqlite3_stmt *st, void *arg)
+bind_ids(struct db_stmt *st, void *arg)
 {
 	struct ids	*ids = arg;
 	size_t		 i;
-	int		 rc = SQLITE_OK;
 
 	for (i = 0; i < 2; i++)
-		rc |= sqlite3_bind_text(st, (int)i + 1, ids->v[i < ids->n ? i :
-		    0], -1, SQLITE_STATIC);
-	return rc | sqlite3_bind_text(st, 3, ids->user, -1, SQLITE_STATIC) |
-	    sqlite3_bind_int64(st, 4, ids->issued_at);
+		db_bind_text(st, (int)i + 1, ids->v[i < ids->n ? i : 0]);
+	db_bind_text(st, 3, ids->user);
+	db_bind_int64(st, 4, ids->issued_at);
+	return 0;
 }
 
 /*
@@ -155,37 +153,37 @@ store_is_revoked(struct store *s, char **audit_ids, size_t n,
 /* One event by user: {"user_id", "issued_before", then "revoked_at"
  * (OS-REVOKE) or "expires" (the list)}. */
 static json_t *
-user_event(sqlite3_stmt *st, int os_revoke)
+user_event(struct db_stmt *st, int os_revoke)
 {
 	char	 ib[ISOTIME_LEN + 1], t[ISOTIME_LEN + 1];
 
-	isotime_format(sqlite3_column_int64(st, 2), ib);
+	isotime_format(db_column_int64(st, 2), ib);
 	if (os_revoke) {
-		isotime_format(sqlite3_column_int64(st, 3), t);
+		isotime_format(db_column_int64(st, 3), t);
 		return json_pack("{s:s,s:s,s:s}", "user_id",
-		    sqlite3_column_text(st, 4), "issued_before", ib,
+		    db_column_text(st, 4), "issued_before", ib,
 		    "revoked_at", t);
 	}
-	isotime_format(sqlite3_column_int64(st, 1), t);
+	isotime_format(db_column_int64(st, 1), t);
 	strcpy(t + 19, "Z");		/* the list's own format */
 	strcpy(ib + 19, "Z");
 	return json_pack("{s:s,s:s,s:s}", "expires", t, "user_id",
-	    sqlite3_column_text(st, 4), "issued_before", ib);
+	    db_column_text(st, 4), "issued_before", ib);
 }
 
 static json_t *
-audit_event(sqlite3_stmt *st, int os_revoke)
+audit_event(struct db_stmt *st, int os_revoke)
 {
-	const char	*aid = (const char *)sqlite3_column_text(st, 0);
+	const char	*aid = db_column_text(st, 0);
 	char		 exp[ISOTIME_LEN + 1], ib[ISOTIME_LEN + 1];
 
 	if (os_revoke) {
-		isotime_format(sqlite3_column_int64(st, 2), ib);
-		isotime_format(sqlite3_column_int64(st, 3), exp);
+		isotime_format(db_column_int64(st, 2), ib);
+		isotime_format(db_column_int64(st, 3), exp);
 		return json_pack("{s:s,s:s,s:s}", "audit_id", aid,
 		    "issued_before", ib, "revoked_at", exp);
 	}
-	isotime_format(sqlite3_column_int64(st, 1), exp);
+	isotime_format(db_column_int64(st, 1), exp);
 	strcpy(exp + 19, "Z");		/* the list's own format */
 	return json_pack("{s:s,s:s}", "expires", exp, "audit_id", aid);
 }
@@ -197,21 +195,20 @@ audit_event(sqlite3_stmt *st, int os_revoke)
 int
 store_revocations_json(struct store *s, int os_revoke, void *arr)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_db(s), "SELECT audit_id, expires_at, "
+	if (db_prepare(store_db(s), "SELECT audit_id, expires_at, "
 	    "issued_before, revoked_at, user_id FROM revocation_event WHERE "
 	    "expires_at > ?1 AND (audit_id IS NOT NULL OR user_id IS NOT "
-	    "NULL) ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "NULL) ORDER BY id", 0, &st) != 0)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, sqlite3_column_type(st, 0) !=
-		    SQLITE_NULL ? audit_event(st, os_revoke) :
+	db_bind_int64(st, 1, time(NULL));
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(arr, !db_column_null(st, 0) ? audit_event(st, os_revoke) :
 		    user_event(st, os_revoke));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 struct rev_event {
@@ -221,15 +218,16 @@ struct rev_event {
 };
 
 static int
-bind_event(sqlite3_stmt *st, void *arg)
+bind_event(struct db_stmt *st, void *arg)
 {
 	struct rev_event	*e = arg;
 
-	return sqlite3_bind_text(st, 1, e->audit_id, -1, SQLITE_STATIC) |
-	    sqlite3_bind_text(st, 2, e->user_id, -1, SQLITE_STATIC) |
-	    sqlite3_bind_int64(st, 3, e->issued_before) |
-	    sqlite3_bind_int64(st, 4, e->revoked_at) |
-	    sqlite3_bind_int64(st, 5, e->expires_at);
+	db_bind_text(st, 1, e->audit_id);
+	db_bind_text(st, 2, e->user_id);
+	db_bind_int64(st, 3, e->issued_before);
+	db_bind_int64(st, 4, e->revoked_at);
+	db_bind_int64(st, 5, e->expires_at);
+	return 0;
 }
 
 /*
@@ -252,5 +250,5 @@ store_revoke_put(struct store *s, const char *audit_id, const char *user_id,
 	    "audit_id IS ?1 AND user_id IS ?2 AND issued_before = ?3 AND "
 	    "revoked_at = ?4)", bind_event, &e, &rows)) != 0)
 		return r;
-	return sqlite3_changes(store_db(s)) > 0;
+	return db_changes(store_db(s)) > 0;
 }

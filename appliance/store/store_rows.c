@@ -12,14 +12,11 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
-
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 enum col_type {
 	CT_TEXT,		/* NULL reads as "" */
@@ -51,6 +48,7 @@ struct kind {
 	const char	*writes[KIND_WRITES];
 	const char	*derived[3];	/* shown, never stored */
 	int		 tagged;	/* tags and options, even if none */
+	const char	*select_pg;	/* PostgreSQL's, if select is not */
 };
 
 static const struct kind kinds[STORE_KINDS] = {
@@ -179,6 +177,20 @@ static const struct kind kinds[STORE_KINDS] = {
 		{ "id", "name", "description", "user_id", "project_id",
 		  "expires_at", "unrestricted", "secret_hash" },
 		{ "links", "roles", "system" },
+		.select_pg =
+		"SELECT a.id, a.name, a.description, a.user_id, a.project_id, "
+		"CASE WHEN a.expires_at IS NULL THEN NULL ELSE to_char("
+		"to_timestamp(a.expires_at / 1000000) AT TIME ZONE 'UTC', "
+		"'YYYY-MM-DD\"T\"HH24:MI:SS') || '.' || "
+		"lpad((a.expires_at % 1000000)::text, 6, '0') END, "
+		"a.unrestricted, (SELECT COALESCE(json_agg(json_build_object("
+		"'id', r.id, 'name', r.name, 'domain_id', NULL, 'description', "
+		"NULL, 'options', json_build_object())), '[]') FROM "
+		"application_credential_role ar JOIN role r ON r.id = "
+		"ar.role_id WHERE ar.application_credential_id = a.id), NULL "
+		"FROM application_credential a WHERE (?1 IS NULL OR a.id = ?1) "
+		"AND (?2 IS NULL OR a.name = ?2) AND (?10 IS NULL OR "
+		"a.user_id = ?10) ORDER BY a.id"
 	},
 	/*
 	 * A password is written by its own columns: password_set (a
@@ -271,13 +283,12 @@ static const struct kind kinds[STORE_KINDS] = {
 
 /* Attributes stored as extra: never one a column or Keystone owns. */
 static void
-merge_extra(json_t *o, const unsigned char *text)
+merge_extra(json_t *o, const char *text)
 {
 	json_t		*x, *v;
 	const char	*k;
 
-	if (text == NULL || (x = json_loads((const char *)text, 0,
-	    NULL)) == NULL)
+	if (text == NULL || (x = json_loads(text, 0, NULL)) == NULL)
 		return;
 	json_object_foreach(x, k, v)
 		if (json_object_get(o, k) == NULL)
@@ -286,15 +297,15 @@ merge_extra(json_t *o, const unsigned char *text)
 }
 
 static json_t *
-row_json(const struct kind *kd, sqlite3_stmt *st)
+row_json(const struct kind *kd, struct db_stmt *st)
 {
 	json_t			*o = json_object();
-	const unsigned char	*t;
+	const char		*t;
 	int			 i;
 
 	for (i = 0; i < KIND_COLS && (kd->cols[i].key != NULL ||
 	    kd->cols[i].type == CT_EXTRA); i++) {
-		t = sqlite3_column_text(st, i);
+		t = db_column_text(st, i);
 		switch (kd->cols[i].type) {
 		case CT_EXTRA:
 			merge_extra(o, t);
@@ -306,7 +317,7 @@ row_json(const struct kind *kd, sqlite3_stmt *st)
 			return o;
 		case CT_BOOL:
 			json_object_set_new(o, kd->cols[i].key,
-			    json_boolean(sqlite3_column_int(st, i)));
+			    json_boolean(db_column_int(st, i)));
 			break;
 		case CT_JSON_VALUE:
 			json_object_set_new(o, kd->cols[i].key, t == NULL ?
@@ -350,23 +361,25 @@ select_rows(struct store *s, enum store_kind k, const char *const *f,
     json_t *arr, int one)
 {
 	const struct kind	*kd = &kinds[k];
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	int			 i, rc;
 
-	if ((st = store_stmt(s, kd->select)) == NULL)
+	if ((st = store_stmt(s, kd->select_pg != NULL ?
+	    DB_SQL(store_db(s), kd->select, kd->select_pg) : kd->select)) ==
+	    NULL)
 		return SIG_ERR_SYSTEM;
 	/* a statement without ?N refuses its binding: harmless */
 	for (i = 0; i < SF_MAX; i++)
 		if (f[i] != NULL)
-			sqlite3_bind_text(st, i + 1, f[i], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			db_bind_text(st, i + 1, f[i]);
+	while ((rc = db_step(st)) == DB_ROW) {
 		json_array_append_new(arr, row_json(kd, st));
 		if (one)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	db_reset(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;
@@ -438,42 +451,31 @@ extra_text(const struct kind *kd, json_t *o, char **textp)
 
 /* An object (options) is stored as its JSON text, keys sorted. */
 static void
-bind_value(sqlite3_stmt *st, int i, json_t *v)
+bind_value(struct db_stmt *st, int i, json_t *v)
 {
 	char	*text;
 
 	if (json_is_string(v))
-		sqlite3_bind_text(st, i, json_string_value(v), -1,
-		    SQLITE_STATIC);
+		db_bind_text(st, i, json_string_value(v));
 	else if (json_is_boolean(v))
-		sqlite3_bind_int(st, i, json_is_true(v));
+		db_bind_int64(st, i, json_is_true(v));
 	else if (json_is_integer(v))
-		sqlite3_bind_int64(st, i, json_integer_value(v));
+		db_bind_int64(st, i, json_integer_value(v));
 	else if (json_is_object(v) && (text = json_dumps(v, JSON_COMPACT |
 	    JSON_SORT_KEYS)) != NULL) {
-		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+		db_bind_text_copy(st, i, text);
 		free(text);
 	} else
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 }
 
 static int
 put_status(struct store *s, int rc)
 {
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 0;
-	switch (sqlite3_extended_errcode(store_db(s))) {
-	case SQLITE_CONSTRAINT_PRIMARYKEY:
-	case SQLITE_CONSTRAINT_UNIQUE:
-		return SIG_ERR_EXISTS;
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return SIG_ERR_KEY_NOT_FOUND;
-	case SQLITE_CONSTRAINT_CHECK:
-	case SQLITE_CONSTRAINT_NOTNULL:
-		return SIG_ERR_BAD_INPUT;
-	}
-	log_err("store: %s", sqlite3_errmsg(store_db(s)));
-	return SIG_ERR_HSM_RETRY;	/* locked, read-only, full */
+	return (rc = store_failed(s)) == SIG_ERR_SYSTEM ? SIG_ERR_HSM_RETRY :
+	    rc;	/* locked, read-only, full */
 }
 
 /*
@@ -486,7 +488,7 @@ store_row_put(struct store *s, enum store_kind k, const void *obj,
 {
 	const struct kind	*kd = &kinds[k];
 	json_t			*o = (json_t *)(uintptr_t)obj;
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	char			*extra;
 	int			 i, r;
 
@@ -501,11 +503,11 @@ store_row_put(struct store *s, enum store_kind k, const void *obj,
 	for (i = 0; i < KIND_WRITES && kd->writes[i] != NULL; i++)
 		bind_value(st, i + 1, json_object_get(o, kd->writes[i]));
 	if (extra != NULL)
-		sqlite3_bind_text(st, i + 1, extra, -1, SQLITE_STATIC);
-	r = put_status(s, sqlite3_step(st));
-	if (r == 0 && !create && sqlite3_changes(store_db(s)) == 0)
+		db_bind_text(st, i + 1, extra);
+	r = put_status(s, db_step(st));
+	if (r == 0 && !create && db_changes(store_db(s)) == 0)
 		r = SIG_ERR_KEY_NOT_FOUND;
-	sqlite3_reset(st);
+	db_reset(st);
 	free(extra);
 	return r;
 }

@@ -9,44 +9,44 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "store.h"
 
-sqlite3_stmt	*store_stmt(struct store *, const char *);
+struct db_stmt	*store_stmt(struct store *, const char *);
 
 static int
 insert(struct store *s, const struct store_uuid *u)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(s, "INSERT INTO uuid_token VALUES "
 	    "(?1, ?2, ?3, ?4)")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, u->user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, u->expires_at);
-	sqlite3_bind_text(st, 4, u->body, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+	db_bind_text(st, 1, u->id);
+	db_bind_text(st, 2, u->user_id);
+	db_bind_int64(st, 3, u->expires_at);
+	db_bind_text(st, 4, u->body);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 static int
 prune(struct store *s, int64_t keep)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(s, "DELETE FROM uuid_token WHERE "
 	    "expires_at < ?1")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_int64(st, 1, time(NULL) - keep);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : SIG_ERR_HSM_RETRY;
+	db_bind_int64(st, 1, time(NULL) - keep);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
 /* All n documents committed, or none. */
@@ -74,19 +74,19 @@ store_uuid_put(struct store *s, const struct store_uuid *u, size_t n,
 int
 store_uuid_get(struct store *s, const char *id, char **bodyp)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, r = SIG_ERR_KEY_NOT_FOUND;
 
 	*bodyp = NULL;
 	if ((st = store_stmt(s, "SELECT body FROM uuid_token WHERE "
 	    "id = ?1")) == NULL)
 		return SIG_ERR_HSM_RETRY;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*bodyp = strdup((const char *)sqlite3_column_text(st, 0));
+	db_bind_text(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*bodyp = strdup(db_column_text(st, 0));
 		r = *bodyp != NULL ? 0 : SIG_ERR_NOMEM;
-	} else if (rc != SQLITE_DONE)
+	} else if (rc != DB_DONE)
 		r = SIG_ERR_HSM_RETRY;
-	sqlite3_reset(st);
+	db_reset(st);
 	return r;
 }

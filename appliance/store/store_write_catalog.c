@@ -4,14 +4,11 @@
  * with its child regions, and not while any of them has an endpoint.
  * The caller holds the transaction; a row it names may not exist.
  */
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
-
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 /* Steps sql with ?1 = a and ?2 = b (either may be NULL) to its end; *n
  * is the first row's first column, or the rows changed. */
@@ -19,24 +16,24 @@ static int
 step_all(struct store *s, const char *sql, const char *a, const char *b,
     int64_t *n)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, a);
 	if (b != NULL)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+		db_bind_text(st, 2, b);
 	*n = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
+		*n = db_column_int64(st, 0);
+		while ((rc = db_step(st)) == DB_ROW)
 			;
-	} else if (rc == SQLITE_DONE)
-		*n = sqlite3_changes(store_db(s));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	} else if (rc == DB_DONE)
+		*n = db_changes(store_db(s));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;

@@ -12,14 +12,11 @@
  */
 #include <time.h>
 
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
-
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 static const char *const target_types[] = { "project", "domain", "system" };
 
@@ -29,23 +26,23 @@ static int
 step(struct store *s, const char *sql, const char *const *args, int nargs,
     int64_t *n)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 i, rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return SIG_ERR_SYSTEM;
 	for (i = 0; i < nargs; i++)
-		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+		db_bind_text(st, i + 1, args[i]);
 	*n = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
+		*n = db_column_int64(st, 0);
+		while ((rc = db_step(st)) == DB_ROW)
 			;
-	} else if (rc == SQLITE_DONE)
-		*n = sqlite3_changes(store_db(s));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	} else if (rc == DB_DONE)
+		*n = db_changes(store_db(s));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;
@@ -60,7 +57,7 @@ step(struct store *s, const char *sql, const char *const *args, int nargs,
 static int
 revoke_members(struct store *s, const char *group, int64_t keep)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int64_t		 now = time(NULL);
 	int		 rc;
 
@@ -68,13 +65,13 @@ revoke_members(struct store *s, const char *group, int64_t keep)
 	    "issued_before, revoked_at, expires_at) SELECT user_id, ?2, ?2, ?3 "
 	    "FROM group_member WHERE group_id = ?1")) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, now + keep);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	db_bind_text(st, 1, group);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, now + keep);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;

@@ -10,14 +10,11 @@
  */
 #include <time.h>
 
-#include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "store.h"
-
-sqlite3		*store_db(struct store *);
-sqlite3_stmt	*store_stmt(struct store *, const char *);
 
 /* sql with ?1 = id, ?2 = now, ?3 = the event's end (a statement without
  * ?2 or ?3 refuses their binding: harmless); *n rows changed or the
@@ -26,24 +23,24 @@ static int
 step_id(struct store *s, const char *sql, const char *id, int64_t keep,
     int64_t *n)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int64_t		 now = time(NULL);
 	int		 rc;
 
 	if ((st = store_stmt(s, sql)) == NULL)
 		return SIG_ERR_SYSTEM;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, now + keep);
+	db_bind_text(st, 1, id);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, now + keep);
 	*n = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st);
-	} else if (rc == SQLITE_DONE)
-		*n = sqlite3_changes(store_db(s));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("store: %s", sqlite3_errmsg(store_db(s)));
+	if ((rc = db_step(st)) == DB_ROW) {
+		*n = db_column_int64(st, 0);
+		rc = db_step(st);
+	} else if (rc == DB_DONE)
+		*n = db_changes(store_db(s));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		log_err("store: %s", db_errmsg(store_db(s)));
 		return SIG_ERR_HSM_RETRY;
 	}
 	return 0;

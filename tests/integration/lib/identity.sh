@@ -10,6 +10,7 @@
 DB="$WORK/signet.db"
 BODY="$WORK/body"
 sql() {
+	[ -z "${PG_URI:-}" ] || { pg_sql "$1"; return; }
 	/usr/bin/python3 -c 'import sqlite3, sys
 for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))' "$DB" "$1"

@@ -2,6 +2,7 @@
 # temporary directory (never /var/lib/softhsm), random PINs in 0600 files,
 # a signet.conf naming them, and small assertion helpers.
 # Needs BIN (the built programs); TBIN (test helpers) is optional.
+# SIGNET_STORE=pg: the store in PostgreSQL (lib/pg.sh), not SQLite.
 set -u
 
 MODULE=/usr/lib/softhsm/libsofthsm2.so
@@ -14,6 +15,7 @@ cleanup() {
 	kill $API_PID $SIGNER_PID 2>/dev/null
 	# shellcheck disable=SC2086
 	wait $API_PID $SIGNER_PID 2>/dev/null
+	[ -z "${PG_DIR:-}" ] || pg_down
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -44,7 +46,13 @@ so_pin_file = so.pin
 [fernet_tokens]
 max_active_keys = ${1:-3}
 CONF
+	[ -z "${PG_CONN:-}" ] ||
+	    printf '\n[database]\nconnection = %s\n' "$PG_CONN" >> "$CONF"
 }
+if [ "${SIGNET_STORE:-}" = pg ]; then
+	. tests/integration/lib/pg.sh
+	pg_up
+fi
 write_conf 3
 
 # Runs one of signet's programs (with the ASan preload, when there is one).
