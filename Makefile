@@ -191,6 +191,8 @@ $(BIN)/signet-verify: $(B)/obj/appliance/verify/main.o \
 $(SIGNERD_OBJS) $(RPC_OBJS) $(API_OBJS): $(GEN)/proto/signer.pb-c.h
 
 $(B)/obj/tests/unit/%.o: ALL_CFLAGS += -Iprovisioning -Iappliance/signer
+$(B)/obj/tests/unit/test_pg_sql.o: ALL_CFLAGS += -Iappliance/store
+$(B)/tests/unit/test_pg_sql: $(B)/obj/appliance/store/store_pg_sql.o
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(COMMON_OBJS) $(HSM_OBJS) \
     $(filter-out %/main.o,$(call obj,$(wildcard provisioning/*.c))) \

@@ -3,12 +3,16 @@
 # end of its log when it fails) and its exit status in LOGDIR/NAME.rc for
 # the summary. timeout(1) runs the test in a process group of its own and
 # kills the group, so daemons a hung test started go with it.
+# NAME@pg runs test NAME with its store in PostgreSQL (lib/pg.sh).
 # usage: tests/run-one.sh LOGDIR NAME
 logdir=$1 n=$2
 log="$logdir/integration-$n.log"
 start=$(date +%s)
-timeout -k 10 "${LIMIT:-300}" sh "tests/integration/$n.sh" < /dev/null \
-    > "$log" 2>&1
+case $n in
+*@pg) SIGNET_STORE=pg; export SIGNET_STORE ;;
+esac
+timeout -k 10 "${LIMIT:-300}" sh "tests/integration/${n%@pg}.sh" \
+    < /dev/null > "$log" 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then
 	line="PASS integration/$n ($(( $(date +%s) - start ))s)"

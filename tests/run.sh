@@ -21,6 +21,11 @@ signer-burst signer-audit-growth signer-memory rate-limits faults-clock
 verify-cert-expiry api-revocation-scale deploy-install run-layout
 signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate
 keystone-receipts manage-import-keystone"
+# Run a second time with the store in PostgreSQL (as NAME@pg): the tests
+# of what the store reads and writes, which read it back through sql().
+ON_PG="api-users api-groups-roles api-assignments api-credentials
+api-identity-input api-tokens api-revoke-user api-uuid api-trust
+api-users-cli"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share
@@ -96,6 +101,9 @@ for t in tests/integration/*.sh; do
 	n=$(basename "$t" .sh)
 	picked "integration/$n" || continue
 	if serial "$n"; then ser="$ser $n"; else par="$par $n"; fi
+done
+for n in $ON_PG; do
+	picked "integration/$n@pg" && par="$par $n@pg"
 done
 # shellcheck disable=SC2086
 [ -n "$par" ] && printf '%s\n' $par |

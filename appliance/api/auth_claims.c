@@ -114,7 +114,9 @@ auth_secret_ok(const struct auth_req *ar, const char *secret,
 /*
  * A password's user: the same 401 whatever was wrong, a locked-out user
  * included (its password is not even checked while the lock holds). A
- * store that cannot count the attempt does not stop the login. A user
+ * store that cannot be read is SIG_ERR_UNAVAILABLE (503: the credentials
+ * may be right); one that cannot count the attempt does not stop the
+ * login. A user
  * with the option ignore_lockout_failure_attempts is never locked out
  * (nor counted), as Keystone has it. Also the check of a password
  * change's original password.
@@ -123,12 +125,15 @@ int
 auth_password_user(struct api *a, const struct auth_req *ar,
     struct store_user *u)
 {
-	int	 found, ok, n = a->cf->lockout_failure_attempts;
+	int	 found, ok, r, n = a->cf->lockout_failure_attempts;
 	int	 d = a->cf->lockout_duration;
 
-	found = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
+	r = store_user_get(ST, ar->user_id ? ar->user_id : ar->user_name,
 	    ar->user_id ? NULL : ar->udom_id, ar->user_id ? NULL :
-	    ar->udom_name, u) == 0 && u->enabled;
+	    ar->udom_name, u);
+	if (r != 0 && r != SIG_ERR_KEY_NOT_FOUND)
+		return SIG_ERR_UNAVAILABLE;
+	found = r == 0 && u->enabled;
 	if (found && u->ignore_lockout)
 		n = 0;
 	if (found && store_login_begin(ST, u->id, n, d) == 1)

@@ -324,8 +324,11 @@ rel_user_password(struct res_call *rc, const char *method, int how)
 	ar.user_id = rc->ids[0];
 	ar.password = str(in, "original_password");
 	pw = str(in, "password");
-	if (strlen(ar.password) > STORE_PASSWORD_MAX ||
-	    auth_password_user(rc->a, &ar, &u) != 0)
+	r = strlen(ar.password) > STORE_PASSWORD_MAX ? SIG_ERR_AUTH :
+	    auth_password_user(rc->a, &ar, &u);
+	if (r == SIG_ERR_UNAVAILABLE)
+		rc->ret = api_unavailable(rc->a, rc->c);
+	else if (r != 0)
 		rc->ret = api_auth_failed(rc->a, rc->c, &ar, "password change");
 	else if (u.lock_password)
 		res_fail(rc, 400, "You cannot change your password at this "

@@ -20,7 +20,8 @@ api_store(struct api *a)
 	if (mine != NULL)
 		return mine;
 	pthread_mutex_lock(&a->stores_mu);
-	if (a->nstores < API_STORES_MAX && store_open(a->db, 0, &st) == 0) {
+	if (a->nstores < API_STORES_MAX &&
+	    store_open(a->db, STORE_LAZY, &st) == 0) {
 		a->stores[a->nstores++] = st;
 		mine = st;
 	}

@@ -520,7 +520,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if ((r = store_db_path(m.cf, path, sizeof(path))) == 0 &&
-	    (r = store_open(path, 1, &m.st)) == 0 &&
+	    (r = store_open(path, STORE_CREATE, &m.st)) == 0 &&
 	    (cmds[i].fn == cmd_db_sync || cmds[i].fn == cmd_bootstrap ||
 	    (r = store_ready(m.st)) == 0))
 		r = cmds[i].fn(&m);

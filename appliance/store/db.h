@@ -66,7 +66,7 @@ struct db_stmt {
 };
 
 int	db_sqlite_open(const char *, int, struct db **);
-int	db_pg_open(const char *, struct db **);
+int	db_pg_open(const char *, int, struct db **);
 
 /* store.c: this connection's cached statement for sql, a literal */
 struct store;
@@ -80,6 +80,12 @@ int				store_pg_sql(const char *, char *, size_t,
 				    int *, uint64_t *);
 extern const char *const	store_pg_schema[];
 extern const size_t		store_pg_schema_n;
+
+/*
+ * A number bound where nothing in the statement gives it a type (the
+ * list of an INSERT ... SELECT): PostgreSQL would take it for text.
+ */
+#define DB_INT(n)	"CAST(?" #n " AS BIGINT)"
 
 /* A statement each dialect writes its own way (two literals). */
 #define DB_SQL(db, sqlite, pg)	((db)->kind == DB_PG ? (pg) : (sqlite))

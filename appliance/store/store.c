@@ -309,10 +309,12 @@ store_failed(struct store *s)
 
 /*
  * Caller owns *sp (store_close). conn is a file's path or a
- * postgresql:// URI; create: make the file (0600) if absent.
+ * postgresql:// URI. flags: STORE_CREATE makes the file (0600) if
+ * absent; with STORE_LAZY a database unreachable now is no error (a
+ * thread of signet-api may serve from its caches meanwhile).
  */
 int
-store_open(const char *conn, int create, struct store **sp)
+store_open(const char *conn, int flags, struct store **sp)
 {
 	struct store	*s;
 	int		 r;
@@ -324,8 +326,8 @@ store_open(const char *conn, int create, struct store **sp)
 		free(s);
 		return SIG_ERR_NOMEM;
 	}
-	r = store_is_pg(conn) ? db_pg_open(conn, &s->db) :
-	    db_sqlite_open(conn, create, &s->db);
+	r = store_is_pg(conn) ? db_pg_open(conn, flags & STORE_LAZY, &s->db) :
+	    db_sqlite_open(conn, flags & STORE_CREATE, &s->db);
 	if (r != 0) {
 		store_close(s);
 		return r;

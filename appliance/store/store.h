@@ -24,6 +24,8 @@ enum store_target {
 	STORE_ON_SYSTEM,
 };
 
+#define STORE_CREATE	1	/* store_open: make the SQLite file */
+#define STORE_LAZY	2	/* connect to PostgreSQL when first used */
 int	store_open(const char *, int, struct store **);
 void	store_close(struct store *);
 int	store_data_version(struct store *, int64_t *);

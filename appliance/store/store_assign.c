@@ -39,7 +39,8 @@ assignment(struct db_stmt *st)
 		json_object_set_new(o, "system", json_pack("{s:b}", "all", 1));
 	else
 		json_object_set_new(o, strcmp(type, "project") == 0 ?
-		    "project_id" : "domain_id", json_string(db_column_text(st, 4)));
+		    "project_id" : "domain_id",
+		    json_string(db_column_text(st, 4)));
 	return o;
 }
 
@@ -57,9 +58,9 @@ store_assignments_json(struct store *s, const struct store_assign_filter *f,
 	if ((st = store_stmt(s, "SELECT role_id, actor, actor_id, target_type, "
 	    "target_id FROM (SELECT role_id, 0 AS actor, user_id AS actor_id, "
 	    "target_type, target_id FROM assignment UNION ALL SELECT role_id, "
-	    "1, group_id, target_type, target_id FROM group_assignment) WHERE "
-	    "(?1 IS NULL OR role_id = ?1) AND (?2 IS NULL OR (actor = 0 AND "
-	    "actor_id = ?2)) AND (?3 IS NULL OR (actor = 1 AND "
+	    "1, group_id, target_type, target_id FROM group_assignment) a "
+	    "WHERE (?1 IS NULL OR role_id = ?1) AND (?2 IS NULL OR "
+	    "(actor = 0 AND actor_id = ?2)) AND (?3 IS NULL OR (actor = 1 AND "
 	    "actor_id = ?3)) AND (?4 IS NULL OR (actor = 1 AND actor_id IN "
 	    "(SELECT group_id FROM group_member WHERE user_id = ?4))) AND "
 	    "(?5 IS NULL OR target_type = ?5) AND (?6 IS NULL OR "
@@ -87,7 +88,7 @@ inferences(struct store *s, const char *prior, json_t *arr)
 	int		 rc;
 
 	if ((st = store_stmt(s, "SELECT prior, implied FROM implied_role "
-	    "WHERE ?1 IS NULL OR prior = ?1 ORDER BY prior, implied")) == NULL)
+	    "WHERE prior = ?1 OR ?1 IS NULL ORDER BY prior, implied")) == NULL)
 		return SIG_ERR_SYSTEM;
 	db_bind_text(st, 1, prior);
 	while ((rc = db_step(st)) == DB_ROW)

@@ -2,8 +2,9 @@
  * signet-api and signet-manage: the store in PostgreSQL (libpq), shared
  * by every node. Writers take one advisory lock for their transaction
  * (one writer at a time, as in SQLite: no serialization failures to
- * retry) and NOTIFY signet_store as they commit, which is how every
- * node's caches learn of a change without a query per request. A lost
+ * retry); every write, by whatever client, notifies signet_store as it
+ * commits (store_pg_schema.c's triggers), which is how every node's
+ * caches learn of a change without a query per request. A lost
  * connection is reopened by the next call, at most once a second.
  */
 #include <stdatomic.h>
@@ -234,7 +235,7 @@ simple(struct pg_db *d, const char *sql)
  * "enabled = ?5") as bigint, then as boolean.
  */
 static int
-prepare_typed(struct pg_db *d, struct pg_stmt *st, const char *name)
+prepare_tries(struct pg_db *d, struct pg_stmt *st, const char *name)
 {
 	PGresult	*res = NULL;
 	const char	*state, *msg, *dollar;
@@ -246,6 +247,8 @@ prepare_typed(struct pg_db *d, struct pg_stmt *st, const char *name)
 			PQclear(res);
 			return 0;
 		}
+		if (PQtransactionStatus(d->conn) == PQTRANS_INERROR)
+			PQclear(PQexec(d->conn, "ROLLBACK TO SAVEPOINT p"));
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		dollar = msg != NULL ? strchr(msg, '$') : NULL;
@@ -266,6 +269,24 @@ prepare_typed(struct pg_db *d, struct pg_stmt *st, const char *name)
 	classify(d, res);
 	PQclear(res);
 	return -1;
+}
+
+/*
+ * In a transaction, a refused attempt would end it: a savepoint first,
+ * kept until the transaction ends (releasing it, a simple query, would
+ * drop the unnamed statement just prepared).
+ */
+static int
+prepare_typed(struct pg_db *d, struct pg_stmt *st, const char *name)
+{
+	PGresult	*res;
+
+	if (PQtransactionStatus(d->conn) == PQTRANS_INTRANS) {
+		if ((res = simple(d, "SAVEPOINT p")) == NULL)
+			return -1;
+		PQclear(res);
+	}
+	return prepare_tries(d, st, name);
 }
 
 /*
@@ -317,6 +338,8 @@ pg_step(struct db_stmt *s)
 		n = PQcmdTuples(st->res);
 		d->changes = *n != '\0' ? strtoll(n, NULL, 10) : 0;
 		st->row = -1;
+		if (st->write && PQtransactionStatus(d->conn) == PQTRANS_IDLE)
+			atomic_fetch_add(&local_commits, 1);
 	}
 	return ++st->row < PQntuples(st->res) ? DB_ROW : DB_DONE;
 }
@@ -383,8 +406,7 @@ pg_commit(struct db *db)
 {
 	int	 r;
 
-	if ((r = pg_exec(db, "NOTIFY signet_store")) != 0 ||
-	    (r = pg_exec(db, "COMMIT")) != 0) {
+	if ((r = pg_exec(db, "COMMIT")) != 0) {
 		if (PQtransactionStatus(PG(db)->conn) != PQTRANS_IDLE)
 			(void)pg_exec(db, "ROLLBACK");
 		return r;
@@ -453,9 +475,12 @@ static const struct db_ops pg_ops = {
 	pg_close,
 };
 
-/* uri: libpq's postgresql://...; connected now, so a bad one says so. */
+/*
+ * uri: libpq's postgresql://...; connected now, so a bad one says so,
+ * unless lazy.
+ */
 int
-db_pg_open(const char *uri, struct db **dp)
+db_pg_open(const char *uri, int lazy, struct db **dp)
 {
 	struct pg_db	*d;
 
@@ -467,7 +492,7 @@ db_pg_open(const char *uri, struct db **dp)
 	}
 	d->db.ops = &pg_ops;
 	d->db.kind = DB_PG;
-	if (connected(d) != 0) {
+	if (!lazy && connected(d) != 0) {
 		pg_close(&d->db);
 		return SIG_ERR_CONFIG;
 	}

@@ -8,6 +8,11 @@
 
 #include "db.h"
 
+#define CHANGED(table)							\
+	"CREATE OR REPLACE TRIGGER signet_changed AFTER INSERT OR "	\
+	"UPDATE OR DELETE OR TRUNCATE ON " table " FOR EACH "		\
+	"STATEMENT EXECUTE FUNCTION signet_changed()"
+
 const char *const store_pg_schema[] = {
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
 	"CREATE TABLE IF NOT EXISTS domain (id TEXT PRIMARY KEY, "
@@ -106,6 +111,18 @@ const char *const store_pg_schema[] = {
 	"CREATE INDEX IF NOT EXISTS credential_user ON credential (user_id)",
 	"CREATE INDEX IF NOT EXISTS credential_project ON credential "
 	    "(project_id)",
+	/* every write, by any client, tells every node's caches at commit
+	 * (UUID tokens' documents are never cached: not theirs) */
+	"CREATE OR REPLACE FUNCTION signet_changed() RETURNS trigger "
+	    "LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('signet_store', "
+	    "''); RETURN NULL; END $$",
+	CHANGED("domain"), CHANGED("project"), CHANGED("\"user\""),
+	CHANGED("role"), CHANGED("implied_role"), CHANGED("assignment"),
+	CHANGED("region"), CHANGED("service"), CHANGED("endpoint"),
+	CHANGED("revocation_event"), CHANGED("application_credential"),
+	CHANGED("application_credential_role"), CHANGED("user_group"),
+	CHANGED("group_member"), CHANGED("group_assignment"),
+	CHANGED("credential"),
 	"INSERT INTO meta VALUES ('schema_version', '5') "
 	    "ON CONFLICT DO NOTHING",
 };

@@ -2,8 +2,9 @@
  * signet-api and signet-manage: the store's statements, written in
  * SQLite's dialect, as PostgreSQL reads them: ?N and ? become $N, the
  * table user (a reserved word there) is quoted, SQLite's IS and IS NOT
- * between values become IS [NOT] DISTINCT FROM, and INSERT OR IGNORE an
- * INSERT ... ON CONFLICT DO NOTHING. Quoted text is copied as it is.
+ * between values become IS [NOT] DISTINCT FROM, INSERT OR IGNORE an
+ * INSERT ... ON CONFLICT DO NOTHING, and a filter (?N IS NULL OR expr)
+ * is turned around. Quoted text is copied as it is.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -101,9 +102,15 @@ quoted(struct sql_out *o, const char *s)
 	return e;
 }
 
+struct tr {
+	struct sql_out	 o;
+	const char	*sql;		/* the whole statement */
+	int		 seq, nparams, ignore;
+	uint64_t	 used;
+};
+
 static const char *
-param(struct sql_out *o, const char *s, int *seq, int *max,
-    uint64_t *used)
+param(struct tr *t, const char *s)
 {
 	char	 b[16];
 	int	 n = 0;
@@ -113,14 +120,103 @@ param(struct sql_out *o, const char *s, int *seq, int *max,
 		while (isdigit((unsigned char)*s) && n < 1000)
 			n = n * 10 + (*s++ - '0');
 	else
-		n = ++*seq;
-	if (n > *max)
-		*max = n;
+		n = ++t->seq;
+	if (n > t->nparams)
+		t->nparams = n;
 	if (n <= 64)
-		*used |= (uint64_t)1 << (n - 1);
+		t->used |= (uint64_t)1 << (n - 1);
 	snprintf(b, sizeof(b), "$%d", n);
-	puts_(o, b);
+	puts_(&t->o, b);
 	return s;
+}
+
+/* The ")" closing the "(" before s, or NULL. */
+static const char *
+closing(const char *s)
+{
+	int	 depth = 1;
+	char	 q;
+
+	while (*s != '\0') {
+		if (*s == '\'' || *s == '"') {
+			for (q = *s++; *s != '\0' && *s != q; s++)
+				;
+			if (*s == '\0')
+				return NULL;
+		} else if (*s == '(')
+			depth++;
+		else if (*s == ')' && --depth == 0)
+			return s;
+		s++;
+	}
+	return NULL;
+}
+
+static void	tr_run(struct tr *, const char *, const char *);
+
+/*
+ * At "(": a filter "(?N IS NULL OR expr)" becomes "(expr OR $N IS
+ * NULL)", the same condition, but the server then learns $N's type from
+ * expr (from "$N IS NULL" it learns none).
+ */
+static const char *
+filter(struct tr *t, const char *s)
+{
+	const char	*p = s + 1, *num, *end;
+
+	if (*p++ != '?' || !isdigit((unsigned char)*p))
+		return NULL;
+	for (num = p - 1; isdigit((unsigned char)*p); p++)
+		;
+	if (strncmp(p, " IS NULL OR ", 12) != 0 ||
+	    (end = closing(p + 12)) == NULL)
+		return NULL;
+	puts_(&t->o, "(");
+	tr_run(t, p + 12, end);
+	puts_(&t->o, " OR ");
+	param(t, num);
+	puts_(&t->o, " IS NULL)");
+	return end + 1;
+}
+
+static const char *
+word(struct tr *t, const char *s, size_t n)
+{
+	if (s > t->sql && (s[-1] == '.' || s[-1] == '$' ||
+	    isalnum((unsigned char)s[-1])))
+		put(&t->o, s, n);
+	else if (word_is(s, n, "user"))
+		puts_(&t->o, "\"user\"");
+	else if (word_is(s, n, "IS"))
+		return is_op(&t->o, s);
+	else if (word_is(s, n, "INSERT") &&
+	    strncmp(s, "INSERT OR IGNORE ", 17) == 0) {
+		puts_(&t->o, "INSERT ");
+		t->ignore = 1;
+		return s + 17;
+	} else
+		put(&t->o, s, n);
+	return s + n;
+}
+
+static void
+tr_run(struct tr *t, const char *s, const char *end)
+{
+	const char	*f;
+	size_t		 n;
+
+	while (s < end && *s != '\0' && t->o.ok) {
+		if (*s == '\'' || *s == '"')
+			s = quoted(&t->o, s);
+		else if (*s == '?')
+			s = param(t, s);
+		else if (*s == '(' && (f = filter(t, s)) != NULL)
+			s = f;
+		else if ((n = word_len(s)) == 0)
+			put(&t->o, s++, 1);
+		else
+			s = word(t, s, n);
+	}
 }
 
 /*
@@ -132,42 +228,14 @@ int
 store_pg_sql(const char *sql, char *out, size_t sz, int *nparams,
     uint64_t *used)
 {
-	struct sql_out	 o = { out, 0, sz, 1 };
-	const char	*s = sql;
-	size_t		 n;
-	int		 seq = 0, ignore = 0;
+	struct tr	 t = { { out, 0, sz, 1 }, sql, 0, 0, 0, 0 };
 
-	*nparams = 0;
-	*used = 0;
 	if (sz > 0)
 		*out = '\0';
-	while (*s != '\0' && o.ok) {
-		if (*s == '\'' || *s == '"')
-			s = quoted(&o, s);
-		else if (*s == '?')
-			s = param(&o, s, &seq, nparams, used);
-		else if ((n = word_len(s)) == 0)
-			put(&o, s++, 1);
-		else if (s > sql && (s[-1] == '.' || isalnum((unsigned char)
-		    s[-1]) || s[-1] == '$')) {
-			put(&o, s, n);
-			s += n;
-		} else if (word_is(s, n, "user")) {
-			puts_(&o, "\"user\"");
-			s += n;
-		} else if (word_is(s, n, "IS"))
-			s = is_op(&o, s);
-		else if (word_is(s, n, "INSERT") &&
-		    strncmp(s, "INSERT OR IGNORE ", 17) == 0) {
-			puts_(&o, "INSERT ");
-			s += 17;
-			ignore = 1;
-		} else {
-			put(&o, s, n);
-			s += n;
-		}
-	}
-	if (ignore)
-		puts_(&o, " ON CONFLICT DO NOTHING");
-	return o.ok ? 0 : -1;
+	tr_run(&t, sql, sql + strlen(sql));
+	if (t.ignore)
+		puts_(&t.o, " ON CONFLICT DO NOTHING");
+	*nparams = t.nparams;
+	*used = t.used;
+	return t.o.ok ? 0 : -1;
 }

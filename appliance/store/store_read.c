@@ -336,7 +336,8 @@ store_login_end(struct store *s, const char *user, int ok, int attempts,
 	return login_step(s, ok ?
 	    "UPDATE user SET failed_logins = 0 WHERE id = ?1 AND "
 	    "failed_logins != 0" :
-	    "UPDATE user SET locked_until = ?2 + ?4 WHERE id = ?1 AND "
+	    "UPDATE user SET locked_until = CAST(?2 AS BIGINT) + ?4 WHERE "
+	    "id = ?1 AND "
 	    "failed_logins >= ?3 AND locked_until = 0", user, time(NULL),
 	    attempts, duration, NULL, NULL);
 }

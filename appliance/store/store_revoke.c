@@ -205,8 +205,8 @@ store_revocations_json(struct store *s, int os_revoke, void *arr)
 		return SIG_ERR_SYSTEM;
 	db_bind_int64(st, 1, time(NULL));
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(arr, !db_column_null(st, 0) ? audit_event(st, os_revoke) :
-		    user_event(st, os_revoke));
+		json_array_append_new(arr, !db_column_null(st, 0) ?
+		    audit_event(st, os_revoke) : user_event(st, os_revoke));
 	db_finalize(st);
 	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
@@ -245,8 +245,9 @@ store_revoke_put(struct store *s, const char *audit_id, const char *user_id,
 	int		 r, rows;
 
 	if ((r = run(s, "INSERT INTO revocation_event (audit_id, user_id, "
-	    "issued_before, revoked_at, expires_at) SELECT ?1, ?2, ?3, ?4, ?5 "
-	    "WHERE NOT EXISTS (SELECT 1 FROM revocation_event WHERE "
+	    "issued_before, revoked_at, expires_at) SELECT ?1, ?2, " DB_INT(3)
+	    ", " DB_INT(4) ", " DB_INT(5) " WHERE NOT EXISTS (SELECT 1 FROM "
+	    "revocation_event WHERE "
 	    "audit_id IS ?1 AND user_id IS ?2 AND issued_before = ?3 AND "
 	    "revoked_at = ?4)", bind_event, &e, &rows)) != 0)
 		return r;

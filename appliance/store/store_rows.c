@@ -243,8 +243,8 @@ static const struct kind kinds[STORE_KINDS] = {
 	[STORE_ROLE] = {
 		"SELECT id, name, domain_id, description, options, extra FROM "
 		"role WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR "
-		"name = ?2) AND (?3 IS NULL OR domain_id = ?3) AND (?12 IS NULL "
-		"OR domain_id IS NULL) ORDER BY id",
+		"name = ?2) AND (?3 IS NULL OR domain_id = ?3) AND "
+		"(CAST(?12 AS TEXT) IS NULL OR domain_id IS NULL) ORDER BY id",
 		"INSERT INTO role (id, name, domain_id, description, options, "
 		"extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		"UPDATE role SET name = ?2, domain_id = ?3, description = ?4, "

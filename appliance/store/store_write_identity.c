@@ -62,8 +62,9 @@ revoke_members(struct store *s, const char *group, int64_t keep)
 	int		 rc;
 
 	if ((st = store_stmt(s, "INSERT INTO revocation_event (user_id, "
-	    "issued_before, revoked_at, expires_at) SELECT user_id, ?2, ?2, ?3 "
-	    "FROM group_member WHERE group_id = ?1")) == NULL)
+	    "issued_before, revoked_at, expires_at) SELECT user_id, " DB_INT(2)
+	    ", " DB_INT(2) ", " DB_INT(3) " FROM group_member WHERE "
+	    "group_id = ?1")) == NULL)
 		return SIG_ERR_SYSTEM;
 	db_bind_text(st, 1, group);
 	db_bind_int64(st, 2, now);

@@ -92,15 +92,18 @@ store_project_delete(struct store *s, const char *id, int64_t keep)
  */
 static const char *const domain_steps[] = {
 	"INSERT INTO revocation_event (user_id, issued_before, revoked_at, "
-	    "expires_at) SELECT id, ?2, ?2, ?3 FROM user WHERE domain_id = ?1",
+	    "expires_at) SELECT id, " DB_INT(2) ", " DB_INT(2) ", " DB_INT(3)
+	    " FROM user WHERE domain_id = ?1",
 	"INSERT INTO revocation_event (user_id, issued_before, revoked_at, "
-	    "expires_at) SELECT DISTINCT m.user_id, ?2, ?2, ?3 FROM "
+	    "expires_at) SELECT DISTINCT m.user_id, " DB_INT(2) ", " DB_INT(2)
+	    ", " DB_INT(3) " FROM "
 	    "group_member m JOIN user u ON u.id = m.user_id WHERE "
 	    "u.domain_id != ?1 AND m.group_id IN (SELECT group_id FROM "
 	    "group_assignment WHERE group_id IN (SELECT id FROM user_group "
 	    "WHERE domain_id = ?1))",
 	"INSERT INTO revocation_event (project_id, issued_before, "
-	    "revoked_at, expires_at) SELECT id, ?2, ?2, ?3 FROM project "
+	    "revoked_at, expires_at) SELECT id, " DB_INT(2) ", " DB_INT(2) ", "
+	    DB_INT(3) " FROM project "
 	    "WHERE domain_id = ?1",
 	"INSERT INTO revocation_event (domain_id, issued_before, revoked_at, "
 	    "expires_at) VALUES (?1, ?2, ?2, ?3)",

@@ -17,10 +17,12 @@ as_pg() {
 pg_up() {
 	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/signet-pg.XXXXXX")
 	[ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
-	as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U signet \
-	    --no-locale -E UTF8 > "$PG_DIR/initdb.log" 2>&1 &&
-	    pg_start && as_pg "$PG_BIN/createdb" -h "$PG_DIR" -U signet signet ||
-	    { echo "PostgreSQL did not start: $(cat "$PG_DIR"/*.log)" >&2; exit 1; }
+	if ! as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U signet \
+	    --no-locale -E UTF8 > "$PG_DIR/initdb.log" 2>&1 || ! pg_start ||
+	    ! as_pg "$PG_BIN/createdb" -h "$PG_DIR" -U signet signet; then
+		echo "PostgreSQL did not start: $(cat "$PG_DIR"/*.log)" >&2
+		exit 1
+	fi
 	PG_URI="postgresql:///signet?host=$PG_DIR&user=signet"
 	PG_CONN="postgresql+psycopg2:///signet?host=$PG_DIR&user=signet"
 }
