@@ -83,7 +83,7 @@ PROGRAMS	:= $(BIN)/signet-provision $(BIN)/signet-signerd $(BIN)/signet-rpc \
 		   $(VERIFY_SO)
 
 .PHONY: all deps test check check-san unit integration run bench soak clean \
-	check-boundary fuzz fuzz-build fresh-check install uninstall
+	check-boundary fuzz fuzz-build fresh-check install uninstall cluster-test
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -272,6 +272,11 @@ test: deps
 	$(MAKE) all
 	$(MAKE) check-boundary
 	$(MAKE) SAN=1 check
+
+# Three nodes in network namespaces and PostgreSQL (make test runs it too).
+cluster-test: deps
+	$(MAKE) SAN=1 all build/asan/tests/nodlclose.so
+	@sh tests/run.sh build/asan cluster-netns store-pg
 
 # FUZZ_SECONDS per target; new crashes land in tests/fuzz/crashes/.
 fuzz:

@@ -12,7 +12,7 @@ curl python3-openstackclient python3-keystoneauth1
 python3-keystonemiddleware wrk python3-pip python3-setuptools
 softhsm2 opensc libengine-pkcs11-openssl libp11-dev
 gdb python3 python3-keystone python3-keystoneclient python3-cryptography
-faketime util-linux bc procps strace
+faketime util-linux bc procps strace iproute2
 systemd groff-base binutils man-db"
 
 # `deps.sh fuzz`: what make fuzz needs besides (clang's libFuzzer)

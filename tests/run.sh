@@ -20,7 +20,7 @@ SERIAL="api-lockout api-slowloris security-consttime signer-starve
 signer-burst signer-audit-growth signer-memory rate-limits faults-clock
 verify-cert-expiry api-revocation-scale deploy-install run-layout
 signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate
-keystone-receipts manage-import-keystone"
+keystone-receipts manage-import-keystone cluster-netns"
 # Run a second time with the store in PostgreSQL (as NAME@pg): the tests
 # of what the store reads and writes, which read it back through sql().
 ON_PG="api-users api-groups-roles api-assignments api-credentials

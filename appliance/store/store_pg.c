@@ -330,10 +330,22 @@ pg_step(struct db_stmt *s)
 	struct pg_stmt	*st = PGS(s);
 	struct pg_db	*d = PG(s->db);
 	const char	*n;
+	int		 idle;
 
 	if (st->res == NULL) {
 		d->err = DB_E_NONE;
-		if (connected(d) != 0 || (st->res = run(d, st)) == NULL)
+		if (connected(d) != 0)
+			return DB_FAIL;
+		idle = PQtransactionStatus(d->conn) == PQTRANS_IDLE;
+		/* a connection the server ended while it sat idle (a restart)
+		 * costs nothing: outside a transaction, once more on a new one */
+		if ((st->res = run(d, st)) == NULL && idle &&
+		    PQstatus(d->conn) != CONNECTION_OK) {
+			d->next_try = 0;
+			if (connected(d) == 0)
+				st->res = run(d, st);
+		}
+		if (st->res == NULL)
 			return DB_FAIL;
 		n = PQcmdTuples(st->res);
 		d->changes = *n != '\0' ? strtoll(n, NULL, 10) : 0;

@@ -4,7 +4,8 @@ so certificates can carry any dates and extensions.
   extca.py ca KEY CERT [noca]            a CA (noca: no basicConstraints)
   extca.py sign CSR KEY CERT OUT [MODE]  answer a CSR; MODE is one of
       expired, future, nodigsig (keyEncipherment only), serverauth,
-      tlsserver (serverAuth, IP 127.0.0.1), tlsclient (clientAuth)
+      tlsserver[:IP] (serverAuth, IP 127.0.0.1 or the one given),
+      tlsclient (clientAuth)
   extca.py stray OUT                     a certificate for some other key
 """
 import datetime
@@ -65,12 +66,13 @@ def sign(csrpath, keypath, certpath, out, mode):
          .serial_number(x509.random_serial_number())
          .not_valid_before(start).not_valid_after(end)
          .add_extension(usage(mode != 'nodigsig', False), critical=True))
+    mode, _, ip = mode.partition(':')
     if mode in ('serverauth', 'tlsserver'):
         b = b.add_extension(x509.ExtendedKeyUsage(
             [ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
     if mode == 'tlsserver':
         b = b.add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]),
+            [x509.IPAddress(ipaddress.ip_address(ip or '127.0.0.1'))]),
             critical=False)
     if mode == 'tlsclient':
         b = b.add_extension(x509.ExtendedKeyUsage(

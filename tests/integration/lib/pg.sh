@@ -3,14 +3,16 @@
 # its own directory (no TCP port to collide), stopped by the test's exit
 # trap. The server refuses to run as root: as root, it runs as postgres.
 # Sets PG_URI (libpq's form) and PG_CONN ([database] connection's).
+# With PG_NETNS and PG_LISTEN set before pg_up, the server runs in that
+# network namespace and takes TCP on that address too (trust from its
+# /24).
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_pg() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
+		set -- runuser -u postgres -- "$@"
 	fi
+	${PG_NETNS:+ip netns exec "$PG_NETNS"} "$@"
 }
 
 # pg_up: the cluster, a database signet in it.
@@ -28,8 +30,13 @@ pg_up() {
 }
 
 pg_start() {
+	if [ -n "${PG_LISTEN:-}" ] &&
+	    ! grep -q "${PG_LISTEN%.*}" "$PG_DIR/data/pg_hba.conf"; then
+		printf 'host all all %s.0/24 trust\n' "${PG_LISTEN%.*}" >> \
+		    "$PG_DIR/data/pg_hba.conf"
+	fi
 	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-	    -o "-k $PG_DIR -c listen_addresses=''" start > /dev/null
+	    -o "-k $PG_DIR -c listen_addresses='${PG_LISTEN:-}'" start > /dev/null
 }
 
 # pg_stop [MODE]: fast by default; immediate is a crash.
