@@ -280,5 +280,8 @@ printf '%-30s %10s  %s\n' "libsignet-verify, cached" "$(v cached)" \
     'BEGIN { printf "%.1f x cold", a / b }')"
 printf '%-30s %10s\n' "openssl cms -verify per token" "$proc"
 
+# The identity store: SQLite beside PostgreSQL, one to three front-ends.
+sh bench/store.sh "$B"
+
 # Keystone 22 on its key files and with [token] provider = signet.
 sh bench/keystone.sh "$B"

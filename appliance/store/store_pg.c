@@ -43,7 +43,7 @@ struct pg_db {
 
 struct pg_stmt {
 	struct db_stmt	 st;
-	char		 sql[PG_SQL_MAX];
+	char		*sql;		/* in PostgreSQL's dialect */
 	char		 name[16];
 	uint64_t	 gen;		/* prepared on this connection */
 	int		 persistent, write, nparams, row;
@@ -142,31 +142,45 @@ connected(struct pg_db *d)
 	return 0;
 }
 
+/* INSERT, UPDATE or DELETE, a WITH before it or not. */
+static int
+writes(const char *sql)
+{
+	if (strncmp(sql, "WITH ", 5) == 0)
+		return strstr(sql, "INSERT INTO") != NULL ||
+		    strstr(sql, "DELETE FROM") != NULL ||
+		    strstr(sql, ") UPDATE ") != NULL;
+	return strncmp(sql, "INSERT", 6) == 0 ||
+	    strncmp(sql, "UPDATE", 6) == 0 || strncmp(sql, "DELETE", 6) == 0;
+}
+
 static int
 pg_prepare(struct db *db, const char *sql, int persistent,
     struct db_stmt **stp)
 {
 	struct pg_stmt	*st;
+	char		 t[PG_SQL_MAX];
 	uint64_t	 used;
-	int		 i;
+	int		 i, n;
 
 	*stp = NULL;
-	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return SIG_ERR_NOMEM;
-	if (store_pg_sql(sql, st->sql, sizeof(st->sql), &st->nparams,
-	    &used) != 0 || st->nparams > PG_PARAMS_MAX) {
+	if (store_pg_sql(sql, t, sizeof(t), &n, &used) != 0 ||
+	    n > PG_PARAMS_MAX) {
 		log_err("store (postgresql): a statement too long");
-		free(st);
 		return SIG_ERR_SYSTEM;
 	}
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->sql = strdup(t)) == NULL) {
+		free(st);
+		return SIG_ERR_NOMEM;
+	}
+	st->nparams = n;
 	/* a parameter the statement never names is text (prepare_typed) */
 	for (i = 0; i < st->nparams; i++)
 		st->types[i] = used & ((uint64_t)1 << i) ? 0 : PG_TEXT_OID;
 	st->st.db = db;
 	st->persistent = persistent;
-	st->write = strncmp(st->sql, "INSERT", 6) == 0 ||
-	    strncmp(st->sql, "UPDATE", 6) == 0 ||
-	    strncmp(st->sql, "DELETE", 6) == 0;
+	st->write = writes(st->sql);
 	snprintf(st->name, sizeof(st->name), "s%u", ++PG(db)->names);
 	*stp = &st->st;
 	return 0;
@@ -190,6 +204,7 @@ static void
 pg_finalize(struct db_stmt *s)
 {
 	pg_reset(s);
+	free(PGS(s)->sql);
 	free(s);
 }
 

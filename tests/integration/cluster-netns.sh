@@ -15,40 +15,49 @@
 
 ID=$(($$ % 200 + 20))
 NET=10.$ID.77
-NS="sg$ID"
-PIDS=""
+PIDS="" HOLDERS=""
 down() {
 	# shellcheck disable=SC2086
 	kill $PIDS 2>/dev/null
 	# shellcheck disable=SC2086
 	wait $PIDS 2>/dev/null
 	[ -z "${PG_DIR:-}" ] || pg_down
-	for n in 1 2 3 4 h; do
-		ip netns del "$NS$n" 2>/dev/null
-	done
+	# shellcheck disable=SC2086
+	kill $HOLDERS 2>/dev/null	# their namespaces go with them
 	cleanup
 }
 trap down EXIT
-in_ns() {	# in_ns N CMD...: CMD in node N's namespace (4: the database)
-	_n=$1
+# A network namespace for N (1-3: the nodes, 4: the database, h: the
+# hub), held by a process of its own: nothing named, nothing mounted, and
+# gone with the test, however it ends.
+hold() {
+	unshare --net sleep 86400 &
+	_h=$!
+	eval "NS$1=$_h"
+	HOLDERS="$HOLDERS $_h"
+	wait_until 5 eval '[ "$(readlink /proc/'"$_h"'/ns/net)" != \
+	    "$(readlink /proc/self/ns/net)" ]' || fail "no namespace for $1"
+}
+in_ns() {	# in_ns N CMD...: CMD in N's namespace
+	eval "_pid=\$NS$1"
 	shift
-	ip netns exec "$NS$_n" "$@"
+	nsenter -t "$_pid" -n "$@"
 }
 
-# the network: a bridge in a hub namespace, a veth from each node to it
-ip netns add "${NS}h" && ip -n "${NS}h" link add br0 type bridge &&
-    ip -n "${NS}h" link set br0 up || { echo "no network namespaces here"; exit 1; }
+# the network: a bridge in the hub, a veth from each namespace to it
+hold h
+in_ns h ip link add br0 type bridge && in_ns h ip link set br0 up ||
+    { echo "no network namespaces here"; exit 1; }
 for n in 1 2 3 4; do
-	ip netns add "$NS$n"
-	ip -n "$NS$n" link set lo up
-	ip link add "e$ID" netns "$NS$n" type veth peer name "b$n" \
-	    netns "${NS}h"
-	ip -n "${NS}h" link set "b$n" master br0 up
-	ip -n "$NS$n" addr add "$NET.$n/24" dev "e$ID"
-	ip -n "$NS$n" link set "e$ID" up
+	hold "$n"
+	in_ns "$n" ip link set lo up
+	eval "ip link add e$ID netns \$NS$n type veth peer name b$n netns \$NSh"
+	in_ns h ip link set "b$n" master br0 up
+	in_ns "$n" ip addr add "$NET.$n/24" dev "e$ID"
+	in_ns "$n" ip link set "e$ID" up
 done
 
-PG_NETNS="${NS}4" PG_LISTEN="$NET.4"
+PG_NETNS=$NS4 PG_LISTEN="$NET.4"
 pg_up
 DB="postgresql://signet@$NET.4/signet"
 
@@ -102,8 +111,10 @@ expect_ok "node 2: node 1's keys, wrapped" sh -c "
 
 signer_up() {	# signer_up N
 	rm -f "$WORK/n$1/signer.sock"
-	# ip and env exec what they run: $! is the signer's pid
-	ip netns exec "$NS$1" env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
+	# nsenter and env exec what they run: $! is the signer's pid (a
+	# function in the background would be a subshell's)
+	eval "_pid=\$NS$1"
+	nsenter -t "$_pid" -n env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
 	    "$BIN/signet-signerd" -c "$WORK/n$1/signet.conf" \
 	    >> "$WORK/n$1/signer.log" 2>&1 &
 	eval "SIGNER$1=\$!"
@@ -113,7 +124,8 @@ signer_up() {	# signer_up N
 }
 api_up() {	# api_up N
 	: > "$WORK/n$1/api.log"
-	ip netns exec "$NS$1" env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
+	eval "_pid=\$NS$1"
+	nsenter -t "$_pid" -n env LD_PRELOAD="${SIGNET_PRELOAD:-}" \
 	    "$BIN/signet-api" -c "$WORK/n$1/api.conf" > "$WORK/n$1/api.log" \
 	    2>&1 &
 	eval "API$1=\$!"
@@ -145,7 +157,7 @@ printf 'http://%s.1:5000\nhttp://%s.2:5000\n' "$NET" "$NET" > "$WORK/nodes"
 
 # the load, from the database's namespace (an outsider to the nodes)
 echo steady > "$WORK/phase"
-ip netns exec "${NS}4" /usr/bin/python3 tests/integration/lib/cluster_load.py \
+nsenter -t "$NS4" -n /usr/bin/python3 tests/integration/lib/cluster_load.py \
     "$WORK/nodes" "$WORK/users" "$WORK/phase" "$WORK/stop" \
     "$WORK/load.json" > "$WORK/load.log" 2>&1 &
 LOAD=$!

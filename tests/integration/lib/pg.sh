@@ -3,16 +3,16 @@
 # its own directory (no TCP port to collide), stopped by the test's exit
 # trap. The server refuses to run as root: as root, it runs as postgres.
 # Sets PG_URI (libpq's form) and PG_CONN ([database] connection's).
-# With PG_NETNS and PG_LISTEN set before pg_up, the server runs in that
-# network namespace and takes TCP on that address too (trust from its
-# /24).
+# With PG_NETNS (a pid whose network namespace it is) and PG_LISTEN set
+# before pg_up, the server runs in that network namespace and takes TCP on
+# that address too (trust from its /24).
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_pg() {
 	if [ "$(id -u)" = 0 ]; then
 		set -- runuser -u postgres -- "$@"
 	fi
-	${PG_NETNS:+ip netns exec "$PG_NETNS"} "$@"
+	${PG_NETNS:+nsenter -t "$PG_NETNS" -n} "$@"
 }
 
 # pg_up: the cluster, a database signet in it.
