@@ -164,7 +164,7 @@ LOAD=$!
 PIDS="$PIDS $LOAD"
 phase() {	# phase NAME [SECONDS]: a new phase, then load for a while
 	echo "$1" > "$WORK/phase"
-	sleep "${2:-3}"
+	sleep "${2:-2}"
 }
 phase steady
 
