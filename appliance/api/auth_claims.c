@@ -31,7 +31,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	int			 r = 0;
 
 	if (ar->scope == SC_PROJECT) {
-		if ((r = store_project_get(ST, ar->p_id ? ar->p_id :
+		if ((r = scache_project(ST, ar->p_id ? ar->p_id :
 		    ar->p_name, ar->p_id ? NULL : ar->pdom_id, ar->p_id ?
 		    NULL : ar->pdom_name, &sc)) == 0 && sc.enabled &&
 		    (r = scache_roles(ST, c->user_id, "project", sc.id,
@@ -41,7 +41,7 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 			c->scope = SIGNET__V1__SCOPE_KIND__SCOPE_PROJECT;
 		}
 	} else if (ar->scope == SC_DOMAIN) {
-		if ((r = store_domain_get(ST, ar->d_id, ar->d_name,
+		if ((r = scache_domain(ST, ar->d_id, ar->d_name,
 		    &sc)) == 0 && sc.enabled && (r = scache_roles(ST,
 		    c->user_id, "domain", sc.id, roles)) == 0) {
 			strcpy(did, sc.id);

@@ -1,8 +1,9 @@
 /*
  * signet-api: the store's answers that every token document repeats (the
- * catalog; a user's roles on a scope, a recursive query), kept while the
- * store's epoch holds. Any write to the store starts a new epoch, so an
- * answer here is never older than the request that reads it.
+ * catalog; a user's roles on a scope, a recursive query; the user and
+ * its scope), kept while the store's epoch holds. Any write to the store
+ * starts a new epoch, so an answer here is never older than the request
+ * that reads it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +18,18 @@
 #include "token_cache.h"
 
 #define ROLE_SLOTS	1024
+#define ROW_SLOTS	1024
+
+/* A user (its hash left out) or a scope, or that there is none. */
+struct row_slot {
+	uint8_t			 key[SHA256_DIGEST_LENGTH];
+	uint64_t		 epoch;
+	int			 r;	/* 0 or SIG_ERR_KEY_NOT_FOUND */
+	union {
+		struct store_user	 u;
+		struct store_scope	 sc;
+	}			 v;
+};
 
 struct role_slot {
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
@@ -25,6 +38,7 @@ struct role_slot {
 };
 
 static struct role_slot	 slots[ROLE_SLOTS];
+static struct row_slot	 rows[ROW_SLOTS];
 static json_t		*catalog;
 static uint64_t		 catalog_epoch;
 static int		 catalog_subst;	/* catalog_has_subst of it */
@@ -119,6 +133,117 @@ scache_catalog(struct store *st, int *subst)
 	pthread_mutex_unlock(&mu);
 	json_decref(old);
 	return cat;
+}
+
+/* kind and up to three strings (NULL: none), NUL-separated, hashed */
+static struct row_slot *
+row_slot(char kind, const char *a, const char *b, const char *c,
+    uint8_t *key)
+{
+	char		 buf[4 + 3 * (STORE_NAME_MAX + 1)];
+	int		 n;
+	uint32_t	 h;
+
+	n = snprintf(buf, sizeof(buf), "%c%c%s%c%c%s%c%c%s", kind,
+	    a ? 1 : 0, a ? a : "", 0, b ? 1 : 0, b ? b : "", 0, c ? 1 : 0,
+	    c ? c : "");
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return NULL;
+	SHA256((const uint8_t *)buf, (size_t)n, key);
+	memcpy(&h, key, sizeof(h));
+	return &rows[h % ROW_SLOTS];
+}
+
+/* 1 and *out filled (size sz) when s holds this epoch's answer. */
+static int
+row_get(struct row_slot *s, const uint8_t *key, uint64_t ep, void *out,
+    size_t sz, int *r)
+{
+	int	 hit;
+
+	pthread_mutex_lock(&mu);
+	hit = s->epoch == ep &&
+	    CRYPTO_memcmp(s->key, key, SHA256_DIGEST_LENGTH) == 0;
+	if (hit) {
+		memcpy(out, &s->v, sz);
+		*r = s->r;
+	}
+	pthread_mutex_unlock(&mu);
+	return hit;
+}
+
+static void
+row_put(struct row_slot *s, const uint8_t *key, uint64_t ep,
+    const void *v, size_t sz, int r)
+{
+	if (r != 0 && r != SIG_ERR_KEY_NOT_FOUND)
+		return;		/* the store could not say: ask again */
+	pthread_mutex_lock(&mu);
+	memcpy(s->key, key, SHA256_DIGEST_LENGTH);
+	memcpy(&s->v, v, sz);
+	s->epoch = ep;
+	s->r = r;
+	pthread_mutex_unlock(&mu);
+}
+
+/*
+ * store_user_get by id, from this epoch's copy when there is one. The
+ * copy has no hash: a password is checked against the store itself.
+ */
+int
+scache_user(struct store *st, const char *id, struct store_user *u)
+{
+	struct row_slot	*s;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	uint64_t	 ep = tcache_now();
+	int		 r;
+
+	if ((s = row_slot('u', id, NULL, NULL, key)) != NULL &&
+	    row_get(s, key, ep, u, sizeof(*u), &r))
+		return r;
+	r = store_user_get(st, id, NULL, NULL, u);
+	OPENSSL_cleanse(u->hash, sizeof(u->hash));
+	if (s != NULL)
+		row_put(s, key, ep, u, sizeof(*u), r);
+	return r;
+}
+
+/* store_project_get, from this epoch's copy when there is one. */
+int
+scache_project(struct store *st, const char *id_or_name,
+    const char *dom_id, const char *dom_name, struct store_scope *sc)
+{
+	struct row_slot	*s;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	uint64_t	 ep = tcache_now();
+	int		 r;
+
+	if ((s = row_slot('p', id_or_name, dom_id, dom_name, key)) != NULL &&
+	    row_get(s, key, ep, sc, sizeof(*sc), &r))
+		return r;
+	r = store_project_get(st, id_or_name, dom_id, dom_name, sc);
+	if (s != NULL)
+		row_put(s, key, ep, sc, sizeof(*sc), r);
+	return r;
+}
+
+/* store_domain_get, from this epoch's copy when there is one. */
+int
+scache_domain(struct store *st, const char *id, const char *name,
+    struct store_scope *sc)
+{
+	struct row_slot	*s;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	uint64_t	 ep = tcache_now();
+	int		 r;
+
+	if ((s = row_slot('d', id, name, NULL, key)) != NULL &&
+	    row_get(s, key, ep, sc, sizeof(*sc), &r))
+		return r;
+	r = store_domain_get(st, id, name, sc);
+	if (s != NULL)
+		row_put(s, key, ep, sc, sizeof(*sc), r);
+	return r;
 }
 
 void

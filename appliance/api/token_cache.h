@@ -31,6 +31,13 @@ void	 api_keys_watch_stop(void);
 int	 scache_roles(struct store *, const char *, const char *,
 	    const char *, json_t *);
 json_t	*scache_catalog(struct store *, int *);
+struct store_user;
+struct store_scope;
+int	 scache_user(struct store *, const char *, struct store_user *);
+int	 scache_project(struct store *, const char *, const char *,
+	    const char *, struct store_scope *);
+int	 scache_domain(struct store *, const char *, const char *,
+	    struct store_scope *);
 void	 scache_free(void);
 
 #endif

@@ -46,7 +46,7 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 	int			 r;
 
 	if (*c->project_id != '\0') {
-		if ((r = store_project_get(ST, c->project_id, NULL, NULL,
+		if ((r = scache_project(ST, c->project_id, NULL, NULL,
 		    &sc)) != 0 || !sc.enabled)
 			return SIG_ERR_KEY_NOT_FOUND;
 		json_object_set_new(t, "project", id_name_domain(sc.id,
@@ -58,7 +58,7 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 		    roles);
 	}
 	if (*c->domain_id != '\0') {
-		if ((r = store_domain_get(ST, c->domain_id, NULL, &sc)) != 0 ||
+		if ((r = scache_domain(ST, c->domain_id, NULL, &sc)) != 0 ||
 		    !sc.enabled)
 			return SIG_ERR_KEY_NOT_FOUND;
 		json_object_set_new(t, "domain", json_pack("{s:s,s:s}", "id",
@@ -100,8 +100,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 				    SIGNET__V1__SCOPE_KIND__SCOPE_UNSCOPED;
 
 	*docp = NULL;
-	if ((r = store_user_get(ST, c->user_id, NULL, NULL, &u)) != 0 ||
-	    !u.enabled) {
+	if ((r = scache_user(ST, c->user_id, &u)) != 0 || !u.enabled) {
 		json_decref(m);
 		json_decref(au);
 		json_decref(roles);
