@@ -281,6 +281,8 @@ printf '%-30s %10s  %s\n' "libsignet-verify, cached" "$(v cached)" \
 printf '%-30s %10s\n' "openssl cms -verify per token" "$proc"
 
 # The identity store: SQLite beside PostgreSQL, one to three front-ends.
+kill "$apid"
+wait "$apid" 2>/dev/null || true
 sh bench/store.sh "$B"
 
 # Keystone 22 on its key files and with [token] provider = signet.

@@ -9,7 +9,7 @@ set -eu
 B=${1:-build}
 BIN="$PWD/$B/bin"
 SECS=${BENCH_SECONDS:-3}
-PORT0=${BENCH_API_PORT:-5990}
+PORT0=$((${BENCH_API_PORT:-5990} + 10))	# run.sh's own API has 5990
 . tests/integration/lib/softhsm.sh
 . tests/integration/lib/pg.sh
 prov init-token > /dev/null
@@ -43,7 +43,8 @@ up() {
 		: > "$WORK/$n.log"
 		"$BIN/signet-api" -c "$WORK/$n.conf" > "$WORK/$n.log" 2>&1 &
 		APIS="$APIS $!"
-		while ! grep -q serving "$WORK/$n.log"; do sleep 0.1; done
+		wait_until 30 grep -q serving "$WORK/$n.log" ||
+		    { echo "store bench: $(cat "$WORK/$n.log")"; exit 1; }
 	done
 	port=$(sed -n 's/^port = //p' "$WORK/$1.conf" | tail -1)
 	TOKEN=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
