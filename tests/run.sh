@@ -24,7 +24,7 @@ keystone-receipts manage-import-keystone cluster-netns"
 # Run a second time with the store in PostgreSQL (as NAME@pg): the tests
 # of what the store reads and writes, which read it back through sql().
 ON_PG="api-users api-groups-roles api-assignments api-credentials
-api-tokens api-revoke-user"
+api-tokens api-revoke-user api-scope-changes"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share
