@@ -102,6 +102,8 @@ expiration = 3600
 socket = run/signer.sock
 audit_log = signer/audit.log
 allowed_scopes = unscoped,project,domain,system,application_credential
+# signet-api shares this machine's cores: no waiting awake for a call
+spin_us = 0
 $allowed
 
 [api]

@@ -102,6 +102,7 @@ static const struct opt opts[] = {
 	O("signer", "credential_uids", OPT_STR, signer_credential_uids, 0, 0,
 	    NULL),
 	O("signer", "workers", OPT_INT, signer_workers, 1, 64, "4"),
+	O("signer", "spin_us", OPT_INT, signer_spin_us, 0, 10000, "200"),
 	O("signer", "max_connections", OPT_INT, signer_max_connections, 1,
 	    4096, "256"),
 	O("signer", "max_connections_per_peer", OPT_INT,

@@ -66,6 +66,7 @@ struct config {
 	char	*signer_allowed_scopes;
 	char	*signer_credential_uids;	/* may use the credential keys */
 	int	 signer_workers;
+	int	 signer_spin_us;
 	int	 signer_max_connections;
 	int	 signer_max_connections_per_peer;	/* 0: half */
 	int	 signer_idle_timeout;	/* seconds; 0: none */

@@ -146,7 +146,7 @@ wait_readable(struct conn *cn)
 	int		 idle = cn->sg->cf->signer_idle_timeout;
 	double		 until;
 
-	if (chan_spin_readable(&cn->ch, SIGNER_SPIN_US))
+	if (chan_spin_readable(&cn->ch, cn->sg->cf->signer_spin_us))
 		return 1;
 	until = mono_now() + idle;
 	while (!cn->sg->stop) {

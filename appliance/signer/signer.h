@@ -23,7 +23,6 @@
 #define SIGNER_TLS_UID		((uid_t)-2)	/* audit: a TLS peer */
 #define SIGNER_READ_TIMEOUT_S	5	/* once a frame has begun */
 #define SIGNER_QUEUE_WAIT_MS	2000	/* for a session, then BUSY */
-#define SIGNER_SPIN_US		200	/* for a peer's next call, awake */
 /* mlockall makes every stack page resident: keep thread stacks small. */
 #define SIGNER_STACK_SIZE	(512 * 1024)
 #define SIGNER_CALLS_MAX	12	/* the call table's rows, at most */

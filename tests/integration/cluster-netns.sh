@@ -86,7 +86,7 @@ for n in 1 2 3; do
 	# tokens outlive two rotations: five keys (Keystone's rule, the
 	# tokens' lifetime over the rotation period plus two)
 	printf '[fernet_tokens]\nmax_active_keys = 5\n' >> "$d/signet.conf"
-	printf '[signer]\ntcp_listen = %s:7000\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\nrescan_interval = 1\n' \
+	printf '[signer]\ntcp_listen = %s:7000\ntls_cert = %s\ntls_key = %s\ntls_ca = %s\nrescan_interval = 1\nspin_us = 0\n' \
 	    "$NET.$n" "$T/signer$n.pem" "$T/signer$n.key" "$T/ca.pem" >> \
 	    "$d/signet.conf"
 	expect_ok "node $n: init-token" ours "$BIN/signet-provision" \
