@@ -163,7 +163,8 @@ nsenter -t "$NS4" -n /usr/bin/python3 tests/integration/lib/cluster_load.py \
 LOAD=$!
 PIDS="$PIDS $LOAD"
 phase() {	# phase NAME [SECONDS]: a new phase, then load for a while
-	echo "$1" > "$WORK/phase"
+	echo "$1" > "$WORK/phase.new"
+	mv "$WORK/phase.new" "$WORK/phase"	# never read half-written
 	sleep "${2:-2}"
 }
 phase steady

@@ -2,7 +2,8 @@
 validated on the next (and a token issued earlier validated again), round
 the nodes, until told to stop. A node that does not answer is skipped, as
 a load balancer would. Every answer is counted under the phase the test
-is in (the first line of PHASE); the summary goes to OUT as JSON.
+is in when the round began (the first line of PHASE, which the test
+replaces whole); the summary goes to OUT as JSON.
 
   cluster_load.py NODES USERS PHASE STOP OUT
     NODES  a file: one API base URL a line (read again each round)
@@ -25,8 +26,12 @@ wrong = []
 
 
 def phase():
-    with open(PHASE) as f:
-        return f.readline().strip()
+    while True:
+        with open(PHASE) as f:
+            p = f.readline().strip()
+        if p:
+            return p
+        time.sleep(0.001)
 
 
 def call(base, method, path, body=None, headers=None):
@@ -50,10 +55,10 @@ def login(base, user, pw, project):
                 {'Content-Type': 'application/json'})
 
 
-def validate(base, tok, user, project, what):
+def validate(ph, base, tok, user, project, what):
     status, _, body = call(base, 'GET', '/v3/auth/tokens', None,
                            {'X-Auth-Token': tok, 'X-Subject-Token': tok})
-    counts[phase()]['%s %d' % (what, status)] += 1
+    counts[ph]['%s %d' % (what, status)] += 1
     if status == 200:
         t = json.loads(body)['token']
         if t['user']['name'] != user or t['project']['name'] != project:
@@ -62,6 +67,7 @@ def validate(base, tok, user, project, what):
 
 
 def round_once(nodes, users, k):
+    ph = phase()
     user, pw, project = users[k % len(users)]
     i = k % len(nodes)
     for step in range(len(nodes)):      # the first node that answers
@@ -70,10 +76,10 @@ def round_once(nodes, users, k):
             status, tok, body = login(base, user, pw, project)
             break
         except OSError:
-            counts[phase()]['unreachable'] += 1
+            counts[ph]['unreachable'] += 1
     else:
         return
-    counts[phase()]['issue %d' % status] += 1
+    counts[ph]['issue %d' % status] += 1
     if status != 201:
         return
     issued.append([base, json.loads(body)['token']['audit_ids'][0]])
@@ -83,12 +89,12 @@ def round_once(nodes, users, k):
         if other == base and len(nodes) > 1:
             continue
         try:
-            validate(other, tok, user, project, 'new')
+            validate(ph, other, tok, user, project, 'new')
             old = random.choice(live)
-            validate(other, old[0], old[1], old[2], 'old')
+            validate(ph, other, old[0], old[1], old[2], 'old')
             return
         except OSError:
-            counts[phase()]['unreachable'] += 1
+            counts[ph]['unreachable'] += 1
 
 
 def main():
