@@ -2,8 +2,10 @@
 validated on the next (and a token issued earlier validated again), round
 the nodes, until told to stop. A node that does not answer is skipped, as
 a load balancer would. Every answer is counted under the phase the test
-is in when the round began (the first line of PHASE, which the test
-replaces whole); the summary goes to OUT as JSON.
+is in (the first line of PHASE, which the test replaces whole): the phase
+the request began in, or for a failure that ended in the database's
+phases, that one (the outage began while it ran). The summary goes to OUT
+as JSON.
 
   cluster_load.py NODES USERS PHASE STOP OUT
     NODES  a file: one API base URL a line (read again each round)
@@ -55,10 +57,18 @@ def login(base, user, pw, project):
                 {'Content-Type': 'application/json'})
 
 
+def count(ph, what, status):
+    if status >= 300:
+        now = phase()
+        if now != ph and now in ('db-down', 'db-back'):
+            ph = now
+    counts[ph]['%s %d' % (what, status)] += 1
+
+
 def validate(ph, base, tok, user, project, what):
     status, _, body = call(base, 'GET', '/v3/auth/tokens', None,
                            {'X-Auth-Token': tok, 'X-Subject-Token': tok})
-    counts[ph]['%s %d' % (what, status)] += 1
+    count(ph, what, status)
     if status == 200:
         t = json.loads(body)['token']
         if t['user']['name'] != user or t['project']['name'] != project:
@@ -79,7 +89,7 @@ def round_once(nodes, users, k):
             counts[ph]['unreachable'] += 1
     else:
         return
-    counts[ph]['issue %d' % status] += 1
+    count(ph, 'issue', status)
     if status != 201:
         return
     issued.append([base, json.loads(body)['token']['audit_ids'][0]])
