@@ -58,7 +58,8 @@ resolve_scope(struct api *a, const struct auth_req *ar,
 	    !sc.enabled)))
 		r = SIG_ERR_AUTH;
 	json_decref(roles);
-	return r;
+	/* a store that could not say is a 503, not a refused scope */
+	return r == SIG_ERR_HSM_RETRY ? SIG_ERR_UNAVAILABLE : r;
 }
 
 /*

@@ -65,13 +65,18 @@ expect_eq "demo's new token on B" 200 "$(on "$B" "$ADMIN" "$DEMO")"
 expect_ok "demo's role taken away (signet-manage, a third client)" \
     mgr role-revoke member --user demo --project admin
 expect_eq "B refuses the token at once" 404 "$(on "$B" "$ADMIN" "$DEMO")"
+expect_ok "a project p3" mgr project-create p3
+expect_ok "demo a member of p3" mgr role-grant member --user demo --project p3
 expect_ok "and given back" mgr role-grant member --user demo --project admin
 DEMO=$(user_token demo secret-demo)
 expect_eq "a new token validates on B" 200 "$(on "$B" "$ADMIN" "$DEMO")"
 
 # the database gone
 EVE=$(user_token eve secret-eve -)
+expect_eq "A validates demo's token (cached now)" 200 "$(on "$A" "$ADMIN" "$DEMO")"
 pg_stop fast
+expect_eq "A: a re-scope to a scope never read: 503, not 401" 503 \
+    "$(http_status -H 'Content-Type: application/json' -d "{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$DEMO\"}}, \"scope\": {\"project\": {\"name\": \"p3\", \"domain\": {\"id\": \"default\"}}}}}" "$A/v3/auth/tokens")"
 expect_eq "B: a token validated before still validates" 200 \
     "$(on "$B" "$ADMIN" "$DEMO")"
 expect_eq "A: a login needs the store: 503" 503 "$(http_status \
