@@ -208,42 +208,39 @@ scache_user(struct store *st, const char *id, struct store_user *u)
 	return r;
 }
 
-/* store_project_get, from this epoch's copy when there is one. */
-int
-scache_project(struct store *st, const char *id_or_name,
-    const char *dom_id, const char *dom_name, struct store_scope *sc)
+/* A project ('p': a, b, c as store_project_get takes them) or a domain
+ * ('d': a, b as store_domain_get), from this epoch's copy if any. */
+static int
+scope_get(struct store *st, char kind, const char *a, const char *b,
+    const char *c, struct store_scope *sc)
 {
 	struct row_slot	*s;
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
 	uint64_t	 ep = tcache_now();
 	int		 r;
 
-	if ((s = row_slot('p', id_or_name, dom_id, dom_name, key)) != NULL &&
+	if ((s = row_slot(kind, a, b, c, key)) != NULL &&
 	    row_get(s, key, ep, sc, sizeof(*sc), &r))
 		return r;
-	r = store_project_get(st, id_or_name, dom_id, dom_name, sc);
+	r = kind == 'p' ? store_project_get(st, a, b, c, sc) :
+	    store_domain_get(st, a, b, sc);
 	if (s != NULL)
 		row_put(s, key, ep, sc, sizeof(*sc), r);
 	return r;
 }
 
-/* store_domain_get, from this epoch's copy when there is one. */
+int
+scache_project(struct store *st, const char *id_or_name,
+    const char *dom_id, const char *dom_name, struct store_scope *sc)
+{
+	return scope_get(st, 'p', id_or_name, dom_id, dom_name, sc);
+}
+
 int
 scache_domain(struct store *st, const char *id, const char *name,
     struct store_scope *sc)
 {
-	struct row_slot	*s;
-	uint8_t		 key[SHA256_DIGEST_LENGTH];
-	uint64_t	 ep = tcache_now();
-	int		 r;
-
-	if ((s = row_slot('d', id, name, NULL, key)) != NULL &&
-	    row_get(s, key, ep, sc, sizeof(*sc), &r))
-		return r;
-	r = store_domain_get(st, id, name, sc);
-	if (s != NULL)
-		row_put(s, key, ep, sc, sizeof(*sc), r);
-	return r;
+	return scope_get(st, 'd', id, name, NULL, sc);
 }
 
 void
