@@ -175,7 +175,7 @@ pg_prepare(struct db *db, const char *sql, int persistent,
 		return SIG_ERR_NOMEM;
 	}
 	st->nparams = n;
-	/* a parameter the statement never names is text (prepare_typed) */
+	/* a parameter the statement never names is text (prepare_tries) */
 	for (i = 0; i < st->nparams; i++)
 		st->types[i] = used & ((uint64_t)1 << i) ? 0 : PG_TEXT_OID;
 	st->st.db = db;
@@ -263,7 +263,7 @@ prepare_tries(struct pg_db *d, struct pg_stmt *st, const char *name)
 			return 0;
 		}
 		if (PQtransactionStatus(d->conn) == PQTRANS_INERROR)
-			PQclear(PQexec(d->conn, "ROLLBACK TO SAVEPOINT p"));
+			PQclear(PQexec(d->conn, "ROLLBACK TO SAVEPOINT w"));
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		dollar = msg != NULL ? strchr(msg, '$') : NULL;
@@ -287,42 +287,26 @@ prepare_tries(struct pg_db *d, struct pg_stmt *st, const char *name)
 }
 
 /*
- * In a transaction, a refused attempt would end it: a savepoint first,
- * kept until the transaction ends (releasing it, a simple query, would
- * drop the unnamed statement just prepared).
- */
-static int
-prepare_typed(struct pg_db *d, struct pg_stmt *st, const char *name)
-{
-	PGresult	*res;
-
-	if (PQtransactionStatus(d->conn) == PQTRANS_INTRANS) {
-		if ((res = simple(d, "SAVEPOINT p")) == NULL)
-			return -1;
-		PQclear(res);
-	}
-	return prepare_tries(d, st, name);
-}
-
-/*
  * A failed statement inside a transaction fails the whole transaction
  * in PostgreSQL, not in SQLite, whose callers may go on (an insert
- * refused as a duplicate): each write there runs under a savepoint.
- * A statement kept is prepared once a connection; another, each time.
+ * refused as a duplicate): a write there, or a statement still to be
+ * prepared (prepare_tries may be refused), runs under one savepoint. A
+ * statement kept is prepared once a connection; another, each time.
  */
 static PGresult *
 run(struct pg_db *d, struct pg_stmt *st)
 {
 	PGresult	*res;
 	const char	*name = st->persistent ? st->name : "";
-	int		 sp;
+	int		 sp, prep;
 
-	sp = st->write && PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	prep = !st->persistent || st->gen != d->gen;
+	sp = (st->write || prep) &&
+	    PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
 	if (sp && (res = simple(d, "SAVEPOINT w")) == NULL)
 		return NULL;
 	PQclear(sp ? res : NULL);
-	if ((!st->persistent || st->gen != d->gen) &&
-	    prepare_typed(d, st, name) != 0)
+	if (prep && prepare_tries(d, st, name) != 0)
 		res = NULL;
 	else {
 		st->gen = d->gen;
