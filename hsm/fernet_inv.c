@@ -39,6 +39,8 @@ half_read(struct hsm_sess *s, const struct fernet_set *set,
 	rv = s->f->C_GetAttributeValue(s->h, h, a, 4);
 	if (rv == CKR_BUFFER_TOO_SMALL || rv == CKR_ATTRIBUTE_TYPE_INVALID)
 		return 1;	/* not one of ours: label or id too long */
+	if (rv == CKR_OBJECT_HANDLE_INVALID)
+		return 2;	/* destroyed since the listing */
 	if (rv != CKR_OK)
 		return ck_err(rv, "reading secret key %lu", (unsigned long)h);
 	hf->label[a[1].ulValueLen] = '\0';
@@ -137,7 +139,9 @@ check_dups(struct fernet_inv *inv)
 static int
 journal_read(struct hsm_sess *s, struct fernet_inv *inv)
 {
-	CK_ULONG	 len = sizeof(inv->journal_op) - 1;
+	CK_ATTRIBUTE	 a[] = { { CKA_VALUE, inv->journal_op,
+			    sizeof(inv->journal_op) - 1 } };
+	CK_RV		 rv;
 	int		 r;
 
 	r = hsm_find_label(s, CKO_DATA, inv->set->journal, &inv->journal);
@@ -147,11 +151,14 @@ journal_read(struct hsm_sess *s, struct fernet_inv *inv)
 		strcpy(inv->journal_op, "?");
 		return 0;
 	}
-	if (r != 0 ||
-	    (r = hsm_attr_get(s, inv->journal, CKA_VALUE, inv->journal_op,
-	    &len)) != 0)
+	if (r != 0)
 		return r;
-	inv->journal_op[len] = '\0';
+	rv = s->f->C_GetAttributeValue(s->h, inv->journal, a, 1);
+	if (rv == CKR_OBJECT_HANDLE_INVALID)
+		return SIG_ERR_HSM_RETRY;	/* the change just ended */
+	if (rv != CKR_OK)
+		return ck_err(rv, "reading the key set's journal");
+	inv->journal_op[a[0].ulValueLen] = '\0';
 	return 0;
 }
 
@@ -165,7 +172,7 @@ halves_load(struct hsm_sess *s, const struct fernet_set *set,
 	CK_ULONG	 n, i;
 	struct half	*hv;
 	size_t		 nh = 0;
-	int		 r;
+	int		 r, gone = 0;
 
 	*hvp = NULL;
 	if ((hs = calloc(HSM_FIND_MAX, sizeof(*hs))) == NULL)
@@ -183,6 +190,12 @@ halves_load(struct hsm_sess *s, const struct fernet_set *set,
 		}
 		if (r == 0)
 			nh++;
+		gone |= r == 2;
+	}
+	if (gone) {
+		free(hv);
+		r = SIG_ERR_HSM_RETRY;
+		goto out;
 	}
 	r = 0;
 	*hvp = hv;
@@ -192,16 +205,15 @@ halves_load(struct hsm_sess *s, const struct fernet_set *set,
 	return r;
 }
 
-/* Caller clears inv (fernet_inv_clear) whatever the result. */
-int
-fernet_inv_load(struct hsm_sess *s, const struct fernet_set *set,
+static int
+inv_load_once(struct hsm_sess *s, const struct fernet_set *set,
     struct fernet_inv *inv)
 {
 	struct half	*hv;
 	size_t		 n;
 	int		 r;
 
-	memset(inv, 0, sizeof(*inv));
+	fernet_inv_clear(inv);
 	inv->set = set;
 	if ((r = halves_load(s, set, &hv, &n)) != 0)
 		return r;
@@ -216,6 +228,28 @@ fernet_inv_load(struct hsm_sess *s, const struct fernet_set *set,
 	qsort(inv->keys, inv->nkeys, sizeof(*inv->keys), key_cmp);
 	check_dups(inv);
 	return journal_read(s, inv);
+}
+
+/*
+ * Caller clears inv (fernet_inv_clear) whatever the result. Another
+ * process (signet-provision on this token) may destroy an object between
+ * the listing and the reading of it: the listing is then taken again, so
+ * that the inventory pairs what one moment held.
+ */
+int
+fernet_inv_load(struct hsm_sess *s, const struct fernet_set *set,
+    struct fernet_inv *inv)
+{
+	int	 r, tries = 0;
+
+	memset(inv, 0, sizeof(*inv));
+	while ((r = inv_load_once(s, set, inv)) == SIG_ERR_HSM_RETRY &&
+	    ++tries < 5)
+		continue;
+	if (r == SIG_ERR_HSM_RETRY)
+		log_err("%s keys: the token kept changing while they were "
+		    "listed", set->name);
+	return r;
 }
 
 /* The set stays named: a cleared inventory is an empty one of its set. */
