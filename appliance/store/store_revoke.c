@@ -143,10 +143,12 @@ store_is_revoked(struct store *s, char **audit_ids, size_t n,
 
 	if (n == 0)
 		return 1;
-	r = run(s, "SELECT 1 FROM revocation_event WHERE audit_id IN "
-	    "(?1, ?2) UNION ALL SELECT 1 FROM revocation_event WHERE "
-	    "user_id = ?3 AND issued_before >= ?4 LIMIT 1", bind_ids, &ids,
-	    &rows);
+	/* not "audit_id IN (?1, ?2)": SQLite builds a temporary b-tree
+	 * for the list: a sixth of a first-sight validation's time */
+	r = run(s, "SELECT 1 FROM revocation_event WHERE audit_id = ?1 "
+	    "UNION ALL SELECT 1 FROM revocation_event WHERE audit_id = ?2 "
+	    "UNION ALL SELECT 1 FROM revocation_event WHERE user_id = ?3 "
+	    "AND issued_before >= ?4 LIMIT 1", bind_ids, &ids, &rows);
 	return r != 0 ? r : rows > 0;
 }
 
