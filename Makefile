@@ -59,7 +59,7 @@ PROVISION_OBJS	:= $(COMMON_OBJS) $(HSM_OBJS) \
 VERIFY_SRCS	:= $(filter-out appliance/verify/main.c,\
 		   $(wildcard appliance/verify/*.c)) \
 		   $(addprefix appliance/common/,cms_verify.c b64url.c jws.c jws_body.c \
-		   isotime.c secmem.c secret_file.c token_body.c)
+		   isotime.c secmem.c secret_file.c sha256.c token_body.c)
 VERIFY_PIC	:= $(patsubst %.c,$(B)/pic/%.o,$(VERIFY_SRCS))
 VERIFY_SO	:= $(B)/lib/libsignet-verify.so
 VERIFY_A	:= $(B)/lib/libsignet-verify.a

@@ -15,6 +15,7 @@
 #include "api.h"
 #include "catalog_url.h"
 #include "err.h"
+#include "sha256.h"
 #include "token_cache.h"
 
 #define ROLE_SLOTS	1024
@@ -57,7 +58,7 @@ role_slot(const char *user, const char *type, const char *target,
 	    target);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return NULL;
-	SHA256((const uint8_t *)buf, (size_t)n, key);
+	sha256(buf, (size_t)n, key);
 	memcpy(&h, key, sizeof(h));
 	return &slots[h % ROLE_SLOTS];
 }
@@ -149,7 +150,7 @@ row_slot(char kind, const char *a, const char *b, const char *c,
 	    c ? c : "");
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return NULL;
-	SHA256((const uint8_t *)buf, (size_t)n, key);
+	sha256(buf, (size_t)n, key);
 	memcpy(&h, key, sizeof(h));
 	return &rows[h % ROW_SLOTS];
 }

@@ -15,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "api.h"
+#include "sha256.h"
 #include "token_cache.h"
 
 #define TC_SHARDS	16
@@ -114,7 +115,7 @@ set_of(const char *tok, int catalog, uint8_t *key, struct tc_shard **shp)
 {
 	uint32_t	 h;
 
-	SHA256((const uint8_t *)tok, strlen(tok), key);
+	sha256(tok, strlen(tok), key);
 	memcpy(&h, key, sizeof(h));
 	h += (uint32_t)catalog * TC_SHARDS;
 	*shp = &shards[h % TC_SHARDS];

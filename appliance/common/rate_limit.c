@@ -14,6 +14,7 @@
 
 #include "monotime.h"
 #include "rate_limit.h"
+#include "sha256.h"
 
 #define RL_SLOTS	4096
 #define RL_LOCKS	64
@@ -70,7 +71,7 @@ rl_allow(struct rate_limit *rl, const char *who)
 		return 1;
 	if (who == NULL)
 		who = "";
-	SHA256((const uint8_t *)who, strlen(who), key);
+	sha256(who, strlen(who), key);
 	memcpy(&h, key, sizeof(h));
 	s = &rl->s[h % RL_SLOTS];
 	pthread_mutex_lock(&rl->mu[h % RL_LOCKS]);

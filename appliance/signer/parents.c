@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "sha256.h"
 #include "signer.h"
 
 #define PARENTS_SLOTS	1024
@@ -34,7 +35,7 @@ slot_of(const char *tok, uint8_t *key)
 {
 	uint32_t	 h;
 
-	SHA256((const uint8_t *)tok, strlen(tok), key);
+	sha256(tok, strlen(tok), key);
 	memcpy(&h, key, sizeof(h));
 	return &slots[h % PARENTS_SLOTS];
 }

@@ -15,6 +15,7 @@
 
 #include "cms_verify.h"
 #include "jws.h"
+#include "sha256.h"
 #include "verify.h"
 
 /* Every kind of token we know is printable ASCII without spaces. */
@@ -103,7 +104,7 @@ signet_verify(struct signet_verifier *v, const char *tok,
 		return SIGNET_VERIFY_MALFORMED;
 	pki = cmsv_is_token(tok);
 	jws = !pki && jws_shaped(tok);
-	SHA256((const uint8_t *)tok, strlen(tok), key);
+	sha256(tok, strlen(tok), key);
 	if ((id = sv_cache_get(v->cache, key)) != NULL) {
 		atomic_fetch_add(&v->n_hits, 1);
 		st = SIGNET_VERIFY_OK;
