@@ -19,19 +19,28 @@
 /* MHD's pool runs each connection in one thread, start to end. */
 static __thread struct api_req	*cur;
 
+/* By hand, not snprintf: formatting sixteen bytes was 3% of a request. */
 static void
 new_id(char *out)
 {
-	uint8_t	 u[16];
+	static const char hex[] = "0123456789abcdef";
+	uint8_t		 u[16];
+	size_t		 i;
+	char		*p = out;
 
 	if (RAND_bytes(u, sizeof(u)) != 1)
 		memset(u, 0, sizeof(u));	/* an id, not a secret */
 	u[6] = (u[6] & 0x0f) | 0x40;
 	u[8] = (u[8] & 0x3f) | 0x80;
-	snprintf(out, API_REQUEST_ID_LEN + 1, "req-%02x%02x%02x%02x-%02x%02x-"
-	    "%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2],
-	    u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-	    u[13], u[14], u[15]);
+	memcpy(p, "req-", 4);
+	p += 4;
+	for (i = 0; i < sizeof(u); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[u[i] >> 4];
+		*p++ = hex[u[i] & 0xf];
+	}
+	*p = '\0';
 }
 
 static void
