@@ -109,6 +109,8 @@ enum MHD_Result	 api_text(struct MHD_Connection *, unsigned int,
 		    const char *, const char *);
 enum MHD_Result	 api_json(struct MHD_Connection *, unsigned int, json_t *,
 		    const char *);
+enum MHD_Result	 api_json_text(struct MHD_Connection *, unsigned int,
+		    char *, const char *);
 enum MHD_Result	 api_error(struct api *, struct MHD_Connection *,
 		    unsigned int, const char *);
 enum MHD_Result	 api_refuse(struct api *, struct MHD_Connection *,

@@ -266,7 +266,7 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 		return SIG_ERR_KEY_NOT_FOUND;
 	if (*p->app_cred_id != '\0')
 		return SIG_ERR_POLICY;	/* Keystone: a delegated token */
-	tcache_put(tok, 0, ep, *pdoc, p->user_id, p->expires_at);
+	tcache_put(tok, 0, ep, *pdoc, NULL, p->user_id, p->expires_at);
 	inherit(nt, p->user_id, p->methods, p->n_methods, p->expires_at,
 	    p->audit_ids[p->n_audit_ids - 1]);
 	return 0;

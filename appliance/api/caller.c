@@ -88,7 +88,7 @@ api_caller_at(struct api *a, struct MHD_Connection *cn, uint64_t ep,
 	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0) {
-		tcache_put(tok, 0, ep, *docp, co.c->user_id,
+		tcache_put(tok, 0, ep, *docp, NULL, co.c->user_id,
 		    co.c->expires_at);
 		api_request_user(co.c->user_id);
 	}

@@ -61,17 +61,14 @@ api_text(struct MHD_Connection *c, unsigned int code, const char *ctype,
 	return ret;
 }
 
-/* Takes body (json_decref; NULL: empty); subject, if set, is echoed. */
+/* Takes text (free; NULL: no memory); subject, if set, is echoed. */
 enum MHD_Result
-api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
+api_json_text(struct MHD_Connection *c, unsigned int code, char *text,
     const char *subject)
 {
 	struct MHD_Response	*r;
-	char			*text = body ? json_dumps(body, JSON_COMPACT) :
-				    strdup("");
 	enum MHD_Result		 ret;
 
-	json_decref(body);
 	if (text == NULL)
 		return MHD_NO;
 	r = MHD_create_response_from_buffer(strlen(text), text,
@@ -87,6 +84,17 @@ api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
 	ret = api_queue(c, code, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* Takes body (json_decref; NULL: empty); subject, if set, is echoed. */
+enum MHD_Result
+api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
+    const char *subject)
+{
+	char	*text = body ? json_dumps(body, JSON_COMPACT) : strdup("");
+
+	json_decref(body);
+	return api_json_text(c, code, text, subject);
 }
 
 /* The one error shape; 401 also says where to authenticate. */

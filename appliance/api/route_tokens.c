@@ -139,16 +139,16 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc,
 /* A cached subject: the caller may see it, then the document itself. */
 static enum MHD_Result
 validate_cached(struct api *a, struct MHD_Connection *cn, json_t *caller,
-    json_t *doc, const char *user, const char *subj)
+    char *text, const char *user, const char *subj)
 {
 	enum MHD_Result	 ret;
 
 	if (!api_may_act(caller, user, 1)) {
-		json_decref(doc);
+		free(text);
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
 	} else
-		ret = api_json(cn, 200, doc, subj);
+		ret = api_json_text(cn, 200, text, subj);
 	json_decref(caller);
 	return ret;
 }
@@ -161,6 +161,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 	struct opened	 so;
 	Signet__V1__Claims *sc;
 	json_t		*caller = NULL, *doc = NULL;
+	char		*text;
 	enum MHD_Result	 ret;
 	uint64_t	 ep = tcache_now();
 	int		 r, catalog = !api_has_arg(cn, "nocatalog");
@@ -183,8 +184,8 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		goto out;
 	}
 	if (!revoke && !expired_ok &&
-	    (doc = tcache_get(subj, catalog, ep, user)) != NULL)
-		return validate_cached(a, cn, caller, doc, user, subj);
+	    (text = tcache_get_text(subj, catalog, ep, user)) != NULL)
+		return validate_cached(a, cn, caller, text, user, subj);
 	r = provider_open(a, subj, expired_ok, &so);
 	sc = so.c;
 	if (r == 0 && !api_may_act(caller, sc->user_id, !revoke))
@@ -202,10 +203,13 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
 		    api_json(cn, 204, NULL, NULL) : api_unavailable(a, cn);
 	} else {
-		if (!expired_ok)
-			tcache_put(subj, catalog, ep, doc, sc->user_id,
-			    sc->expires_at);
-		ret = api_json(cn, 200, doc, subj);
+		text = json_dumps(doc, JSON_COMPACT);
+		/* the document too, if the token may come back as a caller */
+		if (!expired_ok && text != NULL)
+			tcache_put(subj, catalog, ep, catalog ? NULL : doc, text,
+			    sc->user_id, sc->expires_at);
+		json_decref(doc);
+		ret = api_json_text(cn, 200, text, subj);
 	}
  out:
 	json_decref(caller);

@@ -22,9 +22,11 @@
 #define TC_SLOTS	512		/* per shard */
 #define TC_WAYS		4		/* a key's set: TC_WAYS slots */
 
+/* doc for a caller or a parent; text for a validation's answer */
 struct tc_entry {
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
 	json_t		*doc;
+	char		*text;
 	char		 user[TC_USER_MAX + 1];
 	int64_t		 expires_at;
 	int64_t		 at;
@@ -65,7 +67,9 @@ tcache_free(void)
 	for (i = 0; i < TC_SHARDS; i++)
 		for (j = 0; j < TC_SLOTS; j++) {
 			json_decref(shards[i].e[j].doc);
+			free(shards[i].e[j].text);
 			shards[i].e[j].doc = NULL;
+			shards[i].e[j].text = NULL;
 		}
 }
 
@@ -123,9 +127,15 @@ set_of(const char *tok, int catalog, uint8_t *key, struct tc_shard **shp)
 }
 
 static int
+used(const struct tc_entry *e)
+{
+	return e->doc != NULL || e->text != NULL;
+}
+
+static int
 same_key(const struct tc_entry *e, const uint8_t *key, int catalog)
 {
-	return e->doc != NULL && e->catalog == catalog &&
+	return used(e) && e->catalog == catalog &&
 	    CRYPTO_memcmp(e->key, key, SHA256_DIGEST_LENGTH) == 0;
 }
 
@@ -142,13 +152,27 @@ victim(struct tc_entry *set, const uint8_t *key, int catalog, uint64_t ep,
 		if (same_key(&set[i], key, catalog))
 			return &set[i];
 	for (i = 0; i < TC_WAYS; i++) {
-		if (set[i].doc == NULL || set[i].epoch != ep ||
+		if (!used(&set[i]) || set[i].epoch != ep ||
 		    now >= set[i].expires_at || now - set[i].at >= ttl)
 			return &set[i];
 		if (set[i].at < v->at)
 			v = &set[i];
 	}
 	return v;
+}
+
+/* Under the shard's lock: the live entry for key, or NULL. */
+static struct tc_entry *
+live(struct tc_entry *e, const uint8_t *key, int catalog, uint64_t ep)
+{
+	int64_t	 now = time(NULL);
+	int	 i;
+
+	for (i = 0; i < TC_WAYS; i++, e++)
+		if (same_key(e, key, catalog) && e->epoch == ep &&
+		    now < e->expires_at && now - e->at < ttl)
+			return e;
+	return NULL;
 }
 
 /* A reference to the cached document (json_decref), or NULL. */
@@ -158,43 +182,69 @@ tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
 	struct tc_shard	*sh;
 	struct tc_entry	*e;
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
-	int64_t		 now = time(NULL);
 	json_t		*doc = NULL;
-	int		 i;
 
 	if (ttl <= 0)
 		return NULL;
 	e = set_of(tok, catalog, key, &sh);
 	pthread_mutex_lock(&sh->mu);
-	for (i = 0; i < TC_WAYS && doc == NULL; i++, e++)
-		if (same_key(e, key, catalog) && e->epoch == ep &&
-		    now < e->expires_at && now - e->at < ttl) {
-			doc = json_incref(e->doc);
-			memcpy(user, e->user, sizeof(e->user));
-		}
+	if ((e = live(e, key, catalog, ep)) != NULL && e->doc != NULL) {
+		doc = json_incref(e->doc);
+		memcpy(user, e->user, sizeof(e->user));
+	}
 	pthread_mutex_unlock(&sh->mu);
 	metrics_cache(doc != NULL);
 	return doc;
 }
 
-/* Keeps a reference to doc, made under epoch ep. */
+/* A copy of the cached answer's text (free), or NULL. */
+char *
+tcache_get_text(const char *tok, int catalog, uint64_t ep, char *user)
+{
+	struct tc_shard	*sh;
+	struct tc_entry	*e;
+	uint8_t		 key[SHA256_DIGEST_LENGTH];
+	char		*text = NULL;
+
+	if (ttl <= 0)
+		return NULL;
+	e = set_of(tok, catalog, key, &sh);
+	pthread_mutex_lock(&sh->mu);
+	if ((e = live(e, key, catalog, ep)) != NULL && e->text != NULL &&
+	    (text = strdup(e->text)) != NULL)
+		memcpy(user, e->user, sizeof(e->user));
+	pthread_mutex_unlock(&sh->mu);
+	metrics_cache(text != NULL);
+	return text;
+}
+
+/*
+ * Keeps a reference to doc and a copy of text (either may be NULL), made
+ * under epoch ep. An answer is kept as text: sending it again costs no
+ * rendering, and dropping it one free.
+ */
 void
 tcache_put(const char *tok, int catalog, uint64_t ep, json_t *doc,
-    const char *user, int64_t expires_at)
+    const char *text, const char *user, int64_t expires_at)
 {
 	struct tc_shard	*sh;
 	struct tc_entry	*e;
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
 	json_t		*old;
+	char		*copy = NULL, *old_text;
 
-	if (ttl <= 0 || strlen(user) > TC_USER_MAX)
+	if (ttl <= 0 || strlen(user) > TC_USER_MAX ||
+	    (text != NULL && (copy = strdup(text)) == NULL) ||
+	    (doc == NULL && copy == NULL))
 		return;
 	e = set_of(tok, catalog, key, &sh);
 	pthread_mutex_lock(&sh->mu);
 	e = victim(e, key, catalog, ep, time(NULL));
 	old = e->doc;
+	old_text = e->text;
 	memcpy(e->key, key, sizeof(key));
 	e->doc = json_incref(doc);
+	e->text = copy;
 	strcpy(e->user, user);
 	e->expires_at = expires_at;
 	e->at = time(NULL);
@@ -202,4 +252,5 @@ tcache_put(const char *tok, int catalog, uint64_t ep, json_t *doc,
 	e->catalog = catalog;
 	pthread_mutex_unlock(&sh->mu);
 	json_decref(old);
+	free(old_text);
 }

@@ -19,8 +19,9 @@ void	 tcache_begin(void);
 void	 tcache_drop(void);
 uint64_t tcache_now(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
+char	*tcache_get_text(const char *, int, uint64_t, char *);
 void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,
-	    int64_t);
+	    const char *, int64_t);
 
 /* keys_watch.c: the cache emptied when the signer's keys change */
 struct api;
