@@ -45,20 +45,37 @@ static uint64_t		 catalog_epoch;
 static int		 catalog_subst;	/* catalog_has_subst of it */
 static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Appends s and its NUL to buf (size cap, *n used), or fails. Not
+ * snprintf: the keys are made on every request, and formatting cost as
+ * much as hashing them.
+ */
+static int
+key_add(char *buf, size_t cap, size_t *n, const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+
+	if (len > cap - *n)
+		return -1;
+	memcpy(buf + *n, s, len);
+	*n += len;
+	return 0;
+}
+
 static struct role_slot *
 role_slot(const char *user, const char *type, const char *target,
     uint8_t *key)
 {
 	char		 buf[3 * (STORE_NAME_MAX + 1)];
-	int		 n;
+	size_t		 n = 0;
 	uint32_t	 h;
 
 	/* NUL-separated: no two triples spell the same bytes */
-	n = snprintf(buf, sizeof(buf), "%s%c%s%c%s", user, 0, type, 0,
-	    target);
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	if (key_add(buf, sizeof(buf), &n, user) != 0 ||
+	    key_add(buf, sizeof(buf), &n, type) != 0 ||
+	    key_add(buf, sizeof(buf), &n, target) != 0)
 		return NULL;
-	sha256(buf, (size_t)n, key);
+	sha256(buf, n, key);
 	memcpy(&h, key, sizeof(h));
 	return &slots[h % ROLE_SLOTS];
 }
@@ -141,16 +158,21 @@ static struct row_slot *
 row_slot(char kind, const char *a, const char *b, const char *c,
     uint8_t *key)
 {
-	char		 buf[4 + 3 * (STORE_NAME_MAX + 1)];
-	int		 n;
+	const char	*v[3] = { a, b, c };
+	char		 buf[4 + 3 * (STORE_NAME_MAX + 2)];
+	char		 tag[2] = "";
+	size_t		 n = 0;
 	uint32_t	 h;
+	int		 i;
 
-	n = snprintf(buf, sizeof(buf), "%c%c%s%c%c%s%c%c%s", kind,
-	    a ? 1 : 0, a ? a : "", 0, b ? 1 : 0, b ? b : "", 0, c ? 1 : 0,
-	    c ? c : "");
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return NULL;
-	sha256(buf, (size_t)n, key);
+	buf[n++] = kind;
+	for (i = 0; i < 3; i++) {
+		tag[0] = v[i] != NULL ? 1 : 2;	/* NULL is not "" */
+		if (key_add(buf, sizeof(buf), &n, tag) != 0 ||
+		    key_add(buf, sizeof(buf), &n, v[i] ? v[i] : "") != 0)
+			return NULL;
+	}
+	sha256(buf, n, key);
 	memcpy(&h, key, sizeof(h));
 	return &rows[h % ROW_SLOTS];
 }
