@@ -19,7 +19,7 @@ start_signer
 pg_up
 printf 'bench-admin\n' > "$WORK/admin.pw"
 APIS=""
-trap 'kill $APIS 2>/dev/null; pg_down; cleanup' EXIT
+trap 'kill $APIS 2>/dev/null || true; pg_down; cleanup' EXIT
 
 # conf NAME STORE CACHE_TIME PORT: an API's configuration
 conf() {

@@ -5,7 +5,7 @@
 LIB=${PLAIN_BIN:-$PWD/build/bin}/../lib/libsignet-client.so.0
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 KS_PID=""
-trap 'kill $KS_PID 2>/dev/null; cleanup' EXIT
+trap 'kill $KS_PID 2>/dev/null || true; cleanup' EXIT
 
 start_keystone() {
 	PYTHONPATH="$WORK/site" /usr/bin/python3 \

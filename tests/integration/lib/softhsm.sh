@@ -11,10 +11,12 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/signet-test.XXXXXX")
 # are stopped (a restart replaces the pid, never the trap), then WORK goes.
 API_PID="" SIGNER_PID=""
 cleanup() {
+	# (a kill or wait that fails must not end the trap under set -e, as
+	# in the bench scripts, before WORK is removed)
 	# shellcheck disable=SC2086
-	kill $API_PID $SIGNER_PID 2>/dev/null
+	kill $API_PID $SIGNER_PID 2>/dev/null || true
 	# shellcheck disable=SC2086
-	wait $API_PID $SIGNER_PID 2>/dev/null
+	wait $API_PID $SIGNER_PID 2>/dev/null || true
 	[ -z "${PG_DIR:-}" ] || pg_down
 	rm -rf "$WORK"
 }
