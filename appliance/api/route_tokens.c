@@ -45,7 +45,8 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 		return api_unavailable(a, cn);
 	if (r != 0)
 		return doc_failed(a, cn, r);
-	ret = api_json(cn, 201, doc, tok);
+	ret = api_json_text(cn, 201, token_doc_text(doc), tok);
+	json_decref(doc);
 	free(tok);
 	return ret;
 }
@@ -203,7 +204,7 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		    sc->expires_at, a->cf->token_allow_expired_window) == 0 ?
 		    api_json(cn, 204, NULL, NULL) : api_unavailable(a, cn);
 	} else {
-		text = json_dumps(doc, JSON_COMPACT);
+		text = token_doc_text(doc);
 		/* the document too, if the token may come back as a caller */
 		if (!expired_ok && text != NULL)
 			tcache_put(subj, catalog, ep, catalog ? NULL : doc, text,

@@ -43,6 +43,7 @@ static struct row_slot	 rows[ROW_SLOTS];
 static json_t		*catalog;
 static uint64_t		 catalog_epoch;
 static int		 catalog_subst;	/* catalog_has_subst of it */
+static char		*catalog_text;	/* its compact JSON, once asked */
 static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 
 /*
@@ -129,6 +130,7 @@ scache_catalog(struct store *st, int *subst)
 {
 	uint64_t	 ep = tcache_now();
 	json_t		*cat = NULL, *old = NULL;
+	char		*old_text;
 
 	pthread_mutex_lock(&mu);
 	if (catalog != NULL && catalog_epoch == ep) {
@@ -148,9 +150,32 @@ scache_catalog(struct store *st, int *subst)
 	catalog = json_incref(cat);
 	catalog_subst = *subst;
 	catalog_epoch = ep;
+	old_text = catalog_text;
+	catalog_text = NULL;
 	pthread_mutex_unlock(&mu);
 	json_decref(old);
+	free(old_text);
 	return cat;
+}
+
+/*
+ * A copy of cat's compact text (free) when cat is the catalog held now,
+ * rendered once for all the tokens that carry it; else NULL.
+ */
+char *
+scache_catalog_text(const json_t *cat)
+{
+	char	*text = NULL;
+
+	pthread_mutex_lock(&mu);
+	if (cat == catalog && catalog != NULL) {
+		if (catalog_text == NULL)
+			catalog_text = json_dumps(catalog, JSON_COMPACT);
+		if (catalog_text != NULL)
+			text = strdup(catalog_text);
+	}
+	pthread_mutex_unlock(&mu);
+	return text;
 }
 
 /* kind and up to three strings (NULL: none), NUL-separated, hashed */
@@ -277,4 +302,6 @@ scache_free(void)
 	}
 	json_decref(catalog);
 	catalog = NULL;
+	free(catalog_text);
+	catalog_text = NULL;
 }

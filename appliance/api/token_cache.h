@@ -32,6 +32,7 @@ void	 api_keys_watch_stop(void);
 int	 scache_roles(struct store *, const char *, const char *,
 	    const char *, json_t *);
 json_t	*scache_catalog(struct store *, int *);
+char	*scache_catalog_text(const json_t *);
 struct store_user;
 struct store_scope;
 int	 scache_user(struct store *, const char *, struct store_user *);
