@@ -68,8 +68,9 @@ max=$(field rate 2)
 target=$((max * 8 / 10))
 
 sample() {	# every 2 s: seconds rss_api fds_api rss_signer fds_signer
-	# (the seconds by the clock: counting the sleeps fell 10 s behind
-	# over 600, which put the clients' last disconnections in the range)
+	# (seconds by the clock: counting the sleeps fell behind it, as
+	# each sample takes time too, and so the clients' disconnections at
+	# the end came into the window that must stay flat)
 	t0=$(date +%s)
 	while [ -f "$WORK/sampling" ]; do
 		echo "$(($(date +%s) - t0))" \

@@ -23,8 +23,10 @@ signer-frame-memory keystone-provider keystone-provider-jws keystone-migrate
 keystone-receipts manage-import-keystone cluster-netns"
 # Run a second time with the store in PostgreSQL (as NAME@pg): the tests
 # of what the store reads and writes, which read it back through sql().
+# (Not api-tokens: its 40 s are the openstack CLI's; the token paths on
+# PostgreSQL are store-pg's and cluster-netns's.)
 ON_PG="api-users api-groups-roles api-assignments api-credentials
-api-tokens api-revoke-user api-scope-changes"
+api-revoke-user api-scope-changes"
 export LIMIT
 export BIN="$PWD/$B/bin" TBIN="$PWD/$B/tests/integration"
 # The build without sanitizers, for tests whose preloads ASan cannot share
