@@ -175,25 +175,41 @@ live(struct tc_entry *e, const uint8_t *key, int catalog, uint64_t ep)
 	return NULL;
 }
 
-/* A reference to the cached document (json_decref), or NULL. */
-json_t *
-tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
+/* What the live entry for tok holds of what is asked (docp, textp or
+ * both); its user into user. 1 when anything was found. */
+static int
+lookup(const char *tok, int catalog, uint64_t ep, char *user,
+    json_t **docp, char **textp)
 {
 	struct tc_shard	*sh;
 	struct tc_entry	*e;
 	uint8_t		 key[SHA256_DIGEST_LENGTH];
-	json_t		*doc = NULL;
+	int		 hit = 0;
 
 	if (ttl <= 0)
-		return NULL;
+		return 0;
 	e = set_of(tok, catalog, key, &sh);
 	pthread_mutex_lock(&sh->mu);
-	if ((e = live(e, key, catalog, ep)) != NULL && e->doc != NULL) {
-		doc = json_incref(e->doc);
-		memcpy(user, e->user, sizeof(e->user));
+	if ((e = live(e, key, catalog, ep)) != NULL) {
+		if (docp != NULL && e->doc != NULL)
+			hit = (*docp = json_incref(e->doc)) != NULL;
+		if (textp != NULL && e->text != NULL)
+			hit = (*textp = strdup(e->text)) != NULL;
+		if (hit)
+			memcpy(user, e->user, sizeof(e->user));
 	}
 	pthread_mutex_unlock(&sh->mu);
-	metrics_cache(doc != NULL);
+	metrics_cache(hit);
+	return hit;
+}
+
+/* A reference to the cached document (json_decref), or NULL. */
+json_t *
+tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
+{
+	json_t	*doc = NULL;
+
+	(void)lookup(tok, catalog, ep, user, &doc, NULL);
 	return doc;
 }
 
@@ -201,20 +217,9 @@ tcache_get(const char *tok, int catalog, uint64_t ep, char *user)
 char *
 tcache_get_text(const char *tok, int catalog, uint64_t ep, char *user)
 {
-	struct tc_shard	*sh;
-	struct tc_entry	*e;
-	uint8_t		 key[SHA256_DIGEST_LENGTH];
-	char		*text = NULL;
+	char	*text = NULL;
 
-	if (ttl <= 0)
-		return NULL;
-	e = set_of(tok, catalog, key, &sh);
-	pthread_mutex_lock(&sh->mu);
-	if ((e = live(e, key, catalog, ep)) != NULL && e->text != NULL &&
-	    (text = strdup(e->text)) != NULL)
-		memcpy(user, e->user, sizeof(e->user));
-	pthread_mutex_unlock(&sh->mu);
-	metrics_cache(text != NULL);
+	(void)lookup(tok, catalog, ep, user, NULL, &text);
 	return text;
 }
 

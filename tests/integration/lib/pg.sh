@@ -52,9 +52,10 @@ pg_sql() {
 	    sed 's/\buser\b/"user"/g')"
 }
 
-pg_down() {
+pg_down() {	# once: cleanup() calls it again, as may a trap under set -e
 	if [ -n "${PG_DIR:-}" ]; then
-		pg_stop immediate
+		pg_stop immediate || true
 		rm -rf "$PG_DIR"
+		PG_DIR=""
 	fi
 }
