@@ -247,17 +247,19 @@ logins=$3
 set -- $uuid
 echo
 printf '%-36s %9s  %s\n' "front-end goals (this run)" "measured" "goal"
+over() {	# over A B: A / B to two places
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
 printf '%-36s %9s  %s\n' "first-sight validation / OpenFernet" \
-    "$(awk -v a="$first" -v b="$open16" 'BEGIN { printf "%.2f", a / b }')" ">= 0.7"
+    "$(over "$first" "$open16")" ">= 0.7"
 printf '%-36s %9s  %s\n' "token-method issuance / IssueFernet" \
-    "$(awk -v a="$issued" -v b="$issue16" 'BEGIN { printf "%.2f", a / b }')" ">= 0.7"
+    "$(over "$issued" "$issue16")" ">= 0.7"
 printf '%-36s %9s  %s\n' "password issuance / bcrypt" \
-    "$(awk -v a="$logins" -v b="$bcrypt" 'BEGIN { printf "%.2f", a / b }')" \
-    "bcrypt-bound"
+    "$(over "$logins" "$bcrypt")" "bcrypt-bound"
 printf '%-36s %9s  %s\n' "UUID issuance per s (p99 $2)" "$1" \
     ">= 5000, p99 < 10 ms"
 printf '%-36s %9s  %s\n' "seen-before validation / 52,181" \
-    "$(awk -v a="$seen" 'BEGIN { printf "%.2f", a / 52181 }')" ">= 1.5"
+    "$(over "$seen" 52181)" ">= 1.5"
 # Memory over about a million requests (no growth).
 api_start fernet 300
 soak=${BENCH_API_SOAK_SECONDS:-30}
