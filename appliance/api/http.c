@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "err.h"
+#include "json_text.h"
 #include "log.h"
 
 static const char *
@@ -91,7 +92,7 @@ enum MHD_Result
 api_json(struct MHD_Connection *c, unsigned int code, json_t *body,
     const char *subject)
 {
-	char	*text = body ? json_dumps(body, JSON_COMPACT) : strdup("");
+	char	*text = body ? json_text(body) : strdup("");
 
 	json_decref(body);
 	return api_json_text(c, code, text, subject);
@@ -108,7 +109,7 @@ error_response(struct api *a, struct MHD_Connection *c, unsigned int code,
 
 	j = json_pack("{s:{s:i,s:s,s:s}}", "error", "code", code, "title",
 	    title_of(code), "message", msg);
-	text = json_dumps(j, JSON_COMPACT);
+	text = json_text(j);
 	json_decref(j);
 	if (text == NULL || (r = MHD_create_response_from_buffer(strlen(text),
 	    text, MHD_RESPMEM_MUST_FREE)) == NULL) {

@@ -15,6 +15,7 @@
 #include "api.h"
 #include "catalog_url.h"
 #include "err.h"
+#include "json_text.h"
 #include "sha256.h"
 #include "token_cache.h"
 
@@ -170,7 +171,7 @@ scache_catalog_text(const json_t *cat)
 	pthread_mutex_lock(&mu);
 	if (cat == catalog && catalog != NULL) {
 		if (catalog_text == NULL)
-			catalog_text = json_dumps(catalog, JSON_COMPACT);
+			catalog_text = json_text(catalog);
 		if (catalog_text != NULL)
 			text = strdup(catalog_text);
 	}

@@ -17,6 +17,7 @@
 #include "body_claims.h"
 #include "err.h"
 #include "isotime.h"
+#include "json_text.h"
 #include "catalog_url.h"
 #include "log.h"
 #include "provider.h"
@@ -174,16 +175,16 @@ token_doc_text(json_t *doc)
 	char	*ctext, *rest, *out = NULL;
 
 	if (cat == NULL || (ctext = scache_catalog_text(cat)) == NULL)
-		return json_dumps(doc, JSON_COMPACT);
+		return json_text(doc);
 	json_incref(cat);
 	json_object_del(t, "catalog");
-	rest = json_dumps(doc, JSON_COMPACT);
+	rest = json_text(doc);
 	json_object_set_new(t, "catalog", cat);
 	if (rest != NULL)
 		out = splice_catalog(rest, ctext);
 	free(rest);
 	free(ctext);
-	return out != NULL ? out : json_dumps(doc, JSON_COMPACT);
+	return out != NULL ? out : json_text(doc);
 }
 
 static void
