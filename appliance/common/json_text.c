@@ -1,6 +1,6 @@
 /*
- * json_text: a jansson tree as compact JSON (free; NULL when out of
- * memory). What it does not write itself, a real number or a tree deeper
+ * json_text: a jansson tree as compact JSON (free, as json_dumps's; NULL
+ * when out of memory). What it does not write itself, a real number or a tree deeper
  * than JT_DEPTH, it leaves to json_dumps. Keys come in insertion order,
  * as json_dumps writes them since jansson 2.8.
  */
@@ -19,21 +19,31 @@ struct jt {
 	int	 bad;
 };
 
+/*
+ * Grows through jansson's allocator, as json_dumps does: a process that
+ * wipes what jansson frees (signet-api) has the outgrown buffers wiped.
+ */
 static void
 put(struct jt *b, const char *s, size_t n)
 {
-	char	*np;
-	size_t	 cap;
+	json_malloc_t	 jmalloc;
+	json_free_t	 jfree;
+	char		*np;
+	size_t		 cap;
 
 	if (b->bad)
 		return;
 	if (n > b->cap - b->len) {
 		for (cap = b->cap ? b->cap : 512; n > cap - b->len; cap *= 2)
 			;
-		if ((np = realloc(b->p, cap)) == NULL) {
+		json_get_alloc_funcs(&jmalloc, &jfree);
+		if ((np = jmalloc(cap)) == NULL) {
 			b->bad = 1;
 			return;
 		}
+		if (b->p != NULL)
+			memcpy(np, b->p, b->len);
+		jfree(b->p);
 		b->p = np;
 		b->cap = cap;
 	}
@@ -136,13 +146,15 @@ char *
 json_text(const json_t *v)
 {
 	struct jt	 b = { NULL, 0, 0, 0 };
+	json_free_t	 jfree;
 
 	if (v == NULL)
 		return NULL;
 	value(&b, v, 0);
 	put(&b, "", 1);
 	if (b.bad) {
-		free(b.p);
+		json_get_alloc_funcs(NULL, &jfree);
+		jfree(b.p);
 		return json_dumps(v, JSON_COMPACT);
 	}
 	return b.p;
