@@ -217,7 +217,7 @@ enum MHD_Result	 route_jwks(struct api *, struct MHD_Connection *);
 /* token_doc.c: the token document a client reads */
 int	token_doc(struct api *, const Signet__V1__Claims *, int64_t, int,
 	    json_t **);
-char	*token_doc_text(json_t *);
+char	*token_doc_text(const json_t *);
 json_t	*token_catalog(struct api *, const char *, const char *);
 
 #endif

@@ -143,48 +143,21 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 	return 0;
 }
 
-/* rest, the document without its catalog, ends "}}"; the catalog goes
- * before them, where json_dumps would have put it (the last key) */
-static char *
-splice_catalog(const char *rest, const char *cat)
-{
-	static const char key[] = ",\"catalog\":";
-	size_t		 n = strlen(rest), m = strlen(cat);
-	char		*out;
-
-	if (n < 3 || strcmp(rest + n - 2, "}}") != 0 || rest[n - 3] == '{' ||
-	    (out = malloc(n + sizeof(key) - 1 + m + 1)) == NULL)
-		return NULL;
-	memcpy(out, rest, n - 2);
-	memcpy(out + n - 2, key, sizeof(key) - 1);
-	memcpy(out + n - 2 + sizeof(key) - 1, cat, m);
-	memcpy(out + n - 2 + sizeof(key) - 1 + m, "}}", 3);
-	return out;
-}
-
 /*
- * A document of token_doc's, not yet shared with another thread, as
- * compact JSON (free): the same text json_dumps makes, with the epoch's
- * catalog copied in as rendered once rather than rendered again.
+ * A document of token_doc's as compact JSON (free): the text json_dumps
+ * makes, with the epoch's catalog copied in as rendered once rather than
+ * rendered again for every token.
  */
 char *
-token_doc_text(json_t *doc)
+token_doc_text(const json_t *doc)
 {
-	json_t	*t = json_object_get(doc, "token");
-	json_t	*cat = json_object_get(t, "catalog");
-	char	*ctext, *rest, *out = NULL;
+	json_t	*cat = json_object_get(json_object_get(doc, "token"),
+		    "catalog");
+	char	*ctext = cat != NULL ? scache_catalog_text(cat) : NULL;
+	char	*out = json_text_as(doc, cat, ctext);
 
-	if (cat == NULL || (ctext = scache_catalog_text(cat)) == NULL)
-		return json_text(doc);
-	json_incref(cat);
-	json_object_del(t, "catalog");
-	rest = json_text(doc);
-	json_object_set_new(t, "catalog", cat);
-	if (rest != NULL)
-		out = splice_catalog(rest, ctext);
-	free(rest);
 	free(ctext);
-	return out != NULL ? out : json_text(doc);
+	return out;
 }
 
 static void

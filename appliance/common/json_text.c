@@ -14,9 +14,11 @@
 #define JT_DEPTH	64
 
 struct jt {
-	char	*p;
-	size_t	 len, cap;
-	int	 bad;
+	char		*p;
+	size_t		 len, cap;
+	int		 bad;
+	const json_t	*node;		/* written as text, already rendered */
+	const char	*text;
 };
 
 /*
@@ -98,6 +100,10 @@ value(struct jt *b, const json_t *v, int depth)
 		b->bad = 1;
 		return;
 	}
+	if (v == b->node) {
+		put(b, b->text, strlen(b->text));
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		put(b, "{", 1);
@@ -142,10 +148,12 @@ value(struct jt *b, const json_t *v, int depth)
 	}
 }
 
+/* json_text, but node (wherever it is in v; NULL: none) written as text,
+ * its rendering made once beforehand (a catalog every token carries). */
 char *
-json_text(const json_t *v)
+json_text_as(const json_t *v, const json_t *node, const char *text)
 {
-	struct jt	 b = { NULL, 0, 0, 0 };
+	struct jt	 b = { NULL, 0, 0, 0, text ? node : NULL, text };
 	json_free_t	 jfree;
 
 	if (v == NULL)
@@ -155,7 +163,13 @@ json_text(const json_t *v)
 	if (b.bad) {
 		json_get_alloc_funcs(NULL, &jfree);
 		jfree(b.p);
-		return json_dumps(v, JSON_COMPACT);
+		return json_dumps(v, JSON_COMPACT);	/* node's own text too */
 	}
 	return b.p;
+}
+
+char *
+json_text(const json_t *v)
+{
+	return json_text_as(v, NULL, NULL);
 }

@@ -10,5 +10,6 @@
 #include <jansson.h>
 
 char	*json_text(const json_t *);
+char	*json_text_as(const json_t *, const json_t *, const char *);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Unit: json_text writes what json_dumps(JSON_COMPACT) writes, byte for
  * byte: nesting, empty containers, key order, every escape, UTF-8, keys
- * with a NUL, numbers; and a real is left to json_dumps.
+ * with a NUL, numbers; and a real is left to json_dumps. json_text_as
+ * writes one node as the text it is given.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,6 +91,35 @@ test_real_left_to_jansson(void **state)
 	same(json_pack("{s:f,s:[f]}", "r", 1.5, "s", 0.1));
 }
 
+/* A node given as text is written as that text, wherever it sits, and
+ * only that node: the same bytes as json_dumps when the text is its own. */
+static void
+test_node_as_text(void **state)
+{
+	json_t	*doc = json_loads("{\"token\":{\"methods\":[\"token\"],"
+		    "\"catalog\":[{\"type\":\"identity\",\"endpoints\":[]}],"
+		    "\"roles\":[{\"id\":\"r\"}]}}", 0, NULL);
+	json_t	*cat = json_object_get(json_object_get(doc, "token"),
+		    "catalog");
+	char	*own = json_dumps(cat, JSON_COMPACT);
+	char	*want = json_dumps(doc, JSON_COMPACT);
+	char	*got = json_text_as(doc, cat, own);
+	char	*other = json_text_as(doc, cat, "[\"X\"]");
+
+	(void)state;
+	assert_string_equal(got, want);
+	assert_non_null(strstr(other, "\"catalog\":[\"X\"],\"roles\""));
+	assert_null(strstr(other, "identity"));
+	free(other);
+	other = json_text_as(doc, NULL, "[\"X\"]");
+	assert_string_equal(other, want);
+	free(own);
+	free(want);
+	free(got);
+	free(other);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -99,6 +129,7 @@ main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_key_with_nul),
 		cmocka_unit_test(test_real_left_to_jansson),
+		cmocka_unit_test(test_node_as_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
