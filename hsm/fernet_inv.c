@@ -12,6 +12,10 @@
 #include "fernet_keys.h"
 #include "log.h"
 
+/* An object listed was destroyed before it was read: list again. Not a
+ * SIG_ERR code, so that no HSM failure is taken for it. */
+#define INV_CHANGED	1
+
 struct half {
 	CK_OBJECT_HANDLE h;
 	CK_KEY_TYPE	 kt;
@@ -40,7 +44,7 @@ half_read(struct hsm_sess *s, const struct fernet_set *set,
 	if (rv == CKR_BUFFER_TOO_SMALL || rv == CKR_ATTRIBUTE_TYPE_INVALID)
 		return 1;	/* not one of ours: label or id too long */
 	if (rv == CKR_OBJECT_HANDLE_INVALID)
-		return 2;	/* destroyed since the listing */
+		return 2;	/* destroyed since the listing: INV_CHANGED */
 	if (rv != CKR_OK)
 		return ck_err(rv, "reading secret key %lu", (unsigned long)h);
 	hf->label[a[1].ulValueLen] = '\0';
@@ -155,7 +159,7 @@ journal_read(struct hsm_sess *s, struct fernet_inv *inv)
 		return r;
 	rv = s->f->C_GetAttributeValue(s->h, inv->journal, a, 1);
 	if (rv == CKR_OBJECT_HANDLE_INVALID)
-		return SIG_ERR_HSM_RETRY;	/* the change just ended */
+		return INV_CHANGED;	/* the change just ended */
 	if (rv != CKR_OK)
 		return ck_err(rv, "reading the key set's journal");
 	inv->journal_op[a[0].ulValueLen] = '\0';
@@ -194,7 +198,7 @@ halves_load(struct hsm_sess *s, const struct fernet_set *set,
 	}
 	if (gone) {
 		free(hv);
-		r = SIG_ERR_HSM_RETRY;
+		r = INV_CHANGED;
 		goto out;
 	}
 	r = 0;
@@ -243,12 +247,14 @@ fernet_inv_load(struct hsm_sess *s, const struct fernet_set *set,
 	int	 r, tries = 0;
 
 	memset(inv, 0, sizeof(*inv));
-	while ((r = inv_load_once(s, set, inv)) == SIG_ERR_HSM_RETRY &&
+	while ((r = inv_load_once(s, set, inv)) == INV_CHANGED &&
 	    ++tries < 5)
 		continue;
-	if (r == SIG_ERR_HSM_RETRY)
+	if (r == INV_CHANGED) {
 		log_err("%s keys: the token kept changing while they were "
 		    "listed", set->name);
+		r = SIG_ERR_HSM_RETRY;
+	}
 	return r;
 }
 
