@@ -262,8 +262,8 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 	if ((r = provider_open(a, tok, 0, po)) != 0)
 		return r;
 	p = po->c;
-	if (token_doc(a, p, po->issued_at, 0, pdoc) != 0)
-		return SIG_ERR_KEY_NOT_FOUND;
+	if ((r = token_doc(a, p, po->issued_at, 0, pdoc)) != 0)
+		return r;
 	if (*p->app_cred_id != '\0')
 		return SIG_ERR_POLICY;	/* Keystone: a delegated token */
 	tcache_put(tok, 0, ep, *pdoc, NULL, p->user_id, p->expires_at);

@@ -85,8 +85,8 @@ api_caller_at(struct api *a, struct MHD_Connection *cn, uint64_t ep,
 		return 0;
 	}
 	r = provider_open(a, tok, 0, &co);
-	if (r == 0 && token_doc(a, co.c, co.issued_at, 0, docp) != 0)
-		r = SIG_ERR_KEY_NOT_FOUND;
+	if (r == 0)
+		r = token_doc(a, co.c, co.issued_at, 0, docp);
 	if (r == 0) {
 		tcache_put(tok, 0, ep, *docp, NULL, co.c->user_id,
 		    co.c->expires_at);

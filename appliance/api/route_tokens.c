@@ -189,13 +189,16 @@ validate(struct api *a, struct MHD_Connection *cn, int revoke)
 		return validate_cached(a, cn, caller, text, user, subj);
 	r = provider_open(a, subj, expired_ok, &so);
 	sc = so.c;
-	if (r == 0 && !api_may_act(caller, sc->user_id, !revoke))
+	if (r == 0 && !api_may_act(caller, sc->user_id, !revoke)) {
 		ret = api_error(a, cn, 403, "You are not authorized to "
 		    "perform the requested action.");
-	else if (r == SIG_ERR_UNAVAILABLE)
+		goto out;
+	}
+	if (r == 0)	/* the store may be unable to say: 503, not 404 */
+		r = token_doc(a, sc, so.issued_at, catalog, &doc);
+	if (r == SIG_ERR_UNAVAILABLE)
 		ret = api_unavailable(a, cn);
-	else if (r != 0 || token_doc(a, sc, so.issued_at, catalog,
-	    &doc) != 0)
+	else if (r != 0)
 		ret = api_error(a, cn, 404, "Failed to validate token");
 	else if (revoke) {
 		json_decref(doc);

@@ -39,6 +39,18 @@ id_name_domain(const char *id, const char *name, const char *did,
 	    dname, "id", id, "name", name);
 }
 
+/*
+ * What a store answer that gives no document means: the user or scope is
+ * gone (SIG_ERR_KEY_NOT_FOUND: 401 or 404), or the store could not say
+ * (SIG_ERR_UNAVAILABLE: 503, whatever the token).
+ */
+static int
+missing(int r)
+{
+	return r == 0 || r == SIG_ERR_KEY_NOT_FOUND || r == SIG_ERR_AUTH ||
+	    r == SIG_ERR_POLICY ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;
+}
+
 static int
 add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
     json_t *roles)
@@ -49,7 +61,7 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 	if (*c->project_id != '\0') {
 		if ((r = scache_project(ST, c->project_id, NULL, NULL,
 		    &sc)) != 0 || !sc.enabled)
-			return SIG_ERR_KEY_NOT_FOUND;
+			return missing(r);
 		json_object_set_new(t, "project", id_name_domain(sc.id,
 		    sc.name, sc.domain_id, sc.domain_name));
 		json_object_set_new(t, "is_domain", json_false());
@@ -61,7 +73,7 @@ add_scope(struct api *a, const Signet__V1__Claims *c, json_t *t,
 	if (*c->domain_id != '\0') {
 		if ((r = scache_domain(ST, c->domain_id, NULL, &sc)) != 0 ||
 		    !sc.enabled)
-			return SIG_ERR_KEY_NOT_FOUND;
+			return missing(r);
 		json_object_set_new(t, "domain", json_pack("{s:s,s:s}", "id",
 		    sc.id, "name", sc.name));
 		return scache_roles(ST, c->user_id, "domain", sc.id,
@@ -105,7 +117,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 		json_decref(m);
 		json_decref(au);
 		json_decref(roles);
-		return SIG_ERR_KEY_NOT_FOUND;
+		return missing(r);
 	}
 	for (i = 0; i < c->n_methods; i++)
 		json_array_append_new(m, json_string(c->methods[i]));
@@ -128,7 +140,7 @@ token_doc(struct api *a, const Signet__V1__Claims *c, int64_t issued_at,
 	    json_array_size(roles) == 0)) {
 		json_decref(t);
 		json_decref(roles);
-		return SIG_ERR_KEY_NOT_FOUND;
+		return missing(r);
 	}
 	if (scoped)
 		json_object_set_new(t, "roles", roles);
