@@ -9,12 +9,12 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "auth_claims.h"
 #include "b64url.h"
 #include "err.h"
 #include "isotime.h"
+#include "rand_batch.h"
 #include "pw_pool.h"
 #include "token_cache.h"
 
@@ -177,12 +177,13 @@ default_scope(struct api *a, const struct auth_req *ar, const char *user,
 	return ar;
 }
 
-static void
+static int
 new_audit_id(struct new_token *nt)
 {
 	uint8_t	 rnd[16];
 
-	RAND_bytes(rnd, sizeof(rnd));
+	if (rand_batch(rnd, sizeof(rnd)) != 0)
+		return -1;
 	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a uuid4, as Keystone's */
 	rnd[8] = (rnd[8] & 0x3f) | 0x80;
 	b64url_encode(rnd, sizeof(rnd), B64URL_NOPAD, nt->aid,
@@ -190,6 +191,7 @@ new_audit_id(struct new_token *nt)
 	nt->audit[0] = nt->aid;
 	nt->c.audit_ids = nt->audit;
 	nt->c.n_audit_ids = 1;
+	return 0;
 }
 
 /* The parent's user, methods plus "token", expiry (never extended) and
@@ -274,7 +276,7 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 
 /*
  * The claims of the token ar asks for, into nt. 0; SIG_ERR_UNAVAILABLE
- * when nobody could tell; SIG_ERR_POLICY for a re-scope of an
+ * when nobody could tell (or no random audit id came); SIG_ERR_POLICY for a re-scope of an
  * application credential's token (403, as Keystone); else the caller
  * answers 401. *pdoc and po keep
  * what nt points to; the caller frees both, whatever the return.
@@ -291,7 +293,8 @@ auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,
 	memset(nt, 0, sizeof(*nt));
 	memset(po, 0, sizeof(*po));
 	signet__v1__claims__init(&nt->c);
-	new_audit_id(nt);
+	if (new_audit_id(nt) != 0)
+		return SIG_ERR_UNAVAILABLE;
 	if (ar->appcred)
 		return appcred_claims(a, ar, nt);
 	if (ar->token != NULL)
