@@ -3,8 +3,9 @@
  * the catalog flag, for at most [token] cache_time seconds. Any write to
  * the store (a revocation, a disabled user, a lost role: by this process,
  * another signet-api or signet-manage) moves the epoch and so empties the
- * cache: SQLite's data_version on a connection kept for watching shows
- * every commit. Revocation stays visible on the next request.
+ * cache: a connection kept for watching sees every commit (SQLite's WAL
+ * commit counter, or data_version). Revocation stays visible on the next
+ * request.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -75,7 +76,7 @@ tcache_free(void)
 
 /*
  * At the start of every request: the epoch it works under. One connection
- * that never writes watches the file: its data_version moves with every
+ * that never writes watches the file: its version moves with every
  * commit by any other connection, this process's threads included, so
  * no thread can miss a change made before its request began.
  */
