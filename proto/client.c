@@ -312,16 +312,24 @@ read_response(struct sigc *c, int spin, Signet__V1__Response **respp)
 {
 	uint8_t		*buf = c->buf;
 	uint32_t	 n;
+	size_t		 got;
 	int		 r;
 
 	*respp = NULL;
 	if (spin)
 		(void)chan_spin_readable(&c->ch, SIGC_SPIN_US);
-	if ((r = frame_read_len(&c->ch, SIG_FRAME_BIG_MAX, &n)) != 0)
+	if ((r = frame_read_start(&c->ch, SIG_FRAME_BIG_MAX, c->buf,
+	    sizeof(c->buf), &n, &got)) != 0)
 		return r;
-	if (n > sizeof(c->buf) && (buf = malloc(n)) == NULL)
-		return SIG_ERR_NOMEM;
-	if ((r = frame_read_body(&c->ch, buf, n)) == 0)
+	if (n > sizeof(c->buf)) {
+		if ((buf = malloc(n)) != NULL)
+			memcpy(buf, c->buf, got);
+		explicit_bzero(c->buf, got);
+		if (buf == NULL)
+			return SIG_ERR_NOMEM;
+	}
+	if ((r = got < n ? frame_read_body(&c->ch, buf + got,
+	    n - (uint32_t)got) : 0) == 0)
 		*respp = signet__v1__response__unpack(NULL, n, buf);
 	explicit_bzero(buf, n);
 	if (buf != c->buf)
