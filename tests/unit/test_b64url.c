@@ -78,6 +78,38 @@ refusals(void **state)
 	assert_int_equal(out[0], 'A');
 }
 
+/* Each of the 256 byte values: decoded to its place in the alphabet, or
+ * refused, wherever in the input it stands. */
+static void
+every_byte(void **state)
+{
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char	*at;
+	char		 in[5];
+	uint8_t		 out[16];
+	size_t		 n;
+	int		 c, pos;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		for (pos = 0; pos < 4; pos++) {
+			memcpy(in, "AAAA", 5);
+			in[pos] = (char)c;
+			at = c != 0 ? strchr(alpha, c) : NULL;
+			if (at == NULL) {
+				assert_int_not_equal(b64url_decode(in, 4,
+				    B64URL_NOPAD, out, sizeof(out), &n), 0);
+				continue;
+			}
+			assert_int_equal(b64url_decode(in, 4, B64URL_NOPAD,
+			    out, sizeof(out), &n), 0);
+			assert_int_equal(n, 3);
+			assert_int_equal((out[0] << 16 | out[1] << 8 | out[2]) >>
+			    (6 * (3 - pos)) & 63, at - alpha);
+		}
+}
+
 int
 main(void)
 {
@@ -85,6 +117,7 @@ main(void)
 		cmocka_unit_test(roundtrip),
 		cmocka_unit_test(keystone_key),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
