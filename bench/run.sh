@@ -114,13 +114,17 @@ sign16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 sign | cut -d' ' -f1)
 jws16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 jws | cut -d' ' -f1)
 # signet-api, wrk and the signer now share the two cores: the signer is
 # configured as for that (spin_us = 0, as make run's configuration is).
-kill "$spid"
-wait "$spid" 2>/dev/null || true
-rm -f "$WORK/signer.sock"
-printf '[signer]\nspin_us = 0\n' >> "$CONF"
-LD_PRELOAD= "$BIN/signet-signerd" -c "$CONF" > "$WORK/signer.log" 2>&1 &
-spid=$!
-while [ ! -S "$WORK/signer.sock" ]; do sleep 0.1; done
+printf '[signer]\nspin_us = 200\n' >> "$CONF"
+signer_restart() {	# signer_restart SPIN_US
+	kill "$spid"
+	wait "$spid" 2>/dev/null || true
+	rm -f "$WORK/signer.sock"
+	sed -i "s/^spin_us = .*/spin_us = $1/" "$CONF"
+	LD_PRELOAD= "$BIN/signet-signerd" -c "$CONF" > "$WORK/signer.log" 2>&1 &
+	spid=$!
+	while [ ! -S "$WORK/signer.sock" ]; do sleep 0.1; done
+}
+signer_restart 0
 printf 'bench-admin\n' > "$WORK/admin.pw"
 "$BIN/signet-manage" -c "$CONF" bootstrap --admin-password-file \
     "$WORK/admin.pw" > /dev/null
@@ -170,7 +174,6 @@ for run in fernet:300 fernet:0 pki:300 pkiz:300 jws:300 jws:0 uuid:300; do
 	set -- $(wrk_run post.lua)
 	printf '%-36s %9s %9s  %s\n' "POST token method ($label)" "$1" "$2" \
 	    "$([ -z "$ceil" ] || ratio "$1" $ceil)"
-	[ "$run" != fernet:300 ] || issued=$1
 	[ "$run" != uuid:300 ] || uuid="$1 $2"
 	set -- $(wrk_run get.lua)
 	printf '%-36s %9s %9s  %s\n' "GET validation ($label)" "$1" "$2" \
@@ -180,16 +183,20 @@ done
 # First sight as a service sees it: every subject token new, the
 # caller's own token cached. Tokens are issued first (twice as long as
 # they are then used), so none should be validated twice.
+first_sight() {	# "req/s p99 validations tokens"
+	rm -f "$WORK"/keep.*
+	KEEP="$WORK/keep" wrk -t2 -c16 -d"$((SECS * 2))s" \
+	    -s bench/wrk/keep.lua "$API/v3/auth/tokens" > /dev/null
+	cat "$WORK"/keep.* > "$WORK/first"
+	FIRST="$WORK/first" wrk -t2 -c16 -d"${SECS}s" --latency \
+	    -s bench/wrk/first.lua "$API/v3/auth/tokens" |
+	    awk -v have="$(wc -l < "$WORK/first")" '/requests in/ { n = $1 }
+	    /Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 }
+	    END { print r, p, n, have }'
+}
 api_start fernet 300
-KEEP="$WORK/keep" wrk -t2 -c16 -d"$((SECS * 2))s" -s bench/wrk/keep.lua \
-    "$API/v3/auth/tokens" > /dev/null
-cat "$WORK"/keep.* > "$WORK/first"
-have=$(wc -l < "$WORK/first")
-set -- $(FIRST="$WORK/first" wrk -t2 -c16 -d"${SECS}s" --latency \
-    -s bench/wrk/first.lua "$API/v3/auth/tokens" |
-    awk '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 }
-    /^ +99%/ { p = $2 } END { print r, p, n }')
-first=$1
+set -- $(first_sight)
+have=$4
 printf '%-36s %9s %9s  %s\n' "GET validation, first sight" "$1" "$2" \
     "$(ratio "$1" "$open16" OpenFernet) ($3 new tokens of $have$([ "$3" -le "$have" ] || echo ': some seen twice'))"
 # The ceiling for a validation: libmicrohttpd under signet-api's daemon
@@ -244,18 +251,44 @@ set -- "$@" $(awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 } END { print r,
 during=$(awk -v a="$2" -v b="$alone_p99" 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 } BEGIN { printf "%.1f", ms(a) / ms(b) }')
 printf '%-36s %9s %9s  %s\n' "GET validation during logins" "$1" \
     "$2" "p99 $during x alone ($alone_p99); logins $3/s"
-# The front-end's goals, from the lines above. Seen-before validation is
-# set against 52,181/s, its rate before the front-end's work on speed.
-set -- $uuid
-echo
-printf '%-36s %9s  %s\n' "front-end goals (this run)" "measured" "goal"
+# The two ratios with a 0.7 goal again, each round its ceiling beside
+# it: the signer alone at its best (spin_us = 200) for IssueFernet and
+# OpenFernet at 16 connections, then, restarted as the HTTP lines run
+# it, token-method issuance and first sight through signet-api. Rates
+# here drift by a fifth within a run (the fixed-200 ceiling moved
+# 125-163k/s between runs), so a ceiling minutes away moves the ratio
+# as much as the work does: the goals take the median of the rounds.
 over() {	# over A B: A / B to two places
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
+r=0
+: > "$WORK/g.issue"
+: > "$WORK/g.first"
+while [ $r -lt "${BENCH_GOAL_ROUNDS:-3}" ]; do
+	signer_restart 200
+	i16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue | cut -d' ' -f1)
+	o16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open | cut -d' ' -f1)
+	signer_restart 0
+	api_start fernet 300
+	set -- $(wrk_run post.lua)
+	echo "$(over "$1" "$i16") $1 $i16" >> "$WORK/g.issue"
+	set -- $(first_sight)
+	echo "$(over "$1" "$o16") $1 $o16" >> "$WORK/g.first"
+	r=$((r + 1))
+done
+echo
+printf '%-36s %s\n' "goal rounds (ratio req/s ceiling)" \
+    "$(tr '\n' ';' < "$WORK/g.issue") token method"
+printf '%-36s %s\n' "" "$(tr '\n' ';' < "$WORK/g.first") first sight"
+# The front-end's goals. Seen-before validation is set against
+# 52,181/s, its rate before the front-end's work on speed.
+set -- $uuid
+echo
+printf '%-36s %9s  %s\n' "front-end goals (this run)" "measured" "goal"
 printf '%-36s %9s  %s\n' "first-sight validation / OpenFernet" \
-    "$(over "$first" "$open16")" ">= 0.7"
+    "$(median "$WORK/g.first" | cut -d' ' -f1)" ">= 0.7 (median of rounds)"
 printf '%-36s %9s  %s\n' "token-method issuance / IssueFernet" \
-    "$(over "$issued" "$issue16")" ">= 0.7"
+    "$(median "$WORK/g.issue" | cut -d' ' -f1)" ">= 0.7 (median of rounds)"
 printf '%-36s %9s  %s\n' "password issuance / bcrypt" \
     "$(over "$logins" "$bcrypt")" "bcrypt-bound (~1)"
 printf '%-36s %9s  %s\n' "validation p99 in logins / alone" \
