@@ -248,16 +248,22 @@ set -- $(wrk_run get.lua)
 wait "$lpid"
 set -- "$@" $(awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 } END { print r, p }' \
     "$WORK/logins")
-during=$(awk -v a="$2" -v b="$alone_p99" 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 } BEGIN { printf "%.1f", ms(a) / ms(b) }')
+during=$(awk -v a="$2" -v b="$alone_p99" '
+    function ms(x) {	# wrk: "812.00us", "3.40ms" or "1.02s"
+	if (x ~ /us$/) return x / 1000
+	if (x ~ /ms$/) return x + 0
+	return x * 1000
+    }
+    BEGIN { printf "%.1f", ms(a) / ms(b) }')
 printf '%-36s %9s %9s  %s\n' "GET validation during logins" "$1" \
     "$2" "p99 $during x alone ($alone_p99); logins $3/s"
 # The two ratios with a 0.7 goal again, each round its ceiling beside
 # it: the signer alone at its best (spin_us = 200) for IssueFernet and
 # OpenFernet at 16 connections, then, restarted as the HTTP lines run
-# it, token-method issuance and first sight through signet-api. Rates
-# here drift by a fifth within a run (the fixed-200 ceiling moved
-# 125-163k/s between runs), so a ceiling minutes away moves the ratio
-# as much as the work does: the goals take the median of the rounds.
+# it, token-method issuance and first sight through signet-api. The
+# machine's speed drifts (the fixed-200 ceiling measured 125-167k/s from
+# one run to the next), so a ceiling minutes away moves the ratio as
+# much as the work does: the goals take the median of the rounds.
 over() {	# over A B: A / B to two places
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }
@@ -266,8 +272,10 @@ r=0
 : > "$WORK/g.first"
 while [ $r -lt "${BENCH_GOAL_ROUNDS:-3}" ]; do
 	signer_restart 200
-	i16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue | cut -d' ' -f1)
-	o16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open | cut -d' ' -f1)
+	i16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 issue |
+	    cut -d' ' -f1)
+	o16=$("$B/bench/signer_rpc" rpc "$CONF" "$SECS" 16 open |
+	    cut -d' ' -f1)
 	signer_restart 0
 	api_start fernet 300
 	set -- $(wrk_run post.lua)

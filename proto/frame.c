@@ -142,7 +142,7 @@ frame_read_len(struct chan *ch, size_t max, uint32_t *np)
 }
 
 /*
- * frame_read_len, and on a Unix socket read without a deadline (a
+ * frame_read_len, and on a plain socket read without a deadline (a
  * client's) the body's first bytes with it, up to bufsz of them into buf:
  * a small answer then costs one receive, not two. *got: the body's bytes
  * read. Only for a peer that sends nothing unasked after this frame; a

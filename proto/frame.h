@@ -34,8 +34,8 @@ int	frame_read(struct chan *, uint8_t *, size_t, size_t *);
 /* The same in two steps, for a reader that sizes its buffer itself. */
 int	frame_read_len(struct chan *, size_t, uint32_t *);
 int	frame_read_body(struct chan *, uint8_t *, uint32_t);
-int	frame_read_start(struct chan *, size_t, uint8_t *, size_t, uint32_t *,
-	    size_t *);
+int	frame_read_start(struct chan *, size_t, uint8_t *, size_t,
+	    uint32_t *, size_t *);
 int	frame_write(struct chan *, const uint8_t *, size_t);
 int	chan_spin_readable(struct chan *, int);
 int	chan_wait(struct chan *, short);

@@ -14,8 +14,8 @@
 #include "b64url.h"
 #include "err.h"
 #include "isotime.h"
-#include "rand_batch.h"
 #include "pw_pool.h"
+#include "rand_batch.h"
 #include "token_cache.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
@@ -276,10 +276,10 @@ from_parent(struct api *a, uint64_t ep, const char *tok,
 
 /*
  * The claims of the token ar asks for, into nt. 0; SIG_ERR_UNAVAILABLE
- * when nobody could tell (or no random audit id came); SIG_ERR_POLICY for a re-scope of an
- * application credential's token (403, as Keystone); else the caller
- * answers 401. *pdoc and po keep
- * what nt points to; the caller frees both, whatever the return.
+ * when nobody could tell (or no random audit id came); SIG_ERR_POLICY
+ * for a re-scope of an application credential's token (403, as
+ * Keystone); else the caller answers 401. *pdoc and po keep what nt
+ * points to; the caller frees both, whatever the return.
  */
 int
 auth_claims(struct api *a, const struct auth_req *ar, struct new_token *nt,

@@ -1,7 +1,7 @@
 /*
  * json_text: a jansson tree as compact JSON (free, as json_dumps's; NULL
- * when out of memory). What it does not write itself, a real number or a tree deeper
- * than JT_DEPTH, it leaves to json_dumps. Keys come in insertion order,
+ * when out of memory). What it does not write itself, a real number or a
+ * tree deeper than JT_DEPTH, it leaves to json_dumps. Keys come in insertion order,
  * as json_dumps writes them since jansson 2.8.
  */
 #include <stdint.h>
@@ -163,7 +163,8 @@ json_text_as(const json_t *v, const json_t *node, const char *text)
 	if (b.bad) {
 		json_get_alloc_funcs(NULL, &jfree);
 		jfree(b.p);
-		return json_dumps(v, JSON_COMPACT);	/* node's own text too */
+		/* node rendered again, to the same text */
+		return json_dumps(v, JSON_COMPACT);
 	}
 	return b.p;
 }

@@ -3,7 +3,8 @@
  * OpenSSL's generator a kilobyte at a time per thread: RAND_bytes per
  * token took 3.6% of a token-method issuance, most of it the call's own
  * look-ups, not the generation. Bytes handed out are wiped from the
- * batch, so none is given twice.
+ * batch, so none is given twice. A child of fork() would share its
+ * parent's batch: signet-api forks nothing once it serves.
  */
 #include <string.h>
 

@@ -6,9 +6,8 @@
 # checked). Measured against one login alone, in the same run, the median
 # validation in the burst takes under half of it. The workers run niced
 # (10), so a validation that wakes does not wait out a hash's time slice.
-# Every login still gets
-# its token, and a wrong password its 401; an application credential's
-# secret is checked by the workers too.
+# Every login still gets its token, and a wrong password its 401; an
+# application credential's secret is checked by the workers too.
 . tests/integration/lib/softhsm.sh
 
 printf '[signer]\nallowed_scopes = unscoped,project,domain,system,application_credential\n' >> "$CONF"
@@ -22,7 +21,8 @@ metric() {
 ADMIN=$(admin_token)
 cpus=$(nproc)
 [ "$cpus" -le 16 ] || cpus=16
-expect_eq "one password worker per CPU, niced to 10 (field 19 of a thread's stat)" \
+# (field 19 of a thread's stat: its nice value)
+expect_eq "one password worker per CPU, niced to 10" \
     "$cpus" "$(cat /proc/"$API_PID"/task/*/stat | awk '$19 == 10' | wc -l)"
 login() {	# login PASSWORD: "status seconds"
 	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' \

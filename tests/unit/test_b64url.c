@@ -105,8 +105,8 @@ every_byte(void **state)
 			assert_int_equal(b64url_decode(in, 4, B64URL_NOPAD,
 			    out, sizeof(out), &n), 0);
 			assert_int_equal(n, 3);
-			assert_int_equal((out[0] << 16 | out[1] << 8 | out[2]) >>
-			    (6 * (3 - pos)) & 63, at - alpha);
+			assert_int_equal((out[0] << 16 | out[1] << 8 |
+			    out[2]) >> (6 * (3 - pos)) & 63, at - alpha);
 		}
 }
 
