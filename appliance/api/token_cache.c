@@ -5,7 +5,8 @@
  * another signet-api or signet-manage) moves the epoch and so empties the
  * cache: a connection kept for watching sees every commit (SQLite's WAL
  * commit counter, or data_version). Revocation stays visible on the next
- * request.
+ * request. The one exception is this process's own commits of UUID
+ * tokens, which only add rows no cache reads.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #define TC_SHARDS	16
 #define TC_SLOTS	512		/* per shard */
 #define TC_WAYS		8		/* a key's set: TC_WAYS slots */
+#define OWN_MAX		64		/* own commits not yet seen */
 
 /* doc for a caller or a parent; text for a validation's answer */
 struct tc_entry {
@@ -46,6 +48,8 @@ static int		 ttl;
 static struct store	*watch;		/* never writes */
 static pthread_mutex_t	 watch_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t		 seen_version = -1;
+static int64_t		 own[OWN_MAX];	/* increasing, > seen_version */
+static int		 own_n;
 static __thread uint64_t current;	/* this request's epoch */
 
 /* w: a connection of its own, for watching only; it stays the caller's. */
@@ -75,6 +79,31 @@ tcache_free(void)
 }
 
 /*
+ * Under watch_mu: whether every commit from seen_version to v was one of
+ * this process's token-only commits (tcache_own_commit), which change
+ * nothing a cache holds. Each commit has a number of its own, so another
+ * connection's commit is never taken for one of ours.
+ */
+static int
+only_own(int64_t v)
+{
+	int	 i, m;
+
+	if (seen_version < 0 || v <= seen_version ||
+	    v - seen_version > own_n)
+		return 0;
+	for (i = 0; i < own_n && own[i] <= seen_version; i++)
+		;
+	for (m = 0; i + m < own_n && own[i + m] == seen_version + 1 + m; m++)
+		;
+	if (seen_version + m != v)
+		return 0;
+	own_n -= i + m;
+	memmove(own, own + i + m, (size_t)own_n * sizeof(*own));
+	return 1;
+}
+
+/*
  * At the start of every request: the epoch it works under. One connection
  * that never writes watches the file: its version moves with every
  * commit by any other connection, this process's threads included, so
@@ -86,14 +115,35 @@ tcache_begin(void)
 	int64_t	 v;
 
 	pthread_mutex_lock(&watch_mu);
-	if (ttl <= 0 || watch == NULL || store_data_version(watch, &v) != 0)
+	if (ttl <= 0 || watch == NULL || store_data_version(watch, &v) != 0) {
 		atomic_fetch_add(&epoch, 1);	/* nothing cached is trusted */
-	else if (v != seen_version) {
-		atomic_fetch_add(&epoch, 1);
+		own_n = 0;
+	} else if (v != seen_version) {
+		if (!only_own(v)) {
+			atomic_fetch_add(&epoch, 1);
+			own_n = 0;
+		}
 		seen_version = v;
 	}
 	pthread_mutex_unlock(&watch_mu);
 	current = atomic_load(&epoch);
+}
+
+/*
+ * v: the version a commit of this process's gave the store, a commit
+ * that only added tokens (uuid_batch.c). Recorded after the commit, so a
+ * request that saw it first has already moved the epoch: that is safe.
+ * Forgotten at the next epoch move, so a number is never kept past the
+ * point where the counter could have been rebuilt.
+ */
+void
+tcache_own_commit(int64_t v)
+{
+	pthread_mutex_lock(&watch_mu);
+	if (v > seen_version && own_n < OWN_MAX &&
+	    (own_n == 0 || v > own[own_n - 1]))
+		own[own_n++] = v;
+	pthread_mutex_unlock(&watch_mu);
 }
 
 /* Nothing cached until now is served again (keys_watch.c). */

@@ -17,6 +17,7 @@ void	 tcache_init(int, struct store *);
 void	 tcache_free(void);
 void	 tcache_begin(void);
 void	 tcache_drop(void);
+void	 tcache_own_commit(int64_t);
 uint64_t tcache_now(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
 char	*tcache_get_text(const char *, int, uint64_t, char *);

@@ -3,13 +3,15 @@
  * its document and waits; whichever waiting request finds no commit under
  * way takes every document waiting and commits them in one transaction,
  * so N concurrent issuances cost one WAL sync, not N. Each request still
- * answers only once its own document is committed.
+ * answers only once its own document is committed. Such a commit does not
+ * empty the caches: it adds tokens, and changes nothing they hold.
  */
 #include <pthread.h>
 #include <stdlib.h>
 
 #include "err.h"
 #include "provider.h"
+#include "token_cache.h"
 
 #define BATCH_MAX	256
 
@@ -46,15 +48,18 @@ lead(struct store *st, int64_t keep)
 	static __thread struct store_uuid docs[BATCH_MAX];
 	struct waiter	*w, *batch;
 	size_t		 i, n;
+	int64_t		 version = -1;
 	int		 r;
 
 	batch = take(docs, &n);
 	committing = 1;
 	pthread_mutex_unlock(&mu);
-	r = st != NULL ? store_uuid_put(st, docs, n, keep) :
+	r = st != NULL ? store_uuid_put(st, docs, n, keep, &version) :
 	    SIG_ERR_UNAVAILABLE;
 	if (r == 0)
 		metrics_uuid_commit(n);
+	if (r == 0 && version >= 0)
+		tcache_own_commit(version);
 	pthread_mutex_lock(&mu);
 	for (i = 0, w = batch; i < n; i++, w = w->next) {
 		w->r = r;

@@ -47,6 +47,7 @@ struct db_ops {
 	enum db_error	(*error)(struct db *);
 	const char	*(*errmsg)(struct db *);
 	int		(*data_version)(struct db *, int64_t *);
+	int		(*commit_version)(struct db *, int64_t *);
 	void		(*close)(struct db *);
 };
 

@@ -679,3 +679,10 @@ store_data_version(struct store *s, int64_t *version)
 {
 	return s->db->ops->data_version(s->db, version);
 }
+
+/* In a write transaction: what store_data_version reads once it commits. */
+int
+store_commit_version(struct store *s, int64_t *version)
+{
+	return s->db->ops->commit_version(s->db, version);
+}

@@ -29,6 +29,7 @@ enum store_target {
 int	store_open(const char *, int, struct store **);
 void	store_close(struct store *);
 int	store_data_version(struct store *, int64_t *);
+int	store_commit_version(struct store *, int64_t *);
 int	store_sync(struct store *);
 int	store_ready(struct store *);
 int	store_begin(struct store *);
@@ -117,7 +118,7 @@ struct store_uuid {
 	const char	*body;
 };
 int	store_uuid_put(struct store *, const struct store_uuid *, size_t,
-	    int64_t);
+	    int64_t, int64_t *);
 int	store_uuid_get(struct store *, const char *, char **);
 int	store_user_projects_json(struct store *, const char *, void *);
 int	store_user_domains_json(struct store *, const char *, void *);

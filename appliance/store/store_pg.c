@@ -471,6 +471,15 @@ pg_data_version(struct db *db, int64_t *version)
 	return 0;
 }
 
+/* Not known here: commits are not numbered across nodes. */
+static int
+pg_commit_version(struct db *db, int64_t *version)
+{
+	(void)db;
+	*version = -1;
+	return SIG_ERR_UNAVAILABLE;
+}
+
 static void
 pg_close(struct db *db)
 {
@@ -483,7 +492,7 @@ static const struct db_ops pg_ops = {
 	pg_prepare, pg_finalize, pg_reset, pg_bind_text, pg_bind_int64,
 	pg_step, pg_column_text, pg_column_int64, pg_exec, pg_begin,
 	pg_commit, pg_changes, pg_error, pg_errmsg, pg_data_version,
-	pg_close,
+	pg_commit_version, pg_close,
 };
 
 /*

@@ -243,6 +243,28 @@ sq_data_version(struct db *d, int64_t *version)
 	return r;
 }
 
+/*
+ * In a write transaction: the version its commit will give the store, as
+ * data_version will read it. The write lock held, no other connection
+ * can commit first, and a commit adds exactly one to the counter.
+ */
+static int
+sq_commit_version(struct db *d, int64_t *version)
+{
+	struct sq_db	*sd = SQ(d);
+
+	if (!sd->change_tried) {
+		sd->change_tried = 1;
+		sd->change = wal_change_counter(sd->h);
+	}
+	if (sd->change == NULL || sqlite3_txn_state(sd->h, "main") !=
+	    SQLITE_TXN_WRITE)
+		return SIG_ERR_UNAVAILABLE;
+	*version = WAL_COUNTED + (uint32_t)(__atomic_load_n(sd->change,
+	    __ATOMIC_ACQUIRE) + 1);
+	return 0;
+}
+
 static void
 sq_close(struct db *d)
 {
@@ -256,7 +278,7 @@ static const struct db_ops sq_ops = {
 	sq_prepare, sq_finalize, sq_reset, sq_bind_text, sq_bind_int64,
 	sq_step, sq_column_text, sq_column_int64, sq_exec, sq_begin,
 	sq_commit, sq_changes, sq_error, sq_errmsg, sq_data_version,
-	sq_close,
+	sq_commit_version, sq_close,
 };
 
 /* create: make the file (0600) if absent. */

@@ -49,14 +49,20 @@ prune(struct store *s, int64_t keep)
 	return rc == DB_DONE ? 0 : SIG_ERR_HSM_RETRY;
 }
 
-/* All n documents committed, or none. */
+/*
+ * All n documents committed, or none. *version: the store's version once
+ * this commit is in (store_data_version), or -1 when it cannot be known;
+ * signet-api's caches need not be emptied for a change of its own that
+ * only adds tokens.
+ */
 int
 store_uuid_put(struct store *s, const struct store_uuid *u, size_t n,
-    int64_t keep)
+    int64_t keep, int64_t *version)
 {
 	size_t	 i;
 	int	 r;
 
+	*version = -1;
 	if ((r = store_begin(s)) != 0)
 		return r;
 	for (i = 0, r = 0; i < n && r == 0; i++)
@@ -67,7 +73,13 @@ store_uuid_put(struct store *s, const struct store_uuid *u, size_t n,
 		store_rollback(s);
 		return r;
 	}
-	return store_commit(s) == 0 ? 0 : SIG_ERR_HSM_RETRY;
+	if (n == 0 || store_commit_version(s, version) != 0)
+		*version = -1;
+	if (store_commit(s) != 0) {
+		*version = -1;
+		return SIG_ERR_HSM_RETRY;
+	}
+	return 0;
 }
 
 /* Caller owns *bodyp (free); an exact match on the id, nothing else. */
