@@ -514,6 +514,7 @@ main(int argc, char **argv)
 	api_keys_watch_stop();
 	tcache_free();
 	scache_free();
+	scache_revoked_free();
 	rl_free(a.revokers);
 	api_signer_close(&a);
 	api_stores_close(&a);

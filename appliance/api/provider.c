@@ -11,6 +11,7 @@
 #include "fernet_envelope.h"
 #include "jws.h"
 #include "provider.h"
+#include "token_cache.h"
 
 #define ST	api_store(a)	/* this thread's store connection */
 
@@ -113,7 +114,7 @@ provider_open(struct api *a, const char *tok, int allow_expired,
 	    *o->c->protocol_id != '\0' || *o->c->access_token_id != '\0' ||
 	    (*o->c->app_cred_id != '\0' && *o->c->project_id == '\0')))
 		r = SIG_ERR_KEY_NOT_FOUND;
-	if (r == 0 && (r = store_is_revoked(ST, o->c->audit_ids,
+	if (r == 0 && (r = scache_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)
 		r = r > 0 ? SIG_ERR_KEY_NOT_FOUND : SIG_ERR_UNAVAILABLE;
 	if (r != 0)

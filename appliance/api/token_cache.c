@@ -159,6 +159,13 @@ tcache_now(void)
 	return current;
 }
 
+/* Whether anything is kept across requests ([token] cache_time > 0). */
+int
+tcache_on(void)
+{
+	return ttl > 0 && watch != NULL;
+}
+
 /*
  * The first of the TC_WAYS slots of a key's set: set-associative, so two
  * tokens whose hashes meet do not evict each other (direct-mapped, this

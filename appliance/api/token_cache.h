@@ -19,6 +19,7 @@ void	 tcache_begin(void);
 void	 tcache_drop(void);
 void	 tcache_own_commit(int64_t);
 uint64_t tcache_now(void);
+int	 tcache_on(void);
 json_t	*tcache_get(const char *, int, uint64_t, char *);
 char	*tcache_get_text(const char *, int, uint64_t, char *);
 void	 tcache_put(const char *, int, uint64_t, json_t *, const char *,
@@ -42,5 +43,10 @@ int	 scache_project(struct store *, const char *, const char *,
 int	 scache_domain(struct store *, const char *, const char *,
 	    struct store_scope *);
 void	 scache_free(void);
+
+/* revoked_cache.c: the revocation events, per epoch while few */
+int	 scache_revoked(struct store *, char **, size_t, const char *,
+	    int64_t);
+void	 scache_revoked_free(void);
 
 #endif

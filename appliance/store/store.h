@@ -107,6 +107,8 @@ int	store_revoke_user(struct store *, const char *, int64_t);
 int	store_is_revoked(struct store *, char **, size_t, const char *,
 	    int64_t);
 int	store_revocations_json(struct store *, int, void *);
+int	store_revocations_each(struct store *, size_t,
+	    int (*)(void *, const char *, const char *, int64_t), void *);
 int	store_revoke_put(struct store *, const char *, const char *, int64_t,
 	    int64_t, int64_t);
 

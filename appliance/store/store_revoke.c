@@ -7,6 +7,7 @@
  * a token revoked in the second it was issued stays revoked. Events
  * outlive their tokens by the allow_expired window, then go.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,41 @@ store_is_revoked(struct store *s, char **audit_ids, size_t n,
 	    "UNION ALL SELECT 1 FROM revocation_event WHERE user_id = ?3 "
 	    "AND issued_before >= ?4 LIMIT 1", bind_ids, &ids, &rows);
 	return r != 0 ? r : rows > 0;
+}
+
+/*
+ * Every event that can revoke a token, for a copy in memory (signet-api,
+ * per store epoch): fn gets each one's audit id and user id (either may
+ * be NULL) and its issued_before (INT64_MIN when none). 0 when all were
+ * given, 1 when there are more than max (the copy would cost more than
+ * the queries it saves), < 0 when the store could not say.
+ */
+int
+store_revocations_each(struct store *s, size_t max,
+    int (*fn)(void *, const char *, const char *, int64_t), void *arg)
+{
+	struct db_stmt	*st;
+	size_t		 n = 0;
+	int		 rc, r = 0;
+
+	if ((st = store_stmt(s, "SELECT audit_id, user_id, issued_before "
+	    "FROM revocation_event WHERE audit_id IS NOT NULL OR user_id IS "
+	    "NOT NULL LIMIT ?1")) == NULL)
+		return SIG_ERR_SYSTEM;
+	db_bind_int64(st, 1, (int64_t)max + 1);
+	while (r == 0 && (rc = db_step(st)) == DB_ROW) {
+		if (++n > max)
+			r = 1;
+		else if (fn(arg, db_column_null(st, 0) ? NULL :
+		    db_column_text(st, 0), db_column_null(st, 1) ? NULL :
+		    db_column_text(st, 1), db_column_null(st, 2) ? INT64_MIN :
+		    db_column_int64(st, 2)) != 0)
+			r = SIG_ERR_NOMEM;
+	}
+	if (r == 0 && rc != DB_DONE)
+		r = SIG_ERR_HSM_RETRY;
+	db_reset(st);
+	return r;
 }
 
 /* One event by user: {"user_id", "issued_before", then "revoked_at"
