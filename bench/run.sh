@@ -238,25 +238,38 @@ set -- $(BODY=$LOGIN wrk_run post.lua)
 logins=$1
 printf '%-36s %9s %9s  %s\n' "POST password, 16 conns" "$1" "$2" \
     "$(ratio "$1" "$bcrypt" "bcrypt on every CPU")"
-set -- $(wrk_run get.lua)
-alone_p99=$2
-BODY=$LOGIN wrk -t1 -c16 -d"$((SECS + 2))s" --latency -s bench/wrk/post.lua \
-    "$API/v3/auth/tokens" > "$WORK/logins" &
-lpid=$!
-sleep 1
-set -- $(wrk_run get.lua)
-wait "$lpid"
-set -- "$@" $(awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 } END { print r, p }' \
-    "$WORK/logins")
-during=$(awk -v a="$2" -v b="$alone_p99" '
-    function ms(x) {	# wrk: "812.00us", "3.40ms" or "1.02s"
-	if (x ~ /us$/) return x / 1000
-	if (x ~ /ms$/) return x + 0
-	return x * 1000
-    }
-    BEGIN { printf "%.1f", ms(a) / ms(b) }')
-printf '%-36s %9s %9s  %s\n' "GET validation during logins" "$1" \
-    "$2" "p99 $during x alone ($alone_p99); logins $3/s"
+p99_ratio() {	# p99_ratio A B: A / B, each as wrk prints it
+	awk -v a="$1" -v b="$2" '
+	    function ms(x) {	# wrk: "812.00us", "3.40ms" or "1.02s"
+		if (x ~ /us$/) return x / 1000
+		if (x ~ /ms$/) return x + 0
+		return x * 1000
+	    }
+	    BEGIN { printf "%.1f", ms(a) / ms(b) }'
+}
+# A p99 at over 100k/s moves 0.75-8.5 ms from one minute to the next on
+# this machine, so each round measures it alone and then during logins,
+# back to back, and the goal takes the median of the rounds' ratios.
+r=0
+: > "$WORK/g.logins"
+while [ $r -lt "${BENCH_GOAL_ROUNDS:-3}" ]; do
+	set -- $(wrk_run get.lua)
+	alone_p99=$2
+	BODY=$LOGIN wrk -t1 -c16 -d"$((SECS + 2))s" --latency \
+	    -s bench/wrk/post.lua "$API/v3/auth/tokens" > "$WORK/logins" &
+	lpid=$!
+	sleep 1
+	set -- $(wrk_run get.lua)
+	wait "$lpid"
+	set -- "$@" $(awk '/Requests\/sec/ { r = $2 } /^ +99%/ { p = $2 }
+	    END { print r, p }' "$WORK/logins")
+	ratio_now=$(p99_ratio "$2" "$alone_p99")
+	printf '%-36s %9s %9s  %s\n' "GET validation during logins" "$1" \
+	    "$2" "p99 $ratio_now x alone ($alone_p99); logins $3/s"
+	echo "$ratio_now $2 $alone_p99" >> "$WORK/g.logins"
+	r=$((r + 1))
+done
+during=$(median "$WORK/g.logins" | cut -d' ' -f1)
 # The two ratios with a 0.7 goal again, each round its ceiling beside
 # it: the signer alone at its best (spin_us = 200) for IssueFernet and
 # OpenFernet at 16 connections, then, restarted as the HTTP lines run
@@ -300,7 +313,7 @@ printf '%-36s %9s  %s\n' "token-method issuance / IssueFernet" \
 printf '%-36s %9s  %s\n' "password issuance / bcrypt" \
     "$(over "$logins" "$bcrypt")" "bcrypt-bound (~1)"
 printf '%-36s %9s  %s\n' "validation p99 in logins / alone" \
-    "$during" "not moved (~1)"
+    "$during" "not moved (~1, median of rounds)"
 printf '%-36s %9s  %s\n' "UUID issuance per s (p99 $2)" "$1" \
     ">= 5000, p99 < 10 ms"
 printf '%-36s %9s  %s\n' "seen-before validation / 52,181" \
