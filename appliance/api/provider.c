@@ -83,6 +83,25 @@ provider_issuing(struct api *a, const Signet__V1__Claims *c)
 	return &providers[0];
 }
 
+/*
+ * Whether a token with these claims is one validation answers for: no
+ * trust (a trust-scoped token is no project token here), nor federation
+ * or OAuth1 (Keystone's v4-v7 with imported keys): their roles come from
+ * groups or a consumer's delegation, which signet does not know, so such
+ * a token must not pass for the user's own. An application credential's
+ * (v9) is known when the store holds its credential: token_doc.c reads
+ * it on every validation, and finds nothing for one it does not hold.
+ */
+int
+provider_claims_served(const Signet__V1__Claims *c)
+{
+	return c->scope != SIGNET__V1__SCOPE_KIND__SCOPE_TRUST &&
+	    *c->trust_id == '\0' && c->n_group_ids == 0 &&
+	    *c->idp_id == '\0' && *c->protocol_id == '\0' &&
+	    *c->access_token_id == '\0' &&
+	    (*c->app_cred_id == '\0' || *c->project_id != '\0');
+}
+
 /* Any format's token, then the revocation events; caller opened_free()s. */
 int
 provider_open(struct api *a, const char *tok, int allow_expired,
@@ -98,21 +117,7 @@ provider_open(struct api *a, const char *tok, int allow_expired,
 		r = p->open(a, tok, allow_expired, o);
 	else
 		r = SIG_ERR_KEY_NOT_FOUND;	/* no RPC, no audit record */
-	/* no trusts here: a trust-scoped token is no project token */
-	if (r == 0 && (o->c->scope == SIGNET__V1__SCOPE_KIND__SCOPE_TRUST ||
-	    *o->c->trust_id != '\0'))
-		r = SIG_ERR_KEY_NOT_FOUND;
-	/*
-	 * Nor federation or OAuth1 (Keystone's v4-v7 with imported keys):
-	 * their roles come from groups or a consumer's delegation, which
-	 * signet does not know, so such a token must not pass for the
-	 * user's own. An application credential's (v9) is known when the
-	 * store holds its credential: token_doc.c reads it on every
-	 * validation, and finds nothing for one it does not hold.
-	 */
-	if (r == 0 && (o->c->n_group_ids != 0 || *o->c->idp_id != '\0' ||
-	    *o->c->protocol_id != '\0' || *o->c->access_token_id != '\0' ||
-	    (*o->c->app_cred_id != '\0' && *o->c->project_id == '\0')))
+	if (r == 0 && !provider_claims_served(o->c))
 		r = SIG_ERR_KEY_NOT_FOUND;
 	if (r == 0 && (r = scache_revoked(ST, o->c->audit_ids,
 	    o->c->n_audit_ids, o->c->user_id, o->issued_at)) != 0)

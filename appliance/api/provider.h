@@ -45,6 +45,7 @@ void			 provider_names(char *, size_t);
 const struct provider	*provider_of(const char *);
 const struct provider	*provider_issuing(struct api *,
 			    const Signet__V1__Claims *);
+int			 provider_claims_served(const Signet__V1__Claims *);
 int			 provider_open(struct api *, const char *, int,
 			    struct opened *);
 void			 opened_free(struct opened *);

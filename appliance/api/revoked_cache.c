@@ -31,7 +31,7 @@ struct revset {
 };
 
 static struct revset	*cur;
-static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t	 lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static void
 revset_free(struct revset *rs)
@@ -124,7 +124,7 @@ load(struct store *st, uint64_t ep)
 	return rs;
 }
 
-/* Under mu: 1 revoked, 0 not, as store_is_revoked. */
+/* Under lock: 1 revoked, 0 not, as store_is_revoked. */
 static int
 revoked_in(const struct revset *rs, char **ids, size_t n, const char *user,
     int64_t issued_at)
@@ -156,12 +156,12 @@ scache_revoked(struct store *st, char **ids, size_t n, const char *user,
 		return 1;
 	if (!tcache_on())
 		return store_is_revoked(st, ids, n, user, issued_at);
-	pthread_mutex_lock(&mu);
+	pthread_rwlock_rdlock(&lock);
 	if (cur != NULL && cur->epoch == ep && !cur->too_many)
 		r = revoked_in(cur, ids, n, user, issued_at);
 	else if (cur != NULL && cur->epoch == ep)
 		r = 2;
-	pthread_mutex_unlock(&mu);
+	pthread_rwlock_unlock(&lock);
 	if (r == 2)
 		return store_is_revoked(st, ids, n, user, issued_at);
 	if (r >= 0)
@@ -169,13 +169,13 @@ scache_revoked(struct store *st, char **ids, size_t n, const char *user,
 	if ((rs = load(st, ep)) == NULL)
 		return store_is_revoked(st, ids, n, user, issued_at);
 	r = rs->too_many ? 2 : revoked_in(rs, ids, n, user, issued_at);
-	pthread_mutex_lock(&mu);
+	pthread_rwlock_wrlock(&lock);
 	if (cur == NULL || cur->epoch < ep) {
 		old = cur;
 		cur = rs;
 		rs = NULL;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_rwlock_unlock(&lock);
 	revset_free(old);
 	revset_free(rs);
 	return r == 2 ? store_is_revoked(st, ids, n, user, issued_at) : r;
@@ -184,8 +184,8 @@ scache_revoked(struct store *st, char **ids, size_t n, const char *user,
 void
 scache_revoked_free(void)
 {
-	pthread_mutex_lock(&mu);
+	pthread_rwlock_wrlock(&lock);
 	revset_free(cur);
 	cur = NULL;
-	pthread_mutex_unlock(&mu);
+	pthread_rwlock_unlock(&lock);
 }

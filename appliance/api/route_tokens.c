@@ -11,12 +11,13 @@
 
 #include "api.h"
 #include "auth_claims.h"
-
-#define ST	api_store(a)	/* this thread's store connection */
 #include "err.h"
+#include "isotime.h"
 #include "provider.h"
 #include "pw_pool.h"
 #include "token_cache.h"
+
+#define ST	api_store(a)	/* this thread's store connection */
 
 /* No document for a new token: the user went (401), or it is ours (500). */
 static enum MHD_Result
@@ -28,6 +29,30 @@ doc_failed(struct api *a, struct MHD_Connection *cn, int r)
 	return api_error(a, cn, 401, API_AUTH_FAILED);
 }
 
+/*
+ * A new token's answer, kept as its first validation would keep it
+ * (Keystone's cache_on_issue): a service validating a token just issued
+ * here is then answered from the cache. Only a token validation would
+ * answer for: of a kind it serves and not revoked already (an event for
+ * its user in the second it was issued revokes it, as in Keystone).
+ */
+static void
+cache_on_issue(struct api *a, Signet__V1__Claims *c, int catalog,
+    json_t *doc, const char *text, const char *tok)
+{
+	const char	*iss;
+	int64_t		 issued_at;
+
+	iss = json_string_value(json_object_get(json_object_get(doc,
+	    "token"), "issued_at"));
+	if (iss == NULL || isotime_parse(iss, &issued_at) != 0 ||
+	    !provider_claims_served(c) || scache_revoked(ST, c->audit_ids,
+	    c->n_audit_ids, c->user_id, issued_at) != 0)
+		return;
+	tcache_put(tok, catalog, tcache_now(), catalog ? NULL : doc, text,
+	    c->user_id, c->expires_at);
+}
+
 /* A new token of the configured format, with its document. */
 static enum MHD_Result
 issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
@@ -36,7 +61,7 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 	const struct provider *p;
 	enum MHD_Result	 ret;
 	json_t		*doc;
-	char		*tok;
+	char		*tok, *text;
 	int		 r;
 
 	p = provider_issuing(a, c);
@@ -45,7 +70,10 @@ issue(struct api *a, struct MHD_Connection *cn, Signet__V1__Claims *c,
 		return api_unavailable(a, cn);
 	if (r != 0)
 		return doc_failed(a, cn, r);
-	ret = api_json_text(cn, 201, token_doc_text(doc), tok);
+	text = token_doc_text(doc);
+	if (text != NULL)
+		cache_on_issue(a, c, catalog, doc, text, tok);
+	ret = api_json_text(cn, 201, text, tok);
 	json_decref(doc);
 	free(tok);
 	return ret;
