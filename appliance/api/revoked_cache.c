@@ -14,7 +14,7 @@
 #include "api.h"
 #include "token_cache.h"
 
-#define REV_MAX	2048	/* a copy costs about what 20 queries do */
+#define REV_MAX	2048	/* events kept in memory, at most */
 
 struct rev_user {
 	char	*id;
