@@ -182,11 +182,10 @@ for run in fernet:300 fernet:0 pki:300 pkiz:300 jws:300 jws:0 uuid:300; do
 done
 # First sight as a service sees it: every subject token new, the
 # caller's own token cached. Tokens are issued first (twice as long as
-# they are then used), so none should be validated twice.
-# signet-api keeps each token's answer as it issues it, so it starts
-# again between the two: the tokens are new to it, as they are to an
-# instance that did not issue them. (Not in a subshell: it restarts
-# signet-api.)
+# they are then used), so none should be validated twice, and signet-api
+# starts again between the two, since it keeps each token's answer as it
+# issues it: the tokens are new to it, as to an instance that did not
+# issue them. Not to be run in a subshell, as it restarts signet-api.
 first_sight() {	# "req/s p99 validations tokens" into $WORK/fs
 	rm -f "$WORK"/keep.*
 	KEEP="$WORK/keep" wrk -t2 -c16 -d"$((SECS * 2))s" \

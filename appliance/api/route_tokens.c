@@ -43,6 +43,8 @@ cache_on_issue(struct api *a, Signet__V1__Claims *c, int catalog,
 	const char	*iss;
 	int64_t		 issued_at;
 
+	if (!tcache_on())	/* nor its revocation check, a query then */
+		return;
 	iss = json_string_value(json_object_get(json_object_get(doc,
 	    "token"), "issued_at"));
 	if (iss == NULL || isotime_parse(iss, &issued_at) != 0 ||

@@ -1,8 +1,8 @@
 /*
  * json_text: a jansson tree as compact JSON (free, as json_dumps's; NULL
  * when out of memory). What it does not write itself, a real number or a
- * tree deeper than JT_DEPTH, it leaves to json_dumps. Keys come in insertion order,
- * as json_dumps writes them since jansson 2.8.
+ * tree deeper than JT_DEPTH, it leaves to json_dumps. Keys come in
+ * insertion order, as json_dumps writes them since jansson 2.8.
  */
 #include <stdint.h>
 #include <stdio.h>

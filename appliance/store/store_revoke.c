@@ -157,8 +157,8 @@ store_is_revoked(struct store *s, char **audit_ids, size_t n,
  * Every event that can revoke a token, for a copy in memory (signet-api,
  * per store epoch): fn gets each one's audit id and user id (either may
  * be NULL) and its issued_before (INT64_MIN when none). 0 when all were
- * given, 1 when there are more than max (the copy would cost more than
- * the queries it saves), < 0 when the store could not say.
+ * given, 1 when there are more than max (none kept: the caller queries
+ * per token instead), < 0 when the store could not say.
  */
 int
 store_revocations_each(struct store *s, size_t max,

@@ -214,6 +214,17 @@ wal_change_counter(sqlite3 *h)
 	return (const volatile uint32_t *)p + 2;
 }
 
+/* The counter, looked for once per connection (after a read: open then). */
+static const volatile uint32_t *
+change_counter(struct sq_db *sd)
+{
+	if (!sd->change_tried) {
+		sd->change_tried = 1;
+		sd->change = wal_change_counter(sd->h);
+	}
+	return sd->change;
+}
+
 /* Moves whenever another connection (thread or process) commits. */
 static int
 sq_data_version(struct db *d, int64_t *version)
@@ -236,10 +247,8 @@ sq_data_version(struct db *d, int64_t *version)
 	}
 	sqlite3_reset(sd->version);
 	/* after a read, so the WAL index is open and current */
-	if (r == 0 && !sd->change_tried) {
-		sd->change_tried = 1;
-		sd->change = wal_change_counter(sd->h);
-	}
+	if (r == 0)
+		(void)change_counter(sd);
 	return r;
 }
 
@@ -251,16 +260,13 @@ sq_data_version(struct db *d, int64_t *version)
 static int
 sq_commit_version(struct db *d, int64_t *version)
 {
-	struct sq_db	*sd = SQ(d);
+	struct sq_db		*sd = SQ(d);
+	const volatile uint32_t	*change = change_counter(sd);
 
-	if (!sd->change_tried) {
-		sd->change_tried = 1;
-		sd->change = wal_change_counter(sd->h);
-	}
-	if (sd->change == NULL || sqlite3_txn_state(sd->h, "main") !=
+	if (change == NULL || sqlite3_txn_state(sd->h, "main") !=
 	    SQLITE_TXN_WRITE)
 		return SIG_ERR_UNAVAILABLE;
-	*version = WAL_COUNTED + (uint32_t)(__atomic_load_n(sd->change,
+	*version = WAL_COUNTED + (uint32_t)(__atomic_load_n(change,
 	    __ATOMIC_ACQUIRE) + 1);
 	return 0;
 }
