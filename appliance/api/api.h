@@ -27,11 +27,19 @@
 #define API_AUTH_FAILED	"The request you have made requires authentication."
 
 #define API_STORES_MAX		256
+#define API_ANSWER_WORKERS	4	/* per core: answer_pool.c, mostly waiting */
 #define API_METRICS_CONNS	16	/* [api] metrics_port's listener */
 
+struct answer_job;
 struct auth_req;
 struct provider;
 struct pw_job;
+
+/* An answer made off the connection thread, for it to queue. */
+struct api_answer {
+	unsigned int		 code;
+	struct MHD_Response	*r;
+};
 
 /* One of [signer] socket's endpoints, and what the pool knows of it. */
 struct api_signer {
@@ -100,11 +108,14 @@ struct api_req {
 	char		 user[API_LOG_USER_MAX + 1];
 	struct pw_job	*pw;		/* its password, checked off-thread */
 	int		 pw_inline;	/* the pool refused it: checked here */
+	struct answer_job *answer;	/* its answer, made off-thread */
+	int		 answer_inline;	/* the pool refused it: made here */
 };
 
 /* http.c: answers */
 enum MHD_Result	 api_queue(struct MHD_Connection *, unsigned int,
 		    struct MHD_Response *);
+void		 api_capture(struct api_answer *);
 enum MHD_Result	 api_text(struct MHD_Connection *, unsigned int,
 		    const char *, const char *);
 enum MHD_Result	 api_json(struct MHD_Connection *, unsigned int, json_t *,
@@ -163,6 +174,7 @@ void	guard_notify(void *, struct MHD_Connection *, void **,
 	    enum MHD_ConnectionNotificationCode);
 void	guard_arm(struct MHD_Connection *);
 void	guard_disarm(struct MHD_Connection *);
+int	guard_thread_conns(void);
 
 /* routes.c: the route table */
 enum MHD_Result	 api_dispatch(struct api *, struct MHD_Connection *,
@@ -180,6 +192,7 @@ void	metrics_cache(int);
 void	metrics_breaker_trip(void);
 void	metrics_uuid_commit(unsigned long);
 void	metrics_password_offloaded(void);
+void	metrics_answer_offloaded(void);
 char	*metrics_text(struct api *);
 
 /* route_health.c: GET /healthcheck and GET /metrics */

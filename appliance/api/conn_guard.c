@@ -88,15 +88,30 @@ guard_del(void **socket_context)
 	*socket_context = NULL;
 }
 
+/*
+ * The connections of this thread: MHD's pool thread that accepts a
+ * connection serves it, start to end, and is the one told of both.
+ */
+static __thread int	 conns_here;
+
+int
+guard_thread_conns(void)
+{
+	return conns_here;
+}
+
 void
 guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
 	(void)cls;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		conns_here++;
 		guard_add(c, socket_context);
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_here--;
 		guard_del(socket_context);
+	}
 }
 
 /* The next request on c must be all in by request_timeout from now. */

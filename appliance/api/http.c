@@ -32,16 +32,40 @@ title_of(unsigned int code)
 	}
 }
 
-/* Every answer goes out here: it carries the request's id. */
+/* Set while a worker makes an answer (answer_pool.c). */
+static __thread struct api_answer	*capture;
+
+void
+api_capture(struct api_answer *an)
+{
+	capture = an;
+}
+
+/*
+ * Every answer goes out here: it carries the request's id. Takes r;
+ * an answer made off the connection thread is kept for it to queue.
+ */
 enum MHD_Result
 api_queue(struct MHD_Connection *c, unsigned int code, struct MHD_Response *r)
 {
 	const char	*id = api_request_id();
+	enum MHD_Result	 ret;
 
 	if (id != NULL)
 		MHD_add_response_header(r, "x-openstack-request-id", id);
 	api_request_status(code);
-	return MHD_queue_response(c, code, r);
+	if (capture != NULL) {
+		if (capture->r != NULL) {	/* as MHD refuses a second */
+			MHD_destroy_response(r);
+			return MHD_NO;
+		}
+		capture->code = code;
+		capture->r = r;
+		return MHD_YES;
+	}
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* A text/plain answer (the health check, the metrics). */
@@ -50,16 +74,13 @@ api_text(struct MHD_Connection *c, unsigned int code, const char *ctype,
     const char *text)
 {
 	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
 
 	r = MHD_create_response_from_buffer(strlen(text),
 	    (void *)(uintptr_t)text, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", ctype);
-	ret = api_queue(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
+	return api_queue(c, code, r);
 }
 
 /* Takes text (free; NULL: no memory); subject, if set, is echoed. */
@@ -68,7 +89,6 @@ api_json_text(struct MHD_Connection *c, unsigned int code, char *text,
     const char *subject)
 {
 	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
 
 	if (text == NULL)
 		return MHD_NO;
@@ -82,9 +102,7 @@ api_json_text(struct MHD_Connection *c, unsigned int code, char *text,
 	MHD_add_response_header(r, "Vary", "X-Auth-Token");
 	if (subject != NULL)
 		MHD_add_response_header(r, "X-Subject-Token", subject);
-	ret = api_queue(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
+	return api_queue(c, code, r);
 }
 
 /* Takes body (json_decref; NULL: empty); subject, if set, is echoed. */
@@ -135,13 +153,10 @@ api_error(struct api *a, struct MHD_Connection *c, unsigned int code,
     const char *msg)
 {
 	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
 
 	if ((r = error_response(a, c, code, msg)) == NULL)
 		return MHD_NO;
-	ret = api_queue(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
+	return api_queue(c, code, r);
 }
 
 /*
@@ -160,14 +175,11 @@ enum MHD_Result
 api_refuse(struct api *a, struct MHD_Connection *c, const char *msg)
 {
 	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
 
 	if ((r = error_response(a, c, 400, msg)) == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-	ret = api_queue(c, 400, r);
-	MHD_destroy_response(r);
-	return ret;
+	return api_queue(c, 400, r);
 }
 
 /* [api] public_endpoint, else http://<Host header>. */

@@ -20,6 +20,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "answer_pool.h"
 #include "api.h"
 #include "cli.h"
 #include "err.h"
@@ -179,6 +180,8 @@ handle(struct api *a, int metrics, struct MHD_Connection *c,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->answer != NULL)		/* made by answer_pool.c */
+		return answer_resumed(c, rq);
 	guard_disarm(c);	/* all of it is here */
 	reqctx_enter(rq);
 	ret = serve(a, c, method, rq);
@@ -229,6 +232,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		explicit_bzero(rq->body, rq->len);	/* passwords */
 	free(rq->body);
 	pw_job_free(rq->pw);
+	answer_job_free(rq->answer);
 	free(rq);
 	*req_cls = NULL;
 }
@@ -441,7 +445,9 @@ run_listeners(struct api *a)
 		sigsuspend(&waitmask);
 	log_info("signet-api (pid %d) stopping on a signal", (int)getpid());
 	sdnotify_stopping();
-	pw_pool_stop();		/* every suspended login resumed first */
+	/* every suspended connection resumed first */
+	pw_pool_stop();
+	answer_pool_stop();
 	MHD_stop_daemon(d);
 	if (m != NULL)
 		MHD_stop_daemon(m);
@@ -459,6 +465,7 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX], names[128];
 	struct store		*st = NULL;
 	int			 r, debug;
+	int			 cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
 	cli_std(argc, argv, "signet-api", usage_text);
 	log_init("signet-api", LOGL_INFO);
@@ -507,10 +514,12 @@ main(int argc, char **argv)
 		r = SIG_ERR_SYSTEM;
 		goto out;
 	}
-	if ((r = pw_pool_start((int)sysconf(_SC_NPROCESSORS_ONLN))) == 0)
+	if ((r = pw_pool_start(cores)) == 0 &&
+	    (r = answer_pool_start(API_ANSWER_WORKERS * cores)) == 0)
 		r = run_listeners(&a);
  out:
 	pw_pool_stop();
+	answer_pool_stop();
 	api_keys_watch_stop();
 	tcache_free();
 	scache_free();

@@ -42,6 +42,7 @@ static atomic_ulong	 sig_refused[METRICS_CALLS];
 static struct hist	 sig_hist[METRICS_CALLS];
 static atomic_ulong	 cache_hits, cache_misses, breaker_trips;
 static atomic_ulong	 uuid_commits, uuid_tokens, pw_offloaded;
+static atomic_ulong	 answers_offloaded;
 
 const char *const metrics_call_names[METRICS_CALLS] = { "other", "other",
     "issue_fernet", "open_fernet", "sign_cms", "public_material", "health",
@@ -132,6 +133,14 @@ void
 metrics_password_offloaded(void)
 {
 	atomic_fetch_add_explicit(&pw_offloaded, 1, memory_order_relaxed);
+}
+
+/* An answer made by answer_pool.c's workers. */
+void
+metrics_answer_offloaded(void)
+{
+	atomic_fetch_add_explicit(&answers_offloaded, 1,
+	    memory_order_relaxed);
 }
 
 /* The exposition text grows here; a failed allocation fails it all. */
@@ -325,6 +334,11 @@ cache_out(struct mbuf *m)
 	    "threads.");
 	mbuf_add(m, "signet_api_password_checks_offloaded_total %lu\n",
 	    atomic_load(&pw_offloaded));
+	mbuf_head(m, "signet_api_answers_offloaded_total", "counter",
+	    "Answers that wait on the signer made by the answer workers, "
+	    "off a connection thread that serves other connections.");
+	mbuf_add(m, "signet_api_answers_offloaded_total %lu\n",
+	    atomic_load(&answers_offloaded));
 }
 
 /* Caller owns the text (free(3)), or NULL when memory ran out. */

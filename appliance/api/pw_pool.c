@@ -8,89 +8,42 @@
  * run niced, so a validation that wakes takes the CPU from a hash at
  * once: logins have what the validations leave, not the other way round.
  */
-#include <sys/resource.h>
-
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "api.h"
-#include "err.h"
-#include "log.h"
 #include "pw_pool.h"
 #include "store.h"
 
-#define PW_WORKERS_MAX	16
 #define PW_NICE		10	/* a CFS weight a tenth of a connection's */
 
-static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t	 cv = PTHREAD_COND_INITIALIZER;
-static pthread_t	 workers[PW_WORKERS_MAX];
-static int		 nworkers, stopping;
-static struct pw_job	*head, *tail;
+static struct hand_off_pool	 pool = HAND_OFF_POOL("password checks",
+				    PW_NICE);
 
-static struct pw_job *
-next_job(void)
+static void
+check(struct hand_off *h)
 {
-	struct pw_job	*j;
+	struct pw_job	*j = (struct pw_job *)h;
 
-	pthread_mutex_lock(&mu);
-	while (head == NULL && !stopping)
-		pthread_cond_wait(&cv, &mu);
-	if ((j = head) != NULL && (head = j->next) == NULL)
-		tail = NULL;
-	pthread_mutex_unlock(&mu);
-	return j;
-}
-
-/* Drains the queue before it stops: every suspended login is resumed. */
-static void *
-work(void *arg)
-{
-	struct pw_job	*j;
-
-	(void)arg;
-	/* Linux: a thread's own nice value, the others' unchanged */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), PW_NICE);
-	while ((j = next_job()) != NULL) {
-		j->ok = password_check(j->password, j->len, j->hash) == 0;
-		OPENSSL_cleanse(j->password, j->len);
-		j->done = 1;
-		metrics_password_offloaded();
-		MHD_resume_connection(j->c);
-	}
-	return NULL;
+	j->ok = password_check(j->password, j->len, j->hash) == 0;
+	OPENSSL_cleanse(j->password, j->len);
+	j->done = 1;
+	metrics_password_offloaded();
 }
 
 int
 pw_pool_start(int n)
 {
-	if (n < 1)
-		n = 1;
-	if (n > PW_WORKERS_MAX)
-		n = PW_WORKERS_MAX;
-	for (nworkers = 0; nworkers < n; nworkers++)
-		if (pthread_create(&workers[nworkers], NULL, work, NULL) != 0)
-			return nworkers > 0 ? 0 : SIG_ERR_SYSTEM;
-	return 0;
+	return hand_off_start(&pool, n);
 }
 
 /* After it, pw_submit refuses and the callers check inline. */
 void
 pw_pool_stop(void)
 {
-	int	 i;
-
-	pthread_mutex_lock(&mu);
-	stopping = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-	for (i = 0; i < nworkers; i++)
-		pthread_join(workers[i], NULL);
-	nworkers = 0;
+	hand_off_stop(&pool);
 }
 
 struct pw_job *
@@ -109,7 +62,8 @@ pw_job_new(struct MHD_Connection *c, const char *pw, size_t len,
 	memcpy(j->password, pw, len);
 	j->password[len] = '\0';
 	j->len = len;
-	j->c = c;
+	j->h.c = c;
+	j->h.run = check;
 	strcpy(j->hash, hash);
 	return j;
 }
@@ -118,21 +72,7 @@ pw_job_new(struct MHD_Connection *c, const char *pw, size_t len,
 int
 pw_submit(struct pw_job *j)
 {
-	int	 r = SIG_ERR_UNAVAILABLE;
-
-	pthread_mutex_lock(&mu);
-	if (!stopping && nworkers > 0) {
-		j->next = NULL;
-		if (tail != NULL)
-			tail->next = j;
-		else
-			head = j;
-		tail = j;
-		pthread_cond_signal(&cv);
-		r = 0;
-	}
-	pthread_mutex_unlock(&mu);
-	return r;
+	return hand_off_submit(&pool, &j->h);
 }
 
 void

@@ -8,9 +8,10 @@
 
 #include <microhttpd.h>
 
+#include "hand_off.h"
+
 struct pw_job {
-	struct MHD_Connection	*c;
-	struct pw_job		*next;
+	struct hand_off		 h;	/* first: the pool's view of it */
 	char			*password;	/* wiped once checked */
 	size_t			 len;
 	char			 hash[256];	/* what it was checked against */

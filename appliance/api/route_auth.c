@@ -94,7 +94,6 @@ route_certs(struct api *a, struct MHD_Connection *c, int ca)
 	Signet__V1__Response	*resp = NULL;
 	struct MHD_Response	*r;
 	const char		*pem;
-	enum MHD_Result		 ret;
 
 	if (sigc_public_material(&a->signer, &resp) != 0) {
 		sigc_response_free(resp);
@@ -113,9 +112,7 @@ route_certs(struct api *a, struct MHD_Connection *c, int ca)
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", "application/x-pem-file");
-	ret = api_queue(c, 200, r);
-	MHD_destroy_response(r);
-	return ret;
+	return api_queue(c, 200, r);
 }
 
 static int

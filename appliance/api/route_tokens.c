@@ -9,6 +9,7 @@
 
 #include <openssl/crypto.h>
 
+#include "answer_pool.h"
 #include "api.h"
 #include "auth_claims.h"
 #include "err.h"
@@ -122,9 +123,10 @@ offloaded(struct api *a, struct MHD_Connection *cn, struct api_req *rq,
 	return 1;
 }
 
+/* Made by answer_pool.c's workers: a new token waits on the signer. */
 static enum MHD_Result
-authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc,
-    const struct pw_job *pw)
+authenticate(struct api *a, struct MHD_Connection *cn, struct api_req *rq,
+    json_t *doc)
 {
 	struct auth_req		 ar;
 	struct new_token	 nt;
@@ -141,7 +143,7 @@ authenticate(struct api *a, struct MHD_Connection *cn, json_t *doc,
 		    bad);
 		return api_error(a, cn, 400, msg);
 	}
-	ar.pw = pw;
+	ar.pw = rq->pw;
 	if (ar.appcred && ar.scope_asked)
 		return api_error(a, cn, 401, "Error authenticating with "
 		    "application credential: Application credentials cannot "
@@ -276,11 +278,12 @@ route_tokens(struct api *a, struct MHD_Connection *cn, const char *method,
 	    JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return api_error(a, cn, 400, "Expecting to find valid JSON "
 		    "in request body.");
-	if (offloaded(a, cn, rq, doc)) {
+	if (offloaded(a, cn, rq, doc) ||
+	    answer_offload(a, cn, rq, authenticate, doc)) {
 		json_decref(doc);
 		return MHD_YES;
 	}
-	ret = authenticate(a, cn, doc, rq->pw);
+	ret = authenticate(a, cn, rq, doc);
 	json_decref(doc);
 	return ret;
 }
