@@ -161,14 +161,17 @@ start(struct loop *l, struct client *c)
 	c->have = c->hlen = c->blen = 0;
 	c->sub[0] = '\0';
 	c->done = 0;
-	if ((c->fd < 0 && dial(l, c) != 0) ||
-	    (c->t_sent = mono_now(), send_all(c->fd, req, (size_t)n)) != 0) {
-		hang_up(c);
-		l->errors++;
-		c->next = mono_now() + interval;
-		return;
-	}
+	if (c->fd < 0 && dial(l, c) != 0)
+		goto failed;
+	c->t_sent = mono_now();
+	if (send_all(c->fd, req, (size_t)n) != 0)
+		goto failed;
 	c->busy = 1;
+	return;
+ failed:
+	hang_up(c);
+	l->errors++;
+	c->next = mono_now() + interval;
 }
 
 /* The head just completed: its lengths and the subject token. */
@@ -300,8 +303,10 @@ send_due(struct loop *l, double now, int sending)
 	double	 wait = end_at + DRAIN_SECONDS - now;
 	int	 i;
 
+	if (!sending)
+		return wait;
 	for (i = 0; i < l->n; i++) {
-		if (l->cs[i]->busy || !sending)
+		if (l->cs[i]->busy)
 			continue;
 		if (l->cs[i]->next <= now)
 			start(l, l->cs[i]);
@@ -372,7 +377,7 @@ merge(struct loop *ls, int n, int kind, size_t *total)
 	return all;
 }
 
-/* The clients, spread over the loops and over one interval. */
+/* The clients, shared out over the loops. */
 static int
 load_clients(const char *path, struct client *cs, struct loop *ls, int nl)
 {

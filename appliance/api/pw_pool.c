@@ -17,6 +17,7 @@
 #include "pw_pool.h"
 #include "store.h"
 
+#define PW_WORKERS_MAX	16
 #define PW_NICE		10	/* a CFS weight a tenth of a connection's */
 
 static struct hand_off_pool	 pool = HAND_OFF_POOL("password checks",
@@ -36,7 +37,7 @@ check(struct hand_off *h)
 int
 pw_pool_start(int n)
 {
-	return hand_off_start(&pool, n);
+	return hand_off_start(&pool, n < PW_WORKERS_MAX ? n : PW_WORKERS_MAX);
 }
 
 /* After it, pw_submit refuses and the callers check inline. */

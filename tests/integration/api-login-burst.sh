@@ -12,12 +12,8 @@
 
 printf '[signer]\nallowed_scopes = unscoped,project,domain,system,application_credential\n' >> "$CONF"
 appliance_up
-MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
+metrics_on
 start_api
-metric() {
-	curl -s "http://127.0.0.1:$MPORT/metrics" | sed -n "s/^$1 //p"
-}
 ADMIN=$(admin_token)
 cpus=$(nproc)
 [ "$cpus" -le 16 ] || cpus=16

@@ -10,12 +10,8 @@
 . tests/integration/lib/softhsm.sh
 
 appliance_up
-MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
+metrics_on
 start_api
-metric() {
-	curl -s "http://127.0.0.1:$MPORT/metrics" | sed -n "s/^$1 //p"
-}
 ADMIN=$(admin_token)
 expect_eq "validated (and cached) before" 200 \
     "$(token_status "$ADMIN" "$ADMIN")"

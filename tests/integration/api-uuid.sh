@@ -5,8 +5,7 @@
 
 appliance_up
 printf '[token]\nprovider = uuid\n[security_compliance]\nlockout_failure_attempts = 3\nlockout_duration = 3\n' >> "$CONF"
-MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
+metrics_on
 start_api
 expect_ok "the identity endpoint" mgr endpoint-create identity public \
     "$API/v3/"
@@ -60,9 +59,6 @@ expect_eq "the lock expires" 201 "$(login secret-admin)"
 # Many at once: documents are committed in groups; each token is
 # answered only once its own is committed, so every one validates.
 adm=$(admin_token)
-metric() {
-	curl -s "http://127.0.0.1:$MPORT/metrics" | sed -n "s/^$1 //p"
-}
 before=$(metric signet_api_uuid_tokens_total)
 rescope="{\"auth\": {\"identity\": {\"methods\": [\"token\"], \"token\": {\"id\": \"$adm\"}}, \"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}"
 seq 64 | xargs -P 16 -I{} curl -s -o /dev/null -D - \

@@ -239,6 +239,18 @@ token_status() {
 	    "$API/v3/auth/tokens${3:-}"
 }
 
+# metrics_on: [api] metrics_port on a free port of 127.0.0.1 (MPORT),
+# before start_api.
+metrics_on() {
+	MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
+}
+
+# metric NAME: NAME's value in signet-api's /metrics (metrics_on).
+metric() {
+	curl -s "http://127.0.0.1:$MPORT/metrics" | sed -n "s/^$1 //p"
+}
+
 # start_api [PLAIN_BINARY]: signet-api on a free port of 127.0.0.1; sets
 # API (its base URL) and API_PID. The signer must be running. A binary
 # given is taken as start_signer takes one.
