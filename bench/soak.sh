@@ -7,7 +7,9 @@
 # fd count, and zero identity mix-ups. Then the signer is SIGKILLed
 # SOAK_KILLS (200) times under load. Exits 1 when a criterion fails. The
 # signer shares the cores with signet-api and the load: spin_us = 0, as
-# make run configures it.
+# make run configures it. Then the same load against a server that does
+# no work, at 80% of its own maximum: the tail this machine and this load
+# give any server (printed, not checked).
 set -eu
 B=${1:-build}
 BIN="$PWD/$B/bin"
@@ -120,8 +122,33 @@ for p in api:2:3 signer:4:5; do
 	check "$name fd count flat after warm-up (range $(fds "$fc"))" \
 	    [ "$(fds "$fc")" -le 2 ]
 done
+tok=$(head -1 "$WORK/clients" | cut -d' ' -f1)
+curl -sf -o "$WORK/doc" -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" \
+    "$API/v3/auth/tokens"
+size=$(wc -c < "$WORK/doc")
 stop_api
 stop_signer
+
+# The floor under the tail checks: the same load against libmicrohttpd
+# answering a fixed 200 of a validation's size (no work at all), at 80%
+# of its own maximum. It answers 200 to a re-scope, so the load counts
+# every answer as a failed issuance: only its times are read. Not a
+# check: what this machine and this load give a server that does nothing.
+FSECS=${SOAK_FLOOR_SECONDS:-60}
+fport=$(free_port)
+"$B/bench/mhd_ceiling" "$fport" "$size" > "$WORK/floor.log" 2>&1 &
+fpid=$!
+while ! grep -q serving "$WORK/floor.log"; do sleep 0.1; done
+floor() {	# floor SECONDS RATE: "rate p50 p99"
+	"$B/bench/soak" 127.0.0.1 "$fport" "$WORK/clients" "$1" "$2" |
+	    awk '$1 == "rate" { r = $2 } $1 == "issue" { print r, $3, $4 }'
+}
+fmax=$(floor 10 0 | cut -d' ' -f1)
+set -- $(floor "$FSECS" $((fmax * 8 / 10)))
+kill "$fpid"
+echo "-- the floor: a fixed 200 of $size bytes at $1 req/s (80% of $fmax)," \
+    "$FSECS s: p99 $3 us = $(awk -v a="$3" -v b="$2" \
+    'BEGIN { printf "%.1f", a / b }') x p50 $2 us"
 
 echo "-- the signer SIGKILLed ${SOAK_KILLS:-200} times under load"
 SIGNET_KILLS=${SOAK_KILLS:-200} BIN="$BIN" sh tests/integration/faults-signer-kill.sh ||

@@ -239,10 +239,15 @@ token_status() {
 	    "$API/v3/auth/tokens${3:-}"
 }
 
+# free_port: a TCP port on 127.0.0.1 that nothing listens on just now.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # metrics_on: [api] metrics_port on a free port of 127.0.0.1 (MPORT),
 # before start_api.
 metrics_on() {
-	MPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	MPORT=$(free_port)
 	printf '[api]\nmetrics_port = %s\n' "$MPORT" >> "$CONF"
 }
 
@@ -257,7 +262,7 @@ metric() {
 start_api() {
 	preload=${SIGNET_PRELOAD:-}
 	[ $# -gt 0 ] && preload=${PLAIN_PRELOAD:-}
-	API_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	API_PORT=$(free_port)
 	sed -i '/^port = /d' "$CONF"	# a restart: a new port
 	printf '[api]\nport = %s\n' "$API_PORT" >> "$CONF"
 	API="http://127.0.0.1:$API_PORT"
